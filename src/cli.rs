@@ -1,0 +1,155 @@
+//! The command line (CLI.md). Only clap types here: doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::Role;
+
+/// konekte: who logs in to the office's terminals, and when they log out.
+///
+/// Every terminal of the office shares one SQLite database. Staff log in at a shared
+/// terminal; admins watch who is online; scripts add users and read the history.
+#[derive(Debug, Parser)]
+#[command(name = "console", version, propagate_version = true)]
+pub struct Cli {
+    /// The database file [default: ~/.local/share/konekte/konekte.db]. Created, with its
+    /// folder, on first use; readable by its owner only.
+    #[arg(long, global = true, env = "CONSOLE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add user accounts: from a CSV file, by role and count, or one by one at prompts.
+    ///
+    /// The accounts created are written to stdout as CSV (username,role,password), with
+    /// the password only for those generated: it is shown this once and never again.
+    /// Everything else goes to stderr.
+    AddUsers(AddUsersArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["file", "role", "interactive"]))]
+pub struct AddUsersArgs {
+    /// A CSV file with the header username,full_name,role,password (UTF-8). full_name and
+    /// password may be empty; an empty password is generated.
+    #[arg(long, value_name = "FILE.csv")]
+    pub file: Option<PathBuf>,
+
+    /// Create COUNT users of this role: admin, directeur, secretaire or archives.
+    #[arg(long, value_name = "ROLE", requires = "count")]
+    pub role: Option<Role>,
+
+    /// How many users to create with --role (1 to 10000).
+    #[arg(long, value_name = "N", requires = "role",
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub count: Option<u32>,
+
+    /// Name the users PREFIX001, PREFIX002..., numbering on from the highest that exists
+    /// [default: the role's name].
+    #[arg(long, value_name = "P", requires = "role")]
+    pub prefix: Option<String>,
+
+    /// Ask for each user at prompts (needs a terminal).
+    #[arg(long)]
+    pub interactive: bool,
+
+    /// Check everything and write nothing, not even a new database file.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// With --file: leave out users that exist already instead of refusing the import.
+    #[arg(long, requires = "file")]
+    pub skip_existing: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Every user with role, state (online, offline, disabled, locked), last login and
+    /// last logout.
+    List {
+        /// Only users of this role.
+        #[arg(long, value_name = "ROLE")]
+        role: Option<Role>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Set a user's password: prompted twice, or one line on stdin.
+    Passwd {
+        user: String,
+        /// Read the password from the first line of stdin (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+        /// Make the user choose a new password at the next login.
+        #[arg(long)]
+        temporary: bool,
+    },
+    /// Disable an account: it can no longer log in (the last enabled admin cannot be).
+    Disable { user: String },
+    /// Enable a disabled account.
+    Enable { user: String },
+    /// Lift a lockout after repeated failed logins.
+    Unlock { user: String },
+    /// Change a user's role (the last enabled admin cannot be demoted).
+    SetRole { user: String, role: Role },
+}
+
+/// How a listing is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people, fitted to the terminal.
+    Table,
+    /// CSV with a header line, UTC times in RFC 3339.
+    Csv,
+    /// JSON, UTC times in RFC 3339.
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn roles_are_read_in_any_case() {
+        let cli = Cli::try_parse_from([
+            "console",
+            "add-users",
+            "--role",
+            "Secrétaire",
+            "--count",
+            "2",
+        ])
+        .unwrap();
+        let Some(Command::AddUsers(args)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(args.role, Some(Role::Secretaire));
+    }
+
+    #[test]
+    fn add_users_needs_exactly_one_source() {
+        assert!(Cli::try_parse_from(["console", "add-users"]).is_err());
+        assert!(
+            Cli::try_parse_from(["console", "add-users", "--file", "a.csv", "--interactive"])
+                .is_err()
+        );
+        assert!(Cli::try_parse_from(["console", "add-users", "--role", "admin"]).is_err());
+        assert!(
+            Cli::try_parse_from(["console", "add-users", "--role", "admin", "--count", "0"])
+                .is_err()
+        );
+    }
+}

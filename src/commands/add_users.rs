@@ -1,0 +1,283 @@
+//! `console add-users`: from a CSV file, by role and count, or at prompts.
+//! stdout carries only the CSV of the accounts created; everything else goes to stderr.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::auth;
+use crate::cli::AddUsersArgs;
+use crate::clock::now_ms;
+use crate::db::Db;
+use crate::error::Error;
+use crate::import::{self, Candidate};
+use crate::model::{NewUser, Role};
+
+pub fn run(args: &AddUsersArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
+    // The input is read before the database is opened: a missing file creates nothing.
+    let file_candidates = match &args.file {
+        Some(file) => Some(read_csv(file)?),
+        None => None,
+    };
+    let db = if args.dry_run {
+        Db::open_read_only(db_path)?
+    } else {
+        Some(Db::open(db_path)?)
+    };
+    let candidates = match (file_candidates, args.role, args.count) {
+        (Some(candidates), _, _) => candidates,
+        (None, Some(role), Some(count)) => {
+            numbered(db.as_ref(), role, args.prefix.as_deref(), count)?
+        }
+        _ => interactive(db.as_ref())?,
+    };
+    let source = args.file.as_ref().map(|f| f.display().to_string());
+    let candidates = leave_out_existing(
+        db.as_ref(),
+        candidates,
+        source.as_deref(),
+        args.skip_existing,
+    )?;
+
+    if args.dry_run {
+        let names: Vec<&str> = candidates.iter().map(|c| c.username.as_str()).collect();
+        eprintln!(
+            "dry run: {} user(s) would be created, nothing was written: {}",
+            names.len(),
+            names.join(", ")
+        );
+        return Ok(());
+    }
+    let Some(db) = db else {
+        unreachable!("opened for writing above")
+    };
+    create(&db, &candidates, args.skip_existing, out)
+}
+
+fn read_csv(file: &Path) -> Result<Vec<Candidate>> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Error::NoInput(format!("{}: cannot read: {e}", file.display())))?;
+    Ok(import::parse_csv(&bytes, &file.display().to_string())?)
+}
+
+fn numbered(
+    db: Option<&Db>,
+    role: Role,
+    prefix: Option<&str>,
+    count: u32,
+) -> Result<Vec<Candidate>> {
+    let prefix = prefix.unwrap_or(role.as_str());
+    let existing = match db {
+        Some(db) => db.usernames_with_prefix(prefix)?,
+        None => Vec::new(),
+    };
+    Ok(import::numbered_names(prefix, &existing, count)?
+        .into_iter()
+        .map(|username| Candidate {
+            line: None,
+            username,
+            full_name: String::new(),
+            role,
+            password: None,
+        })
+        .collect())
+}
+
+/// Refuses names that exist already, every one named with its file and line; with
+/// `skip_existing`, leaves them out instead and says so.
+fn leave_out_existing(
+    db: Option<&Db>,
+    candidates: Vec<Candidate>,
+    source: Option<&str>,
+    skip_existing: bool,
+) -> Result<Vec<Candidate>> {
+    let Some(db) = db else { return Ok(candidates) };
+    let existing = db.existing_usernames(candidates.iter().map(|c| c.username.as_str()))?;
+    if existing.is_empty() {
+        return Ok(candidates);
+    }
+    let is_existing = |c: &Candidate| existing.iter().any(|e| e.eq_ignore_ascii_case(&c.username));
+    if skip_existing {
+        eprintln!(
+            "skipping {} user(s) that exist already: {}",
+            existing.len(),
+            existing.join(", ")
+        );
+        return Ok(candidates.into_iter().filter(|c| !is_existing(c)).collect());
+    }
+    let problems = candidates
+        .iter()
+        .filter(|c| is_existing(c))
+        .map(|c| {
+            let place = match (source, c.line) {
+                (Some(file), Some(line)) => format!("{file}:{line}: "),
+                _ => String::new(),
+            };
+            format!("{place}user \"{}\" exists already", c.username)
+        })
+        .chain(std::iter::once(
+            "nothing was written (--skip-existing leaves them out)".into(),
+        ))
+        .collect();
+    Err(Error::BadInput(problems).into())
+}
+
+/// Generates the missing passwords, hashes all on every core, writes all in one
+/// transaction, then prints what was created.
+fn create(
+    db: &Db,
+    candidates: &[Candidate],
+    skip_existing: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let passwords: Vec<String> = candidates
+        .iter()
+        .map(|c| c.password.clone().unwrap_or_else(auth::generate_password))
+        .collect();
+    let progress = progress_bar(candidates.len());
+    let hashes = import::hash_all(
+        &passwords.iter().map(String::as_str).collect::<Vec<_>>(),
+        || progress.inc(1),
+    )?;
+    progress.finish_and_clear();
+
+    let new_users: Vec<NewUser> = candidates
+        .iter()
+        .zip(hashes)
+        .map(|(c, password_hash)| NewUser {
+            username: c.username.clone(),
+            full_name: c.full_name.clone(),
+            role: c.role,
+            password_hash,
+            must_change_password: c.password.is_none(),
+        })
+        .collect();
+    let created = db.create_users(&new_users, skip_existing, now_ms())?;
+
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(["username", "role", "password"])?;
+    for &index in &created {
+        let (candidate, password) = (&candidates[index], &passwords[index]);
+        let shown = if candidate.password.is_none() {
+            password.as_str()
+        } else {
+            ""
+        };
+        writer.write_record([candidate.username.as_str(), candidate.role.as_str(), shown])?;
+    }
+    writer.flush()?;
+    let generated = created
+        .iter()
+        .filter(|&&i| candidates[i].password.is_none())
+        .count();
+    eprintln!("created {} user(s)", created.len());
+    if generated > 0 {
+        eprintln!(
+            "{generated} generated password(s) printed above: shown this once, to be changed \
+             at first login"
+        );
+    }
+    Ok(())
+}
+
+fn progress_bar(total: usize) -> ProgressBar {
+    let bar = ProgressBar::new(total as u64);
+    if let Ok(style) = ProgressStyle::with_template("hashing passwords {bar:40} {pos}/{len} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Asks for users one by one; a summary and a confirmation before anything is written.
+fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
+    use dialoguer::{Confirm, Input, Password, Select};
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Usage(
+            "--interactive needs a terminal on stdin; in scripts use --file or --role/--count"
+                .into(),
+        )
+        .into());
+    }
+    let mut candidates: Vec<Candidate> = Vec::new();
+    loop {
+        let taken: Vec<String> = candidates
+            .iter()
+            .map(|c| c.username.to_ascii_lowercase())
+            .collect();
+        let username: String = Input::new()
+            .with_prompt("Username")
+            .validate_with(|name: &String| -> Result<(), String> {
+                if let Some(problem) = import::username_problem(name) {
+                    return Err(problem);
+                }
+                let exists = db.map(|db| db.existing_usernames([name.as_str()]));
+                if taken.contains(&name.to_ascii_lowercase())
+                    || exists.is_some_and(|found| found.is_ok_and(|f| !f.is_empty()))
+                {
+                    return Err(format!("user \"{name}\" exists already"));
+                }
+                Ok(())
+            })
+            .interact_text()?;
+        let full_name: String = Input::new()
+            .with_prompt("Full name")
+            .allow_empty(true)
+            .interact_text()?;
+        let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        let role = Role::ALL[Select::new()
+            .with_prompt("Role")
+            .items(&roles)
+            .default(0)
+            .interact()?];
+        let password = if Confirm::new()
+            .with_prompt("Generate a password?")
+            .default(true)
+            .interact()?
+        {
+            None
+        } else {
+            Some(
+                Password::new()
+                    .with_prompt("Password")
+                    .with_confirmation("Repeat it", "The two passwords differ; try again")
+                    .validate_with(|p: &String| auth::password_problem(p).map_or(Ok(()), Err))
+                    .interact()?,
+            )
+        };
+        candidates.push(Candidate {
+            line: None,
+            username,
+            full_name: full_name.trim().into(),
+            role,
+            password,
+        });
+        if !Confirm::new()
+            .with_prompt("Add another user?")
+            .default(false)
+            .interact()?
+        {
+            break;
+        }
+    }
+    let mut summary = super::table(&["Username", "Full name", "Role", "Password"]);
+    for c in &candidates {
+        let password = if c.password.is_some() {
+            "given"
+        } else {
+            "generated"
+        };
+        summary.add_row([c.username.as_str(), &c.full_name, c.role.as_str(), password]);
+    }
+    eprintln!("{summary}");
+    if Confirm::new()
+        .with_prompt(format!("Create these {} user(s)?", candidates.len()))
+        .interact()?
+    {
+        Ok(candidates)
+    } else {
+        Err(Error::Refused("cancelled; nothing was written".into()).into())
+    }
+}

@@ -1,0 +1,82 @@
+//! One file per subcommand, each a `run`; what they share about output lives here.
+
+pub mod add_users;
+pub mod users;
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use crate::cli::{Cli, Command, Format};
+use crate::db;
+
+/// Runs the command line given, writing its results to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    let db_path = match cli.db {
+        Some(path) => path,
+        None => db::default_path()?,
+    };
+    match cli.command {
+        Some(Command::AddUsers(args)) => add_users::run(&args, &db_path, out),
+        Some(Command::Users(command)) => users::run(command, &db_path, out),
+        None => {
+            Err(crate::error::Error::Usage("no command given; see 'console --help'".into()).into())
+        }
+    }
+}
+
+/// A table that fits the terminal's width (when stdout is one).
+pub fn table(headers: &[&str]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(headers.iter().copied());
+    if !std::io::stdout().is_terminal() {
+        table.force_no_tty();
+    }
+    table
+}
+
+/// The column names of a listing: `table` for people, `fields` for CSV (the JSON keys,
+/// from the rows' `Serialize`, are the same). Fields never change with the language.
+pub struct Columns<'a> {
+    pub table: &'a [&'a str],
+    pub fields: &'a [&'a str],
+}
+
+/// Writes `rows` in `format`. CSV always starts with its header, even with no rows.
+pub fn write_rows<R: Serialize>(
+    out: &mut dyn Write,
+    format: Format,
+    columns: &Columns,
+    rows: &[R],
+    table_cells: impl Fn(&R) -> Vec<String>,
+) -> Result<()> {
+    match format {
+        Format::Table => {
+            let mut table = table(columns.table);
+            for row in rows {
+                table.add_row(table_cells(row));
+            }
+            writeln!(out, "{table}")?;
+        }
+        Format::Csv => {
+            let mut writer = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(out);
+            writer.write_record(columns.fields)?;
+            for row in rows {
+                writer.serialize(row)?;
+            }
+            writer.flush()?;
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, rows)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}

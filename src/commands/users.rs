@@ -1,0 +1,155 @@
+//! `console users list | passwd | disable | enable | unlock | set-role`.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::{Columns, write_rows};
+use crate::auth;
+use crate::cli::UsersCommand;
+use crate::clock::{self, now_ms};
+use crate::db::Db;
+use crate::error::Error;
+use crate::model::{Millis, Role, UserState, UserSummary};
+
+pub fn run(command: UsersCommand, db_path: &Path, out: &mut dyn Write) -> Result<()> {
+    let db = Db::open(db_path)?;
+    match command {
+        UsersCommand::List { role, format } => {
+            let rows: Vec<UserRow> = db
+                .list_users(role, now_ms())?
+                .iter()
+                .map(UserRow::from)
+                .collect();
+            write_rows(out, format, &LIST_COLUMNS, &rows, UserRow::cells)
+        }
+        UsersCommand::Passwd {
+            user,
+            password_stdin,
+            temporary,
+        } => passwd(&db, &user, password_stdin, temporary),
+        UsersCommand::Disable { user } => {
+            db.set_disabled(&user, true)?;
+            done(&format!("disabled {user}"))
+        }
+        UsersCommand::Enable { user } => {
+            db.set_disabled(&user, false)?;
+            done(&format!("enabled {user}"))
+        }
+        UsersCommand::Unlock { user } => {
+            db.unlock(&user)?;
+            done(&format!("unlocked {user}"))
+        }
+        UsersCommand::SetRole { user, role } => {
+            db.set_role(&user, role)?;
+            done(&format!("{user} is now {role}"))
+        }
+    }
+}
+
+const LIST_COLUMNS: Columns = Columns {
+    table: &[
+        "Username",
+        "Full name",
+        "Role",
+        "State",
+        "Last login",
+        "Last logout",
+    ],
+    fields: &[
+        "username",
+        "full_name",
+        "role",
+        "state",
+        "last_login",
+        "last_logout",
+    ],
+};
+
+/// One line of `users list` as scripts read it: UTC times in RFC 3339, null when never.
+#[derive(Serialize)]
+struct UserRow {
+    username: String,
+    full_name: String,
+    role: Role,
+    state: UserState,
+    #[serde(serialize_with = "clock::serialize_rfc3339")]
+    last_login: Option<Millis>,
+    #[serde(serialize_with = "clock::serialize_rfc3339")]
+    last_logout: Option<Millis>,
+}
+
+impl From<&UserSummary> for UserRow {
+    fn from(summary: &UserSummary) -> Self {
+        UserRow {
+            username: summary.user.username.clone(),
+            full_name: summary.user.full_name.clone(),
+            role: summary.user.role,
+            state: summary.state,
+            last_login: summary.last_login,
+            last_logout: summary.last_logout,
+        }
+    }
+}
+
+impl UserRow {
+    fn cells(&self) -> Vec<String> {
+        let local = |at: Option<Millis>| at.map_or_else(|| "-".to_string(), clock::local);
+        vec![
+            self.username.clone(),
+            self.full_name.clone(),
+            self.role.to_string(),
+            self.state.as_str().to_string(),
+            local(self.last_login),
+            local(self.last_logout),
+        ]
+    }
+}
+
+fn passwd(db: &Db, username: &str, from_stdin: bool, temporary: bool) -> Result<()> {
+    if db.user(username)?.is_none() {
+        return Err(Error::bad_input(format!("no user named \"{username}\"")).into());
+    }
+    let password = if from_stdin {
+        read_password_line()?
+    } else {
+        prompt_new_password()?
+    };
+    if let Some(problem) = auth::password_problem(&password) {
+        return Err(Error::bad_input(problem).into());
+    }
+    db.set_password(username, &auth::hash_password(&password)?, temporary)?;
+    done(&format!("password of {username} changed"))
+}
+
+/// The first line of stdin, without its line ending.
+fn read_password_line() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from stdin")?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+fn prompt_new_password() -> Result<String> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Usage(
+            "stdin is not a terminal: give the password on stdin with --password-stdin".into(),
+        )
+        .into());
+    }
+    Ok(dialoguer::Password::new()
+        .with_prompt("New password")
+        .with_confirmation("Repeat it", "The two passwords differ; try again")
+        .validate_with(|p: &String| auth::password_problem(p).map_or(Ok(()), Err))
+        .interact()?)
+}
+
+/// Confirms an administrative change on stderr (stdout stays for data).
+fn done(message: &str) -> Result<()> {
+    eprintln!("{message}");
+    Ok(())
+}

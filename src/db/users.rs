@@ -1,0 +1,379 @@
+//! Accounts: creation, lookup, listing and administration.
+
+use anyhow::Result;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::Db;
+use crate::error::Error;
+use crate::model::{Millis, NewUser, Role, User, UserState, UserSummary};
+
+const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.disabled, \
+                            u.must_change_password, u.locked_until, u.created_at";
+
+impl Db {
+    /// Writes `users` in one transaction: all of them or none. A name that exists already
+    /// (perhaps created by another terminal since it was checked) aborts the whole import,
+    /// unless `skip_existing`. Returns the indexes in `users` of those created.
+    pub fn create_users(
+        &self,
+        users: &[NewUser],
+        skip_existing: bool,
+        now: Millis,
+    ) -> Result<Vec<usize>> {
+        self.write(|tx| {
+            let mut exists = tx.prepare_cached("SELECT 1 FROM users WHERE username = ?1")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO users (username, full_name, role, password_hash,
+                                    must_change_password, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut created = Vec::with_capacity(users.len());
+            for (index, user) in users.iter().enumerate() {
+                if exists.exists([&user.username])? {
+                    if skip_existing {
+                        continue;
+                    }
+                    return Err(Error::bad_input(format!(
+                        "user \"{}\" exists already; nothing was written",
+                        user.username
+                    ))
+                    .into());
+                }
+                insert.execute(params![
+                    user.username,
+                    user.full_name,
+                    user.role.as_str(),
+                    user.password_hash,
+                    user.must_change_password,
+                    now
+                ])?;
+                created.push(index);
+            }
+            Ok(created)
+        })
+    }
+
+    /// Those of `names` that exist already, each as it is stored.
+    pub fn existing_usernames<'a>(
+        &self,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT username FROM users WHERE username = ?1")?;
+        let mut found = Vec::new();
+        for name in names {
+            if let Some(stored) = stmt.query_row([name], |row| row.get(0)).optional()? {
+                found.push(stored);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Every username that starts with `prefix`, in any case.
+    pub fn usernames_with_prefix(&self, prefix: &str) -> Result<Vec<String>> {
+        let pattern = format!("{}%", escape_like(prefix));
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT username FROM users WHERE username LIKE ?1 ESCAPE '\\'")?;
+        let names = stmt.query_map([pattern], |row| row.get(0))?;
+        Ok(names.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn user(&self, username: &str) -> Result<Option<User>> {
+        Ok(find_user(&self.conn, username)?)
+    }
+
+    /// Every account (of one role, if given), by name, with its state and latest session.
+    pub fn list_users(&self, role: Option<Role>, now: Millis) -> Result<Vec<UserSummary>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {USER_COLUMNS},
+                    EXISTS (SELECT 1 FROM sessions s
+                            WHERE s.user_id = u.id AND s.logout_time IS NULL),
+                    (SELECT max(login_time) FROM sessions s WHERE s.user_id = u.id),
+                    (SELECT max(logout_time) FROM sessions s WHERE s.user_id = u.id)
+             FROM users u
+             WHERE ?1 IS NULL OR u.role = ?1
+             ORDER BY u.username"
+        ))?;
+        let rows = stmt.query_map([role.map(Role::as_str)], |row| {
+            let user = user_from_row(row)?;
+            let online: bool = row.get(8)?;
+            Ok(UserSummary {
+                state: state_of(&user, online, now),
+                user,
+                last_login: row.get(9)?,
+                last_logout: row.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Sets a new password hash; `must_change` makes the user choose another at next login.
+    pub fn set_password(&self, username: &str, hash: &str, must_change: bool) -> Result<()> {
+        self.write(|tx| {
+            let user = require_user(tx, username)?;
+            tx.execute(
+                "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
+                params![user.id, hash, must_change],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Disables or enables an account. The last enabled admin cannot be disabled: nobody
+    /// could open the monitor any more.
+    pub fn set_disabled(&self, username: &str, disabled: bool) -> Result<()> {
+        self.write(|tx| {
+            let user = require_user(tx, username)?;
+            if disabled {
+                refuse_if_last_admin(tx, &user, "disable")?;
+            }
+            tx.execute(
+                "UPDATE users SET disabled = ?2 WHERE id = ?1",
+                params![user.id, disabled],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Lifts a lockout and forgets the failures that led to it.
+    pub fn unlock(&self, username: &str) -> Result<()> {
+        self.write(|tx| {
+            let user = require_user(tx, username)?;
+            tx.execute(
+                "UPDATE users SET failed_attempts = 0, failure_window_start = NULL,
+                                  locked_until = NULL
+                 WHERE id = ?1",
+                [user.id],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Changes a role. The last enabled admin cannot be demoted.
+    pub fn set_role(&self, username: &str, role: Role) -> Result<()> {
+        self.write(|tx| {
+            let user = require_user(tx, username)?;
+            if role != Role::Admin {
+                refuse_if_last_admin(tx, &user, "demote")?;
+            }
+            tx.execute(
+                "UPDATE users SET role = ?2 WHERE id = ?1",
+                params![user.id, role.as_str()],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+fn find_user(conn: &Connection, username: &str) -> rusqlite::Result<Option<User>> {
+    conn.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.username = ?1"
+    ))?
+    .query_row([username], user_from_row)
+    .optional()
+}
+
+/// The user named `username`, or the error a script gets for a name that does not exist.
+fn require_user(conn: &Connection, username: &str) -> Result<User> {
+    find_user(conn, username)?
+        .ok_or_else(|| Error::bad_input(format!("no user named \"{username}\"")).into())
+}
+
+fn refuse_if_last_admin(conn: &Connection, user: &User, action: &str) -> Result<()> {
+    if user.role != Role::Admin || user.disabled {
+        return Ok(());
+    }
+    let other_admins: i64 = conn.query_row(
+        "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id != ?1",
+        [user.id],
+        |row| row.get(0),
+    )?;
+    if other_admins == 0 {
+        return Err(Error::Refused(format!(
+            "cannot {action} \"{}\": it is the last enabled admin (add or enable another first)",
+            user.username
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn user_from_row(row: &Row) -> rusqlite::Result<User> {
+    let role: String = row.get(3)?;
+    Ok(User {
+        id: row.get(0)?,
+        username: row.get(1)?,
+        full_name: row.get(2)?,
+        role: role.parse().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        disabled: row.get(4)?,
+        must_change_password: row.get(5)?,
+        locked_until: row.get(6)?,
+        created_at: row.get(7)?,
+    })
+}
+
+fn state_of(user: &User, online: bool, now: Millis) -> UserState {
+    if user.disabled {
+        UserState::Disabled
+    } else if user.is_locked(now) {
+        UserState::Locked
+    } else if online {
+        UserState::Online
+    } else {
+        UserState::Offline
+    }
+}
+
+/// Escapes LIKE's wildcards so that a prefix such as `admin_` matches only itself.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn new_user(username: &str, role: Role) -> NewUser {
+        NewUser {
+            username: username.into(),
+            full_name: format!("{username} Full"),
+            role,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
+            must_change_password: false,
+        }
+    }
+
+    fn db_with(users: &[(&str, Role)]) -> Db {
+        let db = Db::open_in_memory().unwrap();
+        let users: Vec<_> = users.iter().map(|(n, r)| new_user(n, *r)).collect();
+        db.create_users(&users, false, 1_000).unwrap();
+        db
+    }
+
+    #[test]
+    fn usernames_are_unique_whatever_the_case() {
+        let db = db_with(&[("Hantz123", Role::Secretaire)]);
+        let err = db
+            .create_users(&[new_user("hantz123", Role::Admin)], false, 0)
+            .unwrap_err();
+        assert!(format!("{err}").contains("exists already"));
+        assert_eq!(db.existing_usernames(["HANTZ123"]).unwrap(), ["Hantz123"]);
+        assert_eq!(db.user("hantz123").unwrap().unwrap().username, "Hantz123");
+    }
+
+    #[test]
+    fn an_import_with_one_duplicate_writes_nothing() {
+        let db = db_with(&[("admin001", Role::Admin)]);
+        let batch = [
+            new_user("fresh", Role::Archives),
+            new_user("ADMIN001", Role::Admin),
+        ];
+        assert!(db.create_users(&batch, false, 0).is_err());
+        assert!(db.user("fresh").unwrap().is_none());
+    }
+
+    #[test]
+    fn skip_existing_creates_only_the_new_ones() {
+        let db = db_with(&[("admin001", Role::Admin)]);
+        let batch = [
+            new_user("admin001", Role::Admin),
+            new_user("fresh", Role::Archives),
+        ];
+        assert_eq!(db.create_users(&batch, true, 0).unwrap(), [1]);
+        assert!(db.user("fresh").unwrap().is_some());
+    }
+
+    #[test]
+    fn prefixes_match_literally() {
+        let db = db_with(&[
+            ("admin_1", Role::Admin),
+            ("adminX1", Role::Admin),
+            ("Admin_2", Role::Admin),
+        ]);
+        let mut names = db.usernames_with_prefix("admin_").unwrap();
+        names.sort();
+        assert_eq!(names, ["Admin_2", "admin_1"]);
+    }
+
+    #[test]
+    fn the_last_enabled_admin_cannot_be_disabled_or_demoted() {
+        let db = db_with(&[
+            ("boss", Role::Admin),
+            ("other", Role::Admin),
+            ("clerk", Role::Archives),
+        ]);
+        db.set_disabled("other", true).unwrap();
+        let err = db.set_disabled("boss", true).unwrap_err();
+        assert!(format!("{err}").contains("last enabled admin"), "{err}");
+        assert!(db.set_role("boss", Role::Directeur).is_err());
+        assert_eq!(db.user("boss").unwrap().unwrap().role, Role::Admin);
+        db.set_disabled("other", false).unwrap();
+        db.set_role("boss", Role::Directeur).unwrap();
+        assert_eq!(db.user("boss").unwrap().unwrap().role, Role::Directeur);
+        db.set_disabled("clerk", true).unwrap();
+    }
+
+    #[test]
+    fn administration_of_an_unknown_user_is_bad_input() {
+        let db = db_with(&[]);
+        let err = db.unlock("nobody").unwrap_err();
+        assert_eq!(
+            crate::error::exit_code_of(&err),
+            crate::error::Exit::DataErr
+        );
+    }
+
+    #[test]
+    fn list_shows_state_and_filters_by_role() {
+        let db = db_with(&[
+            ("a1", Role::Admin),
+            ("d1", Role::Directeur),
+            ("d2", Role::Directeur),
+        ]);
+        db.set_disabled("d2", true).unwrap();
+        db.conn
+            .execute(
+                "UPDATE users SET locked_until = 5000 WHERE username = 'd1'",
+                [],
+            )
+            .unwrap();
+        let all = db.list_users(None, 4_000).unwrap();
+        let states: Vec<_> = all
+            .iter()
+            .map(|s| (s.user.username.as_str(), s.state))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("a1", UserState::Offline),
+                ("d1", UserState::Locked),
+                ("d2", UserState::Disabled)
+            ]
+        );
+        assert_eq!(
+            db.list_users(None, 5_000).unwrap()[1].state,
+            UserState::Offline
+        );
+        assert_eq!(db.list_users(Some(Role::Directeur), 0).unwrap().len(), 2);
+        db.unlock("d1").unwrap();
+        assert_eq!(db.user("d1").unwrap().unwrap().locked_until, None);
+    }
+
+    #[test]
+    fn passwords_are_replaced_with_their_flag() {
+        let db = db_with(&[("a1", Role::Admin)]);
+        db.set_password("a1", "$argon2id$new", true).unwrap();
+        assert!(db.user("a1").unwrap().unwrap().must_change_password);
+        let stored: String = db
+            .conn
+            .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, "$argon2id$new");
+    }
+}

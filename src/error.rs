@@ -1,0 +1,99 @@
+//! The failures a caller must tell apart, and the exit code of CLI.md for each.
+//! Everything else travels as `anyhow::Error` with context.
+
+use std::process::ExitCode;
+
+/// Exit codes of the command-line contract (`../shared/CLI.md`), after sysexits.h.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    /// A runtime failure: refused, locked out, wrong password, database busy past its timeout.
+    Failure = 1,
+    Usage = 2,
+    /// Bad input data: CSV rows, user names, roles.
+    DataErr = 65,
+    /// An input file missing or unreadable.
+    NoInput = 66,
+    /// The database unreadable, corrupt, or of a newer schema.
+    IoErr = 74,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input data that cannot be accepted; one message per line, each naming where.
+    #[error("{}", .0.join("\n"))]
+    BadInput(Vec<String>),
+    #[error("{0}")]
+    NoInput(String),
+    #[error("{0}")]
+    Database(String),
+    /// The operation is understood but refused (last admin, locked account...).
+    #[error("{0}")]
+    Refused(String),
+    /// The command was called in a way that cannot work (e.g. prompts without a terminal).
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Error::BadInput(vec![message.into()])
+    }
+
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::BadInput(_) => Exit::DataErr,
+            Error::NoInput(_) => Exit::NoInput,
+            Error::Database(_) => Exit::IoErr,
+            Error::Refused(_) => Exit::Failure,
+            Error::Usage(_) => Exit::Usage,
+        }
+    }
+}
+
+/// The exit code for any error that reached `main`: ours say it themselves; SQLite's
+/// "not a database" and "corrupt" are exit 74 wherever they surface; anything else is 1.
+pub fn exit_code_of(err: &anyhow::Error) -> Exit {
+    for cause in err.chain() {
+        if let Some(ours) = cause.downcast_ref::<Error>() {
+            return ours.exit();
+        }
+        if let Some(rusqlite::Error::SqliteFailure(e, _)) = cause.downcast_ref::<rusqlite::Error>()
+        {
+            use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+            if matches!(e.code, DatabaseCorrupt | NotADatabase) {
+                return Exit::IoErr;
+            }
+        }
+    }
+    Exit::Failure
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_errors_keep_their_code_under_context() {
+        let err = anyhow::Error::from(Error::bad_input("x")).context("reading users.csv");
+        assert_eq!(exit_code_of(&err), Exit::DataErr);
+        let err = anyhow::Error::from(Error::Database("x".into())).context("opening");
+        assert_eq!(exit_code_of(&err), Exit::IoErr);
+    }
+
+    #[test]
+    fn corrupt_database_is_74_and_anything_else_is_1() {
+        let corrupt = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            None,
+        );
+        assert_eq!(exit_code_of(&anyhow::Error::from(corrupt)), Exit::IoErr);
+        assert_eq!(exit_code_of(&anyhow::anyhow!("boom")), Exit::Failure);
+    }
+}

@@ -1,0 +1,11 @@
+//! konekte: a terminal console that records when each person of an office logs in and
+//! out, on one SQLite database shared by every terminal.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod db;
+pub mod error;
+pub mod import;
+pub mod model;

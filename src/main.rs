@@ -1,0 +1,43 @@
+//! `console`: parse, dispatch, print the error chain once, exit with the code of CLI.md.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+use konekte::cli::Cli;
+use konekte::error::{Exit, exit_code_of};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
+    match konekte::commands::run(cli, &mut std::io::stdout().lock()) {
+        Ok(()) => Exit::Ok.into(),
+        Err(err) => {
+            for line in format!("{err:#}").lines() {
+                eprintln!("console: {line}");
+            }
+            exit_code_of(&err).into()
+        }
+    }
+}
+
+/// Help and version go to stdout as clap writes them; a usage error becomes one line.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = err.print();
+        return Exit::Ok.into();
+    }
+    let rendered = err.render().to_string();
+    let message: Vec<&str> = rendered
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .map(|line| line.trim().trim_start_matches("error: "))
+        .collect();
+    eprintln!("console: {} (see 'console --help')", message.join(" "));
+    Exit::Usage.into()
+}

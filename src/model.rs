@@ -1,0 +1,197 @@
+//! Plain types shared by the database, the commands and the screens. No SQL, no terminal.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+/// Milliseconds since 1970-01-01 UTC: how every time is stored.
+pub type Millis = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Directeur,
+    Secretaire,
+    Archives,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::Directeur,
+        Role::Secretaire,
+        Role::Archives,
+    ];
+
+    /// The canonical name: lowercase ASCII, as stored and as written to CSV and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Directeur => "directeur",
+            Role::Secretaire => "secretaire",
+            Role::Archives => "archives",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role \"{0}\" (expected admin, directeur, secretaire or archives)")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    /// Any case, surrounding spaces, and the accented spelling `secrétaire` are accepted.
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let folded = input.trim().to_lowercase().replace('é', "e");
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == folded)
+            .ok_or_else(|| UnknownRole(input.to_string()))
+    }
+}
+
+/// How a session ended (CLI.md, "How a session can end").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EndReason {
+    Logout,
+    Idle,
+    Hangup,
+    Forced,
+    Lost,
+}
+
+impl EndReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndReason::Logout => "logout",
+            EndReason::Idle => "idle",
+            EndReason::Hangup => "hangup",
+            EndReason::Forced => "forced",
+            EndReason::Lost => "lost",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<Self> {
+        [
+            Self::Logout,
+            Self::Idle,
+            Self::Hangup,
+            Self::Forced,
+            Self::Lost,
+        ]
+        .into_iter()
+        .find(|reason| reason.as_str() == stored)
+    }
+}
+
+/// An account as the commands see it (the password hash stays in the database layer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub locked_until: Option<Millis>,
+    pub created_at: Millis,
+}
+
+impl User {
+    pub fn is_locked(&self, now: Millis) -> bool {
+        self.locked_until.is_some_and(|until| now < until)
+    }
+}
+
+/// An account ready to be written: validated, its password already hashed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub must_change_password: bool,
+}
+
+/// What `users list` shows of an account's state, most telling first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserState {
+    Disabled,
+    Locked,
+    Online,
+    Offline,
+}
+
+impl UserState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserState::Disabled => "disabled",
+            UserState::Locked => "locked",
+            UserState::Online => "online",
+            UserState::Offline => "offline",
+        }
+    }
+}
+
+/// One line of `users list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSummary {
+    pub user: User,
+    pub state: UserState,
+    pub last_login: Option<Millis>,
+    pub last_logout: Option<Millis>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_parse_in_any_case_and_with_the_accent() {
+        assert_eq!("ADMIN".parse(), Ok(Role::Admin));
+        assert_eq!(" Directeur ".parse(), Ok(Role::Directeur));
+        assert_eq!("secrétaire".parse(), Ok(Role::Secretaire));
+        assert_eq!("SECRÉTAIRE".parse(), Ok(Role::Secretaire));
+        assert_eq!("archives".parse(), Ok(Role::Archives));
+        assert!("boss".parse::<Role>().is_err());
+        assert!("".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn end_reasons_round_trip() {
+        for reason in ["logout", "idle", "hangup", "forced", "lost"] {
+            assert_eq!(
+                EndReason::parse(reason).map(EndReason::as_str),
+                Some(reason)
+            );
+        }
+        assert_eq!(EndReason::parse("vanished"), None);
+    }
+
+    #[test]
+    fn a_lock_ends_at_its_time() {
+        let user = User {
+            id: 1,
+            username: "a".into(),
+            full_name: String::new(),
+            role: Role::Admin,
+            disabled: false,
+            must_change_password: false,
+            locked_until: Some(1_000),
+            created_at: 0,
+        };
+        assert!(user.is_locked(999));
+        assert!(!user.is_locked(1_000));
+    }
+}
