@@ -1,0 +1,252 @@
+//! `console add-users`, through the real binary.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+
+use common::{Office, SAMPLE_CSV, path_str, stdout_of};
+use predicates::prelude::*;
+
+#[test]
+fn the_sample_file_creates_its_sixteen_accounts_in_a_private_file() {
+    let office = Office::new();
+    let out = stdout_of(office.console(&["add-users", "--file", SAMPLE_CSV]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "username,role,password");
+    assert_eq!(lines.len(), 17);
+    // Passwords given in the file are not echoed.
+    assert!(lines.contains(&"Fedanoir,admin,"));
+    assert!(lines.contains(&"secretaire_test,secretaire,"));
+    let mode = std::fs::metadata(&office.db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert_eq!(office.users_csv().lines().count(), 17);
+}
+
+#[test]
+fn importing_again_names_every_duplicate_and_changes_nothing() {
+    let office = Office::with_sample_users();
+    let before = office.users_csv();
+    office
+        .console(&["add-users", "--file", SAMPLE_CSV])
+        .assert()
+        .code(65)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "users_sample.csv:2: user \"Fedanoir\" exists already",
+        ))
+        .stderr(predicate::str::contains(
+            "users_sample.csv:17: user \"archives002\" exists already",
+        ))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert_eq!(office.users_csv(), before);
+}
+
+#[test]
+fn skip_existing_creates_none_of_the_existing() {
+    let office = Office::with_sample_users();
+    office
+        .console(&["add-users", "--file", SAMPLE_CSV, "--skip-existing"])
+        .assert()
+        .success()
+        .stdout("username,role,password\n")
+        .stderr(predicate::str::contains("created 0 user(s)"));
+}
+
+#[test]
+fn counted_users_number_on_and_their_passwords_are_printed_once() {
+    let office = Office::with_sample_users();
+    let out = stdout_of(office.console(&["add-users", "--role", "directeur", "--count", "5"]));
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let names: Vec<&str> = rows.iter().map(|r| r[0]).collect();
+    assert_eq!(
+        names,
+        [
+            "directeur003",
+            "directeur004",
+            "directeur005",
+            "directeur006",
+            "directeur007"
+        ]
+    );
+    for row in &rows {
+        assert_eq!(row[1], "directeur");
+        assert!(row[2].len() >= 12, "generated password too short: {row:?}");
+    }
+    // Shown once: no listing shows a password again.
+    assert!(!office.users_csv().contains(rows[0][2]));
+    assert_eq!(
+        office.sql_count("SELECT count(*) FROM users WHERE must_change_password = 1"),
+        5
+    );
+}
+
+#[test]
+fn a_prefix_names_the_users() {
+    let office = Office::new();
+    let out = stdout_of(office.console(&[
+        "add-users",
+        "--role",
+        "Secrétaire",
+        "--count",
+        "2",
+        "--prefix",
+        "accueil",
+    ]));
+    assert!(out.contains("accueil001,secretaire,"));
+    assert!(out.contains("accueil002,secretaire,"));
+}
+
+#[test]
+fn a_bad_role_and_an_empty_name_are_both_reported_and_nothing_is_written() {
+    let office = Office::with_sample_users();
+    let before = office.users_csv();
+    let csv = "username,full_name,role,password\n\
+               new001,,admin,\n\
+               new002,,admin,\n\
+               new003,,boss,\n\
+               new004,,admin,\n\
+               new005,,admin,\n\
+               new006,,admin,\n\
+               new007,,admin,\n\
+               ,Nobody,admin,\n";
+    let file = office.file("bad.csv", csv.as_bytes());
+    office
+        .console(&["add-users", "--file", path_str(&file)])
+        .assert()
+        .code(65)
+        .stdout("")
+        .stderr(predicate::str::contains("bad.csv:4: unknown role \"boss\""))
+        .stderr(predicate::str::contains("bad.csv:9: empty username"));
+    assert_eq!(office.users_csv(), before);
+}
+
+#[test]
+fn a_missing_file_is_exit_66_and_creates_no_database() {
+    let office = Office::new();
+    office
+        .console(&["add-users", "--file", "/nonexistent/users.csv"])
+        .assert()
+        .code(66)
+        .stderr(predicate::str::starts_with(
+            "console: /nonexistent/users.csv: cannot read",
+        ));
+    assert!(!office.db.exists());
+}
+
+#[test]
+fn dry_run_checks_everything_and_writes_nothing() {
+    let office = Office::new();
+    office
+        .console(&["add-users", "--file", SAMPLE_CSV, "--dry-run"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("16 user(s) would be created"));
+    assert!(!office.db.exists(), "a dry run created the database file");
+
+    let office = Office::with_sample_users();
+    let before = std::fs::read(&office.db).unwrap();
+    office
+        .console(&["add-users", "--file", SAMPLE_CSV, "--dry-run"])
+        .assert()
+        .code(65);
+    office
+        .console(&[
+            "add-users",
+            "--role",
+            "archives",
+            "--count",
+            "3",
+            "--dry-run",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "archives003, archives004, archives005",
+        ));
+    assert_eq!(std::fs::read(&office.db).unwrap(), before);
+}
+
+#[test]
+fn a_byte_order_mark_and_crlf_lines_are_accepted() {
+    let office = Office::new();
+    let file = office.file(
+        "windows.csv",
+        b"\xEF\xBB\xBFusername,full_name,role,password\r\nclerk01,Clerk,archives,\r\n",
+    );
+    let out = stdout_of(office.console(&["add-users", "--file", path_str(&file)]));
+    assert!(out.contains("clerk01,archives,"));
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_line() {
+    let office = Office::new();
+    let file = office.file(
+        "latin1.csv",
+        b"username,full_name,role,password\nabc,Ren\xe9,admin,\n",
+    );
+    office
+        .console(&["add-users", "--file", path_str(&file)])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains(
+            "latin1.csv:2: column 2 is not valid UTF-8",
+        ));
+}
+
+#[test]
+fn interactive_mode_refuses_without_a_terminal() {
+    let office = Office::new();
+    office
+        .console(&["add-users", "--interactive"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a terminal"));
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_exit_74_and_untouched() {
+    let office = Office::new();
+    let junk = b"this is a spreadsheet, not a database".repeat(50);
+    std::fs::write(&office.db, &junk).unwrap();
+    office
+        .console(&["add-users", "--role", "admin", "--count", "1"])
+        .assert()
+        .code(74)
+        .stderr(predicate::str::starts_with("console: "))
+        .stderr(predicate::str::contains("database unreadable"));
+    assert_eq!(std::fs::read(&office.db).unwrap(), junk);
+}
+
+#[test]
+fn a_database_of_a_newer_schema_is_refused() {
+    let office = Office::with_sample_users();
+    let conn = rusqlite::Connection::open(&office.db).unwrap();
+    conn.pragma_update(None, "user_version", 999).unwrap();
+    drop(conn);
+    office
+        .console(&["users", "list"])
+        .assert()
+        .code(74)
+        .stderr(predicate::str::contains("newer than this console knows"));
+}
+
+#[test]
+fn usage_errors_are_one_line_and_exit_2() {
+    let office = Office::new();
+    let output = office.console(&["add-users"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("console: "), "{stderr}");
+    office
+        .console(&["add-users", "--role", "boss", "--count", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown role \"boss\""));
+}

@@ -1,0 +1,201 @@
+//! `console users ...`, through the real binary.
+
+mod common;
+
+use common::{Office, stdout_of};
+use predicates::prelude::*;
+
+#[test]
+fn list_as_csv_and_json_with_a_role_filter() {
+    let office = Office::with_sample_users();
+    let csv = office.users_csv();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("username,full_name,role,state,last_login,last_logout")
+    );
+    assert!(csv.contains("Hantz123,Hantz Dorvil,secretaire,offline,,\n"));
+
+    let json =
+        stdout_of(office.console(&["users", "list", "--role", "ARCHIVES", "--format", "json"]));
+    let users: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let users = users.as_array().unwrap();
+    assert_eq!(users.len(), 4);
+    assert_eq!(users[0]["username"], "archives001");
+    assert_eq!(users[0]["role"], "archives");
+    assert_eq!(users[0]["state"], "offline");
+    assert!(users[0]["last_login"].is_null());
+}
+
+#[test]
+fn the_table_names_its_columns() {
+    let office = Office::with_sample_users();
+    office
+        .console(&["users", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Username"))
+        .stdout(predicate::str::contains("Last logout"))
+        .stdout(predicate::str::contains("Peterson Michel"));
+}
+
+#[test]
+fn an_empty_list_in_csv_still_has_its_header() {
+    let office = Office::new();
+    office
+        .console(&["users", "list", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout("username,full_name,role,state,last_login,last_logout\n");
+}
+
+#[test]
+fn disable_enable_and_set_role() {
+    let office = Office::with_sample_users();
+    office
+        .console(&["users", "disable", "hantz123"])
+        .assert()
+        .success();
+    assert!(
+        office
+            .users_csv()
+            .contains("Hantz123,Hantz Dorvil,secretaire,disabled")
+    );
+    office
+        .console(&["users", "enable", "Hantz123"])
+        .assert()
+        .success();
+    office
+        .console(&["users", "set-role", "Hantz123", "archives"])
+        .assert()
+        .success();
+    assert!(
+        office
+            .users_csv()
+            .contains("Hantz123,Hantz Dorvil,archives,offline")
+    );
+}
+
+#[test]
+fn the_last_enabled_admin_is_kept() {
+    let office = Office::with_sample_users();
+    for admin in ["Anderson002", "admin_test", "admin001"] {
+        office
+            .console(&["users", "disable", admin])
+            .assert()
+            .success();
+    }
+    office
+        .console(&["users", "disable", "Fedanoir"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("last enabled admin"));
+    office
+        .console(&["users", "set-role", "Fedanoir", "directeur"])
+        .assert()
+        .code(1);
+    assert!(
+        office
+            .users_csv()
+            .contains("Fedanoir,Fedanoir Jean-Baptiste,admin,offline")
+    );
+}
+
+#[test]
+fn unlock_clears_a_lockout() {
+    let office = Office::with_sample_users();
+    let conn = rusqlite::Connection::open(&office.db).unwrap();
+    conn.execute(
+        "UPDATE users SET failed_attempts = 5, locked_until = 9999999999999 WHERE username = 'admin001'",
+        [],
+    )
+    .unwrap();
+    assert!(
+        office
+            .users_csv()
+            .contains("admin001,Marie-Claude Joseph,admin,locked")
+    );
+    office
+        .console(&["users", "unlock", "admin001"])
+        .assert()
+        .success();
+    assert!(
+        office
+            .users_csv()
+            .contains("admin001,Marie-Claude Joseph,admin,offline")
+    );
+    assert_eq!(
+        office.sql_count("SELECT failed_attempts FROM users WHERE username = 'admin001'"),
+        0
+    );
+}
+
+#[test]
+fn passwd_from_stdin_replaces_the_hash_and_never_echoes() {
+    let office = Office::with_sample_users();
+    let hash_of = || -> String {
+        let conn = rusqlite::Connection::open(&office.db).unwrap();
+        conn.query_row(
+            "SELECT password_hash FROM users WHERE username = 'Wilbert001'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let before = hash_of();
+    office
+        .console(&[
+            "users",
+            "passwd",
+            "Wilbert001",
+            "--password-stdin",
+            "--temporary",
+        ])
+        .write_stdin("brand-new-secret\n")
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("brand-new-secret").not());
+    let after = hash_of();
+    assert_ne!(before, after);
+    assert!(konekte::auth::verify_password("brand-new-secret", &after));
+    assert_eq!(
+        office.sql_count("SELECT must_change_password FROM users WHERE username = 'Wilbert001'"),
+        1
+    );
+}
+
+#[test]
+fn passwd_refuses_short_passwords_unknown_users_and_missing_terminals() {
+    let office = Office::with_sample_users();
+    office
+        .console(&["users", "passwd", "Wilbert001", "--password-stdin"])
+        .write_stdin("short\n")
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("too short"));
+    office
+        .console(&["users", "passwd", "nobody", "--password-stdin"])
+        .write_stdin("long-enough\n")
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("no user named \"nobody\""));
+    office
+        .console(&["users", "passwd", "Wilbert001"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--password-stdin"));
+}
+
+#[test]
+fn administration_of_an_unknown_user_is_exit_65() {
+    let office = Office::with_sample_users();
+    for command in ["disable", "enable", "unlock"] {
+        office
+            .console(&["users", command, "ghost"])
+            .assert()
+            .code(65)
+            .stderr("console: no user named \"ghost\"\n");
+    }
+}
