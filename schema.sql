@@ -34,6 +34,8 @@ CREATE TABLE sessions (
     boot_id      TEXT,
     login_time   INTEGER NOT NULL,
     last_seen    INTEGER NOT NULL,           -- heartbeat
+    -- How often this terminal beats: three missed beats and the session is lost.
+    heartbeat_ms INTEGER NOT NULL DEFAULT 5000,
     logout_time  INTEGER,
     end_reason   TEXT CHECK (end_reason IN ('logout', 'idle', 'hangup', 'forced', 'lost')),
     ended_by     INTEGER REFERENCES users (id), -- the admin who forced it
@@ -67,3 +69,5 @@ CREATE TABLE login_attempts (
 
 CREATE INDEX login_attempts_at ON login_attempts (at);
 CREATE INDEX login_attempts_user ON login_attempts (user_id, at);
+-- Failures by the name as typed: `failures USER`, and the lockout of unknown names.
+CREATE INDEX login_attempts_typed ON login_attempts (username_typed COLLATE NOCASE, at);

@@ -1,9 +1,16 @@
-//! Passwords: argon2id hashing and verification, generation, and the rules a new one obeys.
+//! Passwords (argon2id hashing and verification, generation, the rules a new one obeys)
+//! and logging in: one answer for every failure, the same time for an unknown name, and
+//! a lockout after repeated failures.
+
+use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, PasswordVerifier, Version};
 use rand::seq::IndexedRandom;
+
+use crate::db::{Db, Prior};
+use crate::model::{FailureState, Millis, Origin, Outcome, Role, User};
 
 /// Generated passwords avoid look-alikes (0/O/o, 1/l/I) so they can be read aloud and typed.
 const PASSWORD_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
@@ -96,6 +103,148 @@ pub fn password_problem(password: &str) -> Option<String> {
     }
 }
 
+/// When failures lock an account: `max_failures` within `window` lock it for `lock`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockPolicy {
+    pub max_failures: u32,
+    pub window: Millis,
+    pub lock: Millis,
+}
+
+impl Default for LockPolicy {
+    fn default() -> Self {
+        LockPolicy { max_failures: 5, window: 15 * 60_000, lock: 15 * 60_000 }
+    }
+}
+
+impl LockPolicy {
+    /// The state after one more failure at `now`.
+    pub fn after_failure(&self, state: FailureState, now: Millis) -> FailureState {
+        let in_window = state.window_start.is_some_and(|start| now - start <= self.window);
+        let (failures, window_start) = if in_window {
+            (state.failures + 1, state.window_start)
+        } else {
+            (1, Some(now))
+        };
+        if failures >= self.max_failures {
+            FailureState { failures: 0, window_start: None, locked_until: Some(now + self.lock) }
+        } else {
+            FailureState { failures, window_start, locked_until: None }
+        }
+    }
+
+    /// The state an unknown name would have, had it been an account: its failures
+    /// replayed in order (refusals while locked count for nothing, as for an account).
+    pub fn replay(&self, history: &[(Millis, Outcome)]) -> FailureState {
+        history.iter().fold(FailureState::default(), |state, &(at, outcome)| {
+            if outcome == Outcome::Locked || state.is_locked(at) {
+                state
+            } else {
+                self.after_failure(state, at)
+            }
+        })
+    }
+
+    /// How far back the history of an unknown name can still matter.
+    fn horizon(&self, now: Millis) -> Millis {
+        now - 2 * (self.window + self.lock)
+    }
+}
+
+/// Why a login was refused. Deliberately coarse: an unknown name, a wrong password, a
+/// disabled account and a non-admin at the monitor all read `Invalid`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Invalid,
+    Locked { until: Millis },
+}
+
+pub struct LoginRequest<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    /// The monitor admits admins only.
+    pub admin_only: bool,
+}
+
+/// Checks a login and records the attempt. The password is verified against the
+/// account's hash, or against a dummy hash when the name is unknown, so that both take
+/// the same time; the lockout applies to unknown names exactly as to real ones.
+pub fn authenticate(
+    db: &Db,
+    request: &LoginRequest,
+    origin: &Origin,
+    policy: &LockPolicy,
+    now: Millis,
+) -> Result<Result<User, Refusal>> {
+    let typed = request.username.trim();
+    let account = db.credentials(typed)?;
+    let password_ok = match &account {
+        Some(account) => verify_password(request.password, &account.password_hash),
+        None => {
+            // Spend the time a real check takes, so an unknown name cannot be told apart.
+            verify_password(request.password, dummy_hash());
+            false
+        }
+    };
+    let user = account.map(|a| a.user);
+
+    let verdict = match &user {
+        None => Outcome::UnknownUser,
+        Some(user) if user.disabled => Outcome::Disabled,
+        Some(_) if !password_ok => Outcome::BadPassword,
+        Some(user) if request.admin_only && user.role != Role::Admin => Outcome::NotAdmin,
+        Some(_) => Outcome::Success,
+    };
+    let (outcome, state) = db.settle_attempt(
+        typed,
+        user.as_ref().map(|u| u.id),
+        origin,
+        now,
+        policy.horizon(now),
+        |prior| {
+            let state = match prior {
+                Prior::Account(state) => state,
+                Prior::UnknownName(history) => policy.replay(&history),
+            };
+            if state.is_locked(now) {
+                (Outcome::Locked, state)
+            } else if verdict == Outcome::Success {
+                (Outcome::Success, FailureState::default())
+            } else {
+                (verdict, policy.after_failure(state, now))
+            }
+        },
+    )?;
+    Ok(match (outcome, user) {
+        (Outcome::Success, Some(user)) => Ok(user),
+        _ => Err(match state.locked_until {
+            Some(until) if now < until => Refusal::Locked { until },
+            _ => Refusal::Invalid,
+        }),
+    })
+}
+
+/// Replaces a password that had to be changed at first login. The new one must obey the
+/// rules and differ from the old one.
+pub fn change_password(db: &Db, user: &User, new_password: &str) -> Result<Result<(), String>> {
+    if let Some(problem) = password_problem(new_password) {
+        return Ok(Err(problem));
+    }
+    let old = db.credentials(&user.username)?.map(|c| c.password_hash);
+    if old.is_some_and(|old| verify_password(new_password, &old)) {
+        return Ok(Err("the new password must differ from the old one".into()));
+    }
+    db.set_password(&user.username, &hash_password(new_password)?, false)?;
+    Ok(Ok(()))
+}
+
+/// A hash of a random password, at the same cost as real ones: what an unknown name's
+/// password is checked against.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&generate_password()).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +298,125 @@ mod tests {
         assert!(password_problem("eight888").is_none());
         assert!(password_problem("tab\there!").is_some());
         assert!(password_problem(&"x".repeat(MAX_PASSWORD_LEN + 1)).is_some());
+    }
+
+    mod login {
+        use super::*;
+        use crate::model::NewUser;
+
+        const MINUTE: Millis = 60_000;
+
+        fn office() -> Db {
+            let db = Db::open_in_memory().unwrap();
+            let user = |username: &str, role, password: &str| NewUser {
+                username: username.into(),
+                full_name: String::new(),
+                role,
+                password_hash: hash_password(password).unwrap(),
+                must_change_password: false,
+            };
+            db.create_users(
+                &[
+                    user("boss", Role::Admin, "boss-password"),
+                    user("clerk", Role::Archives, "clerk-password"),
+                ],
+                false,
+                0,
+            )
+            .unwrap();
+            db
+        }
+
+        fn try_login(db: &Db, username: &str, password: &str, now: Millis) -> Result<User, Refusal> {
+            let request = LoginRequest { username, password, admin_only: false };
+            authenticate(db, &request, &Origin::default(), &LockPolicy::default(), now).unwrap()
+        }
+
+        fn outcomes(db: &Db) -> Vec<String> {
+            let conn = &db.conn_for_tests();
+            let mut stmt = conn.prepare("SELECT outcome FROM login_attempts ORDER BY id").unwrap();
+            stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        }
+
+        #[test]
+        fn the_right_password_logs_in_and_is_recorded() {
+            let db = office();
+            assert_eq!(try_login(&db, " Clerk ", "clerk-password", 0).unwrap().username, "clerk");
+            assert_eq!(outcomes(&db), ["success"]);
+        }
+
+        #[test]
+        fn unknown_wrong_and_disabled_all_read_invalid() {
+            let db = office();
+            db.set_disabled("clerk", true).unwrap();
+            assert_eq!(try_login(&db, "nobody", "whatever1", 0), Err(Refusal::Invalid));
+            assert_eq!(try_login(&db, "boss", "wrong-password", 0), Err(Refusal::Invalid));
+            assert_eq!(try_login(&db, "clerk", "clerk-password", 0), Err(Refusal::Invalid));
+            assert_eq!(outcomes(&db), ["unknown_user", "bad_password", "disabled"]);
+        }
+
+        #[test]
+        fn the_monitor_admits_admins_only() {
+            let db = office();
+            let request = LoginRequest { username: "clerk", password: "clerk-password", admin_only: true };
+            let result = authenticate(&db, &request, &Origin::default(), &LockPolicy::default(), 0);
+            assert_eq!(result.unwrap(), Err(Refusal::Invalid));
+            assert_eq!(outcomes(&db), ["not_admin"]);
+        }
+
+        #[test]
+        fn five_failures_lock_for_fifteen_minutes_even_the_right_password() {
+            let db = office();
+            for minute in 0..4 {
+                assert_eq!(try_login(&db, "boss", "nope-nope", minute * MINUTE), Err(Refusal::Invalid));
+            }
+            let locked = Refusal::Locked { until: 4 * MINUTE + 15 * MINUTE };
+            assert_eq!(try_login(&db, "boss", "nope-nope", 4 * MINUTE), Err(locked));
+            assert_eq!(try_login(&db, "boss", "boss-password", 5 * MINUTE), Err(locked));
+            assert!(try_login(&db, "boss", "boss-password", 19 * MINUTE).is_ok());
+            assert_eq!(outcomes(&db).last().map(String::as_str), Some("success"));
+        }
+
+        #[test]
+        fn failures_spread_wider_than_the_window_do_not_lock() {
+            let db = office();
+            for i in 0..10 {
+                assert_eq!(try_login(&db, "boss", "nope-nope", i * 4 * MINUTE), Err(Refusal::Invalid));
+            }
+        }
+
+        #[test]
+        fn an_unknown_name_locks_exactly_like_a_real_one() {
+            let db = office();
+            let mut real = Vec::new();
+            let mut unknown = Vec::new();
+            for minute in [0, 1, 2, 3, 4, 5, 10, 20] {
+                real.push(try_login(&db, "clerk", "nope-nope", minute * MINUTE));
+                unknown.push(try_login(&db, "ghost", "nope-nope", minute * MINUTE));
+            }
+            assert_eq!(real, unknown);
+            assert!(matches!(unknown[4], Err(Refusal::Locked { .. })));
+            assert!(unknown.contains(&Err(Refusal::Invalid)));
+        }
+
+        #[test]
+        fn a_success_forgets_earlier_failures() {
+            let db = office();
+            for i in 0..4 {
+                let _ = try_login(&db, "boss", "nope-nope", i);
+            }
+            assert!(try_login(&db, "boss", "boss-password", 10).is_ok());
+            assert_eq!(try_login(&db, "boss", "nope-nope", 11), Err(Refusal::Invalid));
+        }
+
+        #[test]
+        fn a_changed_password_must_be_new_and_long_enough() {
+            let db = office();
+            let clerk = db.user("clerk").unwrap().unwrap();
+            assert!(change_password(&db, &clerk, "short").unwrap().is_err());
+            assert!(change_password(&db, &clerk, "clerk-password").unwrap().is_err());
+            change_password(&db, &clerk, "a-brand-new-one").unwrap().unwrap();
+            assert!(try_login(&db, "clerk", "a-brand-new-one", 0).is_ok());
+        }
     }
 }

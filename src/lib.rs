@@ -9,3 +9,4 @@ pub mod db;
 pub mod error;
 pub mod import;
 pub mod model;
+pub mod origin;

@@ -195,3 +195,74 @@ mod tests {
         assert!(!user.is_locked(1_000));
     }
 }
+
+/// Where a login happens: the terminal and the process that hold the session.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
+    pub host: String,
+    pub tty: Option<String>,
+    pub remote_ip: Option<String>,
+    pub terminal: Option<String>,
+    pub pid: u32,
+    pub boot_id: Option<String>,
+}
+
+/// What became of one login attempt, as `login_attempts.outcome` stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Success,
+    BadPassword,
+    UnknownUser,
+    Disabled,
+    Locked,
+    NotAdmin,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::BadPassword => "bad_password",
+            Outcome::UnknownUser => "unknown_user",
+            Outcome::Disabled => "disabled",
+            Outcome::Locked => "locked",
+            Outcome::NotAdmin => "not_admin",
+        }
+    }
+}
+
+/// One session as stored: open while `logout_time` is `None`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: i64,
+    pub user_id: i64,
+    pub login_time: Millis,
+    pub last_seen: Millis,
+    pub logout_time: Option<Millis>,
+    pub end_reason: Option<EndReason>,
+    pub origin: Origin,
+}
+
+/// The login before this one, as `lastlog` shows it, and the failures since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousLogin {
+    pub at: Millis,
+    pub host: String,
+    pub tty: Option<String>,
+    pub remote_ip: Option<String>,
+}
+
+/// An account's lockout bookkeeping (see `auth::LockPolicy` for the rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FailureState {
+    pub failures: u32,
+    pub window_start: Option<Millis>,
+    pub locked_until: Option<Millis>,
+}
+
+impl FailureState {
+    pub fn is_locked(&self, now: Millis) -> bool {
+        self.locked_until.is_some_and(|until| now < until)
+    }
+}

@@ -175,7 +175,7 @@ fn create(
     eprintln!("created {} user(s)", created.len());
     if generated > 0 {
         eprintln!(
-            "{generated} generated password(s) printed above: shown this once, to be changed \
+            "{generated} generated password(s) written to stdout: shown this once, to be changed \
              at first login"
         );
     }

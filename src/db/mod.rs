@@ -1,6 +1,8 @@
 //! The one SQLite file every terminal shares. All SQL of the crate lives under this folder.
 
+mod attempts;
 mod migrations;
+mod sessions;
 mod users;
 
 use std::fs::{DirBuilder, OpenOptions};
@@ -14,7 +16,9 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 
 use crate::error::Error;
 
+pub use attempts::{Credentials, Prior};
 pub use migrations::LATEST_VERSION;
+pub use sessions::{Beat, Closed, Here, MISSED_BEATS};
 
 /// How long one statement waits for another terminal's lock before SQLite gives up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -295,5 +299,13 @@ mod tests {
         let value = other.write(|_| Ok(42)).unwrap();
         holder.join().unwrap();
         assert_eq!(value, 42);
+    }
+}
+
+#[cfg(test)]
+impl Db {
+    /// The raw connection, for tests that check rows no method returns.
+    pub(crate) fn conn_for_tests(&self) -> &Connection {
+        &self.conn
     }
 }

@@ -1,0 +1,372 @@
+//! Sessions: opened at login, kept alive by heartbeats, closed exactly once.
+
+use anyhow::Result;
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::Db;
+use crate::model::{EndReason, Millis, Origin, PreviousLogin, Session};
+
+/// Three missed heartbeats and a session is taken for lost.
+pub const MISSED_BEATS: i64 = 3;
+
+/// What a heartbeat found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Beat {
+    Alive,
+    /// Someone else closed the session (an admin, or a sweep that took it for lost).
+    Ended(EndReason),
+}
+
+/// What closing a session did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closed {
+    Now,
+    /// It was closed already, with this reason; nothing was changed.
+    Already(EndReason),
+}
+
+/// The machine a sweep runs on: sessions of this host can be checked for a dead process
+/// or an earlier boot at once, without waiting for missed heartbeats.
+pub struct Here<'a> {
+    pub host: &'a str,
+    pub boot_id: Option<&'a str>,
+    pub booted_at: Option<Millis>,
+    pub pid_alive: &'a dyn Fn(u32) -> bool,
+}
+
+const SESSION_COLUMNS: &str = "id, user_id, login_time, last_seen, logout_time, end_reason, \
+                               host, tty, remote_ip, terminal, pid, boot_id";
+
+impl Db {
+    /// Opens a session for `user_id` at `now`, with a fresh random key.
+    pub fn open_session(
+        &self,
+        user_id: i64,
+        origin: &Origin,
+        heartbeat_ms: Millis,
+        now: Millis,
+    ) -> Result<Session> {
+        let key = session_key();
+        let id = self.write(|tx| {
+            tx.prepare_cached(
+                "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal,
+                                       pid, boot_id, login_time, last_seen, heartbeat_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+            )?
+            .execute(params![
+                user_id,
+                key,
+                origin.host,
+                origin.tty,
+                origin.remote_ip,
+                origin.terminal,
+                origin.pid,
+                origin.boot_id,
+                now,
+                heartbeat_ms
+            ])?;
+            Ok(tx.last_insert_rowid())
+        })?;
+        Ok(Session {
+            id,
+            user_id,
+            login_time: now,
+            last_seen: now,
+            logout_time: None,
+            end_reason: None,
+            origin: origin.clone(),
+        })
+    }
+
+    /// Records that the session's terminal is alive at `now`, unless the session was
+    /// closed meanwhile; then says how it ended.
+    pub fn beat(&self, id: i64, now: Millis) -> Result<Beat> {
+        self.write(|tx| {
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE sessions SET last_seen = max(last_seen, ?2)
+                     WHERE id = ?1 AND logout_time IS NULL",
+                )?
+                .execute(params![id, now])?;
+            if changed == 1 {
+                return Ok(Beat::Alive);
+            }
+            Ok(Beat::Ended(end_reason_of(tx, id)?.unwrap_or(EndReason::Lost)))
+        })
+    }
+
+    /// Closes session `id` at `at` for `reason`, if it is still open: a session is never
+    /// closed twice, and only its own row is touched.
+    pub fn close_session(
+        &self,
+        id: i64,
+        reason: EndReason,
+        at: Millis,
+        ended_by: Option<i64>,
+        note: Option<&str>,
+    ) -> Result<Closed> {
+        self.write(|tx| {
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE sessions
+                     SET logout_time = max(?3, login_time), end_reason = ?2,
+                         ended_by = ?4, end_note = ?5
+                     WHERE id = ?1 AND logout_time IS NULL",
+                )?
+                .execute(params![id, reason.as_str(), at, ended_by, note])?;
+            if changed == 1 {
+                return Ok(Closed::Now);
+            }
+            match end_reason_of(tx, id)? {
+                Some(reason) => Ok(Closed::Already(reason)),
+                None => Err(crate::error::Error::bad_input(format!("no session {id}")).into()),
+            }
+        })
+    }
+
+    pub fn session(&self, id: i64) -> Result<Option<Session>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"))?
+            .query_row([id], session_from_row)
+            .optional()?)
+    }
+
+    /// The user's login before session `current`, as `lastlog` shows it.
+    pub fn previous_login(&self, user_id: i64, current: i64) -> Result<Option<PreviousLogin>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT login_time, host, tty, remote_ip FROM sessions
+                 WHERE user_id = ?1 AND id != ?2
+                 ORDER BY login_time DESC LIMIT 1",
+            )?
+            .query_row(params![user_id, current], |row| {
+                Ok(PreviousLogin {
+                    at: row.get(0)?,
+                    host: row.get(1)?,
+                    tty: row.get(2)?,
+                    remote_ip: row.get(3)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Closes as `lost` every open session whose terminal stopped beating three beats ago,
+    /// and, on this host, every one whose process is gone or that belongs to an earlier
+    /// boot. Its logout time is its last heartbeat, not the time of the sweep. Reads only
+    /// the open sessions; writes only when it has something to close.
+    pub fn sweep_lost(&self, now: Millis, here: &Here) -> Result<usize> {
+        let lost = self.lost_sessions(now, here)?;
+        if lost.is_empty() {
+            return Ok(0);
+        }
+        self.write(|tx| {
+            let mut close = tx.prepare_cached(
+                "UPDATE sessions SET logout_time = last_seen, end_reason = 'lost'
+                 WHERE id = ?1 AND logout_time IS NULL",
+            )?;
+            let mut closed = 0;
+            for id in &lost {
+                closed += close.execute([id])?;
+            }
+            Ok(closed)
+        })
+    }
+
+    fn lost_sessions(&self, now: Millis, here: &Here) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, last_seen + ?1 * heartbeat_ms < ?2, host = ?3, pid, boot_id, login_time
+             FROM sessions WHERE logout_time IS NULL",
+        )?;
+        let rows = stmt.query_map(params![MISSED_BEATS, now, here.host], |row| {
+            Ok(OpenSession {
+                id: row.get(0)?,
+                silent: row.get(1)?,
+                on_this_host: row.get(2)?,
+                pid: row.get(3)?,
+                boot_id: row.get(4)?,
+                login_time: row.get(5)?,
+            })
+        })?;
+        let mut lost = Vec::new();
+        for session in rows {
+            let session = session?;
+            if session.silent || (session.on_this_host && session.is_dead_here(here)) {
+                lost.push(session.id);
+            }
+        }
+        Ok(lost)
+    }
+}
+
+struct OpenSession {
+    id: i64,
+    silent: bool,
+    on_this_host: bool,
+    pid: Option<u32>,
+    boot_id: Option<String>,
+    login_time: Millis,
+}
+
+impl OpenSession {
+    /// Its process is gone (same boot), or it began before this host's current boot.
+    /// A different boot id with a later login is another machine of the same name: left
+    /// to the heartbeat rule.
+    fn is_dead_here(&self, here: &Here) -> bool {
+        let same_boot = self.boot_id.as_deref() == here.boot_id;
+        if same_boot {
+            return self.pid.is_some_and(|pid| !(here.pid_alive)(pid));
+        }
+        here.booted_at.is_some_and(|booted| self.login_time < booted)
+    }
+}
+
+fn end_reason_of(conn: &rusqlite::Connection, id: i64) -> rusqlite::Result<Option<EndReason>> {
+    conn.prepare_cached("SELECT end_reason FROM sessions WHERE id = ?1")?
+        .query_row([id], |row| row.get::<_, Option<String>>(0))
+        .optional()
+        .map(|reason| reason.flatten().as_deref().and_then(EndReason::parse))
+}
+
+fn session_from_row(row: &Row) -> rusqlite::Result<Session> {
+    let reason: Option<String> = row.get(5)?;
+    Ok(Session {
+        id: row.get(0)?,
+        user_id: row.get(1)?,
+        login_time: row.get(2)?,
+        last_seen: row.get(3)?,
+        logout_time: row.get(4)?,
+        end_reason: reason.as_deref().and_then(EndReason::parse),
+        origin: Origin {
+            host: row.get(6)?,
+            tty: row.get(7)?,
+            remote_ip: row.get(8)?,
+            terminal: row.get(9)?,
+            pid: row.get::<_, Option<u32>>(10)?.unwrap_or(0),
+            boot_id: row.get(11)?,
+        },
+    })
+}
+
+/// 128 random bits, as hex: unique per session, unguessable.
+fn session_key() -> String {
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::users::tests::new_user;
+    use crate::model::Role;
+
+    const BEAT: Millis = 5_000;
+
+    fn origin(host: &str, pid: u32, boot: &str) -> Origin {
+        Origin {
+            host: host.into(),
+            pid,
+            boot_id: Some(boot.into()),
+            ..Origin::default()
+        }
+    }
+
+    fn db_with_user() -> (Db, i64) {
+        let db = Db::open_in_memory().unwrap();
+        db.create_users(&[new_user("clerk", Role::Archives)], false, 0).unwrap();
+        let id = db.user("clerk").unwrap().unwrap().id;
+        (db, id)
+    }
+
+    fn everything_alive(_: u32) -> bool {
+        true
+    }
+
+    fn elsewhere() -> Here<'static> {
+        Here { host: "elsewhere", boot_id: None, booted_at: None, pid_alive: &everything_alive }
+    }
+
+    #[test]
+    fn a_session_is_closed_once_and_keeps_its_first_end() {
+        let (db, user) = db_with_user();
+        let session = db.open_session(user, &origin("desk", 1, "b"), BEAT, 1_000).unwrap();
+        assert_eq!(db.close_session(session.id, EndReason::Logout, 2_000, None, None).unwrap(), Closed::Now);
+        assert_eq!(
+            db.close_session(session.id, EndReason::Forced, 3_000, None, None).unwrap(),
+            Closed::Already(EndReason::Logout)
+        );
+        let stored = db.session(session.id).unwrap().unwrap();
+        assert_eq!((stored.logout_time, stored.end_reason), (Some(2_000), Some(EndReason::Logout)));
+        assert!(db.close_session(999, EndReason::Logout, 0, None, None).is_err());
+    }
+
+    #[test]
+    fn closing_one_session_leaves_the_users_other_sessions_open() {
+        let (db, user) = db_with_user();
+        let first = db.open_session(user, &origin("desk", 1, "b"), BEAT, 1_000).unwrap();
+        let second = db.open_session(user, &origin("desk2", 2, "b"), BEAT, 1_100).unwrap();
+        db.close_session(first.id, EndReason::Logout, 2_000, None, None).unwrap();
+        assert_eq!(db.session(second.id).unwrap().unwrap().logout_time, None);
+    }
+
+    #[test]
+    fn a_heartbeat_moves_last_seen_and_notices_an_end() {
+        let (db, user) = db_with_user();
+        let session = db.open_session(user, &origin("desk", 1, "b"), BEAT, 1_000).unwrap();
+        assert_eq!(db.beat(session.id, 6_000).unwrap(), Beat::Alive);
+        assert_eq!(db.session(session.id).unwrap().unwrap().last_seen, 6_000);
+        db.close_session(session.id, EndReason::Forced, 7_000, None, Some("fire drill")).unwrap();
+        assert_eq!(db.beat(session.id, 11_000).unwrap(), Beat::Ended(EndReason::Forced));
+    }
+
+    #[test]
+    fn silent_sessions_are_lost_at_their_last_heartbeat() {
+        let (db, user) = db_with_user();
+        let quiet = db.open_session(user, &origin("far", 1, "b"), BEAT, 1_000).unwrap();
+        let alive = db.open_session(user, &origin("far", 2, "b"), BEAT, 1_000).unwrap();
+        db.beat(quiet.id, 4_000).unwrap();
+        db.beat(alive.id, 17_000).unwrap();
+        // 4 000 + 3 beats = 19 000: not yet lost at 19 000, lost after.
+        assert_eq!(db.sweep_lost(19_000, &elsewhere()).unwrap(), 0);
+        assert_eq!(db.sweep_lost(19_001, &elsewhere()).unwrap(), 1);
+        let lost = db.session(quiet.id).unwrap().unwrap();
+        assert_eq!((lost.logout_time, lost.end_reason), (Some(4_000), Some(EndReason::Lost)));
+        assert_eq!(db.session(alive.id).unwrap().unwrap().logout_time, None);
+    }
+
+    #[test]
+    fn on_this_host_a_dead_process_or_an_earlier_boot_is_lost_at_once() {
+        let (db, user) = db_with_user();
+        let dead = db.open_session(user, &origin("desk", 111, "boot-2"), BEAT, 1_000).unwrap();
+        let running = db.open_session(user, &origin("desk", 222, "boot-2"), BEAT, 1_000).unwrap();
+        let before_boot = db.open_session(user, &origin("desk", 222, "boot-1"), BEAT, 500).unwrap();
+        let twin_machine = db.open_session(user, &origin("desk", 333, "boot-9"), BEAT, 1_500).unwrap();
+        let alive = |pid: u32| pid != 111;
+        let here = Here { host: "desk", boot_id: Some("boot-2"), booted_at: Some(900), pid_alive: &alive };
+        assert_eq!(db.sweep_lost(2_000, &here).unwrap(), 2);
+        let end = |id| db.session(id).unwrap().unwrap().end_reason;
+        assert_eq!(end(dead.id), Some(EndReason::Lost));
+        assert_eq!(end(before_boot.id), Some(EndReason::Lost));
+        assert_eq!(end(running.id), None);
+        assert_eq!(end(twin_machine.id), None);
+    }
+
+    #[test]
+    fn the_previous_login_is_the_one_before() {
+        let (db, user) = db_with_user();
+        assert!(db.previous_login(user, 0).unwrap().is_none());
+        let first = db.open_session(user, &origin("desk", 1, "b"), BEAT, 1_000).unwrap();
+        db.close_session(first.id, EndReason::Logout, 2_000, None, None).unwrap();
+        let second = db.open_session(user, &origin("annex", 1, "b"), BEAT, 3_000).unwrap();
+        let previous = db.previous_login(user, second.id).unwrap().unwrap();
+        assert_eq!((previous.at, previous.host.as_str()), (1_000, "desk"));
+    }
+
+    #[test]
+    fn session_keys_are_unique_and_long() {
+        let (a, b) = (session_key(), session_key());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 32);
+    }
+}
