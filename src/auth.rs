@@ -113,36 +113,52 @@ pub struct LockPolicy {
 
 impl Default for LockPolicy {
     fn default() -> Self {
-        LockPolicy { max_failures: 5, window: 15 * 60_000, lock: 15 * 60_000 }
+        LockPolicy {
+            max_failures: 5,
+            window: 15 * 60_000,
+            lock: 15 * 60_000,
+        }
     }
 }
 
 impl LockPolicy {
     /// The state after one more failure at `now`.
     pub fn after_failure(&self, state: FailureState, now: Millis) -> FailureState {
-        let in_window = state.window_start.is_some_and(|start| now - start <= self.window);
+        let in_window = state
+            .window_start
+            .is_some_and(|start| now - start <= self.window);
         let (failures, window_start) = if in_window {
             (state.failures + 1, state.window_start)
         } else {
             (1, Some(now))
         };
         if failures >= self.max_failures {
-            FailureState { failures: 0, window_start: None, locked_until: Some(now + self.lock) }
+            FailureState {
+                failures: 0,
+                window_start: None,
+                locked_until: Some(now + self.lock),
+            }
         } else {
-            FailureState { failures, window_start, locked_until: None }
+            FailureState {
+                failures,
+                window_start,
+                locked_until: None,
+            }
         }
     }
 
     /// The state an unknown name would have, had it been an account: its failures
     /// replayed in order (refusals while locked count for nothing, as for an account).
     pub fn replay(&self, history: &[(Millis, Outcome)]) -> FailureState {
-        history.iter().fold(FailureState::default(), |state, &(at, outcome)| {
-            if outcome == Outcome::Locked || state.is_locked(at) {
-                state
-            } else {
-                self.after_failure(state, at)
-            }
-        })
+        history
+            .iter()
+            .fold(FailureState::default(), |state, &(at, outcome)| {
+                if outcome == Outcome::Locked || state.is_locked(at) {
+                    state
+                } else {
+                    self.after_failure(state, at)
+                }
+            })
     }
 
     /// How far back the history of an unknown name can still matter.
@@ -327,21 +343,47 @@ mod tests {
             db
         }
 
-        fn try_login(db: &Db, username: &str, password: &str, now: Millis) -> Result<User, Refusal> {
-            let request = LoginRequest { username, password, admin_only: false };
-            authenticate(db, &request, &Origin::default(), &LockPolicy::default(), now).unwrap()
+        fn try_login(
+            db: &Db,
+            username: &str,
+            password: &str,
+            now: Millis,
+        ) -> Result<User, Refusal> {
+            let request = LoginRequest {
+                username,
+                password,
+                admin_only: false,
+            };
+            authenticate(
+                db,
+                &request,
+                &Origin::default(),
+                &LockPolicy::default(),
+                now,
+            )
+            .unwrap()
         }
 
         fn outcomes(db: &Db) -> Vec<String> {
             let conn = &db.conn_for_tests();
-            let mut stmt = conn.prepare("SELECT outcome FROM login_attempts ORDER BY id").unwrap();
-            stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+            let mut stmt = conn
+                .prepare("SELECT outcome FROM login_attempts ORDER BY id")
+                .unwrap();
+            stmt.query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
         }
 
         #[test]
         fn the_right_password_logs_in_and_is_recorded() {
             let db = office();
-            assert_eq!(try_login(&db, " Clerk ", "clerk-password", 0).unwrap().username, "clerk");
+            assert_eq!(
+                try_login(&db, " Clerk ", "clerk-password", 0)
+                    .unwrap()
+                    .username,
+                "clerk"
+            );
             assert_eq!(outcomes(&db), ["success"]);
         }
 
@@ -349,16 +391,29 @@ mod tests {
         fn unknown_wrong_and_disabled_all_read_invalid() {
             let db = office();
             db.set_disabled("clerk", true).unwrap();
-            assert_eq!(try_login(&db, "nobody", "whatever1", 0), Err(Refusal::Invalid));
-            assert_eq!(try_login(&db, "boss", "wrong-password", 0), Err(Refusal::Invalid));
-            assert_eq!(try_login(&db, "clerk", "clerk-password", 0), Err(Refusal::Invalid));
+            assert_eq!(
+                try_login(&db, "nobody", "whatever1", 0),
+                Err(Refusal::Invalid)
+            );
+            assert_eq!(
+                try_login(&db, "boss", "wrong-password", 0),
+                Err(Refusal::Invalid)
+            );
+            assert_eq!(
+                try_login(&db, "clerk", "clerk-password", 0),
+                Err(Refusal::Invalid)
+            );
             assert_eq!(outcomes(&db), ["unknown_user", "bad_password", "disabled"]);
         }
 
         #[test]
         fn the_monitor_admits_admins_only() {
             let db = office();
-            let request = LoginRequest { username: "clerk", password: "clerk-password", admin_only: true };
+            let request = LoginRequest {
+                username: "clerk",
+                password: "clerk-password",
+                admin_only: true,
+            };
             let result = authenticate(&db, &request, &Origin::default(), &LockPolicy::default(), 0);
             assert_eq!(result.unwrap(), Err(Refusal::Invalid));
             assert_eq!(outcomes(&db), ["not_admin"]);
@@ -368,11 +423,19 @@ mod tests {
         fn five_failures_lock_for_fifteen_minutes_even_the_right_password() {
             let db = office();
             for minute in 0..4 {
-                assert_eq!(try_login(&db, "boss", "nope-nope", minute * MINUTE), Err(Refusal::Invalid));
+                assert_eq!(
+                    try_login(&db, "boss", "nope-nope", minute * MINUTE),
+                    Err(Refusal::Invalid)
+                );
             }
-            let locked = Refusal::Locked { until: 4 * MINUTE + 15 * MINUTE };
+            let locked = Refusal::Locked {
+                until: 4 * MINUTE + 15 * MINUTE,
+            };
             assert_eq!(try_login(&db, "boss", "nope-nope", 4 * MINUTE), Err(locked));
-            assert_eq!(try_login(&db, "boss", "boss-password", 5 * MINUTE), Err(locked));
+            assert_eq!(
+                try_login(&db, "boss", "boss-password", 5 * MINUTE),
+                Err(locked)
+            );
             assert!(try_login(&db, "boss", "boss-password", 19 * MINUTE).is_ok());
             assert_eq!(outcomes(&db).last().map(String::as_str), Some("success"));
         }
@@ -381,7 +444,10 @@ mod tests {
         fn failures_spread_wider_than_the_window_do_not_lock() {
             let db = office();
             for i in 0..10 {
-                assert_eq!(try_login(&db, "boss", "nope-nope", i * 4 * MINUTE), Err(Refusal::Invalid));
+                assert_eq!(
+                    try_login(&db, "boss", "nope-nope", i * 4 * MINUTE),
+                    Err(Refusal::Invalid)
+                );
             }
         }
 
@@ -406,7 +472,10 @@ mod tests {
                 let _ = try_login(&db, "boss", "nope-nope", i);
             }
             assert!(try_login(&db, "boss", "boss-password", 10).is_ok());
-            assert_eq!(try_login(&db, "boss", "nope-nope", 11), Err(Refusal::Invalid));
+            assert_eq!(
+                try_login(&db, "boss", "nope-nope", 11),
+                Err(Refusal::Invalid)
+            );
         }
 
         #[test]
@@ -414,8 +483,14 @@ mod tests {
             let db = office();
             let clerk = db.user("clerk").unwrap().unwrap();
             assert!(change_password(&db, &clerk, "short").unwrap().is_err());
-            assert!(change_password(&db, &clerk, "clerk-password").unwrap().is_err());
-            change_password(&db, &clerk, "a-brand-new-one").unwrap().unwrap();
+            assert!(
+                change_password(&db, &clerk, "clerk-password")
+                    .unwrap()
+                    .is_err()
+            );
+            change_password(&db, &clerk, "a-brand-new-one")
+                .unwrap()
+                .unwrap();
             assert!(try_login(&db, "clerk", "a-brand-new-one", 0).is_ok());
         }
     }

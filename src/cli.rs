@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::model::Role;
+use crate::model::{Millis, Role};
 
 /// konekte: who logs in to the office's terminals, and when they log out.
 ///
@@ -24,6 +24,19 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The full-screen login of a shared terminal (what a bare `console` runs).
+    ///
+    /// After each logout it waits for the next person, unless --once.
+    Login(LoginArgs),
+    /// End a live session from the shell (end reason `forced`); its terminal notices
+    /// within one heartbeat and returns to the login screen.
+    EndSession {
+        /// The session's id, as `console who` shows it.
+        session_id: i64,
+        /// Why, kept with the session.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
     /// Add user accounts: from a CSV file, by role and count, or one by one at prompts.
     ///
     /// The accounts created are written to stdout as CSV (username,role,password), with
@@ -33,6 +46,46 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     Users(UsersCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoginArgs {
+    /// Exit after the first session ends (for an SSH ForceCommand or a login shell).
+    #[arg(long)]
+    pub once: bool,
+    #[command(flatten)]
+    pub terminal: TerminalArgs,
+}
+
+impl LoginArgs {
+    /// The options of a bare `console`.
+    pub fn defaults() -> LoginArgs {
+        #[derive(Parser)]
+        struct Bare {
+            #[command(flatten)]
+            login: LoginArgs,
+        }
+        Bare::parse_from(["console"]).login
+    }
+}
+
+/// How a terminal keeps its sessions.
+#[derive(Debug, Clone, Args)]
+pub struct TerminalArgs {
+    /// Log out after this long without a key press (90s, 15m, 1h); a countdown shows in
+    /// the last minute.
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = crate::clock::parse_duration)]
+    pub idle_timeout: Millis,
+    /// How often the terminal tells the database it is alive. A session silent for three
+    /// beats is taken for lost.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::clock::parse_duration)]
+    pub heartbeat: Millis,
+    /// Lock an account after this many failed logins within --lock-minutes.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub lock_after: u32,
+    /// How long failures are counted, and how long a lock lasts, in minutes.
+    #[arg(long, value_name = "MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..))]
+    pub lock_minutes: u32,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +190,18 @@ mod tests {
             panic!()
         };
         assert_eq!(args.role, Some(Role::Secretaire));
+    }
+
+    #[test]
+    fn a_bare_console_logs_in_with_the_defaults() {
+        let defaults = LoginArgs::defaults();
+        assert!(!defaults.once);
+        assert_eq!(defaults.terminal.idle_timeout, 15 * 60_000);
+        assert_eq!(defaults.terminal.heartbeat, 5_000);
+        assert_eq!(
+            (defaults.terminal.lock_after, defaults.terminal.lock_minutes),
+            (5, 15)
+        );
     }
 
     #[test]

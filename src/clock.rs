@@ -1,6 +1,6 @@
 //! Time as stored (UTC milliseconds) and as shown (RFC 3339 for scripts, local for people).
 
-use chrono::{DateTime, Local, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, Local, SecondsFormat, TimeZone, Utc};
 
 use crate::model::Millis;
 
@@ -24,6 +24,18 @@ pub fn local(at: Millis) -> String {
         .unwrap_or_default()
 }
 
+/// The machine's offset from UTC now: screens take it as state, so that tests can fix it.
+pub fn local_offset() -> FixedOffset {
+    *Local::now().offset()
+}
+
+/// `at` in the time zone `tz`, with a chrono format such as `%H:%M:%S`.
+pub fn format_in(at: Millis, tz: FixedOffset, format: &str) -> String {
+    DateTime::from_timestamp_millis(at)
+        .map(|t| t.with_timezone(&tz).format(format).to_string())
+        .unwrap_or_default()
+}
+
 /// For `#[serde(serialize_with)]`: a time as RFC 3339 UTC, or null.
 pub fn serialize_rfc3339<S: serde::Serializer>(
     at: &Option<Millis>,
@@ -35,9 +47,47 @@ pub fn serialize_rfc3339<S: serde::Serializer>(
     }
 }
 
+/// A duration as options take it: `90s`, `15m`, `1h`, `500ms`, `2d`.
+pub fn parse_duration(text: &str) -> Result<Millis, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let factor = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" | "min" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => {
+            return Err(format!(
+                "cannot read \"{text}\" as a duration (examples: 90s, 15m, 1h)"
+            ));
+        }
+    };
+    number
+        .parse::<Millis>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .filter(|&millis| millis > 0)
+        .ok_or_else(|| format!("cannot read \"{text}\" as a duration (examples: 90s, 15m, 1h)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_take_a_unit() {
+        assert_eq!(parse_duration("90s"), Ok(90_000));
+        assert_eq!(parse_duration("15m"), Ok(900_000));
+        assert_eq!(parse_duration("1h"), Ok(3_600_000));
+        assert_eq!(parse_duration("250ms"), Ok(250));
+        for bad in ["15", "m", "", "0s", "-5s", "1.5h", "99999999999999999999d"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn scripts_get_utc_with_a_z() {

@@ -7,6 +7,8 @@ pub mod clock;
 pub mod commands;
 pub mod db;
 pub mod error;
+pub mod i18n;
 pub mod import;
 pub mod model;
 pub mod origin;
+pub mod tui;

@@ -3,7 +3,46 @@
 
 use std::path::Path;
 
-use crate::model::Origin;
+use crate::db::Here;
+use crate::model::{Millis, Origin};
+
+/// This machine, as the lost-session sweep needs it: read once, it does not change.
+pub struct ThisHost {
+    pub host: String,
+    pub boot_id: Option<String>,
+    pub booted_at: Option<Millis>,
+}
+
+impl ThisHost {
+    pub fn detect() -> ThisHost {
+        ThisHost {
+            host: hostname(),
+            boot_id: boot_id(),
+            booted_at: booted_at(),
+        }
+    }
+
+    pub fn here(&self) -> Here<'_> {
+        Here {
+            host: &self.host,
+            boot_id: self.boot_id.as_deref(),
+            booted_at: self.booted_at,
+            pid_alive: &pid_alive,
+        }
+    }
+}
+
+/// When this machine booted: `btime` of /proc/stat, in seconds.
+fn booted_at() -> Option<Millis> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let seconds: Millis = stat
+        .lines()
+        .find_map(|line| line.strip_prefix("btime "))?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(seconds * 1000)
+}
 
 impl Origin {
     /// The origin of a login made by this process.
@@ -60,9 +99,7 @@ mod tests {
 
     #[test]
     fn the_ssh_client_address_is_found() {
-        let env = |name: &str| {
-            (name == "SSH_CLIENT").then(|| "203.0.113.7 52814 22".to_string())
-        };
+        let env = |name: &str| (name == "SSH_CLIENT").then(|| "203.0.113.7 52814 22".to_string());
         assert_eq!(remote_ip(env).as_deref(), Some("203.0.113.7"));
         let both = |name: &str| match name {
             "SSH_CONNECTION" => Some("198.51.100.2 40000 10.0.0.1 22".to_string()),
@@ -70,6 +107,13 @@ mod tests {
         };
         assert_eq!(remote_ip(both).as_deref(), Some("198.51.100.2"));
         assert_eq!(remote_ip(|_| None), None);
+    }
+
+    #[test]
+    fn this_host_booted_in_the_past() {
+        let host = ThisHost::detect();
+        let booted = host.booted_at.expect("a Linux host knows its boot time");
+        assert!(booted > 0 && booted < crate::clock::now_ms());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! One file per subcommand, each a `run`; what they share about output lives here.
 
 pub mod add_users;
+pub mod end_session;
+pub mod login;
 pub mod users;
 
 use std::io::{IsTerminal, Write};
@@ -9,8 +11,10 @@ use anyhow::Result;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use crate::cli::{Cli, Command, Format};
-use crate::db;
+use crate::cli::{Cli, Command, Format, LoginArgs};
+use crate::db::{self, Db};
+use crate::model::Millis;
+use crate::origin::ThisHost;
 
 /// Runs the command line given, writing its results to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
@@ -21,10 +25,19 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
         Some(Command::AddUsers(args)) => add_users::run(&args, &db_path, out),
         Some(Command::Users(command)) => users::run(command, &db_path, out),
-        None => {
-            Err(crate::error::Error::Usage("no command given; see 'console --help'".into()).into())
+        Some(Command::Login(args)) => login::run(&args, &db_path),
+        Some(Command::EndSession { session_id, reason }) => {
+            end_session::run(session_id, reason.as_deref(), &db_path)
         }
+        None => login::run(&LoginArgs::defaults(), &db_path),
     }
+}
+
+/// Closes the sessions that are lost (silent for three heartbeats, or whose process on
+/// this host is gone). Every command that reads sessions runs it first. A failure is
+/// not the reader's problem: the next reader sweeps again.
+pub fn sweep(db: &Db, this_host: &ThisHost, now: Millis) {
+    let _ = db.sweep_lost(now, &this_host.here());
 }
 
 /// A table that fits the terminal's width (when stdout is one).

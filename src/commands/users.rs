@@ -18,6 +18,8 @@ pub fn run(command: UsersCommand, db_path: &Path, out: &mut dyn Write) -> Result
     let db = Db::open(db_path)?;
     match command {
         UsersCommand::List { role, format } => {
+            let now = now_ms();
+            super::sweep(&db, &crate::origin::ThisHost::detect(), now);
             let rows: Vec<UserRow> = db
                 .list_users(role, now_ms())?
                 .iter()

@@ -46,7 +46,11 @@ impl Db {
                 ))
             })
             .optional()?;
-        Ok(found.map(|(password_hash, failures)| Credentials { user, password_hash, failures }))
+        Ok(found.map(|(password_hash, failures)| Credentials {
+            user,
+            password_hash,
+            failures,
+        }))
     }
 
     /// Reads the subject's lockout state, lets `decide` judge the attempt, then stores the
@@ -85,7 +89,12 @@ impl Db {
                                       locked_until = ?4
                      WHERE id = ?1",
                 )?
-                .execute(params![id, state.failures, state.window_start, state.locked_until])?;
+                .execute(params![
+                    id,
+                    state.failures,
+                    state.window_start,
+                    state.locked_until
+                ])?;
             }
             tx.prepare_cached(
                 "INSERT INTO login_attempts (username_typed, user_id, at, host, tty, remote_ip,

@@ -152,6 +152,14 @@ impl Db {
     }
 }
 
+#[cfg(test)]
+impl Db {
+    /// The raw connection, for tests that check rows no method returns.
+    pub(crate) fn conn_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+}
+
 /// The default database path: `$XDG_DATA_HOME/konekte/konekte.db`
 /// (`~/.local/share/konekte/konekte.db` on Linux).
 pub fn default_path() -> Result<PathBuf> {
@@ -299,13 +307,5 @@ mod tests {
         let value = other.write(|_| Ok(42)).unwrap();
         holder.join().unwrap();
         assert_eq!(value, 42);
-    }
-}
-
-#[cfg(test)]
-impl Db {
-    /// The raw connection, for tests that check rows no method returns.
-    pub(crate) fn conn_for_tests(&self) -> &Connection {
-        &self.conn
     }
 }

@@ -91,7 +91,9 @@ impl Db {
             if changed == 1 {
                 return Ok(Beat::Alive);
             }
-            Ok(Beat::Ended(end_reason_of(tx, id)?.unwrap_or(EndReason::Lost)))
+            Ok(Beat::Ended(
+                end_reason_of(tx, id)?.unwrap_or(EndReason::Lost),
+            ))
         })
     }
 
@@ -127,7 +129,9 @@ impl Db {
     pub fn session(&self, id: i64) -> Result<Option<Session>> {
         Ok(self
             .conn
-            .prepare_cached(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"
+            ))?
             .query_row([id], session_from_row)
             .optional()?)
     }
@@ -162,19 +166,23 @@ impl Db {
             return Ok(0);
         }
         self.write(|tx| {
+            // Judged again under the write lock: a heartbeat that landed since the read
+            // above keeps its session alive. A dead process needs no second look.
             let mut close = tx.prepare_cached(
                 "UPDATE sessions SET logout_time = last_seen, end_reason = 'lost'
-                 WHERE id = ?1 AND logout_time IS NULL",
+                 WHERE id = ?1 AND logout_time IS NULL
+                   AND (?2 OR last_seen + ?3 * heartbeat_ms < ?4)",
             )?;
             let mut closed = 0;
-            for id in &lost {
-                closed += close.execute([id])?;
+            for (id, process_gone) in &lost {
+                closed += close.execute(params![id, process_gone, MISSED_BEATS, now])?;
             }
             Ok(closed)
         })
     }
 
-    fn lost_sessions(&self, now: Millis, here: &Here) -> Result<Vec<i64>> {
+    /// The open sessions to close, each with whether its process is known to be gone.
+    fn lost_sessions(&self, now: Millis, here: &Here) -> Result<Vec<(i64, bool)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, last_seen + ?1 * heartbeat_ms < ?2, host = ?3, pid, boot_id, login_time
              FROM sessions WHERE logout_time IS NULL",
@@ -192,8 +200,9 @@ impl Db {
         let mut lost = Vec::new();
         for session in rows {
             let session = session?;
-            if session.silent || (session.on_this_host && session.is_dead_here(here)) {
-                lost.push(session.id);
+            let process_gone = session.on_this_host && session.is_dead_here(here);
+            if session.silent || process_gone {
+                lost.push((session.id, process_gone));
             }
         }
         Ok(lost)
@@ -218,7 +227,8 @@ impl OpenSession {
         if same_boot {
             return self.pid.is_some_and(|pid| !(here.pid_alive)(pid));
         }
-        here.booted_at.is_some_and(|booted| self.login_time < booted)
+        here.booted_at
+            .is_some_and(|booted| self.login_time < booted)
     }
 }
 
@@ -274,7 +284,8 @@ mod tests {
 
     fn db_with_user() -> (Db, i64) {
         let db = Db::open_in_memory().unwrap();
-        db.create_users(&[new_user("clerk", Role::Archives)], false, 0).unwrap();
+        db.create_users(&[new_user("clerk", Role::Archives)], false, 0)
+            .unwrap();
         let id = db.user("clerk").unwrap().unwrap().id;
         (db, id)
     }
@@ -284,66 +295,121 @@ mod tests {
     }
 
     fn elsewhere() -> Here<'static> {
-        Here { host: "elsewhere", boot_id: None, booted_at: None, pid_alive: &everything_alive }
+        Here {
+            host: "elsewhere",
+            boot_id: None,
+            booted_at: None,
+            pid_alive: &everything_alive,
+        }
     }
 
     #[test]
     fn a_session_is_closed_once_and_keeps_its_first_end() {
         let (db, user) = db_with_user();
-        let session = db.open_session(user, &origin("desk", 1, "b"), BEAT, 1_000).unwrap();
-        assert_eq!(db.close_session(session.id, EndReason::Logout, 2_000, None, None).unwrap(), Closed::Now);
+        let session = db
+            .open_session(user, &origin("desk", 1, "b"), BEAT, 1_000)
+            .unwrap();
         assert_eq!(
-            db.close_session(session.id, EndReason::Forced, 3_000, None, None).unwrap(),
+            db.close_session(session.id, EndReason::Logout, 2_000, None, None)
+                .unwrap(),
+            Closed::Now
+        );
+        assert_eq!(
+            db.close_session(session.id, EndReason::Forced, 3_000, None, None)
+                .unwrap(),
             Closed::Already(EndReason::Logout)
         );
         let stored = db.session(session.id).unwrap().unwrap();
-        assert_eq!((stored.logout_time, stored.end_reason), (Some(2_000), Some(EndReason::Logout)));
-        assert!(db.close_session(999, EndReason::Logout, 0, None, None).is_err());
+        assert_eq!(
+            (stored.logout_time, stored.end_reason),
+            (Some(2_000), Some(EndReason::Logout))
+        );
+        assert!(
+            db.close_session(999, EndReason::Logout, 0, None, None)
+                .is_err()
+        );
     }
 
     #[test]
     fn closing_one_session_leaves_the_users_other_sessions_open() {
         let (db, user) = db_with_user();
-        let first = db.open_session(user, &origin("desk", 1, "b"), BEAT, 1_000).unwrap();
-        let second = db.open_session(user, &origin("desk2", 2, "b"), BEAT, 1_100).unwrap();
-        db.close_session(first.id, EndReason::Logout, 2_000, None, None).unwrap();
+        let first = db
+            .open_session(user, &origin("desk", 1, "b"), BEAT, 1_000)
+            .unwrap();
+        let second = db
+            .open_session(user, &origin("desk2", 2, "b"), BEAT, 1_100)
+            .unwrap();
+        db.close_session(first.id, EndReason::Logout, 2_000, None, None)
+            .unwrap();
         assert_eq!(db.session(second.id).unwrap().unwrap().logout_time, None);
     }
 
     #[test]
     fn a_heartbeat_moves_last_seen_and_notices_an_end() {
         let (db, user) = db_with_user();
-        let session = db.open_session(user, &origin("desk", 1, "b"), BEAT, 1_000).unwrap();
+        let session = db
+            .open_session(user, &origin("desk", 1, "b"), BEAT, 1_000)
+            .unwrap();
         assert_eq!(db.beat(session.id, 6_000).unwrap(), Beat::Alive);
         assert_eq!(db.session(session.id).unwrap().unwrap().last_seen, 6_000);
-        db.close_session(session.id, EndReason::Forced, 7_000, None, Some("fire drill")).unwrap();
-        assert_eq!(db.beat(session.id, 11_000).unwrap(), Beat::Ended(EndReason::Forced));
+        db.close_session(
+            session.id,
+            EndReason::Forced,
+            7_000,
+            None,
+            Some("fire drill"),
+        )
+        .unwrap();
+        assert_eq!(
+            db.beat(session.id, 11_000).unwrap(),
+            Beat::Ended(EndReason::Forced)
+        );
     }
 
     #[test]
     fn silent_sessions_are_lost_at_their_last_heartbeat() {
         let (db, user) = db_with_user();
-        let quiet = db.open_session(user, &origin("far", 1, "b"), BEAT, 1_000).unwrap();
-        let alive = db.open_session(user, &origin("far", 2, "b"), BEAT, 1_000).unwrap();
+        let quiet = db
+            .open_session(user, &origin("far", 1, "b"), BEAT, 1_000)
+            .unwrap();
+        let alive = db
+            .open_session(user, &origin("far", 2, "b"), BEAT, 1_000)
+            .unwrap();
         db.beat(quiet.id, 4_000).unwrap();
         db.beat(alive.id, 17_000).unwrap();
         // 4 000 + 3 beats = 19 000: not yet lost at 19 000, lost after.
         assert_eq!(db.sweep_lost(19_000, &elsewhere()).unwrap(), 0);
         assert_eq!(db.sweep_lost(19_001, &elsewhere()).unwrap(), 1);
         let lost = db.session(quiet.id).unwrap().unwrap();
-        assert_eq!((lost.logout_time, lost.end_reason), (Some(4_000), Some(EndReason::Lost)));
+        assert_eq!(
+            (lost.logout_time, lost.end_reason),
+            (Some(4_000), Some(EndReason::Lost))
+        );
         assert_eq!(db.session(alive.id).unwrap().unwrap().logout_time, None);
     }
 
     #[test]
     fn on_this_host_a_dead_process_or_an_earlier_boot_is_lost_at_once() {
         let (db, user) = db_with_user();
-        let dead = db.open_session(user, &origin("desk", 111, "boot-2"), BEAT, 1_000).unwrap();
-        let running = db.open_session(user, &origin("desk", 222, "boot-2"), BEAT, 1_000).unwrap();
-        let before_boot = db.open_session(user, &origin("desk", 222, "boot-1"), BEAT, 500).unwrap();
-        let twin_machine = db.open_session(user, &origin("desk", 333, "boot-9"), BEAT, 1_500).unwrap();
+        let dead = db
+            .open_session(user, &origin("desk", 111, "boot-2"), BEAT, 1_000)
+            .unwrap();
+        let running = db
+            .open_session(user, &origin("desk", 222, "boot-2"), BEAT, 1_000)
+            .unwrap();
+        let before_boot = db
+            .open_session(user, &origin("desk", 222, "boot-1"), BEAT, 500)
+            .unwrap();
+        let twin_machine = db
+            .open_session(user, &origin("desk", 333, "boot-9"), BEAT, 1_500)
+            .unwrap();
         let alive = |pid: u32| pid != 111;
-        let here = Here { host: "desk", boot_id: Some("boot-2"), booted_at: Some(900), pid_alive: &alive };
+        let here = Here {
+            host: "desk",
+            boot_id: Some("boot-2"),
+            booted_at: Some(900),
+            pid_alive: &alive,
+        };
         assert_eq!(db.sweep_lost(2_000, &here).unwrap(), 2);
         let end = |id| db.session(id).unwrap().unwrap().end_reason;
         assert_eq!(end(dead.id), Some(EndReason::Lost));
@@ -356,9 +422,14 @@ mod tests {
     fn the_previous_login_is_the_one_before() {
         let (db, user) = db_with_user();
         assert!(db.previous_login(user, 0).unwrap().is_none());
-        let first = db.open_session(user, &origin("desk", 1, "b"), BEAT, 1_000).unwrap();
-        db.close_session(first.id, EndReason::Logout, 2_000, None, None).unwrap();
-        let second = db.open_session(user, &origin("annex", 1, "b"), BEAT, 3_000).unwrap();
+        let first = db
+            .open_session(user, &origin("desk", 1, "b"), BEAT, 1_000)
+            .unwrap();
+        db.close_session(first.id, EndReason::Logout, 2_000, None, None)
+            .unwrap();
+        let second = db
+            .open_session(user, &origin("annex", 1, "b"), BEAT, 3_000)
+            .unwrap();
         let previous = db.previous_login(user, second.id).unwrap().unwrap();
         assert_eq!((previous.at, previous.host.as_str()), (1_000, "desk"));
     }

@@ -1,6 +1,8 @@
 //! Helpers shared by the tests of the real binary.
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod pty;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -64,6 +66,27 @@ impl Office {
         let conn = rusqlite::Connection::open(&self.db).expect("open");
         conn.query_row(query, [], |row| row.get(0)).expect("query")
     }
+
+    /// The latest session: (id, login_time, last_seen, logout_time, end_reason).
+    pub fn latest_session(&self) -> Option<SessionRow> {
+        let conn = rusqlite::Connection::open(&self.db).expect("open");
+        conn.query_row(
+            "SELECT id, login_time, last_seen, logout_time, end_reason, end_note
+             FROM sessions ORDER BY id DESC LIMIT 1",
+            [],
+            |row| {
+                Ok(SessionRow {
+                    id: row.get(0)?,
+                    login_time: row.get(1)?,
+                    last_seen: row.get(2)?,
+                    logout_time: row.get(3)?,
+                    end_reason: row.get(4)?,
+                    end_note: row.get(5)?,
+                })
+            },
+        )
+        .ok()
+    }
 }
 
 pub fn path_str(path: &Path) -> &str {
@@ -74,4 +97,14 @@ pub fn stdout_of(mut cmd: Command) -> String {
     let output = cmd.output().expect("run");
     assert!(output.status.success(), "{output:?}");
     String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: i64,
+    pub login_time: i64,
+    pub last_seen: i64,
+    pub logout_time: Option<i64>,
+    pub end_reason: Option<String>,
+    pub end_note: Option<String>,
 }

@@ -1,0 +1,111 @@
+//! `cargo bench --bench login`: one login (look up, verify, record the attempt, open the
+//! session, read the previous login) split into the argon2id verify and everything
+//! else, on a database file. Goal: everything else <= 5 ms.
+
+use std::time::{Duration, Instant};
+
+use argon2::password_hash::{PasswordHasher, phc::Salt};
+use argon2::{Algorithm, Argon2, Params, Version};
+use konekte::auth::{self, LockPolicy, LoginRequest};
+use konekte::clock::now_ms;
+use konekte::db::Db;
+use konekte::model::{EndReason, NewUser, Origin, Role};
+
+const LOGINS: usize = 200;
+const PASSWORD: &str = "bench-password";
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let db = Db::open(&dir.path().join("bench.db")).expect("database");
+    let real_cost = auth::hash_password(PASSWORD).expect("hash");
+    db.create_users(
+        &[
+            user("real", real_cost.clone()),
+            user("cheap", cheapest_hash()),
+        ],
+        false,
+        now_ms(),
+    )
+    .expect("users");
+    let origin = Origin::of_this_process();
+
+    let verify = median(LOGINS / 4, || {
+        assert!(auth::verify_password(PASSWORD, &real_cost));
+    });
+    let whole = median(LOGINS / 4, || log_in_and_out(&db, "real", &origin));
+    let everything_else = median(LOGINS, || log_in_and_out(&db, "cheap", &origin));
+
+    println!(
+        "login, whole (median of {}):          {:>8.3} ms",
+        LOGINS / 4,
+        ms(whole)
+    );
+    println!(
+        "  argon2id verify (m=19 MiB, t=2, p=1): {:>8.3} ms",
+        ms(verify)
+    );
+    println!(
+        "  everything else (median of {LOGINS}):  {:>8.3} ms   goal <= 5 ms",
+        ms(everything_else)
+    );
+    println!(
+        "  whole - verify:                       {:>8.3} ms",
+        ms(whole.saturating_sub(verify))
+    );
+}
+
+/// What the login screen does for one person, and the logout that follows (not timed
+/// apart: a logout is one short UPDATE).
+fn log_in_and_out(db: &Db, username: &str, origin: &Origin) {
+    let request = LoginRequest {
+        username,
+        password: PASSWORD,
+        admin_only: false,
+    };
+    let user = auth::authenticate(db, &request, origin, &LockPolicy::default(), now_ms())
+        .expect("authenticate")
+        .expect("granted");
+    let session = db
+        .open_session(user.id, origin, 5_000, now_ms())
+        .expect("open");
+    db.previous_login(user.id, session.id).expect("previous");
+    db.failures_since(user.id, 0).expect("failures");
+    db.close_session(session.id, EndReason::Logout, now_ms(), None, None)
+        .expect("close");
+}
+
+fn user(username: &str, password_hash: String) -> NewUser {
+    NewUser {
+        username: username.into(),
+        full_name: String::new(),
+        role: Role::Secretaire,
+        password_hash,
+        must_change_password: false,
+    }
+}
+
+/// A PHC string with argon2's smallest cost: verifying it takes microseconds, so a login
+/// with it measures everything but the hash.
+fn cheapest_hash() -> String {
+    let params = Params::new(8, 1, 1, None).expect("params");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_with_salt(PASSWORD.as_bytes(), &Salt::generate())
+        .expect("hash")
+        .to_string()
+}
+
+fn median(runs: usize, mut work: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            work();
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e3
+}

@@ -1,0 +1,29 @@
+//! `console end-session ID [--reason TEXT]`: an admin ends a live session from the shell.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::sweep;
+use crate::clock::now_ms;
+use crate::db::{Closed, Db};
+use crate::error::Error;
+use crate::model::EndReason;
+use crate::origin::ThisHost;
+
+pub fn run(session_id: i64, reason: Option<&str>, db_path: &Path) -> Result<()> {
+    let db = Db::open(db_path)?;
+    let now = now_ms();
+    sweep(&db, &ThisHost::detect(), now);
+    match db.close_session(session_id, EndReason::Forced, now, None, reason)? {
+        Closed::Now => {
+            eprintln!("ended session {session_id}");
+            Ok(())
+        }
+        Closed::Already(how) => Err(Error::Refused(format!(
+            "session {session_id} had already ended ({})",
+            how.as_str()
+        ))
+        .into()),
+    }
+}

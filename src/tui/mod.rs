@@ -1,0 +1,203 @@
+//! What every screen shares: the terminal guard, the theme, the key-hint bar, the
+//! minimum size.
+
+pub mod login;
+pub mod session;
+
+use std::io::{self, IsTerminal, Stdout};
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::{cursor, execute, terminal};
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use crate::error::Error;
+use crate::model::Role;
+
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Owns the terminal while a screen is up: raw mode and the alternate screen on entry,
+/// everything restored on drop, whether the screen returns, fails or panics.
+pub struct TerminalGuard {
+    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    pub fn enter() -> anyhow::Result<TerminalGuard> {
+        if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+            return Err(
+                Error::Usage("this screen needs a terminal on stdin and stdout".into()).into(),
+            );
+        }
+        install_panic_hook();
+        terminal::enable_raw_mode()?;
+        execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+        Ok(TerminalGuard {
+            terminal: Terminal::new(CrosstermBackend::new(io::stdout()))?,
+        })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Best effort: after a hangup the terminal is gone, and that is fine.
+fn restore_terminal() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+}
+
+/// Restores the terminal before the panic message is printed, so that it is readable.
+fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        default(info);
+    }));
+}
+
+/// Semantic styles. Base colours only, on the terminal's own background, so that the
+/// screens read on dark and light themes; none at all with `NO_COLOR`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    pub fn from_env() -> Theme {
+        Theme {
+            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+
+    fn fg(self, color: Color) -> Style {
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn title(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn label(self) -> Style {
+        Style::new().add_modifier(Modifier::DIM)
+    }
+
+    pub fn strong(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    pub fn error(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn notice(self) -> Style {
+        self.fg(Color::Yellow)
+    }
+
+    pub fn focused(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    pub fn key(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn role(self, role: Role) -> Style {
+        let color = match role {
+            Role::Admin => Color::Red,
+            Role::Directeur => Color::Magenta,
+            Role::Secretaire => Color::Green,
+            Role::Archives => Color::Blue,
+        };
+        self.fg(color).add_modifier(Modifier::BOLD)
+    }
+}
+
+/// The bottom bar, `Enter log in · Tab next field · …`: as many whole hints as fit in
+/// `width`, the first ones first (a hint is never cut in the middle).
+pub fn key_hints(theme: Theme, hints: &[(&str, &str)], width: u16) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (index, (key, label)) in hints.iter().enumerate() {
+        let separator = if index > 0 { " · " } else { "" };
+        let needed = separator.chars().count() + key.chars().count() + 1 + label.chars().count();
+        if used + needed > usize::from(width) {
+            break;
+        }
+        used += needed;
+        spans.push(Span::styled(separator, theme.label()));
+        spans.push(Span::styled(key.to_string(), theme.key()));
+        spans.push(Span::raw(format!(" {label}")));
+    }
+    Line::from(spans)
+}
+
+/// Draws the "too small" message and says so, when `area` is below 40×12.
+pub fn render_too_small(area: Rect, buf: &mut Buffer, message: &str) -> bool {
+    if area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT {
+        return false;
+    }
+    Paragraph::new(message)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+    true
+}
+
+/// `1:05:09`, or `2d 1:05:09` past a day: a live duration.
+pub fn clock_duration(millis: i64) -> String {
+    let seconds = millis.max(0) / 1000;
+    let (days, rest) = (seconds / 86_400, seconds % 86_400);
+    let hms = format!("{}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
+    if days > 0 {
+        format!("{days}d {hms}")
+    } else {
+        hms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_a_clock() {
+        assert_eq!(clock_duration(0), "0:00:00");
+        assert_eq!(clock_duration(3_909_000), "1:05:09");
+        assert_eq!(clock_duration(90_000_000), "1d 1:00:00");
+        assert_eq!(clock_duration(-5), "0:00:00");
+    }
+
+    #[test]
+    fn hints_that_do_not_fit_are_left_out_whole() {
+        let theme = Theme { color: false };
+        let hints = [("Enter", "log in"), ("Tab", "next field"), ("Esc", "clear")];
+        assert_eq!(
+            key_hints(theme, &hints, 80).to_string(),
+            " Enter log in · Tab next field · Esc clear"
+        );
+        assert_eq!(
+            key_hints(theme, &hints, 35).to_string(),
+            " Enter log in · Tab next field"
+        );
+    }
+
+    #[test]
+    fn no_color_means_no_colour() {
+        let plain = Theme { color: false };
+        assert_eq!(plain.role(Role::Admin).fg, None);
+        assert_eq!(Theme { color: true }.role(Role::Admin).fg, Some(Color::Red));
+    }
+}

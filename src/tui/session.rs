@@ -1,0 +1,348 @@
+//! The screen of a session in progress: who, role, since when, a live duration, the
+//! previous login, and how to log out. Ends the session itself after the idle timeout.
+
+use chrono::FixedOffset;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Widget, Wrap};
+
+use super::{Theme, clock_duration, key_hints, render_too_small};
+use crate::clock::format_in;
+use crate::i18n::Texts;
+use crate::model::{EndReason, Millis, PreviousLogin, User};
+
+/// The countdown shows in the last minute before an idle logout.
+const IDLE_WARNING: Millis = 60_000;
+
+pub struct State {
+    pub user: User,
+    pub session_id: i64,
+    pub since: Millis,
+    pub now: Millis,
+    pub tz: FixedOffset,
+    pub host: String,
+    pub last_activity: Millis,
+    pub idle_timeout: Millis,
+    pub previous: Option<PreviousLogin>,
+    pub failures_since_previous: u32,
+    /// Set once the session is being ended: no second end is ever asked for.
+    pub ending: Option<EndReason>,
+    /// The end could not be written yet; the run loop keeps retrying.
+    pub trouble: bool,
+    pub theme: Theme,
+    pub texts: &'static Texts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Tick(Millis),
+    /// Writing the end failed; the loop will retry.
+    EndNotWritten,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    End { reason: EndReason, at: Millis },
+}
+
+pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
+    match msg {
+        Msg::Tick(now) => {
+            state.now = now;
+            let deadline = state.last_activity + state.idle_timeout;
+            (now >= deadline)
+                .then(|| end(state, EndReason::Idle, deadline))
+                .flatten()
+        }
+        Msg::Key(key) => {
+            if state.ending.is_some() {
+                return None;
+            }
+            state.last_activity = state.now;
+            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+            match key.code {
+                KeyCode::Char('l' | 'L') if !ctrl => end(state, EndReason::Logout, state.now),
+                // Ctrl-C is the raw-mode terminal's SIGINT: the process is asked to stop.
+                KeyCode::Char('c') if ctrl => end(state, EndReason::Hangup, state.now),
+                _ => None,
+            }
+        }
+        Msg::EndNotWritten => {
+            state.trouble = true;
+            None
+        }
+    }
+}
+
+fn end(state: &mut State, reason: EndReason, at: Millis) -> Option<Effect> {
+    if state.ending.is_some() {
+        return None;
+    }
+    state.ending = Some(reason);
+    Some(Effect::End { reason, at })
+}
+
+impl Widget for &State {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if render_too_small(area, buf, self.texts.too_small) {
+            return;
+        }
+        let [header, body, status, hints] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(2),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.render_header(header, buf);
+        self.render_card(body, buf);
+        self.render_status(status, buf);
+        key_hints(self.theme, &[("L", self.texts.key_log_out)], hints.width).render(hints, buf);
+    }
+}
+
+impl State {
+    fn render_header(&self, area: Rect, buf: &mut Buffer) {
+        let right = format!(
+            "{}  {}",
+            self.host,
+            format_in(self.now, self.tz, "%H:%M:%S")
+        );
+        Line::styled(format!(" {}", self.texts.app), self.theme.title()).render(area, buf);
+        Line::from(right)
+            .alignment(Alignment::Right)
+            .render(area, buf);
+    }
+
+    fn render_card(&self, area: Rect, buf: &mut Buffer) {
+        let t = self.texts;
+        let name = if self.user.full_name.is_empty() {
+            self.user.username.clone()
+        } else {
+            format!("{} ({})", self.user.full_name, self.user.username)
+        };
+        let block = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .padding(Padding::horizontal(1))
+            .title(Span::styled(format!(" {name} "), self.theme.strong()));
+        let label = |text: &str| Span::styled(format!("{text}: "), self.theme.label());
+        let mut lines = vec![
+            Line::from(vec![
+                label(t.role),
+                Span::styled(self.user.role.to_string(), self.theme.role(self.user.role)),
+            ]),
+            Line::from(vec![
+                label(t.since),
+                Span::raw(format_in(self.since, self.tz, "%Y-%m-%d %H:%M:%S")),
+            ]),
+            Line::from(vec![
+                label(t.duration),
+                Span::styled(clock_duration(self.now - self.since), self.theme.strong()),
+            ]),
+            Line::default(),
+        ];
+        lines.push(match &self.previous {
+            Some(previous) => Line::from(vec![
+                label(t.previous_login),
+                Span::raw(self.describe(previous)),
+            ]),
+            None => Line::from(
+                label(t.first_login)
+                    .content
+                    .trim_end_matches([':', ' '])
+                    .to_string(),
+            ),
+        });
+        if self.failures_since_previous > 0 {
+            lines.push(Line::from(vec![
+                label(t.failures_since),
+                Span::styled(
+                    self.failures_since_previous.to_string(),
+                    self.theme.notice(),
+                ),
+            ]));
+        }
+        // As tall as its content (plus borders), not the whole screen.
+        let height = (lines.len() as u16 + 2).min(area.height);
+        let [card] = Layout::vertical([Constraint::Length(height)])
+            .flex(ratatui::layout::Flex::Center)
+            .areas(area);
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .render(card, buf);
+    }
+
+    /// `2026-11-23 16:40 from frontdesk /dev/pts/3 (203.0.113.7)`, as `lastlog` says it.
+    fn describe(&self, previous: &PreviousLogin) -> String {
+        let mut text = format!(
+            "{} {} {}",
+            format_in(previous.at, self.tz, "%Y-%m-%d %H:%M"),
+            self.texts.from,
+            previous.host
+        );
+        if let Some(tty) = &previous.tty {
+            text.push_str(&format!(" {tty}"));
+        }
+        if let Some(ip) = &previous.remote_ip {
+            text.push_str(&format!(" ({ip})"));
+        }
+        text
+    }
+
+    fn render_status(&self, area: Rect, buf: &mut Buffer) {
+        let remaining = self.last_activity + self.idle_timeout - self.now;
+        let (text, style) = if self.trouble {
+            (self.texts.retrying_logout.to_string(), self.theme.error())
+        } else if self.ending.is_none() && remaining < IDLE_WARNING {
+            let seconds = (remaining + 999) / 1000;
+            (
+                format!("{} {seconds} s", self.texts.idle_warning),
+                self.theme.notice(),
+            )
+        } else {
+            return;
+        };
+        Paragraph::new(Span::styled(text, style))
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true })
+            .render(area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::EN;
+    use crate::model::Role;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    /// 2026-11-24 09:15:02 UTC.
+    const NOW: Millis = 1_795_511_702_000;
+    const MINUTE: Millis = 60_000;
+
+    fn state() -> State {
+        State {
+            user: User {
+                id: 7,
+                username: "Hantz123".into(),
+                full_name: "Hantz Dorvil".into(),
+                role: Role::Secretaire,
+                disabled: false,
+                must_change_password: false,
+                locked_until: None,
+                created_at: 0,
+            },
+            session_id: 41,
+            since: NOW - 65 * MINUTE - 9_000,
+            now: NOW,
+            tz: FixedOffset::east_opt(0).unwrap(),
+            host: "frontdesk".into(),
+            last_activity: NOW,
+            idle_timeout: 15 * MINUTE,
+            previous: Some(PreviousLogin {
+                at: NOW - 17 * 60 * MINUTE,
+                host: "frontdesk".into(),
+                tty: Some("/dev/pts/3".into()),
+                remote_ip: None,
+            }),
+            failures_since_previous: 2,
+            ending: None,
+            trouble: false,
+            theme: Theme { color: false },
+            texts: &EN,
+        }
+    }
+
+    fn key(c: char) -> Msg {
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn l_logs_out_once() {
+        let mut s = state();
+        assert_eq!(
+            update(&mut s, key('L')),
+            Some(Effect::End {
+                reason: EndReason::Logout,
+                at: NOW
+            })
+        );
+        assert_eq!(update(&mut s, key('l')), None);
+        assert_eq!(update(&mut s, Msg::Tick(NOW + 20 * MINUTE)), None);
+    }
+
+    #[test]
+    fn ctrl_c_ends_the_session_as_a_hangup() {
+        let mut s = state();
+        let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(
+            update(&mut s, ctrl_c),
+            Some(Effect::End {
+                reason: EndReason::Hangup,
+                at: NOW
+            })
+        );
+    }
+
+    #[test]
+    fn idle_ends_at_the_deadline_not_at_the_tick() {
+        let mut s = state();
+        assert_eq!(update(&mut s, Msg::Tick(NOW + 15 * MINUTE - 1)), None);
+        assert_eq!(
+            update(&mut s, Msg::Tick(NOW + 15 * MINUTE + 700)),
+            Some(Effect::End {
+                reason: EndReason::Idle,
+                at: NOW + 15 * MINUTE
+            })
+        );
+    }
+
+    #[test]
+    fn a_key_restarts_the_idle_countdown() {
+        let mut s = state();
+        update(&mut s, Msg::Tick(NOW + 10 * MINUTE));
+        update(&mut s, key('x'));
+        assert_eq!(update(&mut s, Msg::Tick(NOW + 20 * MINUTE)), None);
+        assert!(update(&mut s, Msg::Tick(NOW + 25 * MINUTE)).is_some());
+    }
+
+    fn render(state: &State, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| frame.render_widget(state, frame.area()))
+            .unwrap();
+        terminal.backend().to_string()
+    }
+
+    #[test]
+    fn the_countdown_shows_in_the_last_minute() {
+        let mut s = state();
+        update(&mut s, Msg::Tick(NOW + 14 * MINUTE));
+        assert!(!render(&s, 80, 24).contains("logging out in"));
+        update(&mut s, Msg::Tick(NOW + 14 * MINUTE + 18_000));
+        assert!(render(&s, 80, 24).contains("No activity: logging out in 42 s"));
+    }
+
+    #[test]
+    fn snapshot_session_80x24() {
+        insta::assert_snapshot!(render(&state(), 80, 24));
+    }
+
+    #[test]
+    fn snapshot_session_40x12() {
+        insta::assert_snapshot!(render(&state(), 40, 12));
+    }
+
+    #[test]
+    fn snapshot_session_retrying_a_logout_80x24() {
+        let mut s = state();
+        update(&mut s, key('l'));
+        update(&mut s, Msg::EndNotWritten);
+        insta::assert_snapshot!(render(&s, 80, 24));
+    }
+}

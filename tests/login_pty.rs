@@ -1,0 +1,227 @@
+//! `console login` in a real pseudo-terminal: every way a session ends is written.
+
+mod common;
+
+use common::pty::{Terminal, wait_until};
+use common::{Office, stdout_of};
+
+fn ended(office: &Office) -> bool {
+    office
+        .latest_session()
+        .is_some_and(|s| s.logout_time.is_some())
+}
+
+#[test]
+fn log_in_see_the_session_log_out() {
+    let office = Office::with_sample_users();
+    let mut terminal = Terminal::open(&office, &["login", "--once"]);
+    terminal.log_in("Hantz123", "Hantz123-2026");
+    let screen = terminal.wait_for("Hantz Dorvil (Hantz123)");
+    assert!(screen.contains("secretaire"), "{screen}");
+    assert!(screen.contains("First login"), "{screen}");
+    let open = office.latest_session().expect("a session row");
+    assert_eq!(open.logout_time, None);
+
+    terminal.type_keys("l");
+    assert_eq!(terminal.wait_exit(), 0);
+    let closed = office.latest_session().unwrap();
+    assert_eq!(closed.end_reason.as_deref(), Some("logout"));
+    assert!(closed.logout_time.unwrap() >= closed.login_time);
+}
+
+#[test]
+fn after_logout_the_next_person_gets_an_empty_login_screen() {
+    let office = Office::with_sample_users();
+    let mut terminal = Terminal::open(&office, &[]);
+    terminal.log_in("Hantz123", "Hantz123-2026");
+    terminal.type_keys("L");
+    let screen = terminal.wait_for("Logged out. Session lasted");
+    assert!(
+        !screen.contains("Hantz123"),
+        "the last name must be cleared:\n{screen}"
+    );
+    terminal.log_in("Peterson002", "Peterson-2026");
+    let screen = terminal.wait_for("Peterson Michel (Peterson002)");
+    assert!(screen.contains("First login"), "{screen}");
+    terminal.type_keys("l");
+    terminal.wait_for("Logged out");
+    terminal.type_keys("\x03"); // Ctrl-C on the login screen quits
+    assert_eq!(terminal.wait_exit(), 0);
+    assert_eq!(
+        office.sql_count("SELECT count(*) FROM sessions WHERE end_reason = 'logout'"),
+        2
+    );
+}
+
+#[test]
+fn the_previous_login_is_shown_as_lastlog_does() {
+    let office = Office::with_sample_users();
+    let mut terminal = Terminal::open(&office, &[]);
+    terminal.log_in("Hantz123", "Hantz123-2026");
+    terminal.type_keys("l");
+    terminal.wait_for("Logged out");
+    terminal.log_in("Hantz123", "Hantz123-2026");
+    let screen = terminal.wait_for("Previous login");
+    assert!(screen.contains("/dev/pts/"), "{screen}");
+}
+
+#[test]
+fn no_key_for_the_idle_timeout_logs_out_at_the_deadline() {
+    let office = Office::with_sample_users();
+    let mut terminal = Terminal::open(&office, &["login", "--once", "--idle-timeout", "2s"]);
+    terminal.log_in("Hantz123", "Hantz123-2026");
+    terminal.wait_for("No activity: logging out in");
+    assert_eq!(terminal.wait_exit(), 0);
+    let session = office.latest_session().unwrap();
+    assert_eq!(session.end_reason.as_deref(), Some("idle"));
+    assert_eq!(session.logout_time.unwrap() - session.login_time, 2_000);
+}
+
+fn hangup_by(signal: &str) {
+    let office = Office::with_sample_users();
+    let mut terminal = Terminal::open(&office, &["login"]);
+    terminal.log_in("Hantz123", "Hantz123-2026");
+    terminal.signal(signal);
+    terminal.wait_exit();
+    let session = office.latest_session().unwrap();
+    assert_eq!(
+        session.end_reason.as_deref(),
+        Some("hangup"),
+        "after SIG{signal}"
+    );
+}
+
+#[test]
+fn sighup_closes_the_session_as_a_hangup() {
+    hangup_by("HUP");
+}
+
+#[test]
+fn sigterm_closes_the_session_as_a_hangup() {
+    hangup_by("TERM");
+}
+
+#[test]
+fn an_admin_ends_the_session_and_the_terminal_says_so() {
+    let office = Office::with_sample_users();
+    let mut terminal = Terminal::open(&office, &["login", "--heartbeat", "200ms"]);
+    terminal.log_in("Hantz123", "Hantz123-2026");
+    let id = office.latest_session().unwrap().id.to_string();
+    office
+        .console(&["end-session", &id, "--reason", "closing time"])
+        .assert()
+        .success();
+    terminal.wait_for("ended by an administrator");
+    let session = office.latest_session().unwrap();
+    assert_eq!(session.end_reason.as_deref(), Some("forced"));
+    assert_eq!(session.end_note.as_deref(), Some("closing time"));
+    // Ended once: a second end is refused and changes nothing.
+    office.console(&["end-session", &id]).assert().code(1);
+    assert_eq!(office.latest_session().unwrap(), session);
+    drop(terminal);
+}
+
+#[test]
+fn a_killed_terminal_is_lost_at_its_last_heartbeat() {
+    let office = Office::with_sample_users();
+    let mut terminal = Terminal::open(&office, &["login", "--heartbeat", "200ms"]);
+    terminal.log_in("Hantz123", "Hantz123-2026");
+    wait_until("a heartbeat is written", || {
+        office
+            .latest_session()
+            .is_some_and(|s| s.last_seen > s.login_time)
+    });
+    terminal.signal("KILL");
+    terminal.wait_exit();
+    assert!(!ended(&office), "nobody has swept yet");
+    // Any command that reads sessions sweeps first.
+    stdout_of(office.console(&["users", "list"]));
+    let session = office.latest_session().unwrap();
+    assert_eq!(session.end_reason.as_deref(), Some("lost"));
+    assert_eq!(session.logout_time, Some(session.last_seen));
+}
+
+#[test]
+fn a_generated_password_is_changed_before_the_session_starts() {
+    let office = Office::new();
+    let out = stdout_of(office.console(&["add-users", "--role", "archives", "--count", "1"]));
+    let password = out
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let mut terminal = Terminal::open(&office, &["login", "--once"]);
+    terminal.wait_for("Username");
+    terminal.type_keys(&format!("archives001\t{password}\r"));
+    terminal.wait_for("Choose a new password");
+    assert!(
+        office.latest_session().is_none(),
+        "no session before the change"
+    );
+    terminal.type_keys(&format!("{password}\t{password}\r"));
+    terminal.wait_for("must differ");
+    terminal.type_keys("fresh-secret-1\tfresh-secret-1\r");
+    terminal.wait_for("log out");
+    assert_eq!(
+        office.sql_count("SELECT must_change_password FROM users WHERE username = 'archives001'"),
+        0
+    );
+    terminal.type_keys("l");
+    terminal.wait_exit();
+}
+
+#[test]
+fn failures_read_the_same_and_an_unknown_name_locks_like_a_real_one() {
+    let office = Office::with_sample_users();
+    office
+        .console(&["users", "disable", "secretaire002"])
+        .assert()
+        .success();
+    let mut terminal = Terminal::open(&office, &[]);
+    terminal.wait_for("Username");
+    let mut messages = Vec::new();
+    for (name, password) in [
+        ("nobody", "whatever-pw"),
+        ("Hantz123", "wrong-password"),
+        ("secretaire002", "secretaire002-2026"),
+    ] {
+        terminal.type_keys("\x1b"); // Esc clears the form
+        terminal.type_keys(&format!("{name}\t{password}\r"));
+        let screen = terminal.wait_for("Invalid username or password");
+        messages.push(
+            screen
+                .lines()
+                .find(|l| l.contains("Invalid"))
+                .unwrap()
+                .trim()
+                .to_string(),
+        );
+        terminal.type_keys("\x1b");
+        wait_until("the form is cleared", || {
+            !terminal.contents().contains("Invalid")
+        });
+    }
+    assert!(
+        messages.windows(2).all(|pair| pair[0] == pair[1]),
+        "{messages:?}"
+    );
+
+    for _ in 0..4 {
+        terminal.type_keys("\x1bghost-user\tguess-guess\r");
+        terminal.wait_for("Invalid username or password");
+        terminal.type_keys("\x1b");
+        wait_until("the form is cleared", || {
+            !terminal.contents().contains("Invalid")
+        });
+    }
+    terminal.type_keys("\x1bghost-user\tguess-guess\r");
+    terminal.wait_for("Too many failed attempts: locked until");
+    assert_eq!(
+        office.sql_count("SELECT count(*) FROM login_attempts WHERE username_typed = 'ghost-user'"),
+        5
+    );
+    assert_eq!(office.sql_count("SELECT count(*) FROM login_attempts"), 8);
+}

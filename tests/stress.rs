@@ -1,0 +1,95 @@
+//! Many terminals, one file: 32 writers, each with its own connection, log in and out
+//! 100 times at once, while readers sweep. No error surfaces and nothing is lost.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use konekte::clock::now_ms;
+use konekte::db::{Closed, Db, Here};
+use konekte::model::{EndReason, NewUser, Origin, Role};
+
+const WRITERS: usize = 32;
+const CYCLES: usize = 100;
+
+#[test]
+fn thirty_two_terminals_times_a_hundred_logins_are_all_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("office.db");
+    let users: Vec<NewUser> = (0..WRITERS)
+        .map(|i| NewUser {
+            username: format!("clerk{i:03}"),
+            full_name: String::new(),
+            role: Role::Archives,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into(),
+            must_change_password: false,
+        })
+        .collect();
+    Db::open(&path)
+        .unwrap()
+        .create_users(&users, false, 0)
+        .unwrap();
+
+    let writing = Arc::new(AtomicBool::new(true));
+    let readers: Vec<_> = (0..2)
+        .map(|_| {
+            let (path, writing) = (path.clone(), Arc::clone(&writing));
+            std::thread::spawn(move || {
+                let db = Db::open(&path).unwrap();
+                let alive = |_: u32| true;
+                let here = Here {
+                    host: "reader",
+                    boot_id: None,
+                    booted_at: None,
+                    pid_alive: &alive,
+                };
+                while writing.load(Ordering::Relaxed) {
+                    db.sweep_lost(now_ms(), &here).unwrap();
+                    db.list_users(None, now_ms()).unwrap();
+                }
+            })
+        })
+        .collect();
+
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|terminal| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let db = Db::open(&path).unwrap();
+                let user = db.user(&format!("clerk{terminal:03}")).unwrap().unwrap();
+                let origin = Origin {
+                    host: format!("desk{terminal}"),
+                    pid: 1,
+                    ..Origin::default()
+                };
+                for _ in 0..CYCLES {
+                    let session = db.open_session(user.id, &origin, 5_000, now_ms()).unwrap();
+                    db.beat(session.id, now_ms()).unwrap();
+                    let closed = db
+                        .close_session(session.id, EndReason::Logout, now_ms(), None, None)
+                        .unwrap();
+                    assert_eq!(closed, Closed::Now);
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().expect("a writer failed");
+    }
+    writing.store(false, Ordering::Relaxed);
+    for reader in readers {
+        reader.join().expect("a reader failed");
+    }
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count("SELECT count(*) FROM sessions"),
+        (WRITERS * CYCLES) as i64
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM sessions WHERE end_reason = 'logout' AND logout_time IS NOT NULL"
+        ),
+        (WRITERS * CYCLES) as i64
+    );
+}
