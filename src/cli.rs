@@ -11,7 +11,12 @@ use crate::model::{Millis, Role};
 /// Every terminal of the office shares one SQLite database. Staff log in at a shared
 /// terminal; admins watch who is online; scripts add users and read the history.
 #[derive(Debug, Parser)]
-#[command(name = "console", version, propagate_version = true)]
+#[command(
+    name = "console",
+    version,
+    propagate_version = true,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// The database file [default: ~/.local/share/konekte/konekte.db]. Created, with its
     /// folder, on first use; readable by its owner only.
@@ -20,6 +25,10 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// Without a command: `console login` with these options.
+    #[command(flatten)]
+    pub login: LoginArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,18 +64,6 @@ pub struct LoginArgs {
     pub once: bool,
     #[command(flatten)]
     pub terminal: TerminalArgs,
-}
-
-impl LoginArgs {
-    /// The options of a bare `console`.
-    pub fn defaults() -> LoginArgs {
-        #[derive(Parser)]
-        struct Bare {
-            #[command(flatten)]
-            login: LoginArgs,
-        }
-        Bare::parse_from(["console"]).login
-    }
 }
 
 /// How a terminal keeps its sessions.
@@ -194,7 +191,9 @@ mod tests {
 
     #[test]
     fn a_bare_console_logs_in_with_the_defaults() {
-        let defaults = LoginArgs::defaults();
+        let cli = Cli::try_parse_from(["console"]).unwrap();
+        assert!(cli.command.is_none());
+        let defaults = cli.login;
         assert!(!defaults.once);
         assert_eq!(defaults.terminal.idle_timeout, 15 * 60_000);
         assert_eq!(defaults.terminal.heartbeat, 5_000);
@@ -202,6 +201,14 @@ mod tests {
             (defaults.terminal.lock_after, defaults.terminal.lock_minutes),
             (5, 15)
         );
+    }
+
+    #[test]
+    fn login_options_work_without_the_word_login() {
+        let cli = Cli::try_parse_from(["console", "--once", "--idle-timeout", "2m"]).unwrap();
+        assert!(cli.login.once);
+        assert_eq!(cli.login.terminal.idle_timeout, 120_000);
+        assert!(Cli::try_parse_from(["console", "--once", "users", "list"]).is_err());
     }
 
     #[test]

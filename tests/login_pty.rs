@@ -102,6 +102,17 @@ fn sigterm_closes_the_session_as_a_hangup() {
 }
 
 #[test]
+fn closing_the_terminal_closes_the_session_as_a_hangup() {
+    let office = Office::with_sample_users();
+    let mut terminal = Terminal::open(&office, &["login"]);
+    terminal.log_in("Hantz123", "Hantz123-2026");
+    terminal.close();
+    terminal.wait_exit();
+    let session = office.latest_session().unwrap();
+    assert_eq!(session.end_reason.as_deref(), Some("hangup"));
+}
+
+#[test]
 fn an_admin_ends_the_session_and_the_terminal_says_so() {
     let office = Office::with_sample_users();
     let mut terminal = Terminal::open(&office, &["login", "--heartbeat", "200ms"]);

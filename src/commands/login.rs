@@ -6,12 +6,13 @@ use std::io::Stdout;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 use anyhow::Result;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::KeyEvent;
 
 use super::sweep;
 use crate::auth::{self, LockPolicy, LoginRequest};
@@ -21,7 +22,7 @@ use crate::db::{Beat, Db};
 use crate::i18n::{Lang, Texts};
 use crate::model::{EndReason, Millis, Origin, User};
 use crate::origin::ThisHost;
-use crate::tui::{TerminalGuard, Theme, clock_duration, login, session};
+use crate::tui::{self, Input, TerminalGuard, Theme, clock_duration, login, session};
 
 /// How often the loop wakes without a key: the clock and the countdown tick from it.
 const TICK: Duration = Duration::from_millis(200);
@@ -125,20 +126,17 @@ impl Station {
     }
 
     fn run(&mut self, terminal: &mut Terminal<CrosstermBackend<Stdout>>, signals: &Signals) {
+        let input = tui::spawn_input_reader();
         while !self.finished {
-            // A closed terminal shows up as a signal, or as a terminal that cannot be
-            // drawn on or read from: each is a hangup.
+            // A closed terminal shows up as a signal, as a terminal that cannot be drawn
+            // on, or as input that cannot be read: each is a hangup.
             if signals.received() || terminal.draw(|frame| self.draw(frame)).is_err() {
                 return self.hang_up();
             }
-            match event::poll(TICK) {
-                Ok(true) => match event::read() {
-                    Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => self.on_key(key),
-                    Ok(_) => {}
-                    Err(_) => return self.hang_up(),
-                },
-                Ok(false) => {}
-                Err(_) => return self.hang_up(),
+            match input.recv_timeout(TICK) {
+                Ok(Input::Key(key)) => self.on_key(key),
+                Ok(Input::Resized) | Err(RecvTimeoutError::Timeout) => {}
+                Ok(Input::Gone) | Err(RecvTimeoutError::Disconnected) => return self.hang_up(),
             }
             self.tick(now_ms());
         }
@@ -151,7 +149,7 @@ impl Station {
         }
     }
 
-    fn on_key(&mut self, key: event::KeyEvent) {
+    fn on_key(&mut self, key: KeyEvent) {
         match &mut self.screen {
             Screen::Login(state) => {
                 let effect = login::update(state, login::Msg::Key(key));

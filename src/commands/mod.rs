@@ -11,7 +11,7 @@ use anyhow::Result;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use crate::cli::{Cli, Command, Format, LoginArgs};
+use crate::cli::{Cli, Command, Format};
 use crate::db::{self, Db};
 use crate::model::Millis;
 use crate::origin::ThisHost;
@@ -29,7 +29,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::EndSession { session_id, reason }) => {
             end_session::run(session_id, reason.as_deref(), &db_path)
         }
-        None => login::run(&LoginArgs::defaults(), &db_path),
+        None => login::run(&cli.login, &db_path),
     }
 }
 

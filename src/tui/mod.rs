@@ -5,10 +5,13 @@ pub mod login;
 pub mod session;
 
 use std::io::{self, IsTerminal, Stdout};
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{self, Event, KeyEvent, KeyEventKind};
 use ratatui::crossterm::{cursor, execute, terminal};
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -62,6 +65,38 @@ fn install_panic_hook() {
         restore_terminal();
         default(info);
     }));
+}
+
+/// What the terminal sends the run loop.
+pub enum Input {
+    Key(KeyEvent),
+    Resized,
+    /// The terminal cannot be read any more: it was closed.
+    Gone,
+}
+
+/// Reads the terminal on a thread of its own and hands the run loop what it reads.
+/// The loop waits on the channel with a timeout, so it always gets control back: on a
+/// closed terminal crossterm's `event::poll` spins on EOF and never returns, whatever
+/// its timeout (crossterm issue #793), and a loop inside it could never write the
+/// session's end. The reading thread ends with the process.
+pub fn spawn_input_reader() -> Receiver<Input> {
+    let (sender, receiver) = mpsc::channel();
+    thread::spawn(move || {
+        loop {
+            let input = match event::read() {
+                Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => Input::Key(key),
+                Ok(Event::Resize(..)) => Input::Resized,
+                Ok(_) => continue,
+                Err(_) => Input::Gone,
+            };
+            let gone = matches!(input, Input::Gone);
+            if sender.send(input).is_err() || gone {
+                return;
+            }
+        }
+    });
+    receiver
 }
 
 /// Semantic styles. Base colours only, on the terminal's own background, so that the

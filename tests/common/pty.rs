@@ -1,8 +1,10 @@
 //! The real binary in a pseudo-terminal, its screen kept by a vt100 parser: tests type
 //! keys and wait for what a person would see, never for a fixed time.
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
@@ -14,9 +16,11 @@ pub const PATIENCE: Duration = Duration::from_secs(15);
 
 pub struct Terminal {
     parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
+    writer: Option<Box<dyn Write + Send>>,
     child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Option<Box<dyn MasterPty + Send>>,
+    closing: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
 }
 
 impl Terminal {
@@ -45,23 +49,41 @@ impl Terminal {
         drop(pty.slave);
         let size = |n: u16| std::num::NonZeroU16::new(n).expect("a non-empty terminal");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(size(rows), size(cols), 0)));
-        let mut reader = pty.master.try_clone_reader().expect("pty reader");
-        let screen = Arc::clone(&parser);
-        std::thread::spawn(move || {
+        // Non-blocking reads (the flag is shared with the reader's duplicate of the fd),
+        // so that the reading thread can be told to let go of the terminal.
+        let fd = pty.master.as_raw_fd().expect("a unix pty");
+        // SAFETY: fcntl on a descriptor this process owns, with valid flags.
+        unsafe {
+            libc::fcntl(
+                fd,
+                libc::F_SETFL,
+                libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK,
+            )
+        };
+        let mut source = pty.master.try_clone_reader().expect("pty reader");
+        let (screen, closing) = (Arc::clone(&parser), Arc::new(AtomicBool::new(false)));
+        let stop = Arc::clone(&closing);
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
+            while !stop.load(Ordering::Relaxed) {
+                match source.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => screen.lock().expect("screen").process(&buf[..n]),
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    Err(_) => break,
                 }
-                screen.lock().expect("screen").process(&buf[..n]);
             }
         });
         let writer = pty.master.take_writer().expect("pty writer");
         Terminal {
             parser,
-            writer,
+            writer: Some(writer),
             child,
-            _master: pty.master,
+            master: Some(pty.master),
+            closing,
+            reader: Some(reader),
         }
     }
 
@@ -86,8 +108,9 @@ impl Terminal {
     }
 
     pub fn type_keys(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("type");
-        self.writer.flush().expect("flush");
+        let writer = self.writer.as_mut().expect("an open terminal");
+        writer.write_all(keys.as_bytes()).expect("type");
+        writer.flush().expect("flush");
     }
 
     /// Username, Tab, password, Enter: then waits for the session screen.
@@ -95,6 +118,17 @@ impl Terminal {
         self.wait_for("Username");
         self.type_keys(&format!("{username}\t{password}\r"));
         self.wait_for("log out");
+    }
+
+    /// Closes the terminal under the program, as closing its window or losing the SSH
+    /// connection does: every descriptor of the pty's master side is let go.
+    pub fn close(&mut self) {
+        self.closing.store(true, Ordering::Relaxed);
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the reading thread");
+        }
+        self.writer = None;
+        self.master = None;
     }
 
     pub fn pid(&self) -> u32 {
