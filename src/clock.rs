@@ -1,6 +1,6 @@
 //! Time as stored (UTC milliseconds) and as shown (RFC 3339 for scripts, local for people).
 
-use chrono::{DateTime, FixedOffset, Local, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, SecondsFormat, TimeZone, Utc};
 
 use crate::model::Millis;
 
@@ -34,6 +34,36 @@ pub fn format_in(at: Millis, tz: FixedOffset, format: &str) -> String {
     DateTime::from_timestamp_millis(at)
         .map(|t| t.with_timezone(&tz).format(format).to_string())
         .unwrap_or_default()
+}
+
+/// How much of [start, end) falls on each calendar day of `tz`, earliest first: a
+/// session across midnight counts on both days.
+pub fn split_by_day(start: Millis, end: Millis, tz: FixedOffset) -> Vec<(NaiveDate, Millis)> {
+    let mut parts = Vec::new();
+    let mut from = start;
+    while from < end {
+        let Some(day) = DateTime::from_timestamp_millis(from).map(|t| t.with_timezone(&tz).date_naive())
+        else {
+            break;
+        };
+        let next_midnight = day
+            .succ_opt()
+            .and_then(|next| next.and_hms_opt(0, 0, 0))
+            .and_then(|midnight| midnight.and_local_timezone(tz).single())
+            .map_or(end, |midnight| midnight.timestamp_millis());
+        let to = next_midnight.min(end);
+        parts.push((day, to - from));
+        from = to;
+    }
+    parts
+}
+
+/// Local midnight at the start of the day of `at`.
+pub fn start_of_day(at: Millis, tz: FixedOffset) -> Millis {
+    DateTime::from_timestamp_millis(at)
+        .and_then(|t| t.with_timezone(&tz).date_naive().and_hms_opt(0, 0, 0))
+        .and_then(|midnight| midnight.and_local_timezone(tz).single())
+        .map_or(at, |midnight| midnight.timestamp_millis())
 }
 
 /// For `#[serde(serialize_with)]`: a time as RFC 3339 UTC, or null.
@@ -77,6 +107,18 @@ pub fn parse_duration(text: &str) -> Result<Millis, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_across_midnight_counts_on_both_days() {
+        let tz = FixedOffset::east_opt(-5 * 3600).unwrap();
+        // 2026-11-23 23:30 to 2026-11-24 01:00 at UTC-5.
+        let start = 1_795_494_600_000;
+        let parts = split_by_day(start, start + 90 * 60_000, tz);
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        assert_eq!(parts, [(day(23), 30 * 60_000), (day(24), 60 * 60_000)]);
+        assert_eq!(start_of_day(start, tz), start - 23 * 3_600_000 - 30 * 60_000);
+        assert!(split_by_day(start, start, tz).is_empty());
+    }
 
     #[test]
     fn durations_take_a_unit() {

@@ -266,3 +266,27 @@ impl FailureState {
         self.locked_until.is_some_and(|until| now < until)
     }
 }
+
+/// One session as listings show it: with its user's name and role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionLine {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    pub login_time: Millis,
+    pub last_seen: Millis,
+    pub logout_time: Option<Millis>,
+    pub end_reason: Option<EndReason>,
+    pub host: String,
+    pub tty: Option<String>,
+    pub remote_ip: Option<String>,
+    pub terminal: Option<String>,
+}
+
+/// A line of the monitor's "All users" pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserLine {
+    pub summary: UserSummary,
+    pub sessions_today: i64,
+}

@@ -2,6 +2,7 @@
 
 mod attempts;
 mod migrations;
+mod monitor;
 mod sessions;
 mod users;
 
@@ -18,6 +19,7 @@ use crate::error::Error;
 
 pub use attempts::{Credentials, Prior};
 pub use migrations::LATEST_VERSION;
+pub use monitor::{Counts, PaneSort, RECENT_OFFLINE, UserKey, UserPage};
 pub use sessions::{Beat, Closed, Here, MISSED_BEATS};
 
 /// How long one statement waits for another terminal's lock before SQLite gives up.

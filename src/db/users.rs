@@ -7,8 +7,15 @@ use super::Db;
 use crate::error::Error;
 use crate::model::{Millis, NewUser, Role, User, UserState, UserSummary};
 
-const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.disabled, \
+pub(super) const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.disabled, \
                             u.must_change_password, u.locked_until, u.created_at";
+
+/// After USER_COLUMNS: whether the user is online, the last login, the last logout.
+/// Each is one probe of the index on (user_id, login_time).
+pub(super) const ACTIVITY_COLUMNS: &str =
+    "EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.logout_time IS NULL),
+     (SELECT max(login_time) FROM sessions s WHERE s.user_id = u.id),
+     (SELECT max(logout_time) FROM sessions s WHERE s.user_id = u.id)";
 
 impl Db {
     /// Writes `users` in one transaction: all of them or none. A name that exists already
@@ -87,25 +94,12 @@ impl Db {
     /// Every account (of one role, if given), by name, with its state and latest session.
     pub fn list_users(&self, role: Option<Role>, now: Millis) -> Result<Vec<UserSummary>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {USER_COLUMNS},
-                    EXISTS (SELECT 1 FROM sessions s
-                            WHERE s.user_id = u.id AND s.logout_time IS NULL),
-                    (SELECT max(login_time) FROM sessions s WHERE s.user_id = u.id),
-                    (SELECT max(logout_time) FROM sessions s WHERE s.user_id = u.id)
+            "SELECT {USER_COLUMNS}, {ACTIVITY_COLUMNS}
              FROM users u
              WHERE ?1 IS NULL OR u.role = ?1
              ORDER BY u.username"
         ))?;
-        let rows = stmt.query_map([role.map(Role::as_str)], |row| {
-            let user = user_from_row(row)?;
-            let online: bool = row.get(8)?;
-            Ok(UserSummary {
-                state: state_of(&user, online, now),
-                user,
-                last_login: row.get(9)?,
-                last_logout: row.get(10)?,
-            })
-        })?;
+        let rows = stmt.query_map([role.map(Role::as_str)], |row| summary_from_row(row, now))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -200,6 +194,18 @@ fn refuse_if_last_admin(conn: &Connection, user: &User, action: &str) -> Result<
     Ok(())
 }
 
+/// A row of USER_COLUMNS then ACTIVITY_COLUMNS.
+pub(super) fn summary_from_row(row: &Row, now: Millis) -> rusqlite::Result<UserSummary> {
+    let user = user_from_row(row)?;
+    let online: bool = row.get(8)?;
+    Ok(UserSummary {
+        state: state_of(&user, online, now),
+        user,
+        last_login: row.get(9)?,
+        last_logout: row.get(10)?,
+    })
+}
+
 fn user_from_row(row: &Row) -> rusqlite::Result<User> {
     let role: String = row.get(3)?;
     Ok(User {
@@ -229,7 +235,7 @@ fn state_of(user: &User, online: bool, now: Millis) -> UserState {
 }
 
 /// Escapes LIKE's wildcards so that a prefix such as `admin_` matches only itself.
-fn escape_like(text: &str) -> String {
+pub(super) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")

@@ -2,6 +2,7 @@
 //! minimum size.
 
 pub mod login;
+pub mod monitor;
 pub mod session;
 
 use std::io::{self, IsTerminal, Stdout};
@@ -19,7 +20,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::error::Error;
-use crate::model::Role;
+use crate::model::{EndReason, Role, UserState};
 
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
@@ -147,6 +148,31 @@ impl Theme {
 
     pub fn key(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn online(self) -> Style {
+        self.fg(Color::Green).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn state(self, state: UserState) -> Style {
+        match state {
+            UserState::Online => self.online(),
+            UserState::Offline => self.label(),
+            UserState::Disabled => self.fg(Color::DarkGray).add_modifier(Modifier::CROSSED_OUT),
+            UserState::Locked => self.error(),
+        }
+    }
+
+    pub fn end_reason(self, reason: Option<EndReason>) -> Style {
+        match reason {
+            Some(EndReason::Logout) | None => Style::new(),
+            Some(EndReason::Idle) | Some(EndReason::Hangup) => self.notice(),
+            Some(EndReason::Forced) | Some(EndReason::Lost) => self.error(),
+        }
+    }
+
+    pub fn demo(self) -> Style {
+        self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
     }
 
     pub fn role(self, role: Role) -> Style {

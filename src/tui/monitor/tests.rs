@@ -1,0 +1,290 @@
+use super::*;
+use crate::i18n::EN;
+use crate::model::{EndReason, Role, User, UserState, UserSummary};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// 2026-11-24 09:15:02 UTC.
+const NOW: Millis = 1_795_511_702_000;
+const MINUTE: Millis = 60_000;
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn user_line(id: i64, username: &str, full_name: &str, role: Role, state: UserState) -> UserLine {
+    UserLine {
+        summary: UserSummary {
+            user: User {
+                id,
+                username: username.into(),
+                full_name: full_name.into(),
+                role,
+                disabled: state == UserState::Disabled,
+                must_change_password: false,
+                locked_until: None,
+                created_at: 0,
+            },
+            state,
+            last_login: Some(NOW - id * 37 * MINUTE),
+            last_logout: (state != UserState::Online).then_some(NOW - id * 20 * MINUTE),
+        },
+        sessions_today: id % 3,
+    }
+}
+
+fn session(id: i64, user_id: i64, username: &str, role: Role, minutes_ago: i64, ended: Option<(i64, EndReason)>) -> SessionLine {
+    SessionLine {
+        id,
+        user_id,
+        username: username.into(),
+        role,
+        login_time: NOW - minutes_ago * MINUTE,
+        last_seen: NOW - 3_000,
+        logout_time: ended.map(|(ago, _)| NOW - ago * MINUTE),
+        end_reason: ended.map(|(_, reason)| reason),
+        host: "frontdesk".into(),
+        tty: Some(format!("/dev/pts/{id}")),
+        remote_ip: (id % 2 == 0).then(|| "192.0.2.10".to_string()),
+        terminal: Some("xterm-256color".into()),
+    }
+}
+
+fn snapshot() -> Snapshot {
+    let users = vec![
+        user_line(1, "Anderson002", "Anderson Pierre", Role::Admin, UserState::Offline),
+        user_line(2, "archives001", "Guerline Baptiste", Role::Archives, UserState::Online),
+        user_line(3, "directeur001", "Jean-Robert Étienne", Role::Directeur, UserState::Locked),
+        user_line(4, "Fedanoir", "Fedanoir Jean-Baptiste", Role::Admin, UserState::Online),
+        user_line(5, "Hantz123", "Hantz Dorvil", Role::Secretaire, UserState::Online),
+        user_line(6, "secretaire002", "Roseline Toussaint", Role::Secretaire, UserState::Disabled),
+    ];
+    Snapshot {
+        counts: Counts { users: 16, online_users: 3 },
+        users_from: None,
+        users: UserPage { rows: users, next: None },
+        online: vec![
+            session(41, 2, "archives001", Role::Archives, 95, None),
+            session(42, 4, "Fedanoir", Role::Admin, 12, None),
+            session(43, 5, "Hantz123", Role::Secretaire, 64, None),
+        ],
+        online_total: 3,
+        offline: vec![
+            session(40, 1, "Anderson002", Role::Admin, 80, Some((20, EndReason::Logout))),
+            session(39, 6, "secretaire002", Role::Secretaire, 200, Some((60, EndReason::Idle))),
+            session(38, 3, "directeur001", Role::Directeur, 300, Some((120, EndReason::Lost))),
+            session(37, 5, "Hantz123", Role::Secretaire, 400, Some((250, EndReason::Forced))),
+        ],
+    }
+}
+
+fn state(width: u16, height: u16) -> State {
+    let mut s = State::new(
+        "Fedanoir".into(),
+        "frontdesk".into(),
+        NOW,
+        FixedOffset::east_opt(0).unwrap(),
+        Theme { color: false },
+        &EN,
+    );
+    update(&mut s, Msg::Resize(width, height));
+    update(&mut s, Msg::Loaded(snapshot()));
+    s
+}
+
+fn render(state: &State) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
+    terminal.draw(|frame| frame.render_widget(state, frame.area())).unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn tab_moves_the_focus_round_the_panes() {
+    let mut s = state(120, 40);
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.focus, Pane::Online);
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.focus, Pane::Offline);
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.focus, Pane::Users);
+    update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.focus, Pane::Offline);
+}
+
+#[test]
+fn moving_within_a_page_needs_no_load() {
+    let mut s = state(120, 40);
+    assert_eq!(update(&mut s, key(KeyCode::Down)), None);
+    assert_eq!(update(&mut s, key(KeyCode::Char('j'))), None);
+    assert_eq!(s.users_selected, 2);
+    assert_eq!(update(&mut s, key(KeyCode::Up)), None);
+    assert_eq!(s.users_selected, 1);
+}
+
+#[test]
+fn moving_past_the_page_asks_for_the_next_by_key() {
+    let mut s = state(120, 40);
+    let mut page = snapshot();
+    page.users.next = Some(UserKey { role: "archives".into(), username: "zoe".into() });
+    update(&mut s, Msg::Loaded(page));
+    let effect = update(&mut s, key(KeyCode::PageDown));
+    let Some(Effect::Load(query)) = effect else { panic!("{effect:?}") };
+    assert_eq!(query.users_anchor, UsersAnchor::From(UserKey { role: "archives".into(), username: "zoe".into() }));
+    let effect = update(&mut s, key(KeyCode::Home));
+    let Some(Effect::Load(query)) = effect else { panic!() };
+    assert_eq!(query.users_anchor, UsersAnchor::Start);
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::End)) else { panic!() };
+    assert_eq!(query.users_anchor, UsersAnchor::End);
+}
+
+#[test]
+fn scrolling_up_from_the_first_row_asks_for_the_row_before() {
+    let mut s = state(120, 40);
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Up)) else { panic!() };
+    let first = snapshot().users.rows[0].key();
+    assert_eq!(query.users_anchor, UsersAnchor::Back { from: first, rows: 1 });
+}
+
+#[test]
+fn the_filter_reloads_every_pane_from_the_top() {
+    let mut s = state(120, 40);
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::Char('/')));
+    assert!(s.editing_filter);
+    update(&mut s, key(KeyCode::Char('s')));
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('e'))) else { panic!() };
+    assert_eq!(query.filter.as_deref(), Some("se"));
+    assert_eq!(s.users_selected, 0);
+    update(&mut s, key(KeyCode::Enter));
+    assert!(!s.editing_filter);
+    assert_eq!(s.filter, "se");
+    update(&mut s, key(KeyCode::Char('/')));
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Esc)) else { panic!() };
+    assert_eq!(query.filter, None);
+}
+
+#[test]
+fn s_cycles_the_sort() {
+    let mut s = state(120, 40);
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('s'))) else { panic!() };
+    assert_eq!(query.sort, PaneSort::Role);
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('s'))) else { panic!() };
+    assert_eq!(query.sort, PaneSort::Name);
+}
+
+#[test]
+fn e_asks_before_ending_a_session_and_n_keeps_it() {
+    let mut s = state(120, 40);
+    assert_eq!(update(&mut s, key(KeyCode::Char('e'))), None, "e is for online sessions");
+    assert_eq!(s.overlay, Overlay::None);
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Down));
+    assert_eq!(update(&mut s, key(KeyCode::Char('e'))), None);
+    assert!(matches!(s.overlay, Overlay::Confirm { session_id: 42, .. }));
+    assert_eq!(update(&mut s, key(KeyCode::Char('n'))), None);
+    assert_eq!(s.overlay, Overlay::None);
+    update(&mut s, key(KeyCode::Char('e')));
+    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), Some(Effect::EndSession { session_id: 42 }));
+}
+
+#[test]
+fn enter_opens_the_history_of_the_selected_user() {
+    let mut s = state(120, 40);
+    update(&mut s, key(KeyCode::Down));
+    let effect = update(&mut s, key(KeyCode::Enter));
+    assert!(matches!(effect, Some(Effect::OpenHistory { user_id: 2, offset: 0, .. })), "{effect:?}");
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    let effect = update(&mut s, key(KeyCode::Enter));
+    assert!(matches!(effect, Some(Effect::OpenHistory { user_id: 1, .. })), "{effect:?}");
+}
+
+#[test]
+fn a_change_lights_the_pulse_and_a_same_load_does_not() {
+    let mut s = state(120, 40);
+    update(&mut s, Msg::Tick(NOW + 10_000));
+    update(&mut s, Msg::Loaded(snapshot()));
+    assert!(s.pulse_until <= s.now, "nothing changed");
+    let mut changed = snapshot();
+    changed.counts.online_users = 4;
+    update(&mut s, Msg::Loaded(changed));
+    assert!(s.pulse_until > s.now);
+}
+
+#[test]
+fn q_quits_and_closes_overlays_first() {
+    let mut s = state(120, 40);
+    update(&mut s, key(KeyCode::Char('?')));
+    assert_eq!(s.overlay, Overlay::Help);
+    assert_eq!(update(&mut s, key(KeyCode::Char('q'))), None);
+    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(update(&mut s, key(KeyCode::Char('q'))), Some(Effect::Quit));
+}
+
+#[test]
+fn the_query_asks_for_as_many_rows_as_the_panes_show() {
+    let s = state(120, 40);
+    let query = s.query();
+    // 40 lines: header 3, hints 1; the users pane gets 2/5 of 36 = 14 lines, 11 rows.
+    assert_eq!(query.users_rows, 11);
+    assert_eq!(query.online_rows, 7);
+    let small = state(40, 12);
+    assert_eq!(small.query().users_rows, 4);
+}
+
+fn history() -> History {
+    History {
+        user_id: 5,
+        username: "Hantz123".into(),
+        full_name: "Hantz Dorvil".into(),
+        offset: 0,
+        sessions: vec![
+            session(43, 5, "Hantz123", Role::Secretaire, 64, None),
+            session(37, 5, "Hantz123", Role::Secretaire, 400, Some((250, EndReason::Forced))),
+            session(30, 5, "Hantz123", Role::Secretaire, 1600, Some((1480, EndReason::Logout))),
+        ],
+        per_day: vec![
+            (chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), 120 * MINUTE),
+            (chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(), 214 * MINUTE),
+        ],
+    }
+}
+
+#[test]
+fn snapshot_monitor_120x40() {
+    insta::assert_snapshot!(render(&state(120, 40)));
+}
+
+#[test]
+fn snapshot_monitor_40x12() {
+    insta::assert_snapshot!(render(&state(40, 12)));
+}
+
+#[test]
+fn snapshot_monitor_online_pane_40x12() {
+    let mut s = state(40, 12);
+    update(&mut s, key(KeyCode::Tab));
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_history_120x40() {
+    let mut s = state(120, 40);
+    update(&mut s, Msg::HistoryLoaded(history()));
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_confirm_end_80x24() {
+    let mut s = state(80, 24);
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Char('e')));
+    insta::assert_snapshot!(render(&s));
+}
+
+#[test]
+fn snapshot_help_80x24() {
+    let mut s = state(80, 24);
+    update(&mut s, key(KeyCode::Char('?')));
+    insta::assert_snapshot!(render(&s));
+}
