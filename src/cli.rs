@@ -37,6 +37,10 @@ pub enum Command {
     ///
     /// After each logout it waits for the next person, unless --once.
     Login(LoginArgs),
+    /// The admin's live monitor: all users, who is online now, who just left.
+    ///
+    /// Asks for an admin's credentials first, like a terminal's login.
+    Monitor(TerminalArgs),
     /// End a live session from the shell (end reason `forced`); its terminal notices
     /// within one heartbeat and returns to the login screen.
     EndSession {

@@ -42,7 +42,8 @@ pub fn split_by_day(start: Millis, end: Millis, tz: FixedOffset) -> Vec<(NaiveDa
     let mut parts = Vec::new();
     let mut from = start;
     while from < end {
-        let Some(day) = DateTime::from_timestamp_millis(from).map(|t| t.with_timezone(&tz).date_naive())
+        let Some(day) =
+            DateTime::from_timestamp_millis(from).map(|t| t.with_timezone(&tz).date_naive())
         else {
             break;
         };
@@ -116,7 +117,10 @@ mod tests {
         let parts = split_by_day(start, start + 90 * 60_000, tz);
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
         assert_eq!(parts, [(day(23), 30 * 60_000), (day(24), 60 * 60_000)]);
-        assert_eq!(start_of_day(start, tz), start - 23 * 3_600_000 - 30 * 60_000);
+        assert_eq!(
+            start_of_day(start, tz),
+            start - 23 * 3_600_000 - 30 * 60_000
+        );
         assert!(split_by_day(start, start, tz).is_empty());
     }
 

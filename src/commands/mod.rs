@@ -3,6 +3,7 @@
 pub mod add_users;
 pub mod end_session;
 pub mod login;
+pub mod monitor;
 pub mod users;
 
 use std::io::{IsTerminal, Write};
@@ -26,6 +27,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::AddUsers(args)) => add_users::run(&args, &db_path, out),
         Some(Command::Users(command)) => users::run(command, &db_path, out),
         Some(Command::Login(args)) => login::run(&args, &db_path),
+        Some(Command::Monitor(args)) => monitor::run(&args, &db_path),
         Some(Command::EndSession { session_id, reason }) => {
             end_session::run(session_id, reason.as_deref(), &db_path)
         }

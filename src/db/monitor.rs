@@ -43,15 +43,24 @@ impl Db {
     /// A number that changes whenever another connection commits to the database: about
     /// a microsecond to ask, so a monitor can ask ten times a second.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "data_version", |row| row.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |row| row.get(0))?)
     }
 
     pub fn counts(&self) -> Result<Counts> {
-        Ok(self.conn.prepare_cached(
-            "SELECT (SELECT count(*) FROM users),
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT (SELECT count(*) FROM users),
                     (SELECT count(DISTINCT user_id) FROM sessions WHERE logout_time IS NULL)",
-        )?
-        .query_row([], |row| Ok(Counts { users: row.get(0)?, online_users: row.get(1)? }))?)
+            )?
+            .query_row([], |row| {
+                Ok(Counts {
+                    users: row.get(0)?,
+                    online_users: row.get(1)?,
+                })
+            })?)
     }
 
     /// Up to `limit` users from `from` on (from the first when `None`), in `sort` order,
@@ -66,7 +75,11 @@ impl Db {
         day_start: Millis,
     ) -> Result<UserPage> {
         let start = from.cloned().unwrap_or_default();
-        let condition = if from.is_some() { key_condition(sort, ">=") } else { "1".into() };
+        let condition = if from.is_some() {
+            key_condition(sort, ">=")
+        } else {
+            "1".into()
+        };
         let sql = format!(
             "SELECT {USER_COLUMNS}, {ACTIVITY_COLUMNS},
                     (SELECT count(*) FROM sessions s
@@ -79,9 +92,21 @@ impl Db {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let pattern = like_pattern(filter);
         let mut rows = stmt
-            .query_map(params![start.role, start.username, pattern, limit as i64 + 1, day_start], |row| {
-                Ok(UserLine { summary: summary_from_row(row, now)?, sessions_today: row.get(11)? })
-            })?
+            .query_map(
+                params![
+                    start.role,
+                    start.username,
+                    pattern,
+                    limit as i64 + 1,
+                    day_start
+                ],
+                |row| {
+                    Ok(UserLine {
+                        summary: summary_from_row(row, now)?,
+                        sessions_today: row.get(11)?,
+                    })
+                },
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let next = rows.get(limit).map(UserLine::key);
         rows.truncate(limit);
@@ -107,7 +132,15 @@ impl Db {
         let found = self
             .conn
             .prepare_cached(&sql)?
-            .query_map(params![key.role, key.username, like_pattern(filter), back as i64 - 1], key_from_row)?
+            .query_map(
+                params![
+                    key.role,
+                    key.username,
+                    like_pattern(filter),
+                    back as i64 - 1
+                ],
+                key_from_row,
+            )?
             .next()
             .transpose()?;
         Ok(found)
@@ -129,7 +162,10 @@ impl Db {
         let found = self
             .conn
             .prepare_cached(&sql)?
-            .query_map(params!["", "", like_pattern(filter), rows as i64 - 1], key_from_row)?
+            .query_map(
+                params!["", "", like_pattern(filter), rows as i64 - 1],
+                key_from_row,
+            )?
             .next()
             .transpose()?;
         match found {
@@ -161,7 +197,10 @@ impl Db {
         let rows = self
             .conn
             .prepare_cached(&sql)?
-            .query_map(params![pattern, limit as i64, offset as i64], session_line_from_row)?
+            .query_map(
+                params![pattern, limit as i64, offset as i64],
+                session_line_from_row,
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let total: i64 = self
             .conn
@@ -184,12 +223,20 @@ impl Db {
         Ok(self
             .conn
             .prepare_cached(&sql)?
-            .query_map(params![like_pattern(filter), limit as i64], session_line_from_row)?
+            .query_map(
+                params![like_pattern(filter), limit as i64],
+                session_line_from_row,
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// One user's sessions, newest first: `limit` from `offset`.
-    pub fn user_sessions(&self, user_id: i64, offset: usize, limit: usize) -> Result<Vec<SessionLine>> {
+    pub fn user_sessions(
+        &self,
+        user_id: i64,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<SessionLine>> {
         let sql = format!(
             "SELECT {SESSION_LINE_COLUMNS}
              FROM sessions s JOIN users u ON u.id = s.user_id
@@ -199,12 +246,20 @@ impl Db {
         Ok(self
             .conn
             .prepare_cached(&sql)?
-            .query_map(params![user_id, limit as i64, offset as i64], session_line_from_row)?
+            .query_map(
+                params![user_id, limit as i64, offset as i64],
+                session_line_from_row,
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// One user's sessions that overlap [since, until): for totals per day.
-    pub fn user_sessions_between(&self, user_id: i64, since: Millis, until: Millis) -> Result<Vec<SessionLine>> {
+    pub fn user_sessions_between(
+        &self,
+        user_id: i64,
+        since: Millis,
+        until: Millis,
+    ) -> Result<Vec<SessionLine>> {
         let sql = format!(
             "SELECT {SESSION_LINE_COLUMNS}
              FROM sessions s JOIN users u ON u.id = s.user_id
@@ -227,8 +282,7 @@ const USER_FILTER: &str = "(?3 IS NULL OR u.username LIKE ?3 ESCAPE '\\' \
 const SESSION_FILTER: &str = "(?1 IS NULL OR u.username LIKE ?1 ESCAPE '\\' \
                               OR u.role LIKE ?1 ESCAPE '\\' OR s.host LIKE ?1 ESCAPE '\\')";
 
-pub(super) const SESSION_LINE_COLUMNS: &str =
-    "s.id, s.user_id, u.username, u.role, s.login_time, s.last_seen, s.logout_time, \
+pub(super) const SESSION_LINE_COLUMNS: &str = "s.id, s.user_id, u.username, u.role, s.login_time, s.last_seen, s.logout_time, \
      s.end_reason, s.host, s.tty, s.remote_ip, s.terminal";
 
 pub(super) fn session_line_from_row(row: &Row) -> rusqlite::Result<SessionLine> {
@@ -280,12 +334,18 @@ impl UserLine {
     /// Where a page starting at this line starts.
     pub fn key(&self) -> UserKey {
         let user = &self.summary.user;
-        UserKey { role: user.role.to_string(), username: user.username.clone() }
+        UserKey {
+            role: user.role.to_string(),
+            username: user.username.clone(),
+        }
     }
 }
 
 fn key_from_row(row: &Row) -> rusqlite::Result<UserKey> {
-    Ok(UserKey { role: row.get(0)?, username: row.get(1)? })
+    Ok(UserKey {
+        role: row.get(0)?,
+        username: row.get(1)?,
+    })
 }
 
 #[cfg(test)]
@@ -305,7 +365,10 @@ mod tests {
     }
 
     fn names(page: &UserPage) -> Vec<String> {
-        page.rows.iter().map(|l| l.summary.user.username.clone()).collect()
+        page.rows
+            .iter()
+            .map(|l| l.summary.user.username.clone())
+            .collect()
     }
 
     fn key_of(page: &UserPage, index: usize) -> UserKey {
@@ -317,16 +380,33 @@ mod tests {
         let db = office(10);
         let first = db.users_page(PaneSort::Name, None, None, 4, 0, 0).unwrap();
         assert_eq!(names(&first), ["user000", "user001", "user002", "user003"]);
-        assert_eq!(first.next.as_ref().map(|k| k.username.as_str()), Some("user004"));
-        let second = db.users_page(PaneSort::Name, None, Some(&key_of(&first, 3)), 4, 0, 0).unwrap();
+        assert_eq!(
+            first.next.as_ref().map(|k| k.username.as_str()),
+            Some("user004")
+        );
+        let second = db
+            .users_page(PaneSort::Name, None, Some(&key_of(&first, 3)), 4, 0, 0)
+            .unwrap();
         assert_eq!(names(&second)[0], "user003");
-        let last = db.last_user_page_start(PaneSort::Name, None, 4).unwrap().unwrap();
+        let last = db
+            .last_user_page_start(PaneSort::Name, None, 4)
+            .unwrap()
+            .unwrap();
         assert_eq!(last.username, "user006");
-        let tail = db.users_page(PaneSort::Name, None, Some(&last), 4, 0, 0).unwrap();
+        let tail = db
+            .users_page(PaneSort::Name, None, Some(&last), 4, 0, 0)
+            .unwrap();
         assert_eq!(tail.next, None);
-        let back = db.user_key_before(PaneSort::Name, None, &last, 2).unwrap().unwrap();
+        let back = db
+            .user_key_before(PaneSort::Name, None, &last, 2)
+            .unwrap()
+            .unwrap();
         assert_eq!(back.username, "user004");
-        assert_eq!(db.user_key_before(PaneSort::Name, None, &key_of(&first, 1), 5).unwrap(), None);
+        assert_eq!(
+            db.user_key_before(PaneSort::Name, None, &key_of(&first, 1), 5)
+                .unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -337,45 +417,87 @@ mod tests {
         let mut sorted = roles.clone();
         sorted.sort_by_key(|r| r.as_str());
         assert_eq!(roles, sorted);
-        let from_fourth = db.users_page(PaneSort::Role, None, Some(&key_of(&page, 3)), 9, 0, 0).unwrap();
+        let from_fourth = db
+            .users_page(PaneSort::Role, None, Some(&key_of(&page, 3)), 9, 0, 0)
+            .unwrap();
         assert_eq!(names(&from_fourth), names(&page)[3..]);
     }
 
     #[test]
     fn a_filter_narrows_every_pane() {
         let db = office(12);
-        let page = db.users_page(PaneSort::Name, Some("secre"), None, 20, 0, 0).unwrap();
+        let page = db
+            .users_page(PaneSort::Name, Some("secre"), None, 20, 0, 0)
+            .unwrap();
         assert_eq!(page.rows.len(), 4);
         let clerk = db.user("user002").unwrap().unwrap();
-        let desk = Origin { host: "frontdesk".into(), ..Origin::default() };
-        let annex = Origin { host: "annex".into(), ..Origin::default() };
+        let desk = Origin {
+            host: "frontdesk".into(),
+            ..Origin::default()
+        };
+        let annex = Origin {
+            host: "annex".into(),
+            ..Origin::default()
+        };
         db.open_session(clerk.id, &desk, 5_000, 100).unwrap();
         let ended = db.open_session(clerk.id, &annex, 5_000, 50).unwrap();
-        db.close_session(ended.id, EndReason::Idle, 90, None, None).unwrap();
-        assert_eq!(db.online_page(PaneSort::Name, Some("FRONT"), 0, 10).unwrap().1, 1);
-        assert_eq!(db.online_page(PaneSort::Name, Some("annex"), 0, 10).unwrap().1, 0);
+        db.close_session(ended.id, EndReason::Idle, 90, None, None)
+            .unwrap();
+        assert_eq!(
+            db.online_page(PaneSort::Name, Some("FRONT"), 0, 10)
+                .unwrap()
+                .1,
+            1
+        );
+        assert_eq!(
+            db.online_page(PaneSort::Name, Some("annex"), 0, 10)
+                .unwrap()
+                .1,
+            0
+        );
         assert_eq!(db.recently_offline(Some("annex"), 20).unwrap().len(), 1);
         assert_eq!(db.recently_offline(Some("100%"), 20).unwrap().len(), 0);
-        assert_eq!(db.counts().unwrap(), Counts { users: 12, online_users: 1 });
+        assert_eq!(
+            db.counts().unwrap(),
+            Counts {
+                users: 12,
+                online_users: 1
+            }
+        );
     }
 
     #[test]
     fn sessions_today_and_history() {
         let db = office(1);
         let user = db.user("user000").unwrap().unwrap();
-        let origin = Origin { host: "desk".into(), ..Origin::default() };
+        let origin = Origin {
+            host: "desk".into(),
+            ..Origin::default()
+        };
         for login in [100, 2_000, 3_000] {
             let s = db.open_session(user.id, &origin, 5_000, login).unwrap();
-            db.close_session(s.id, EndReason::Logout, login + 500, None, None).unwrap();
+            db.close_session(s.id, EndReason::Logout, login + 500, None, None)
+                .unwrap();
         }
-        let page = db.users_page(PaneSort::Name, None, None, 5, 4_000, 1_000).unwrap();
+        let page = db
+            .users_page(PaneSort::Name, None, None, 5, 4_000, 1_000)
+            .unwrap();
         assert_eq!(page.rows[0].sessions_today, 2);
         assert_eq!(page.rows[0].summary.last_logout, Some(3_500));
         let history = db.user_sessions(user.id, 0, 2).unwrap();
-        assert_eq!(history.iter().map(|s| s.login_time).collect::<Vec<_>>(), [3_000, 2_000]);
+        assert_eq!(
+            history.iter().map(|s| s.login_time).collect::<Vec<_>>(),
+            [3_000, 2_000]
+        );
         // [100, 600] and [2000, 2500] overlap [550, 2100); nothing overlaps the gap between.
-        assert_eq!(db.user_sessions_between(user.id, 550, 2_100).unwrap().len(), 2);
-        assert_eq!(db.user_sessions_between(user.id, 650, 1_900).unwrap().len(), 0);
+        assert_eq!(
+            db.user_sessions_between(user.id, 550, 2_100).unwrap().len(),
+            2
+        );
+        assert_eq!(
+            db.user_sessions_between(user.id, 650, 1_900).unwrap().len(),
+            0
+        );
     }
 
     #[test]
@@ -386,7 +508,9 @@ mod tests {
         let writer = Db::open(&path).unwrap();
         let before = watcher.data_version().unwrap();
         assert_eq!(watcher.data_version().unwrap(), before);
-        writer.create_users(&[new_user("fresh", Role::Admin)], false, 0).unwrap();
+        writer
+            .create_users(&[new_user("fresh", Role::Admin)], false, 0)
+            .unwrap();
         assert_ne!(watcher.data_version().unwrap(), before);
     }
 }

@@ -91,6 +91,16 @@ impl Db {
         Ok(find_user(&self.conn, username)?)
     }
 
+    pub fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?1"
+            ))?
+            .query_row([id], user_from_row)
+            .optional()?)
+    }
+
     /// Every account (of one role, if given), by name, with its state and latest session.
     pub fn list_users(&self, role: Option<Role>, now: Millis) -> Result<Vec<UserSummary>> {
         let mut stmt = self.conn.prepare_cached(&format!(

@@ -44,7 +44,10 @@ pub enum UsersAnchor {
     Start,
     From(UserKey),
     /// `rows` rows before this key (scrolling up).
-    Back { from: UserKey, rows: usize },
+    Back {
+        from: UserKey,
+        rows: usize,
+    },
     End,
 }
 
@@ -86,7 +89,11 @@ pub struct History {
 pub enum Overlay {
     None,
     Help,
-    Confirm { session_id: i64, username: String, host: String },
+    Confirm {
+        session_id: i64,
+        username: String,
+        host: String,
+    },
     History(History),
 }
 
@@ -130,13 +137,26 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Load(Query),
-    EndSession { session_id: i64 },
-    OpenHistory { user_id: i64, offset: usize, rows: usize },
+    EndSession {
+        session_id: i64,
+    },
+    OpenHistory {
+        user_id: i64,
+        offset: usize,
+        rows: usize,
+    },
     Quit,
 }
 
 impl State {
-    pub fn new(admin: String, host: String, now: Millis, tz: FixedOffset, theme: Theme, texts: &'static Texts) -> State {
+    pub fn new(
+        admin: String,
+        host: String,
+        now: Millis,
+        tz: FixedOffset,
+        theme: Theme,
+        texts: &'static Texts,
+    ) -> State {
         State {
             snapshot: Snapshot::default(),
             focus: Pane::Users,
@@ -165,7 +185,8 @@ impl State {
 
     /// What to load for the screen as it is now.
     pub fn query(&self) -> Query {
-        let [users_rows, online_rows, _] = pane_rows(self.width, self.height, self.focus, self.has_banner_line());
+        let [users_rows, online_rows, _] =
+            pane_rows(self.width, self.height, self.focus, self.has_banner_line());
         Query {
             sort: self.sort,
             filter: Some(self.filter.trim().to_string()).filter(|f| !f.is_empty()),
@@ -177,7 +198,10 @@ impl State {
     }
 
     fn has_banner_line(&self) -> bool {
-        self.banner.is_some() || self.editing_filter || !self.filter.is_empty() || self.message.is_some()
+        self.banner.is_some()
+            || self.editing_filter
+            || !self.filter.is_empty()
+            || self.message.is_some()
     }
 
     fn rows(&self) -> [usize; 3] {
@@ -189,14 +213,25 @@ impl State {
     }
 
     fn selected_online(&self) -> Option<&SessionLine> {
-        self.snapshot.online.get(self.online_selected.checked_sub(self.online_offset)?)
+        self.snapshot
+            .online
+            .get(self.online_selected.checked_sub(self.online_offset)?)
     }
 
     fn selected_user_id(&self) -> Option<i64> {
         match self.focus {
-            Pane::Users => self.snapshot.users.rows.get(self.users_selected).map(|l| l.summary.user.id),
+            Pane::Users => self
+                .snapshot
+                .users
+                .rows
+                .get(self.users_selected)
+                .map(|l| l.summary.user.id),
             Pane::Online => self.selected_online().map(|s| s.user_id),
-            Pane::Offline => self.snapshot.offline.get(self.offline_selected).map(|s| s.user_id),
+            Pane::Offline => self
+                .snapshot
+                .offline
+                .get(self.offline_selected)
+                .map(|s| s.user_id),
         }
     }
 }
@@ -253,16 +288,27 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
 fn on_loaded(state: &mut State, snapshot: Snapshot) {
     let old = &state.snapshot;
     let changed = old.counts != snapshot.counts
-        || old.online.iter().map(|s| s.id).ne(snapshot.online.iter().map(|s| s.id))
+        || old
+            .online
+            .iter()
+            .map(|s| s.id)
+            .ne(snapshot.online.iter().map(|s| s.id))
         || old.offline.first().map(|s| s.id) != snapshot.offline.first().map(|s| s.id);
     if changed {
         state.pulse_until = state.now + PULSE;
     }
-    state.users_anchor = snapshot.users_from.clone().map_or(UsersAnchor::Start, UsersAnchor::From);
-    state.users_selected = state.users_selected.min(snapshot.users.rows.len().saturating_sub(1));
+    state.users_anchor = snapshot
+        .users_from
+        .clone()
+        .map_or(UsersAnchor::Start, UsersAnchor::From);
+    state.users_selected = state
+        .users_selected
+        .min(snapshot.users.rows.len().saturating_sub(1));
     let online_last = snapshot.online_total.saturating_sub(1);
     state.online_selected = state.online_selected.min(online_last);
-    state.offline_selected = state.offline_selected.min(snapshot.offline.len().saturating_sub(1));
+    state.offline_selected = state
+        .offline_selected
+        .min(snapshot.offline.len().saturating_sub(1));
     state.snapshot = snapshot;
 }
 
@@ -313,7 +359,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
             state.reload()
         }
         KeyCode::Char('e') => {
-            let session = state.selected_online().filter(|_| state.focus == Pane::Online)?;
+            let session = state
+                .selected_online()
+                .filter(|_| state.focus == Pane::Online)?;
             state.overlay = Overlay::Confirm {
                 session_id: session.id,
                 username: session.username.clone(),
@@ -323,7 +371,11 @@ fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
         }
         KeyCode::Enter => {
             let user_id = state.selected_user_id()?;
-            Some(Effect::OpenHistory { user_id, offset: 0, rows: history_rows(state.height) })
+            Some(Effect::OpenHistory {
+                user_id,
+                offset: 0,
+                rows: history_rows(state.height),
+            })
         }
         code => scroll(state, code),
     }
@@ -368,7 +420,12 @@ fn scroll(state: &mut State, code: KeyCode) -> Option<Effect> {
             (state.online_offset != offset).then(|| Effect::Load(state.query()))
         }
         Pane::Offline => {
-            state.offline_selected = moved(state.offline_selected, code, rows[2].max(1), state.snapshot.offline.len());
+            state.offline_selected = moved(
+                state.offline_selected,
+                code,
+                rows[2].max(1),
+                state.snapshot.offline.len(),
+            );
             None
         }
     }
@@ -412,12 +469,16 @@ fn scroll_users(state: &mut State, code: KeyCode, page: usize) -> Option<Effect>
             state.users_selected += 1;
             return None;
         }
-        KeyCode::Down | KeyCode::Char('j') => next.and(rows.get(1).map(UserLine::key)).map(UsersAnchor::From),
+        KeyCode::Down | KeyCode::Char('j') => next
+            .and(rows.get(1).map(UserLine::key))
+            .map(UsersAnchor::From),
         KeyCode::Up | KeyCode::Char('k') if selected > 0 => {
             state.users_selected -= 1;
             return None;
         }
-        KeyCode::Up | KeyCode::Char('k') => first_key.map(|from| UsersAnchor::Back { from, rows: 1 }),
+        KeyCode::Up | KeyCode::Char('k') => {
+            first_key.map(|from| UsersAnchor::Back { from, rows: 1 })
+        }
         KeyCode::PageDown => match next {
             Some(key) => Some(UsersAnchor::From(key)),
             None => {
@@ -458,7 +519,11 @@ fn on_history_key(state: &mut State, history: &History, key: KeyEvent) -> Option
         KeyCode::Home | KeyCode::Char('g') => 0,
         _ => return None,
     };
-    (offset != history.offset).then_some(Effect::OpenHistory { user_id: history.user_id, offset, rows })
+    (offset != history.offset).then_some(Effect::OpenHistory {
+        user_id: history.user_id,
+        offset,
+        rows,
+    })
 }
 
 impl Widget for &State {
@@ -498,16 +563,22 @@ impl Widget for &State {
 impl State {
     fn render_header(&self, area: Rect, buf: &mut Buffer) {
         let t = self.texts;
-        let block = Block::bordered().border_type(BorderType::Rounded).title(Span::styled(
-            format!(" {} {} ", t.app, t.monitor),
-            self.theme.title(),
-        ));
+        let block = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .title(Span::styled(
+                format!(" {} {} ", t.app, t.monitor),
+                self.theme.title(),
+            ));
         let inner = block.inner(area);
         block.render(area, buf);
         let pulse_lit = self.now < self.pulse_until;
         let pulse = Span::styled(
             if pulse_lit { " ● " } else { " ○ " },
-            if pulse_lit { self.theme.online() } else { self.theme.label() },
+            if pulse_lit {
+                self.theme.online()
+            } else {
+                self.theme.label()
+            },
         );
         let counts = self.snapshot.counts;
         Line::from(vec![
@@ -517,13 +588,24 @@ impl State {
             pulse,
         ])
         .render(inner, buf);
-        let format = if inner.width >= 60 { "%Y-%m-%d %H:%M:%S" } else { "%H:%M:%S" };
+        let format = if inner.width >= 60 {
+            "%Y-%m-%d %H:%M:%S"
+        } else {
+            "%H:%M:%S"
+        };
         let right = if inner.width >= 60 {
-            format!("{} · {} · {}", self.admin, self.host, format_in(self.now, self.tz, format))
+            format!(
+                "{} · {} · {}",
+                self.admin,
+                self.host,
+                format_in(self.now, self.tz, format)
+            )
         } else {
             format_in(self.now, self.tz, format)
         };
-        Line::from(right).alignment(Alignment::Right).render(inner, buf);
+        Line::from(right)
+            .alignment(Alignment::Right)
+            .render(inner, buf);
     }
 
     fn render_banner(&self, area: Rect, buf: &mut Buffer) {
@@ -542,17 +624,25 @@ impl State {
         } else if let Some(message) = &self.message {
             Line::styled(format!(" {message}"), self.theme.notice())
         } else {
-            Line::styled(format!(" {}", self.banner.clone().unwrap_or_default()), self.theme.demo())
+            Line::styled(
+                format!(" {}", self.banner.clone().unwrap_or_default()),
+                self.theme.demo(),
+            )
         };
         line.render(area, buf);
     }
 
     fn render_one_pane(&self, area: Rect, buf: &mut Buffer) {
-        let [tabs, pane] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        let [tabs, pane] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
         let spans: Vec<Span> = Pane::ALL
             .into_iter()
             .map(|pane| {
-                let style = if pane == self.focus { self.theme.focused() } else { self.theme.label() };
+                let style = if pane == self.focus {
+                    self.theme.focused()
+                } else {
+                    self.theme.label()
+                };
                 Span::styled(format!(" {} ", self.tab_title(pane)), style)
             })
             .collect();
@@ -591,8 +681,19 @@ impl State {
         }
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
-            .border_style(if focused { self.theme.title() } else { self.theme.label() })
-            .title(Span::styled(title, if focused { self.theme.title() } else { self.theme.strong() }));
+            .border_style(if focused {
+                self.theme.title()
+            } else {
+                self.theme.label()
+            })
+            .title(Span::styled(
+                title,
+                if focused {
+                    self.theme.title()
+                } else {
+                    self.theme.strong()
+                },
+            ));
         let (header, widths, rows, selected) = match pane {
             Pane::Users => self.users_table(area.width),
             Pane::Online => self.online_table(area.width),
@@ -606,11 +707,21 @@ impl State {
                 .render(inner, buf);
             return;
         }
-        let highlight = if focused { self.theme.focused() } else { Style::new() };
+        let highlight = if focused {
+            self.theme.focused()
+        } else {
+            Style::new()
+        };
         let rows: Vec<Row> = rows
             .into_iter()
             .enumerate()
-            .map(|(i, row)| if Some(i) == selected { row.style(highlight) } else { row })
+            .map(|(i, row)| {
+                if Some(i) == selected {
+                    row.style(highlight)
+                } else {
+                    row
+                }
+            })
             .collect();
         Table::new(rows, widths)
             .header(Row::new(header).style(self.theme.label()))
@@ -619,11 +730,24 @@ impl State {
             .render(area, buf);
     }
 
-    fn users_table(&self, width: u16) -> (Vec<&'static str>, Vec<Constraint>, Vec<Row<'static>>, Option<usize>) {
+    fn users_table(
+        &self,
+        width: u16,
+    ) -> (
+        Vec<&'static str>,
+        Vec<Constraint>,
+        Vec<Row<'static>>,
+        Option<usize>,
+    ) {
         let t = self.texts;
         let (wide, narrow) = (width >= 100, width < 60);
         let mut header = vec![t.col_username, t.col_role, t.col_status, t.col_last_login];
-        let mut widths = vec![Constraint::Fill(2), Constraint::Length(10), Constraint::Length(8), Constraint::Length(11)];
+        let mut widths = vec![
+            Constraint::Fill(2),
+            Constraint::Length(10),
+            Constraint::Length(8),
+            Constraint::Length(11),
+        ];
         if narrow {
             header.remove(1);
             widths.remove(1);
@@ -643,8 +767,14 @@ impl State {
                 let user = &line.summary.user;
                 let mut cells = vec![
                     Cell::from(user.username.clone()),
-                    Cell::from(Span::styled(user.role.to_string(), self.theme.role(user.role))),
-                    Cell::from(Span::styled(line.summary.state.as_str(), self.theme.state(line.summary.state))),
+                    Cell::from(Span::styled(
+                        user.role.to_string(),
+                        self.theme.role(user.role),
+                    )),
+                    Cell::from(Span::styled(
+                        line.summary.state.as_str(),
+                        self.theme.state(line.summary.state),
+                    )),
                     Cell::from(self.short_time(line.summary.last_login)),
                 ];
                 if narrow {
@@ -661,11 +791,24 @@ impl State {
         (header, widths, rows, Some(self.users_selected))
     }
 
-    fn online_table(&self, width: u16) -> (Vec<&'static str>, Vec<Constraint>, Vec<Row<'static>>, Option<usize>) {
+    fn online_table(
+        &self,
+        width: u16,
+    ) -> (
+        Vec<&'static str>,
+        Vec<Constraint>,
+        Vec<Row<'static>>,
+        Option<usize>,
+    ) {
         let t = self.texts;
         let (wide, narrow) = (width >= 100, width < 60);
         let mut header = vec![t.col_username, t.col_since, t.col_duration, t.col_host];
-        let mut widths = vec![Constraint::Fill(2), Constraint::Length(11), Constraint::Length(10), Constraint::Fill(1)];
+        let mut widths = vec![
+            Constraint::Fill(2),
+            Constraint::Length(11),
+            Constraint::Length(10),
+            Constraint::Fill(1),
+        ];
         if narrow {
             header.remove(1);
             widths.remove(1);
@@ -674,7 +817,11 @@ impl State {
             header.insert(1, t.col_role);
             widths.insert(1, Constraint::Length(10));
             header.extend([t.col_tty, t.col_ip, t.col_heartbeat]);
-            widths.extend([Constraint::Length(11), Constraint::Length(15), Constraint::Length(6)]);
+            widths.extend([
+                Constraint::Length(11),
+                Constraint::Length(15),
+                Constraint::Length(6),
+            ]);
         }
         let rows = self
             .snapshot
@@ -691,10 +838,19 @@ impl State {
                     cells.remove(1);
                 }
                 if wide {
-                    cells.insert(1, Cell::from(Span::styled(session.role.to_string(), self.theme.role(session.role))));
+                    cells.insert(
+                        1,
+                        Cell::from(Span::styled(
+                            session.role.to_string(),
+                            self.theme.role(session.role),
+                        )),
+                    );
                     cells.push(Cell::from(session.tty.clone().unwrap_or_default()));
                     cells.push(Cell::from(session.remote_ip.clone().unwrap_or_default()));
-                    cells.push(Cell::from(format!("{}s", (self.now - session.last_seen).max(0) / 1000)));
+                    cells.push(Cell::from(format!(
+                        "{}s",
+                        (self.now - session.last_seen).max(0) / 1000
+                    )));
                 }
                 Row::new(cells)
             })
@@ -707,11 +863,21 @@ impl State {
         &self,
         width: u16,
         visible: u16,
-    ) -> (Vec<&'static str>, Vec<Constraint>, Vec<Row<'static>>, Option<usize>) {
+    ) -> (
+        Vec<&'static str>,
+        Vec<Constraint>,
+        Vec<Row<'static>>,
+        Option<usize>,
+    ) {
         let t = self.texts;
         let (wide, narrow) = (width >= 100, width < 60);
         let mut header = vec![t.col_username, t.col_logout, t.col_duration, t.col_ended];
-        let mut widths = vec![Constraint::Fill(2), Constraint::Length(11), Constraint::Length(10), Constraint::Length(7)];
+        let mut widths = vec![
+            Constraint::Fill(2),
+            Constraint::Length(11),
+            Constraint::Length(10),
+            Constraint::Length(7),
+        ];
         if narrow {
             header.remove(2);
             widths.remove(2);
@@ -738,20 +904,34 @@ impl State {
                     Cell::from(session.username.clone()),
                     Cell::from(self.short_time(Some(logout))),
                     Cell::from(clock_duration(logout - session.login_time)),
-                    Cell::from(Span::styled(ended, self.theme.end_reason(session.end_reason))),
+                    Cell::from(Span::styled(
+                        ended,
+                        self.theme.end_reason(session.end_reason),
+                    )),
                 ];
                 if narrow {
                     cells.remove(2);
                 }
                 if wide {
-                    cells.insert(1, Cell::from(Span::styled(session.role.to_string(), self.theme.role(session.role))));
+                    cells.insert(
+                        1,
+                        Cell::from(Span::styled(
+                            session.role.to_string(),
+                            self.theme.role(session.role),
+                        )),
+                    );
                     cells.insert(2, Cell::from(self.short_time(Some(session.login_time))));
                     cells.push(Cell::from(session.host.clone()));
                 }
                 Row::new(cells)
             })
             .collect();
-        (header, widths, rows, self.offline_selected.checked_sub(offset))
+        (
+            header,
+            widths,
+            rows,
+            self.offline_selected.checked_sub(offset),
+        )
     }
 
     /// `09:15` today, `11-23 16:40` another day, `-` never.
@@ -789,19 +969,29 @@ impl State {
         match &self.overlay {
             Overlay::None => {}
             Overlay::Help => self.render_help(area, buf),
-            Overlay::Confirm { username, host, .. } => self.render_confirm(area, buf, username, host),
+            Overlay::Confirm { username, host, .. } => {
+                self.render_confirm(area, buf, username, host)
+            }
             Overlay::History(history) => self.render_history(area, buf, history),
         }
     }
 
     fn render_help(&self, area: Rect, buf: &mut Buffer) {
         let t = self.texts;
-        let key_width = t.help_keys.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+        let key_width = t
+            .help_keys
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
         let lines: Vec<Line> = t
             .help_keys
             .iter()
             .map(|(key, what)| {
-                Line::from(vec![Span::styled(format!("{key:<key_width$}  "), self.theme.key()), Span::raw(*what)])
+                Line::from(vec![
+                    Span::styled(format!("{key:<key_width$}  "), self.theme.key()),
+                    Span::raw(*what),
+                ])
             })
             .collect();
         let card = centered(area, 70, lines.len() as u16 + 2);
@@ -815,7 +1005,10 @@ impl State {
     fn render_confirm(&self, area: Rect, buf: &mut Buffer, username: &str, host: &str) {
         let t = self.texts;
         let lines = vec![
-            Line::from(vec![Span::styled(username.to_string(), self.theme.strong()), Span::raw(format!(" · {host}"))]),
+            Line::from(vec![
+                Span::styled(username.to_string(), self.theme.strong()),
+                Span::raw(format!(" · {host}")),
+            ]),
             Line::default(),
             Line::styled(t.yes_no, self.theme.key()),
         ];
@@ -830,7 +1023,10 @@ impl State {
     fn render_history(&self, area: Rect, buf: &mut Buffer, history: &History) {
         let t = self.texts;
         // The whole screen but the hint bar: nothing of the panes shows through.
-        let card = Rect { height: area.height.saturating_sub(1), ..area };
+        let card = Rect {
+            height: area.height.saturating_sub(1),
+            ..area
+        };
         Clear.render(card, buf);
         let title = format!("{} · {} {}", t.history, history.username, history.full_name);
         let block = self.card(title.trim_end());
@@ -838,12 +1034,16 @@ impl State {
         block.render(card, buf);
         let per_day_width = if inner.width >= 70 { 24 } else { 0 };
         let [list, days] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Length(per_day_width)]).areas(inner);
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(per_day_width)])
+                .areas(inner);
         let rows: Vec<Row> = history
             .sessions
             .iter()
             .map(|s| {
-                let logout = s.logout_time.map_or_else(|| t.still_online.to_string(), |at| self.short_time(Some(at)));
+                let logout = s.logout_time.map_or_else(
+                    || t.still_online.to_string(),
+                    |at| self.short_time(Some(at)),
+                );
                 let lasted = clock_duration(s.logout_time.unwrap_or(self.now) - s.login_time);
                 let ended = s.end_reason.map(|r| r.as_str()).unwrap_or_default();
                 Row::new(vec![
@@ -865,13 +1065,26 @@ impl State {
                 Constraint::Fill(1),
             ],
         )
-        .header(Row::new([t.col_login, t.col_logout, t.col_duration, t.col_ended, t.col_host]).style(self.theme.label()))
+        .header(
+            Row::new([
+                t.col_login,
+                t.col_logout,
+                t.col_duration,
+                t.col_ended,
+                t.col_host,
+            ])
+            .style(self.theme.label()),
+        )
         .column_spacing(1)
         .render(list, buf);
         if per_day_width > 0 {
             let mut lines = vec![Line::styled(t.per_day, self.theme.label())];
             lines.extend(history.per_day.iter().rev().map(|(day, total)| {
-                Line::from(format!("{}  {:>10}", day.format("%Y-%m-%d"), clock_duration(*total)))
+                Line::from(format!(
+                    "{}  {:>10}",
+                    day.format("%Y-%m-%d"),
+                    clock_duration(*total)
+                ))
             }));
             Paragraph::new(lines).render(days, buf);
         }
@@ -886,8 +1099,12 @@ impl State {
 
 /// A rectangle of at most `width` × `height`, centred in `area`.
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
-    let [card] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [card] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
     card
 }
 

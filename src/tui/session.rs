@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Widget, Wrap};
 use super::{Theme, clock_duration, key_hints, render_too_small};
 use crate::clock::format_in;
 use crate::i18n::Texts;
-use crate::model::{EndReason, Millis, PreviousLogin, User};
+use crate::model::{EndReason, Millis, PreviousLogin, Role, User};
 
 /// The countdown shows in the last minute before an idle logout.
 const IDLE_WARNING: Millis = 60_000;
@@ -45,7 +45,12 @@ pub enum Msg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
-    End { reason: EndReason, at: Millis },
+    End {
+        reason: EndReason,
+        at: Millis,
+    },
+    /// Admins only.
+    OpenMonitor,
 }
 
 pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
@@ -65,6 +70,9 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
             let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
             match key.code {
                 KeyCode::Char('l' | 'L') if !ctrl => end(state, EndReason::Logout, state.now),
+                KeyCode::Char('m' | 'M') if !ctrl && state.user.role == Role::Admin => {
+                    Some(Effect::OpenMonitor)
+                }
                 // Ctrl-C is the raw-mode terminal's SIGINT: the process is asked to stop.
                 KeyCode::Char('c') if ctrl => end(state, EndReason::Hangup, state.now),
                 _ => None,
@@ -100,7 +108,11 @@ impl Widget for &State {
         self.render_header(header, buf);
         self.render_card(body, buf);
         self.render_status(status, buf);
-        key_hints(self.theme, &[("L", self.texts.key_log_out)], hints.width).render(hints, buf);
+        let mut keys = vec![("L", self.texts.key_log_out)];
+        if self.user.role == Role::Admin {
+            keys.push(("M", self.texts.key_monitor));
+        }
+        key_hints(self.theme, &keys, hints.width).render(hints, buf);
     }
 }
 
@@ -217,7 +229,6 @@ impl State {
 mod tests {
     use super::*;
     use crate::i18n::EN;
-    use crate::model::Role;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
@@ -274,6 +285,15 @@ mod tests {
         );
         assert_eq!(update(&mut s, key('l')), None);
         assert_eq!(update(&mut s, Msg::Tick(NOW + 20 * MINUTE)), None);
+    }
+
+    #[test]
+    fn m_opens_the_monitor_for_admins_only() {
+        let mut s = state();
+        assert_eq!(update(&mut s, key('m')), None);
+        s.user.role = Role::Admin;
+        assert_eq!(update(&mut s, key('M')), Some(Effect::OpenMonitor));
+        assert!(render(&s, 80, 24).contains("M monitor"));
     }
 
     #[test]

@@ -33,7 +33,14 @@ fn user_line(id: i64, username: &str, full_name: &str, role: Role, state: UserSt
     }
 }
 
-fn session(id: i64, user_id: i64, username: &str, role: Role, minutes_ago: i64, ended: Option<(i64, EndReason)>) -> SessionLine {
+fn session(
+    id: i64,
+    user_id: i64,
+    username: &str,
+    role: Role,
+    minutes_ago: i64,
+    ended: Option<(i64, EndReason)>,
+) -> SessionLine {
     SessionLine {
         id,
         user_id,
@@ -52,17 +59,59 @@ fn session(id: i64, user_id: i64, username: &str, role: Role, minutes_ago: i64, 
 
 fn snapshot() -> Snapshot {
     let users = vec![
-        user_line(1, "Anderson002", "Anderson Pierre", Role::Admin, UserState::Offline),
-        user_line(2, "archives001", "Guerline Baptiste", Role::Archives, UserState::Online),
-        user_line(3, "directeur001", "Jean-Robert Étienne", Role::Directeur, UserState::Locked),
-        user_line(4, "Fedanoir", "Fedanoir Jean-Baptiste", Role::Admin, UserState::Online),
-        user_line(5, "Hantz123", "Hantz Dorvil", Role::Secretaire, UserState::Online),
-        user_line(6, "secretaire002", "Roseline Toussaint", Role::Secretaire, UserState::Disabled),
+        user_line(
+            1,
+            "Anderson002",
+            "Anderson Pierre",
+            Role::Admin,
+            UserState::Offline,
+        ),
+        user_line(
+            2,
+            "archives001",
+            "Guerline Baptiste",
+            Role::Archives,
+            UserState::Online,
+        ),
+        user_line(
+            3,
+            "directeur001",
+            "Jean-Robert Étienne",
+            Role::Directeur,
+            UserState::Locked,
+        ),
+        user_line(
+            4,
+            "Fedanoir",
+            "Fedanoir Jean-Baptiste",
+            Role::Admin,
+            UserState::Online,
+        ),
+        user_line(
+            5,
+            "Hantz123",
+            "Hantz Dorvil",
+            Role::Secretaire,
+            UserState::Online,
+        ),
+        user_line(
+            6,
+            "secretaire002",
+            "Roseline Toussaint",
+            Role::Secretaire,
+            UserState::Disabled,
+        ),
     ];
     Snapshot {
-        counts: Counts { users: 16, online_users: 3 },
+        counts: Counts {
+            users: 16,
+            online_users: 3,
+        },
         users_from: None,
-        users: UserPage { rows: users, next: None },
+        users: UserPage {
+            rows: users,
+            next: None,
+        },
         online: vec![
             session(41, 2, "archives001", Role::Archives, 95, None),
             session(42, 4, "Fedanoir", Role::Admin, 12, None),
@@ -70,10 +119,38 @@ fn snapshot() -> Snapshot {
         ],
         online_total: 3,
         offline: vec![
-            session(40, 1, "Anderson002", Role::Admin, 80, Some((20, EndReason::Logout))),
-            session(39, 6, "secretaire002", Role::Secretaire, 200, Some((60, EndReason::Idle))),
-            session(38, 3, "directeur001", Role::Directeur, 300, Some((120, EndReason::Lost))),
-            session(37, 5, "Hantz123", Role::Secretaire, 400, Some((250, EndReason::Forced))),
+            session(
+                40,
+                1,
+                "Anderson002",
+                Role::Admin,
+                80,
+                Some((20, EndReason::Logout)),
+            ),
+            session(
+                39,
+                6,
+                "secretaire002",
+                Role::Secretaire,
+                200,
+                Some((60, EndReason::Idle)),
+            ),
+            session(
+                38,
+                3,
+                "directeur001",
+                Role::Directeur,
+                300,
+                Some((120, EndReason::Lost)),
+            ),
+            session(
+                37,
+                5,
+                "Hantz123",
+                Role::Secretaire,
+                400,
+                Some((250, EndReason::Forced)),
+            ),
         ],
     }
 }
@@ -94,7 +171,9 @@ fn state(width: u16, height: u16) -> State {
 
 fn render(state: &State) -> String {
     let mut terminal = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    terminal.draw(|frame| frame.render_widget(state, frame.area())).unwrap();
+    terminal
+        .draw(|frame| frame.render_widget(state, frame.area()))
+        .unwrap();
     terminal.backend().to_string()
 }
 
@@ -125,24 +204,47 @@ fn moving_within_a_page_needs_no_load() {
 fn moving_past_the_page_asks_for_the_next_by_key() {
     let mut s = state(120, 40);
     let mut page = snapshot();
-    page.users.next = Some(UserKey { role: "archives".into(), username: "zoe".into() });
+    page.users.next = Some(UserKey {
+        role: "archives".into(),
+        username: "zoe".into(),
+    });
     update(&mut s, Msg::Loaded(page));
     let effect = update(&mut s, key(KeyCode::PageDown));
-    let Some(Effect::Load(query)) = effect else { panic!("{effect:?}") };
-    assert_eq!(query.users_anchor, UsersAnchor::From(UserKey { role: "archives".into(), username: "zoe".into() }));
+    let Some(Effect::Load(query)) = effect else {
+        panic!("{effect:?}")
+    };
+    assert_eq!(
+        query.users_anchor,
+        UsersAnchor::From(UserKey {
+            role: "archives".into(),
+            username: "zoe".into()
+        })
+    );
     let effect = update(&mut s, key(KeyCode::Home));
-    let Some(Effect::Load(query)) = effect else { panic!() };
+    let Some(Effect::Load(query)) = effect else {
+        panic!()
+    };
     assert_eq!(query.users_anchor, UsersAnchor::Start);
-    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::End)) else { panic!() };
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::End)) else {
+        panic!()
+    };
     assert_eq!(query.users_anchor, UsersAnchor::End);
 }
 
 #[test]
 fn scrolling_up_from_the_first_row_asks_for_the_row_before() {
     let mut s = state(120, 40);
-    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Up)) else { panic!() };
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Up)) else {
+        panic!()
+    };
     let first = snapshot().users.rows[0].key();
-    assert_eq!(query.users_anchor, UsersAnchor::Back { from: first, rows: 1 });
+    assert_eq!(
+        query.users_anchor,
+        UsersAnchor::Back {
+            from: first,
+            rows: 1
+        }
+    );
 }
 
 #[test]
@@ -152,30 +254,42 @@ fn the_filter_reloads_every_pane_from_the_top() {
     update(&mut s, key(KeyCode::Char('/')));
     assert!(s.editing_filter);
     update(&mut s, key(KeyCode::Char('s')));
-    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('e'))) else { panic!() };
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('e'))) else {
+        panic!()
+    };
     assert_eq!(query.filter.as_deref(), Some("se"));
     assert_eq!(s.users_selected, 0);
     update(&mut s, key(KeyCode::Enter));
     assert!(!s.editing_filter);
     assert_eq!(s.filter, "se");
     update(&mut s, key(KeyCode::Char('/')));
-    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Esc)) else { panic!() };
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Esc)) else {
+        panic!()
+    };
     assert_eq!(query.filter, None);
 }
 
 #[test]
 fn s_cycles_the_sort() {
     let mut s = state(120, 40);
-    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('s'))) else { panic!() };
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('s'))) else {
+        panic!()
+    };
     assert_eq!(query.sort, PaneSort::Role);
-    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('s'))) else { panic!() };
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('s'))) else {
+        panic!()
+    };
     assert_eq!(query.sort, PaneSort::Name);
 }
 
 #[test]
 fn e_asks_before_ending_a_session_and_n_keeps_it() {
     let mut s = state(120, 40);
-    assert_eq!(update(&mut s, key(KeyCode::Char('e'))), None, "e is for online sessions");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Char('e'))),
+        None,
+        "e is for online sessions"
+    );
     assert_eq!(s.overlay, Overlay::None);
     update(&mut s, key(KeyCode::Tab));
     update(&mut s, key(KeyCode::Down));
@@ -184,7 +298,10 @@ fn e_asks_before_ending_a_session_and_n_keeps_it() {
     assert_eq!(update(&mut s, key(KeyCode::Char('n'))), None);
     assert_eq!(s.overlay, Overlay::None);
     update(&mut s, key(KeyCode::Char('e')));
-    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), Some(Effect::EndSession { session_id: 42 }));
+    assert_eq!(
+        update(&mut s, key(KeyCode::Char('y'))),
+        Some(Effect::EndSession { session_id: 42 })
+    );
 }
 
 #[test]
@@ -192,11 +309,24 @@ fn enter_opens_the_history_of_the_selected_user() {
     let mut s = state(120, 40);
     update(&mut s, key(KeyCode::Down));
     let effect = update(&mut s, key(KeyCode::Enter));
-    assert!(matches!(effect, Some(Effect::OpenHistory { user_id: 2, offset: 0, .. })), "{effect:?}");
+    assert!(
+        matches!(
+            effect,
+            Some(Effect::OpenHistory {
+                user_id: 2,
+                offset: 0,
+                ..
+            })
+        ),
+        "{effect:?}"
+    );
     update(&mut s, key(KeyCode::Tab));
     update(&mut s, key(KeyCode::Tab));
     let effect = update(&mut s, key(KeyCode::Enter));
-    assert!(matches!(effect, Some(Effect::OpenHistory { user_id: 1, .. })), "{effect:?}");
+    assert!(
+        matches!(effect, Some(Effect::OpenHistory { user_id: 1, .. })),
+        "{effect:?}"
+    );
 }
 
 #[test]
@@ -240,12 +370,32 @@ fn history() -> History {
         offset: 0,
         sessions: vec![
             session(43, 5, "Hantz123", Role::Secretaire, 64, None),
-            session(37, 5, "Hantz123", Role::Secretaire, 400, Some((250, EndReason::Forced))),
-            session(30, 5, "Hantz123", Role::Secretaire, 1600, Some((1480, EndReason::Logout))),
+            session(
+                37,
+                5,
+                "Hantz123",
+                Role::Secretaire,
+                400,
+                Some((250, EndReason::Forced)),
+            ),
+            session(
+                30,
+                5,
+                "Hantz123",
+                Role::Secretaire,
+                1600,
+                Some((1480, EndReason::Logout)),
+            ),
         ],
         per_day: vec![
-            (chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), 120 * MINUTE),
-            (chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(), 214 * MINUTE),
+            (
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+                120 * MINUTE,
+            ),
+            (
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+                214 * MINUTE,
+            ),
         ],
     }
 }
