@@ -41,6 +41,13 @@ pub enum Command {
     ///
     /// Asks for an admin's credentials first, like a terminal's login.
     Monitor(TerminalArgs),
+    /// The whole product on a throw-away database: the sample users, a few simulated
+    /// terminals logging in and out, and the live monitor.
+    ///
+    /// The database is temporary and removed at the end, unless --db is given on the
+    /// command line (CONSOLE_DB is ignored here, so that a demo never writes into the
+    /// office's real database).
+    Demo(DemoArgs),
     /// End a live session from the shell (end reason `forced`); its terminal notices
     /// within one heartbeat and returns to the login screen.
     EndSession {
@@ -66,6 +73,15 @@ pub struct LoginArgs {
     /// Exit after the first session ends (for an SSH ForceCommand or a login shell).
     #[arg(long)]
     pub once: bool,
+    #[command(flatten)]
+    pub terminal: TerminalArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// How many simulated terminals log in and out.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=50))]
+    pub terminals: u16,
     #[command(flatten)]
     pub terminal: TerminalArgs,
 }

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::auth::{self, Hasher};
 use crate::error::Error;
-use crate::model::Role;
+use crate::model::{NewUser, Role};
 
 pub const USERNAME_MIN: usize = 3;
 pub const USERNAME_MAX: usize = 32;
@@ -230,6 +230,31 @@ pub fn hash_all(passwords: &[&str], progress: impl Fn() + Sync) -> Result<Vec<St
             hash
         })
         .collect()
+}
+
+/// The accounts to write: each candidate with the hash of its password (`passwords[i]`
+/// for `candidates[i]`: given, or generated when the candidate had none, which the user
+/// must then change at first login). Hashed on every core.
+pub fn hashed(
+    candidates: &[Candidate],
+    passwords: &[String],
+    progress: impl Fn() + Sync,
+) -> Result<Vec<NewUser>> {
+    let hashes = hash_all(
+        &passwords.iter().map(String::as_str).collect::<Vec<_>>(),
+        progress,
+    )?;
+    Ok(candidates
+        .iter()
+        .zip(hashes)
+        .map(|(c, password_hash)| NewUser {
+            username: c.username.clone(),
+            full_name: c.full_name.clone(),
+            role: c.role,
+            password_hash,
+            must_change_password: c.password.is_none(),
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod import;

@@ -2,17 +2,22 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use konekte::cli::Cli;
 use konekte::error::{Exit, exit_code_of};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(err) => return usage_error(&err),
     };
-    match konekte::commands::run(cli, &mut std::io::stdout().lock()) {
+    let db_on_command_line = matches.value_source("db") == Some(ValueSource::CommandLine);
+    match konekte::commands::run(cli, db_on_command_line, &mut std::io::stdout().lock()) {
         Ok(()) => Exit::Ok.into(),
         Err(err) => {
             for line in format!("{err:#}").lines() {

@@ -13,7 +13,7 @@ use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::Error;
 use crate::import::{self, Candidate};
-use crate::model::{NewUser, Role};
+use crate::model::Role;
 
 pub fn run(args: &AddUsersArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
     // The input is read before the database is opened: a missing file creates nothing.
@@ -137,23 +137,8 @@ fn create(
         .map(|c| c.password.clone().unwrap_or_else(auth::generate_password))
         .collect();
     let progress = progress_bar(candidates.len());
-    let hashes = import::hash_all(
-        &passwords.iter().map(String::as_str).collect::<Vec<_>>(),
-        || progress.inc(1),
-    )?;
+    let new_users = import::hashed(candidates, &passwords, || progress.inc(1))?;
     progress.finish_and_clear();
-
-    let new_users: Vec<NewUser> = candidates
-        .iter()
-        .zip(hashes)
-        .map(|(c, password_hash)| NewUser {
-            username: c.username.clone(),
-            full_name: c.full_name.clone(),
-            role: c.role,
-            password_hash,
-            must_change_password: c.password.is_none(),
-        })
-        .collect();
     let created = db.create_users(&new_users, skip_existing, now_ms())?;
 
     let mut writer = csv::Writer::from_writer(out);

@@ -1,6 +1,7 @@
 //! One file per subcommand, each a `run`; what they share about output lives here.
 
 pub mod add_users;
+pub mod demo;
 pub mod end_session;
 pub mod login;
 pub mod monitor;
@@ -17,8 +18,13 @@ use crate::db::{self, Db};
 use crate::model::Millis;
 use crate::origin::ThisHost;
 
-/// Runs the command line given, writing its results to `out`.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+/// Runs the command line given, writing its results to `out`. `db_on_command_line`
+/// says whether --db was typed (rather than taken from CONSOLE_DB).
+pub fn run(cli: Cli, db_on_command_line: bool, out: &mut dyn Write) -> Result<()> {
+    if let Some(Command::Demo(args)) = &cli.command {
+        let db = cli.db.as_deref().filter(|_| db_on_command_line);
+        return demo::run(args, db);
+    }
     let db_path = match cli.db {
         Some(path) => path,
         None => db::default_path()?,
@@ -28,6 +34,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Users(command)) => users::run(command, &db_path, out),
         Some(Command::Login(args)) => login::run(&args, &db_path),
         Some(Command::Monitor(args)) => monitor::run(&args, &db_path),
+        Some(Command::Demo(_)) => unreachable!("handled above"),
         Some(Command::EndSession { session_id, reason }) => {
             end_session::run(session_id, reason.as_deref(), &db_path)
         }

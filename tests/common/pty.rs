@@ -131,6 +131,13 @@ impl Terminal {
         self.master = None;
     }
 
+    /// The monitor's admin login: then waits for the panes.
+    pub fn log_in_to_monitor(&mut self, username: &str, password: &str) {
+        self.wait_for("Admin log in");
+        self.type_keys(&format!("{username}\t{password}\r"));
+        self.wait_for("Recently offline");
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.process_id().expect("a running child")
     }

@@ -1,0 +1,75 @@
+//! `console demo`: the whole product on a throw-away database, with one command.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use super::login::{Mode, run_station};
+use crate::cli::DemoArgs;
+use crate::clock::now_ms;
+use crate::db::Db;
+use crate::demo;
+use crate::import;
+use crate::model::Role;
+
+const SAMPLE_USERS: &str = include_str!("../../users_sample.csv");
+
+/// Runs the demo on `db` when given on the command line, else on a temporary database
+/// that is removed afterwards.
+pub fn run(args: &DemoArgs, db: Option<&Path>) -> Result<()> {
+    let temporary = match db {
+        Some(_) => None,
+        None => Some(tempfile::tempdir().context("creating a temporary folder")?),
+    };
+    let path: PathBuf = match (&temporary, db) {
+        (Some(dir), _) => dir.path().join("demo.db"),
+        (None, Some(path)) => path.to_path_buf(),
+        (None, None) => unreachable!("one of the two is set"),
+    };
+    let accounts = import_sample_users(&path)?;
+    let (admin_name, admin_password) = accounts
+        .iter()
+        .find(|(_, _, role)| *role == Role::Admin)
+        .map(|(name, password, _)| (name.clone(), password.clone()))
+        .context("the sample users have no admin")?;
+    let admin_id = Db::open(&path)?
+        .user(&admin_name)?
+        .context("the sample admin is missing")?
+        .id;
+    let staff: Vec<(String, String)> = accounts
+        .into_iter()
+        .filter(|(_, _, role)| *role != Role::Admin)
+        .map(|(name, password, _)| (name, password))
+        .collect();
+    let _simulator = demo::start(&path, usize::from(args.terminals), staff, admin_id)?;
+    let banner = format!(
+        "DEMO · {} simulated terminals · log in elsewhere: console --db {} · admin {admin_name} / {admin_password}",
+        args.terminals,
+        path.display()
+    );
+    run_station(
+        &path,
+        &args.terminal,
+        Mode::Monitor {
+            banner: Some(banner),
+            sign_in: Some((admin_name, admin_password)),
+        },
+    )
+}
+
+/// Imports the sample users (those that exist already are left as they are) and returns
+/// each with its password and role.
+fn import_sample_users(path: &Path) -> Result<Vec<(String, String, Role)>> {
+    let candidates = import::parse_csv(SAMPLE_USERS.as_bytes(), "users_sample.csv")?;
+    let passwords: Vec<String> = candidates
+        .iter()
+        .map(|c| c.password.clone().unwrap_or_default())
+        .collect();
+    let users = import::hashed(&candidates, &passwords, || {})?;
+    Db::open(path)?.create_users(&users, true, now_ms())?;
+    Ok(candidates
+        .into_iter()
+        .zip(passwords)
+        .map(|(c, password)| (c.username, password, c.role))
+        .collect())
+}
