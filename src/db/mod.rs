@@ -1,6 +1,7 @@
 //! The one SQLite file every terminal shares. All SQL of the crate lives under this folder.
 
 mod attempts;
+mod bulk;
 mod migrations;
 mod monitor;
 mod sessions;
@@ -18,6 +19,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 use crate::error::Error;
 
 pub use attempts::{Credentials, Prior};
+pub use bulk::BulkLoader;
 pub use migrations::LATEST_VERSION;
 pub use monitor::{Counts, PaneSort, RECENT_OFFLINE, UserKey, UserPage};
 pub use sessions::{Beat, Closed, Here, MISSED_BEATS};

@@ -52,8 +52,11 @@ impl Db {
         Ok(self
             .conn
             .prepare_cached(
+                // INDEXED BY: left to itself, SQLite 3.54 reads count(DISTINCT user_id)
+                // through (user_id, login_time), every session ever: 1.7 s at 1M sessions.
                 "SELECT (SELECT count(*) FROM users),
-                    (SELECT count(DISTINCT user_id) FROM sessions WHERE logout_time IS NULL)",
+                    (SELECT count(DISTINCT user_id) FROM sessions INDEXED BY sessions_open
+                     WHERE logout_time IS NULL)",
             )?
             .query_row([], |row| {
                 Ok(Counts {
@@ -189,7 +192,7 @@ impl Db {
         };
         let sql = format!(
             "SELECT {SESSION_LINE_COLUMNS}
-             FROM sessions s JOIN users u ON u.id = s.user_id
+             FROM sessions s INDEXED BY sessions_open JOIN users u ON u.id = s.user_id
              WHERE s.logout_time IS NULL AND {SESSION_FILTER}
              ORDER BY {order} LIMIT ?2 OFFSET ?3"
         );
@@ -205,7 +208,8 @@ impl Db {
         let total: i64 = self
             .conn
             .prepare_cached(&format!(
-                "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id
+                "SELECT count(*) FROM sessions s INDEXED BY sessions_open
+                 JOIN users u ON u.id = s.user_id
                  WHERE s.logout_time IS NULL AND {SESSION_FILTER}"
             ))?
             .query_row([pattern], |row| row.get(0))?;
@@ -216,7 +220,7 @@ impl Db {
     pub fn recently_offline(&self, filter: Option<&str>, limit: usize) -> Result<Vec<SessionLine>> {
         let sql = format!(
             "SELECT {SESSION_LINE_COLUMNS}
-             FROM sessions s JOIN users u ON u.id = s.user_id
+             FROM sessions s INDEXED BY sessions_logout JOIN users u ON u.id = s.user_id
              WHERE s.logout_time IS NOT NULL AND {SESSION_FILTER}
              ORDER BY s.logout_time DESC LIMIT ?2"
         );

@@ -1,0 +1,64 @@
+//! Loading many rows at once, for the generator of large benchmark databases: one
+//! transaction, prepared statements, none of the checks of normal operation.
+
+use anyhow::Result;
+use rusqlite::{Transaction, params};
+
+use super::Db;
+use crate::model::{Millis, NewUser, Session};
+
+pub struct BulkLoader<'a> {
+    tx: &'a Transaction<'a>,
+}
+
+impl Db {
+    /// Runs `fill` in one write transaction: all its rows are written, or none.
+    pub fn bulk_load<T>(&self, mut fill: impl FnMut(&BulkLoader) -> Result<T>) -> Result<T> {
+        self.write(|tx| fill(&BulkLoader { tx }))
+    }
+}
+
+impl BulkLoader<'_> {
+    pub fn user(&self, user: &NewUser, created_at: Millis) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO users (username, full_name, role, password_hash, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                user.username,
+                user.full_name,
+                user.role.as_str(),
+                user.password_hash,
+                created_at
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// A session as given (its id is assigned anew), with a random-enough key.
+    pub fn session(&self, session: &Session, heartbeat_ms: Millis) -> Result<()> {
+        let origin = &session.origin;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal, pid,
+                                       boot_id, login_time, last_seen, heartbeat_ms,
+                                       logout_time, end_reason)
+                 VALUES (?1, hex(randomblob(16)), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                session.user_id,
+                origin.host,
+                origin.tty,
+                origin.remote_ip,
+                origin.terminal,
+                origin.pid,
+                origin.boot_id,
+                session.login_time,
+                session.last_seen,
+                heartbeat_ms,
+                session.logout_time,
+                session.end_reason.map(|r| r.as_str()),
+            ])?;
+        Ok(())
+    }
+}
