@@ -78,6 +78,61 @@ pub fn serialize_rfc3339<S: serde::Serializer>(
     }
 }
 
+/// A point in time as `--since`, `--until`, `--present` and `--before` take it:
+/// `2026-11-24` (local midnight), `2026-11-24T09:00` (local), RFC 3339
+/// (`2026-11-24T09:00:00Z`), `today`, `yesterday`, or a time ago (`2h`, `7d`, `30m`).
+pub fn parse_time(text: &str, now: Millis, tz: FixedOffset) -> Result<Millis, String> {
+    let text = text.trim();
+    let local = |naive: chrono::NaiveDateTime| {
+        naive
+            .and_local_timezone(tz)
+            .single()
+            .map(|t| t.timestamp_millis())
+    };
+    let parsed = match text {
+        "today" => Some(start_of_day(now, tz)),
+        "yesterday" => Some(start_of_day(start_of_day(now, tz) - 1, tz)),
+        "now" => Some(now),
+        _ => DateTime::parse_from_rfc3339(text)
+            .map(|t| t.timestamp_millis())
+            .ok()
+            .or_else(|| {
+                chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+                    .ok()
+                    .and_then(local)
+            })
+            .or_else(|| {
+                chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+                    .ok()
+                    .and_then(local)
+            })
+            .or_else(|| {
+                NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|day| day.and_hms_opt(0, 0, 0))
+                    .and_then(local)
+            })
+            .or_else(|| parse_duration(text).ok().map(|ago| now - ago)),
+    };
+    parsed.ok_or_else(|| {
+        format!(
+            "cannot read \"{text}\" as a time (2026-11-24, 2026-11-24T09:00, RFC 3339, today, \
+             yesterday, 2h, 7d)"
+        )
+    })
+}
+
+/// `03:05`, or `2+03:05` past a day: a duration as `last` writes it.
+pub fn hours_minutes(millis: Millis) -> String {
+    let minutes = millis.max(0) / 60_000;
+    let (days, hours, minutes) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    if days > 0 {
+        format!("{days}+{hours:02}:{minutes:02}")
+    } else {
+        format!("{hours:02}:{minutes:02}")
+    }
+}
+
 /// A duration as options take it: `90s`, `15m`, `1h`, `500ms`, `2d`.
 pub fn parse_duration(text: &str) -> Result<Millis, String> {
     let text = text.trim();
@@ -122,6 +177,35 @@ mod tests {
             start - 23 * 3_600_000 - 30 * 60_000
         );
         assert!(split_by_day(start, start, tz).is_empty());
+    }
+
+    #[test]
+    fn times_take_every_form_of_the_contract() {
+        let tz = FixedOffset::east_opt(-5 * 3600).unwrap();
+        // 2026-11-24 09:15:02 UTC = 04:15:02 at UTC-5.
+        let now = 1_795_511_702_000;
+        let midnight = 1_795_496_400_000; // 2026-11-24 00:00 at UTC-5
+        assert_eq!(parse_time("today", now, tz), Ok(midnight));
+        assert_eq!(parse_time("yesterday", now, tz), Ok(midnight - 86_400_000));
+        assert_eq!(parse_time("2026-11-24", now, tz), Ok(midnight));
+        assert_eq!(
+            parse_time("2026-11-24T09:00", now, tz),
+            Ok(midnight + 9 * 3_600_000)
+        );
+        assert_eq!(parse_time("2026-11-24T09:15:02Z", now, tz), Ok(now));
+        assert_eq!(parse_time("2026-11-24T04:15:02-05:00", now, tz), Ok(now));
+        assert_eq!(parse_time("2h", now, tz), Ok(now - 2 * 3_600_000));
+        assert_eq!(parse_time("7d", now, tz), Ok(now - 7 * 86_400_000));
+        for bad in ["", "last tuesday", "2026-13-01", "24/11/2026", "2h ago"] {
+            assert!(parse_time(bad, now, tz).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn last_writes_hours_and_minutes() {
+        assert_eq!(hours_minutes(0), "00:00");
+        assert_eq!(hours_minutes(3 * 3_600_000 + 5 * 60_000 + 59_000), "03:05");
+        assert_eq!(hours_minutes(2 * 86_400_000 + 3_600_000), "2+01:00");
     }
 
     #[test]

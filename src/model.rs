@@ -290,3 +290,34 @@ pub struct UserLine {
     pub summary: UserSummary,
     pub sessions_today: i64,
 }
+
+/// One login attempt as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub at: Millis,
+    pub username_typed: String,
+    pub user_id: Option<i64>,
+    pub host: Option<String>,
+    pub tty: Option<String>,
+    pub remote_ip: Option<String>,
+    pub outcome: String,
+}
+
+/// Failed attempts by one typed name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureCount {
+    pub name: String,
+    pub failures: i64,
+    pub latest: Millis,
+    /// The name is an account, locked now.
+    pub locked: bool,
+}
+
+/// An account's totals, as `lslogins` shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub summary: UserSummary,
+    pub sessions: i64,
+    /// Connected time of all its sessions, the open ones up to now.
+    pub connected: Millis,
+}

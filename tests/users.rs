@@ -12,9 +12,9 @@ fn list_as_csv_and_json_with_a_role_filter() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("username,full_name,role,state,last_login,last_logout")
+        Some("username,full_name,role,state,last_login,last_logout,sessions,connected_seconds")
     );
-    assert!(csv.contains("Hantz123,Hantz Dorvil,secretaire,offline,,\n"));
+    assert!(csv.contains("Hantz123,Hantz Dorvil,secretaire,offline,,,0,0\n"));
 
     let json =
         stdout_of(office.console(&["users", "list", "--role", "ARCHIVES", "--format", "json"]));
@@ -46,7 +46,9 @@ fn an_empty_list_in_csv_still_has_its_header() {
         .console(&["users", "list", "--format", "csv"])
         .assert()
         .success()
-        .stdout("username,full_name,role,state,last_login,last_logout\n");
+        .stdout(
+            "username,full_name,role,state,last_login,last_logout,sessions,connected_seconds\n",
+        );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::cli::UsersCommand;
 use crate::clock::{self, now_ms};
 use crate::db::Db;
 use crate::error::Error;
-use crate::model::{Millis, Role, UserState, UserSummary};
+use crate::model::{Millis, Role, UserRecord, UserState};
 
 pub fn run(command: UsersCommand, db_path: &Path, out: &mut dyn Write) -> Result<()> {
     let db = Db::open(db_path)?;
@@ -59,6 +59,8 @@ const LIST_COLUMNS: Columns = Columns {
         "State",
         "Last login",
         "Last logout",
+        "Sessions",
+        "Connected",
     ],
     fields: &[
         "username",
@@ -67,6 +69,8 @@ const LIST_COLUMNS: Columns = Columns {
         "state",
         "last_login",
         "last_logout",
+        "sessions",
+        "connected_seconds",
     ],
 };
 
@@ -81,10 +85,13 @@ struct UserRow {
     last_login: Option<Millis>,
     #[serde(serialize_with = "clock::serialize_rfc3339")]
     last_logout: Option<Millis>,
+    sessions: i64,
+    connected_seconds: i64,
 }
 
-impl From<&UserSummary> for UserRow {
-    fn from(summary: &UserSummary) -> Self {
+impl From<&UserRecord> for UserRow {
+    fn from(record: &UserRecord) -> Self {
+        let summary = &record.summary;
         UserRow {
             username: summary.user.username.clone(),
             full_name: summary.user.full_name.clone(),
@@ -92,6 +99,8 @@ impl From<&UserSummary> for UserRow {
             state: summary.state,
             last_login: summary.last_login,
             last_logout: summary.last_logout,
+            sessions: record.sessions,
+            connected_seconds: record.connected / 1000,
         }
     }
 }
@@ -106,6 +115,8 @@ impl UserRow {
             self.state.as_str().to_string(),
             local(self.last_login),
             local(self.last_logout),
+            self.sessions.to_string(),
+            clock::hours_minutes(self.connected_seconds * 1000),
         ]
     }
 }

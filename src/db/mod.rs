@@ -2,6 +2,7 @@
 
 mod attempts;
 mod bulk;
+mod history;
 mod migrations;
 mod monitor;
 mod sessions;
@@ -20,6 +21,7 @@ use crate::error::Error;
 
 pub use attempts::{Credentials, Prior};
 pub use bulk::BulkLoader;
+pub use history::Range;
 pub use migrations::LATEST_VERSION;
 pub use monitor::{Counts, PaneSort, RECENT_OFFLINE, UserKey, UserPage};
 pub use sessions::{Beat, Closed, Here, MISSED_BEATS};

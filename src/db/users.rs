@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Db;
 use crate::error::Error;
-use crate::model::{Millis, NewUser, Role, User, UserState, UserSummary};
+use crate::model::{Millis, NewUser, Role, User, UserRecord, UserState, UserSummary};
 
 pub(super) const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.disabled, \
                             u.must_change_password, u.locked_until, u.created_at";
@@ -101,15 +101,25 @@ impl Db {
             .optional()?)
     }
 
-    /// Every account (of one role, if given), by name, with its state and latest session.
-    pub fn list_users(&self, role: Option<Role>, now: Millis) -> Result<Vec<UserSummary>> {
+    /// Every account (of one role, if given), by name, with its state, latest session,
+    /// number of sessions and connected time (open sessions counted up to `now`).
+    pub fn list_users(&self, role: Option<Role>, now: Millis) -> Result<Vec<UserRecord>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {USER_COLUMNS}, {ACTIVITY_COLUMNS}
+            "SELECT {USER_COLUMNS}, {ACTIVITY_COLUMNS},
+                    (SELECT count(*) FROM sessions s WHERE s.user_id = u.id),
+                    (SELECT coalesce(sum(coalesce(s.logout_time, ?2) - s.login_time), 0)
+                     FROM sessions s WHERE s.user_id = u.id)
              FROM users u
              WHERE ?1 IS NULL OR u.role = ?1
              ORDER BY u.username"
         ))?;
-        let rows = stmt.query_map([role.map(Role::as_str)], |row| summary_from_row(row, now))?;
+        let rows = stmt.query_map(params![role.map(Role::as_str), now], |row| {
+            Ok(UserRecord {
+                summary: summary_from_row(row, now)?,
+                sessions: row.get(11)?,
+                connected: row.get(12)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -362,7 +372,7 @@ pub(crate) mod tests {
         let all = db.list_users(None, 4_000).unwrap();
         let states: Vec<_> = all
             .iter()
-            .map(|s| (s.user.username.as_str(), s.state))
+            .map(|s| (s.summary.user.username.as_str(), s.summary.state))
             .collect();
         assert_eq!(
             states,
@@ -373,12 +383,30 @@ pub(crate) mod tests {
             ]
         );
         assert_eq!(
-            db.list_users(None, 5_000).unwrap()[1].state,
+            db.list_users(None, 5_000).unwrap()[1].summary.state,
             UserState::Offline
         );
         assert_eq!(db.list_users(Some(Role::Directeur), 0).unwrap().len(), 2);
         db.unlock("d1").unwrap();
         assert_eq!(db.user("d1").unwrap().unwrap().locked_until, None);
+    }
+
+    #[test]
+    fn list_counts_sessions_and_connected_time() {
+        let db = db_with(&[("a1", Role::Admin)]);
+        let id = db.user("a1").unwrap().unwrap().id;
+        let origin = crate::model::Origin::default();
+        let s = db.open_session(id, &origin, 5_000, 1_000).unwrap();
+        db.close_session(s.id, crate::model::EndReason::Logout, 4_000, None, None)
+            .unwrap();
+        db.open_session(id, &origin, 5_000, 10_000).unwrap();
+        let record = &db.list_users(None, 12_000).unwrap()[0];
+        assert_eq!((record.sessions, record.connected), (2, 3_000 + 2_000));
+        assert_eq!(record.summary.state, UserState::Online);
+        assert_eq!(
+            (record.summary.last_login, record.summary.last_logout),
+            (Some(10_000), Some(4_000))
+        );
     }
 
     #[test]

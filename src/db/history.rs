@@ -1,0 +1,355 @@
+//! The history after the fact: sessions over a time range, failed attempts, pruning.
+//! Each query is built from the conditions given only, so that every one can use its
+//! index (an `?1 IS NULL OR …` condition cannot).
+
+use anyhow::Result;
+use rusqlite::ToSql;
+
+use super::Db;
+use super::monitor::{SESSION_LINE_COLUMNS, session_line_from_row};
+use crate::model::{Attempt, FailureCount, Millis, Role, SessionLine};
+
+/// Which sessions: those of a user or a role, that overlap [since, until).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Range {
+    pub user_id: Option<i64>,
+    pub role: Option<Role>,
+    /// Still going at or after this time (open sessions always are).
+    pub since: Option<Millis>,
+    /// Began before this time.
+    pub until: Option<Millis>,
+}
+
+/// A WHERE clause and its parameters, built up condition by condition.
+#[derive(Default)]
+struct Conditions {
+    clauses: Vec<&'static str>,
+    params: Vec<Box<dyn ToSql>>,
+}
+
+impl Conditions {
+    fn add(&mut self, clause: &'static str, param: impl ToSql + 'static) {
+        self.clauses.push(clause);
+        self.params.push(Box::new(param));
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            "1".into()
+        } else {
+            self.clauses.join(" AND ")
+        }
+    }
+
+    fn params(&self) -> Vec<&dyn ToSql> {
+        self.params.iter().map(|p| p.as_ref()).collect()
+    }
+}
+
+fn range_conditions(range: &Range) -> Conditions {
+    let mut conditions = Conditions::default();
+    if let Some(user_id) = range.user_id {
+        conditions.add("s.user_id = ?", user_id);
+    }
+    if let Some(role) = range.role {
+        conditions.add("u.role = ?", role.as_str());
+    }
+    if let Some(since) = range.since {
+        conditions.add("(s.logout_time IS NULL OR s.logout_time > ?)", since);
+    }
+    if let Some(until) = range.until {
+        conditions.add("s.login_time < ?", until);
+    }
+    conditions
+}
+
+impl Db {
+    /// Sessions in `range`, newest login first, at most `limit`.
+    pub fn sessions_in(&self, range: &Range, limit: Option<usize>) -> Result<Vec<SessionLine>> {
+        let conditions = range_conditions(range);
+        let limit = limit.map_or(-1, |n| n as i64);
+        let sql = format!(
+            "SELECT {SESSION_LINE_COLUMNS}
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE {} ORDER BY s.login_time DESC, s.id DESC LIMIT {limit}",
+            conditions.sql()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(conditions.params().as_slice(), session_line_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Calls `visit` with every session in `range`, without holding them all in memory.
+    pub fn visit_sessions(&self, range: &Range, mut visit: impl FnMut(SessionLine)) -> Result<()> {
+        let conditions = range_conditions(range);
+        let sql = format!(
+            "SELECT {SESSION_LINE_COLUMNS}
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE {}",
+            conditions.sql()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        for line in stmt.query_map(conditions.params().as_slice(), session_line_from_row)? {
+            visit(line?);
+        }
+        Ok(())
+    }
+
+    /// The open sessions, earliest login first.
+    pub fn open_sessions(&self) -> Result<Vec<SessionLine>> {
+        let sql = format!(
+            "SELECT {SESSION_LINE_COLUMNS}
+             FROM sessions s INDEXED BY sessions_open JOIN users u ON u.id = s.user_id
+             WHERE s.logout_time IS NULL ORDER BY s.login_time, s.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], session_line_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Failed attempts, newest first: of one typed name (any case) if given, since a time
+    /// if given, at most `limit`.
+    pub fn failed_attempts(
+        &self,
+        typed: Option<&str>,
+        since: Option<Millis>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Attempt>> {
+        let conditions = failure_conditions(typed, since);
+        let sql = format!(
+            "SELECT a.at, a.username_typed, a.user_id, a.host, a.tty, a.remote_ip, a.outcome
+             FROM login_attempts a WHERE {} ORDER BY a.at DESC, a.id DESC LIMIT {}",
+            conditions.sql(),
+            limit.map_or(-1, |n| n as i64)
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(conditions.params().as_slice(), |row| {
+            Ok(Attempt {
+                at: row.get(0)?,
+                username_typed: row.get(1)?,
+                user_id: row.get(2)?,
+                host: row.get(3)?,
+                tty: row.get(4)?,
+                remote_ip: row.get(5)?,
+                outcome: row.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The failures of each typed name (names in any case count as one), most first, and
+    /// whether that name is an account locked at `now`.
+    pub fn failure_counts(
+        &self,
+        typed: Option<&str>,
+        since: Option<Millis>,
+        now: Millis,
+    ) -> Result<Vec<FailureCount>> {
+        let conditions = failure_conditions(typed, since);
+        let sql = format!(
+            "SELECT min(a.username_typed), count(*), max(a.at)
+             FROM login_attempts a WHERE {}
+             GROUP BY a.username_typed COLLATE NOCASE
+             ORDER BY count(*) DESC, min(a.username_typed)",
+            conditions.sql()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(conditions.params().as_slice(), |row| {
+            Ok(FailureCount {
+                name: row.get(0)?,
+                failures: row.get(1)?,
+                latest: row.get(2)?,
+                locked: false,
+            })
+        })?;
+        let mut counts = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        for count in &mut counts {
+            count.locked = self
+                .user(&count.name)?
+                .is_some_and(|user| user.is_locked(now));
+        }
+        Ok(counts)
+    }
+
+    /// Deletes the ended sessions that ended before `before`, and the attempts made
+    /// before it, `batch` rows per transaction so that terminals are never kept waiting.
+    /// Open sessions are never touched. Returns (sessions, attempts) deleted.
+    pub fn prune_before(&self, before: Millis, batch: usize) -> Result<(usize, usize)> {
+        let sessions = self.delete_in_batches(
+            "DELETE FROM sessions WHERE id IN (
+                 SELECT id FROM sessions INDEXED BY sessions_logout
+                 WHERE logout_time IS NOT NULL AND logout_time < ?1 LIMIT ?2)",
+            before,
+            batch,
+        )?;
+        let attempts = self.delete_in_batches(
+            "DELETE FROM login_attempts WHERE id IN (
+                 SELECT id FROM login_attempts WHERE at < ?1 LIMIT ?2)",
+            before,
+            batch,
+        )?;
+        Ok((sessions, attempts))
+    }
+
+    fn delete_in_batches(&self, sql: &str, before: Millis, batch: usize) -> Result<usize> {
+        let mut total = 0;
+        loop {
+            let deleted = self.write(|tx| {
+                Ok(tx
+                    .prepare_cached(sql)?
+                    .execute(rusqlite::params![before, batch as i64])?)
+            })?;
+            total += deleted;
+            if deleted < batch {
+                return Ok(total);
+            }
+        }
+    }
+}
+
+fn failure_conditions(typed: Option<&str>, since: Option<Millis>) -> Conditions {
+    let mut conditions = Conditions::default();
+    conditions.clauses.push("a.outcome != 'success'");
+    if let Some(name) = typed {
+        conditions.add("a.username_typed = ? COLLATE NOCASE", name.to_string());
+    }
+    if let Some(since) = since {
+        conditions.add("a.at >= ?", since);
+    }
+    conditions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::users::tests::new_user;
+    use crate::model::{EndReason, Origin, Outcome};
+
+    const HOUR: Millis = 3_600_000;
+
+    /// ann: 1h-3h (logout), 5h-open; bob: 2h-6h (lost).
+    fn office() -> (Db, i64, i64) {
+        let db = Db::open_in_memory().unwrap();
+        db.create_users(
+            &[
+                new_user("ann", Role::Secretaire),
+                new_user("bob", Role::Archives),
+            ],
+            false,
+            0,
+        )
+        .unwrap();
+        let (ann, bob) = (
+            db.user("ann").unwrap().unwrap().id,
+            db.user("bob").unwrap().unwrap().id,
+        );
+        let desk = Origin {
+            host: "desk".into(),
+            ..Origin::default()
+        };
+        let s = db.open_session(ann, &desk, 5_000, HOUR).unwrap();
+        db.close_session(s.id, EndReason::Logout, 3 * HOUR, None, None)
+            .unwrap();
+        let s = db.open_session(bob, &desk, 5_000, 2 * HOUR).unwrap();
+        db.close_session(s.id, EndReason::Lost, 6 * HOUR, None, None)
+            .unwrap();
+        db.open_session(ann, &desk, 5_000, 5 * HOUR).unwrap();
+        (db, ann, bob)
+    }
+
+    fn logins(lines: &[SessionLine]) -> Vec<Millis> {
+        lines.iter().map(|s| s.login_time / HOUR).collect()
+    }
+
+    #[test]
+    fn ranges_keep_the_sessions_that_overlap_them() {
+        let (db, ann, _) = office();
+        let all = db.sessions_in(&Range::default(), None).unwrap();
+        assert_eq!(logins(&all), [5, 2, 1]);
+        let range = |since, until| Range {
+            since: Some(since * HOUR),
+            until: Some(until * HOUR),
+            ..Range::default()
+        };
+        assert_eq!(logins(&db.sessions_in(&range(3, 4), None).unwrap()), [2]);
+        assert_eq!(
+            logins(&db.sessions_in(&range(0, 1), None).unwrap()),
+            Vec::<Millis>::new()
+        );
+        assert_eq!(
+            logins(&db.sessions_in(&range(7, 9), None).unwrap()),
+            [5],
+            "open sessions go on"
+        );
+        let anns = Range {
+            user_id: Some(ann),
+            ..Range::default()
+        };
+        assert_eq!(logins(&db.sessions_in(&anns, Some(1)).unwrap()), [5]);
+        let archives = Range {
+            role: Some(Role::Archives),
+            ..Range::default()
+        };
+        assert_eq!(logins(&db.sessions_in(&archives, None).unwrap()), [2]);
+        let mut visited = 0;
+        db.visit_sessions(&range(2, 6), |_| visited += 1).unwrap();
+        assert_eq!(visited, 3);
+        assert_eq!(logins(&db.open_sessions().unwrap()), [5]);
+    }
+
+    #[test]
+    fn failures_by_name_in_any_case() {
+        let (db, _, _) = office();
+        let origin = Origin::default();
+        for (name, at, outcome) in [
+            ("ghost", 10, Outcome::UnknownUser),
+            ("GHOST", 20, Outcome::UnknownUser),
+            ("ann", 30, Outcome::BadPassword),
+            ("ann", 40, Outcome::Success),
+        ] {
+            db.settle_attempt(name, None, &origin, at, 0, |_| {
+                (outcome, Default::default())
+            })
+            .unwrap();
+        }
+        let failures = db.failed_attempts(None, None, None).unwrap();
+        assert_eq!(
+            failures.iter().map(|a| a.at).collect::<Vec<_>>(),
+            [30, 20, 10]
+        );
+        assert_eq!(
+            db.failed_attempts(Some("Ghost"), Some(15), None)
+                .unwrap()
+                .len(),
+            1
+        );
+        let counts = db.failure_counts(None, None, 0).unwrap();
+        assert_eq!(counts[0].failures, 2);
+        assert_eq!(counts[0].name.to_lowercase(), "ghost");
+        assert_eq!((counts[1].name.as_str(), counts[1].failures), ("ann", 1));
+    }
+
+    #[test]
+    fn pruning_leaves_open_sessions_and_recent_rows() {
+        let (db, _, _) = office();
+        let origin = Origin::default();
+        db.settle_attempt("x", None, &origin, HOUR, 0, |_| {
+            (Outcome::UnknownUser, Default::default())
+        })
+        .unwrap();
+        db.settle_attempt("y", None, &origin, 9 * HOUR, 0, |_| {
+            (Outcome::UnknownUser, Default::default())
+        })
+        .unwrap();
+        assert_eq!(db.prune_before(4 * HOUR, 1).unwrap(), (1, 1));
+        assert_eq!(
+            logins(&db.sessions_in(&Range::default(), None).unwrap()),
+            [5, 2]
+        );
+        // Everything before the end of time: the open session stays.
+        assert_eq!(db.prune_before(Millis::MAX, 10).unwrap(), (1, 1));
+        assert_eq!(
+            logins(&db.sessions_in(&Range::default(), None).unwrap()),
+            [5]
+        );
+    }
+}
