@@ -48,6 +48,27 @@ pub enum Command {
     /// command line (CONSOLE_DB is ignored here, so that a demo never writes into the
     /// office's real database).
     Demo(DemoArgs),
+    /// Who is online now, one line per open session (its id is what end-session takes).
+    Who {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Session history, newest first, with duration and how each ended (as `last`).
+    Last(LastArgs),
+    /// Connected time per user or per day over a range (as `ac`), with a total.
+    ///
+    /// Only the part of each session inside the range counts; a session across midnight
+    /// is split between its days; an open session counts up to now.
+    Report(ReportArgs),
+    /// Failed login attempts, newest first, with a count per name typed (as `lastb`).
+    Failures(FailuresArgs),
+    /// Delete ended sessions and login attempts older than a time, so that history does
+    /// not grow without bound. Open sessions are never touched.
+    Prune {
+        /// Delete what ended (sessions) or happened (attempts) before this time.
+        #[arg(long, value_name = "T")]
+        before: String,
+    },
     /// End a live session from the shell (end reason `forced`); its terminal notices
     /// within one heartbeat and returns to the login screen.
     EndSession {
@@ -75,6 +96,68 @@ pub struct LoginArgs {
     pub once: bool,
     #[command(flatten)]
     pub terminal: TerminalArgs,
+}
+
+/// Times (T) read: 2026-11-24, 2026-11-24T09:00 (local time), RFC 3339, today,
+/// yesterday, or a time ago: 30m, 2h, 7d.
+#[derive(Debug, Clone, Args)]
+pub struct LastArgs {
+    /// Only this user's sessions.
+    pub user: Option<String>,
+    /// Sessions still going at or after T.
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    /// Sessions begun before T.
+    #[arg(long, value_name = "T")]
+    pub until: Option<String>,
+    /// Who was connected at T.
+    #[arg(long, value_name = "T", conflicts_with_all = ["since", "until"])]
+    pub present: Option<String>,
+    /// At most N sessions.
+    #[arg(short = 'n', long = "limit", value_name = "N")]
+    pub limit: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Times (T) as for `last`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// From T [default: the beginning of the history].
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    /// Until T [default: now].
+    #[arg(long, value_name = "T")]
+    pub until: Option<String>,
+    /// One line per user, or per day.
+    #[arg(long, value_enum, default_value_t = ReportBy::User)]
+    pub by: ReportBy,
+    /// Only users of this role.
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<Role>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportBy {
+    User,
+    Day,
+}
+
+/// Times (T) as for `last`.
+#[derive(Debug, Clone, Args)]
+pub struct FailuresArgs {
+    /// Only attempts with this name typed (any case).
+    pub user: Option<String>,
+    /// Attempts at or after T.
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    /// At most N attempts.
+    #[arg(short = 'n', long = "limit", value_name = "N")]
+    pub limit: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Clone, Args)]

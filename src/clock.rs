@@ -67,6 +67,11 @@ pub fn start_of_day(at: Millis, tz: FixedOffset) -> Millis {
         .map_or(at, |midnight| midnight.timestamp_millis())
 }
 
+/// For `#[serde(serialize_with)]`: a time as RFC 3339 UTC.
+pub fn serialize_time<S: serde::Serializer>(at: &Millis, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&rfc3339(*at))
+}
+
 /// For `#[serde(serialize_with)]`: a time as RFC 3339 UTC, or null.
 pub fn serialize_rfc3339<S: serde::Serializer>(
     at: &Option<Millis>,

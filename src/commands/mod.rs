@@ -3,11 +3,17 @@
 pub mod add_users;
 pub mod demo;
 pub mod end_session;
+pub mod failures;
+pub mod last;
 pub mod login;
 pub mod monitor;
+pub mod prune;
+pub mod report;
 pub mod users;
+pub mod who;
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use anyhow::Result;
 use comfy_table::{ContentArrangement, Table, presets};
@@ -15,6 +21,7 @@ use serde::Serialize;
 
 use crate::cli::{Cli, Command, Format};
 use crate::db::{self, Db};
+use crate::error::Error;
 use crate::model::Millis;
 use crate::origin::ThisHost;
 
@@ -35,11 +42,41 @@ pub fn run(cli: Cli, db_on_command_line: bool, out: &mut dyn Write) -> Result<()
         Some(Command::Login(args)) => login::run(&args, &db_path),
         Some(Command::Monitor(args)) => monitor::run(&args, &db_path),
         Some(Command::Demo(_)) => unreachable!("handled above"),
+        Some(Command::Who { format }) => who::run(format, &db_path, out),
+        Some(Command::Last(args)) => last::run(&args, &db_path, out),
+        Some(Command::Report(args)) => report::run(&args, &db_path, out),
+        Some(Command::Failures(args)) => failures::run(&args, &db_path, out),
+        Some(Command::Prune { before }) => prune::run(&before, &db_path, out),
         Some(Command::EndSession { session_id, reason }) => {
             end_session::run(session_id, reason.as_deref(), &db_path)
         }
         None => login::run(&cli.login, &db_path),
     }
+}
+
+/// Opens the database for a command that reads sessions: after a sweep, so that what
+/// it reads says which sessions are lost.
+pub fn open_swept(db_path: &Path, now: Millis) -> Result<Db> {
+    let db = Db::open(db_path)?;
+    sweep(&db, &ThisHost::detect(), now);
+    Ok(db)
+}
+
+/// A time argument (CLI.md's forms), or a usage error naming it.
+pub fn time_arg(option: &str, text: Option<&str>, now: Millis) -> Result<Option<Millis>> {
+    let Some(text) = text else { return Ok(None) };
+    crate::clock::parse_time(text, now, crate::clock::local_offset())
+        .map(Some)
+        .map_err(|message| Error::Usage(format!("{option}: {message}")).into())
+}
+
+/// The id of the user named `username`, or the error a script gets for a name that does
+/// not exist.
+pub fn user_id_of(db: &Db, username: &str) -> Result<i64> {
+    Ok(db
+        .user(username)?
+        .ok_or_else(|| Error::bad_input(format!("no user named \"{username}\"")))?
+        .id)
 }
 
 /// Closes the sessions that are lost (silent for three heartbeats, or whose process on

@@ -15,18 +15,19 @@ use crate::error::Error;
 use crate::model::{Millis, Role, UserRecord, UserState};
 
 pub fn run(command: UsersCommand, db_path: &Path, out: &mut dyn Write) -> Result<()> {
+    if let UsersCommand::List { role, format } = command {
+        let now = now_ms();
+        let db = super::open_swept(db_path, now)?;
+        let rows: Vec<UserRow> = db
+            .list_users(role, now)?
+            .iter()
+            .map(UserRow::from)
+            .collect();
+        return write_rows(out, format, &LIST_COLUMNS, &rows, UserRow::cells);
+    }
     let db = Db::open(db_path)?;
     match command {
-        UsersCommand::List { role, format } => {
-            let now = now_ms();
-            super::sweep(&db, &crate::origin::ThisHost::detect(), now);
-            let rows: Vec<UserRow> = db
-                .list_users(role, now_ms())?
-                .iter()
-                .map(UserRow::from)
-                .collect();
-            write_rows(out, format, &LIST_COLUMNS, &rows, UserRow::cells)
-        }
+        UsersCommand::List { .. } => unreachable!("listed above"),
         UsersCommand::Passwd {
             user,
             password_stdin,

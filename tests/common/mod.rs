@@ -39,6 +39,7 @@ impl Office {
         cmd.args(args)
             .env("CONSOLE_DB", &self.db)
             .env("NO_COLOR", "1")
+            .env("TZ", "UTC")
             .env_remove("CONSOLE_LANG")
             .env_remove("LANG")
             .env_remove("LC_ALL")
@@ -54,6 +55,20 @@ impl Office {
             .expect("run");
         assert!(output.status.success(), "{output:?}");
         String::from_utf8(output.stdout).expect("UTF-8")
+    }
+
+    /// An office with a known history (all times UTC):
+    /// - ann (secretaire): 2026-11-20 08:00-12:00 logout; 2026-11-20 22:00 - 11-21 02:00 idle
+    /// - bob (secretaire): 2026-11-21 09:00-10:30 lost
+    /// - cid (archives):   2026-11-21 11:00-11:30 forced by dee, "closing"
+    /// - dee (admin):      2026-11-22 09:00, still open (on a long heartbeat)
+    /// - failed attempts: "ghost" three times, "ann" once (bad password).
+    pub fn with_history() -> Office {
+        let office = Office::new();
+        office.console(&["users", "list"]).assert().success();
+        let conn = rusqlite::Connection::open(&office.db).expect("open");
+        conn.execute_batch(HISTORY).expect("the history fixture");
+        office
     }
 
     pub fn file(&self, name: &str, content: &[u8]) -> PathBuf {
@@ -108,3 +123,25 @@ pub struct SessionRow {
     pub end_reason: Option<String>,
     pub end_note: Option<String>,
 }
+
+/// The rows of `Office::with_history`; times in milliseconds UTC.
+const HISTORY: &str = "
+INSERT INTO users (id, username, full_name, role, password_hash, created_at) VALUES
+  (1, 'ann', 'Ann Augustin', 'secretaire', 'x', 0),
+  (2, 'bob', 'Bob Baptiste', 'secretaire', 'x', 0),
+  (3, 'cid', 'Cid Charles', 'archives', 'x', 0),
+  (4, 'dee', 'Dee Dorvil', 'admin', 'x', 0);
+INSERT INTO sessions (id, user_id, session_key, host, tty, login_time, last_seen, heartbeat_ms,
+                      logout_time, end_reason, ended_by, end_note) VALUES
+  (1, 1, 'k1', 'frontdesk', '/dev/pts/1', 1795161600000, 1795176000000, 5000, 1795176000000, 'logout', NULL, NULL),
+  (2, 1, 'k2', 'frontdesk', '/dev/pts/1', 1795212000000, 1795226400000, 5000, 1795226400000, 'idle', NULL, NULL),
+  (3, 2, 'k3', 'annex', '/dev/pts/2', 1795251600000, 1795257000000, 5000, 1795257000000, 'lost', NULL, NULL),
+  (4, 3, 'k4', 'annex', '/dev/pts/3', 1795258800000, 1795260600000, 5000, 1795260600000, 'forced', 4, 'closing'),
+  (5, 4, 'k5', 'direction', '/dev/pts/4', 1795338000000, 1795338000000, 9000000000000, NULL, NULL, NULL, NULL);
+INSERT INTO login_attempts (username_typed, user_id, at, host, tty, outcome) VALUES
+  ('ghost', NULL, 1795158000000, 'frontdesk', '/dev/pts/1', 'unknown_user'),
+  ('Ghost', NULL, 1795158060000, 'frontdesk', '/dev/pts/1', 'unknown_user'),
+  ('ghost', NULL, 1795158120000, 'annex', '/dev/pts/2', 'unknown_user'),
+  ('ann', 1, 1795161500000, 'frontdesk', '/dev/pts/1', 'bad_password'),
+  ('ann', 1, 1795161600000, 'frontdesk', '/dev/pts/1', 'success');
+";

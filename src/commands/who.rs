@@ -1,0 +1,109 @@
+//! `console who`: who is online now.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::{Columns, open_swept, write_rows};
+use crate::cli::Format;
+use crate::clock::{self, now_ms};
+use crate::model::{Millis, Role, SessionLine};
+use crate::tui::clock_duration;
+
+pub fn run(format: Format, db_path: &Path, out: &mut dyn Write) -> Result<()> {
+    let now = now_ms();
+    let sessions = open_swept(db_path, now)?.open_sessions()?;
+    let rows: Vec<LiveSession> = sessions.iter().map(LiveSession::from).collect();
+    if format != Format::Json {
+        return write_rows(out, format, &WHO_COLUMNS, &rows, |row| row.cells(now));
+    }
+    let active_users = sessions
+        .iter()
+        .map(|s| s.user_id)
+        .collect::<HashSet<_>>()
+        .len();
+    let who = Who {
+        active_users,
+        timestamp: now,
+        sessions: rows,
+    };
+    serde_json::to_writer(&mut *out, &who)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The JSON of CLI.md: the successor of the earlier web page's count of active users.
+#[derive(Serialize)]
+struct Who {
+    active_users: usize,
+    #[serde(serialize_with = "clock::serialize_time")]
+    timestamp: Millis,
+    sessions: Vec<LiveSession>,
+}
+
+const WHO_COLUMNS: Columns = Columns {
+    table: &[
+        "ID", "User", "Role", "Since", "Duration", "Host", "TTY", "IP", "Beat",
+    ],
+    fields: &[
+        "id",
+        "username",
+        "role",
+        "login_time",
+        "last_seen",
+        "host",
+        "tty",
+        "remote_ip",
+        "terminal",
+    ],
+};
+
+#[derive(Serialize)]
+struct LiveSession {
+    id: i64,
+    username: String,
+    role: Role,
+    #[serde(serialize_with = "clock::serialize_time")]
+    login_time: Millis,
+    #[serde(serialize_with = "clock::serialize_time")]
+    last_seen: Millis,
+    host: String,
+    tty: Option<String>,
+    remote_ip: Option<String>,
+    terminal: Option<String>,
+}
+
+impl From<&SessionLine> for LiveSession {
+    fn from(s: &SessionLine) -> Self {
+        LiveSession {
+            id: s.id,
+            username: s.username.clone(),
+            role: s.role,
+            login_time: s.login_time,
+            last_seen: s.last_seen,
+            host: s.host.clone(),
+            tty: s.tty.clone(),
+            remote_ip: s.remote_ip.clone(),
+            terminal: s.terminal.clone(),
+        }
+    }
+}
+
+impl LiveSession {
+    fn cells(&self, now: Millis) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.username.clone(),
+            self.role.to_string(),
+            clock::local(self.login_time),
+            clock_duration(now - self.login_time),
+            self.host.clone(),
+            self.tty.clone().unwrap_or_default(),
+            self.remote_ip.clone().unwrap_or_default(),
+            format!("{}s ago", (now - self.last_seen).max(0) / 1000),
+        ]
+    }
+}

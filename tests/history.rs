@@ -1,0 +1,379 @@
+//! `who`, `last`, `report`, `failures`, `prune` on a known history (tests/common, all
+//! times UTC), through the real binary.
+
+mod common;
+
+use common::{Office, stdout_of};
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn json(office: &Office, args: &[&str]) -> Value {
+    serde_json::from_str(&stdout_of(office.console(args))).expect("JSON")
+}
+
+fn field<'a>(rows: &'a Value, key: &str) -> Vec<&'a Value> {
+    rows.as_array()
+        .expect("an array")
+        .iter()
+        .map(|row| &row[key])
+        .collect()
+}
+
+#[test]
+fn who_is_the_json_of_the_contract() {
+    let office = Office::with_history();
+    let who = json(&office, &["who", "--format", "json"]);
+    assert_eq!(who["active_users"], 1);
+    assert!(who["timestamp"].as_str().unwrap().ends_with('Z'));
+    let session = &who["sessions"][0];
+    let mut keys: Vec<&str> = session
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "host",
+            "id",
+            "last_seen",
+            "login_time",
+            "remote_ip",
+            "role",
+            "terminal",
+            "tty",
+            "username"
+        ]
+    );
+    assert_eq!(session["id"], 5);
+    assert_eq!(session["username"], "dee");
+    assert_eq!(session["login_time"], "2026-11-22T09:00:00Z");
+    assert!(session["remote_ip"].is_null());
+    office
+        .console(&["who"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("dee").and(predicate::str::contains("direction")));
+    let csv = stdout_of(office.console(&["who", "--format", "csv"]));
+    assert!(csv.starts_with(
+        "id,username,role,login_time,last_seen,host,tty,remote_ip,terminal\n5,dee,admin,"
+    ));
+}
+
+#[test]
+fn last_is_newest_first_with_durations_and_ends() {
+    let office = Office::with_history();
+    let last = json(&office, &["last", "--format", "json"]);
+    assert_eq!(field(&last, "id"), [5, 4, 3, 2, 1]);
+    assert_eq!(
+        field(&last, "end_reason"),
+        [
+            &Value::Null,
+            &"forced".into(),
+            &"lost".into(),
+            &"idle".into(),
+            &"logout".into()
+        ]
+    );
+    assert!(last[0]["logout_time"].is_null());
+    assert_eq!(last[1]["logout_time"], "2026-11-21T11:30:00Z");
+    assert_eq!(
+        field(&last, "duration_seconds")[1..],
+        [1800, 5400, 14400, 14400]
+    );
+    assert!(
+        last[0]["duration_seconds"].as_i64().unwrap() > 0,
+        "an open session runs up to now"
+    );
+
+    let table = stdout_of(office.console(&["last"]));
+    assert!(table.contains("still logged in"));
+    assert!(
+        table.contains("04:00"),
+        "ann's morning lasted 04:00:\n{table}"
+    );
+}
+
+#[test]
+fn last_of_one_user_in_csv() {
+    let office = Office::with_history();
+    let csv = stdout_of(office.console(&["last", "ANN", "--format", "csv"]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,username,role,login_time,last_seen,host,tty,remote_ip,terminal,logout_time,duration_seconds,end_reason"
+    );
+    assert_eq!(lines.len(), 3);
+    assert!(lines[1].starts_with("2,ann,secretaire,2026-11-20T22:00:00Z,"));
+    assert!(lines[1].ends_with(",2026-11-21T02:00:00Z,14400,idle"));
+}
+
+#[test]
+fn last_since_until_keeps_the_sessions_that_overlap() {
+    let office = Office::with_history();
+    let args = [
+        "last",
+        "--since",
+        "2026-11-21T01:00:00Z",
+        "--until",
+        "2026-11-21T10:00",
+        "--format",
+        "json",
+    ];
+    assert_eq!(field(&json(&office, &args), "id"), [3, 2]);
+    let present = json(
+        &office,
+        &[
+            "last",
+            "--present",
+            "2026-11-21T00:30:00Z",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(field(&present, "id"), [2]);
+    assert_eq!(
+        field(
+            &json(&office, &["last", "-n", "2", "--format", "json"]),
+            "id"
+        ),
+        [5, 4]
+    );
+    let nothing = json(
+        &office,
+        &["last", "--until", "2026-11-01", "--format", "json"],
+    );
+    assert_eq!(nothing, Value::Array(vec![]));
+}
+
+#[test]
+fn unknown_users_and_unreadable_times_are_clear_errors() {
+    let office = Office::with_history();
+    office
+        .console(&["last", "nobody"])
+        .assert()
+        .code(65)
+        .stderr("console: no user named \"nobody\"\n");
+    for args in [
+        ["last", "--since", "last week"],
+        ["report", "--until", "2026-13-40"],
+        ["failures", "--since", "soon"],
+        ["prune", "--before", "yesteryear"],
+    ] {
+        office.console(&args).assert().code(2).stderr(
+            predicate::str::starts_with("console: ").and(predicate::str::contains("cannot read")),
+        );
+    }
+}
+
+#[test]
+fn report_by_user_counts_only_the_time_inside_the_range() {
+    let office = Office::with_history();
+    let report = json(
+        &office,
+        &[
+            "report",
+            "--since",
+            "2026-11-20",
+            "--until",
+            "2026-11-22",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(report["by"], "user");
+    assert_eq!(report["since"], "2026-11-20T00:00:00Z");
+    let rows = &report["rows"];
+    assert_eq!(
+        field(rows, "username"),
+        ["ann", "bob", "cid"],
+        "dee logged in after the range"
+    );
+    assert_eq!(field(rows, "seconds"), [8 * 3600, 5400, 1800]);
+    assert_eq!(field(rows, "sessions"), [2, 1, 1]);
+    assert_eq!(report["total_seconds"], 8 * 3600 + 5400 + 1800);
+
+    let clipped = json(
+        &office,
+        &[
+            "report",
+            "--since",
+            "2026-11-20T10:00:00Z",
+            "--until",
+            "2026-11-20T23:00:00Z",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        field(&clipped["rows"], "seconds"),
+        [3 * 3600],
+        "2 h of the morning, 1 h of the night"
+    );
+
+    let secretaries = json(
+        &office,
+        &[
+            "report",
+            "--role",
+            "secretaire",
+            "--since",
+            "2026-11-20",
+            "--until",
+            "2026-11-22",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(field(&secretaries["rows"], "username"), ["ann", "bob"]);
+}
+
+#[test]
+fn report_by_day_splits_sessions_at_midnight() {
+    let office = Office::with_history();
+    let report = json(
+        &office,
+        &[
+            "report",
+            "--by",
+            "day",
+            "--since",
+            "2026-11-20",
+            "--until",
+            "2026-11-22",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(field(&report["rows"], "day"), ["2026-11-20", "2026-11-21"]);
+    assert_eq!(field(&report["rows"], "seconds"), [6 * 3600, 4 * 3600]);
+    assert_eq!(field(&report["rows"], "sessions"), [2, 3]);
+    let csv = stdout_of(office.console(&[
+        "report",
+        "--by",
+        "day",
+        "--since",
+        "2026-11-20",
+        "--until",
+        "2026-11-22",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(
+        csv,
+        "day,sessions,seconds\n2026-11-20,2,21600\n2026-11-21,3,14400\n"
+    );
+}
+
+#[test]
+fn report_counts_an_open_session_up_to_now() {
+    let office = Office::with_history();
+    let report = json(
+        &office,
+        &["report", "--since", "2026-11-22", "--format", "json"],
+    );
+    assert_eq!(field(&report["rows"], "username"), ["dee"]);
+    assert!(report["rows"][0]["seconds"].as_i64().unwrap() > 3600);
+}
+
+#[test]
+fn an_empty_report_has_a_zero_total() {
+    let office = Office::with_history();
+    let report = json(
+        &office,
+        &[
+            "report",
+            "--since",
+            "2026-01-01",
+            "--until",
+            "2026-02-01",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(report["rows"], Value::Array(vec![]));
+    assert_eq!(report["total_seconds"], 0);
+    office
+        .console(&["report", "--since", "2026-01-01", "--until", "2026-02-01"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Total").and(predicate::str::contains("00:00")));
+}
+
+#[test]
+fn failures_count_by_name_and_flag_locked_accounts() {
+    let office = Office::with_history();
+    let failures = json(&office, &["failures", "--format", "json"]);
+    assert_eq!(
+        failures["attempts"].as_array().unwrap().len(),
+        4,
+        "the success is not a failure"
+    );
+    assert_eq!(failures["attempts"][0]["username_typed"], "ann");
+    assert_eq!(failures["attempts"][0]["known_user"], true);
+    assert_eq!(failures["attempts"][0]["outcome"], "bad_password");
+    assert_eq!(field(&failures["by_name"], "failures"), [3, 1]);
+    assert_eq!(failures["by_name"][1]["locked"], false);
+
+    let conn = rusqlite::Connection::open(&office.db).unwrap();
+    conn.execute(
+        "UPDATE users SET locked_until = 9999999999999 WHERE username = 'ann'",
+        [],
+    )
+    .unwrap();
+    let failures = json(&office, &["failures", "ann", "--format", "json"]);
+    assert_eq!(failures["by_name"][0]["locked"], true);
+    office
+        .console(&["failures"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("LOCKED"));
+    let ghost = json(
+        &office,
+        &[
+            "failures",
+            "GHOST",
+            "--since",
+            "2026-11-20T07:01:00Z",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(ghost["attempts"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn prune_forgets_old_history_but_never_an_open_session() {
+    let office = Office::with_history();
+    office
+        .console(&["prune", "--before", "2026-11-21"])
+        .assert()
+        .success()
+        .stdout("deleted 1 ended sessions and 5 login attempts from before 2026-11-21T00:00:00Z\n");
+    assert_eq!(
+        field(&json(&office, &["last", "--format", "json"]), "id"),
+        [5, 4, 3, 2]
+    );
+    office
+        .console(&["prune", "--before", "now"])
+        .assert()
+        .success();
+    assert_eq!(
+        field(&json(&office, &["last", "--format", "json"]), "id"),
+        [5],
+        "the open session stays"
+    );
+}
+
+#[test]
+fn users_list_shows_sessions_and_connected_time() {
+    let office = Office::with_history();
+    let users = json(&office, &["users", "list", "--format", "json"]);
+    assert_eq!(users[0]["username"], "ann");
+    assert_eq!(users[0]["sessions"], 2);
+    assert_eq!(users[0]["connected_seconds"], 8 * 3600);
+    assert_eq!(users[0]["last_logout"], "2026-11-21T02:00:00Z");
+    assert_eq!(users[3]["state"], "online");
+}
