@@ -42,7 +42,7 @@ pub fn run(args: &ReportArgs, db_path: &Path, out: &mut dyn Write) -> Result<()>
                 }
             })?;
             let mut lines: Vec<Line> = totals.into_values().collect();
-            lines.sort_by(|a, b| a.key.to_lowercase().cmp(&b.key.to_lowercase()));
+            lines.sort_by_key(|line| line.key.to_lowercase());
             lines
         }
         ReportBy::Day => {
