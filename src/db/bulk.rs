@@ -5,6 +5,7 @@ use anyhow::Result;
 use rusqlite::{Transaction, params};
 
 use super::Db;
+use super::sessions::insert_session;
 use crate::model::{Millis, NewUser, Session};
 
 pub struct BulkLoader<'a> {
@@ -35,30 +36,9 @@ impl BulkLoader<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// A session as given (its id is assigned anew), with a random-enough key.
+    /// A session as given (its id is assigned anew).
     pub fn session(&self, session: &Session, heartbeat_ms: Millis) -> Result<()> {
-        let origin = &session.origin;
-        self.tx
-            .prepare_cached(
-                "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal, pid,
-                                       boot_id, login_time, last_seen, heartbeat_ms,
-                                       logout_time, end_reason)
-                 VALUES (?1, hex(randomblob(16)), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(params![
-                session.user_id,
-                origin.host,
-                origin.tty,
-                origin.remote_ip,
-                origin.terminal,
-                origin.pid,
-                origin.boot_id,
-                session.login_time,
-                session.last_seen,
-                heartbeat_ms,
-                session.logout_time,
-                session.end_reason.map(|r| r.as_str()),
-            ])?;
+        insert_session(self.tx, session, heartbeat_ms)?;
         Ok(())
     }
 }

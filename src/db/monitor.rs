@@ -125,13 +125,41 @@ impl Db {
         key: &UserKey,
         back: usize,
     ) -> Result<Option<UserKey>> {
+        self.user_key_back(sort, filter, Some(key), back)
+    }
+
+    /// The key of the first row of the last page of `rows` rows (for End), or `None`
+    /// when there are fewer rows than a page.
+    pub fn last_user_page_start(
+        &self,
+        sort: PaneSort,
+        filter: Option<&str>,
+        rows: usize,
+    ) -> Result<Option<UserKey>> {
+        self.user_key_back(sort, filter, None, rows)
+    }
+
+    /// The key `back` rows before `key` (before the end when `None`), counting backwards
+    /// through the index.
+    fn user_key_back(
+        &self,
+        sort: PaneSort,
+        filter: Option<&str>,
+        key: Option<&UserKey>,
+        back: usize,
+    ) -> Result<Option<UserKey>> {
+        let condition = if key.is_some() {
+            key_condition(sort, "<")
+        } else {
+            "1".into()
+        };
         let sql = format!(
             "SELECT u.role, u.username FROM users u
              WHERE {condition} AND {USER_FILTER}
              ORDER BY {order} LIMIT 1 OFFSET ?4",
-            condition = key_condition(sort, "<"),
             order = order_by(sort, true),
         );
+        let key = key.cloned().unwrap_or_default();
         let found = self
             .conn
             .prepare_cached(&sql)?
@@ -147,35 +175,6 @@ impl Db {
             .next()
             .transpose()?;
         Ok(found)
-    }
-
-    /// The key of the first row of the last page of `rows` rows (for End).
-    pub fn last_user_page_start(
-        &self,
-        sort: PaneSort,
-        filter: Option<&str>,
-        rows: usize,
-    ) -> Result<Option<UserKey>> {
-        let sql = format!(
-            "SELECT u.role, u.username FROM users u
-             WHERE {USER_FILTER}
-             ORDER BY {order} LIMIT 1 OFFSET ?4",
-            order = order_by(sort, true),
-        );
-        let found = self
-            .conn
-            .prepare_cached(&sql)?
-            .query_map(
-                params!["", "", like_pattern(filter), rows as i64 - 1],
-                key_from_row,
-            )?
-            .next()
-            .transpose()?;
-        match found {
-            Some(key) => Ok(Some(key)),
-            // Fewer rows than a page: the page starts at the top.
-            None => Ok(None),
-        }
     }
 
     /// Open sessions, `limit` from `offset`, and how many there are in all.

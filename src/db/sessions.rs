@@ -46,36 +46,17 @@ impl Db {
         heartbeat_ms: Millis,
         now: Millis,
     ) -> Result<Session> {
-        let key = session_key();
-        let id = self.write(|tx| {
-            tx.prepare_cached(
-                "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal,
-                                       pid, boot_id, login_time, last_seen, heartbeat_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
-            )?
-            .execute(params![
-                user_id,
-                key,
-                origin.host,
-                origin.tty,
-                origin.remote_ip,
-                origin.terminal,
-                origin.pid,
-                origin.boot_id,
-                now,
-                heartbeat_ms
-            ])?;
-            Ok(tx.last_insert_rowid())
-        })?;
-        Ok(Session {
-            id,
+        let mut session = Session {
+            id: 0,
             user_id,
             login_time: now,
             last_seen: now,
             logout_time: None,
             end_reason: None,
             origin: origin.clone(),
-        })
+        };
+        session.id = self.write(|tx| Ok(insert_session(tx, &session, heartbeat_ms)?))?;
+        Ok(session)
     }
 
     /// Records that the session's terminal is alive at `now`, unless the session was
@@ -231,6 +212,36 @@ impl OpenSession {
         here.booted_at
             .is_some_and(|booted| self.login_time < booted)
     }
+}
+
+/// Writes `session` as a new row, with a fresh random key; returns its id.
+pub(super) fn insert_session(
+    conn: &rusqlite::Connection,
+    session: &Session,
+    heartbeat_ms: Millis,
+) -> rusqlite::Result<i64> {
+    let origin = &session.origin;
+    conn.prepare_cached(
+        "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id,
+                               login_time, last_seen, heartbeat_ms, logout_time, end_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        session.user_id,
+        session_key(),
+        origin.host,
+        origin.tty,
+        origin.remote_ip,
+        origin.terminal,
+        origin.pid,
+        origin.boot_id,
+        session.login_time,
+        session.last_seen,
+        heartbeat_ms,
+        session.logout_time,
+        session.end_reason.map(EndReason::as_str),
+    ])?;
+    Ok(conn.last_insert_rowid())
 }
 
 fn end_reason_of(conn: &rusqlite::Connection, id: i64) -> rusqlite::Result<Option<EndReason>> {

@@ -442,8 +442,6 @@ mod tests {
     use super::*;
     use crate::i18n::EN;
     use crate::model::Role;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
 
     /// 2026-11-24 09:15:02 UTC.
     pub const NOW: Millis = 1_795_511_702_000;
@@ -604,11 +602,7 @@ mod tests {
     }
 
     fn render(state: &State, width: u16, height: u16) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal
-            .draw(|frame| frame.render_widget(state, frame.area()))
-            .unwrap();
-        terminal.backend().to_string()
+        crate::tui::render_to_text(state, width, height)
     }
 
     #[test]

@@ -229,6 +229,17 @@ pub fn clock_duration(millis: i64) -> String {
     }
 }
 
+/// The screen `widget` draws at `width` × `height`, as text: for snapshot tests.
+#[cfg(test)]
+pub(crate) fn render_to_text(widget: impl Widget, width: u16, height: u16) -> String {
+    let mut terminal =
+        Terminal::new(ratatui::backend::TestBackend::new(width, height)).expect("a test terminal");
+    terminal
+        .draw(|frame| frame.render_widget(widget, frame.area()))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

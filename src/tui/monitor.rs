@@ -694,12 +694,12 @@ impl State {
                     self.theme.strong()
                 },
             ));
-        let (header, widths, rows, selected) = match pane {
+        let table = match pane {
             Pane::Users => self.users_table(area.width),
             Pane::Online => self.online_table(area.width),
             Pane::Offline => self.offline_table(area.width, area.height.saturating_sub(3)),
         };
-        if rows.is_empty() {
+        if table.rows.is_empty() {
             let inner = block.inner(area);
             block.render(area, buf);
             Paragraph::new(Span::styled(self.texts.nothing_here, self.theme.label()))
@@ -712,224 +712,200 @@ impl State {
         } else {
             Style::new()
         };
-        let rows: Vec<Row> = rows
+        let rows: Vec<Row> = table
+            .rows
             .into_iter()
             .enumerate()
             .map(|(i, row)| {
-                if Some(i) == selected {
+                if Some(i) == table.selected {
                     row.style(highlight)
                 } else {
                     row
                 }
             })
             .collect();
-        Table::new(rows, widths)
-            .header(Row::new(header).style(self.theme.label()))
+        Table::new(rows, table.widths)
+            .header(Row::new(table.header).style(self.theme.label()))
             .column_spacing(1)
             .block(block)
             .render(area, buf);
     }
 
-    fn users_table(
-        &self,
-        width: u16,
-    ) -> (
-        Vec<&'static str>,
-        Vec<Constraint>,
-        Vec<Row<'static>>,
-        Option<usize>,
-    ) {
+    fn users_table(&self, width: u16) -> PaneTable {
         let t = self.texts;
-        let (wide, narrow) = (width >= 100, width < 60);
-        let mut header = vec![t.col_username, t.col_role, t.col_status, t.col_last_login];
-        let mut widths = vec![
-            Constraint::Fill(2),
-            Constraint::Length(10),
-            Constraint::Length(8),
-            Constraint::Length(11),
-        ];
-        if narrow {
-            header.remove(1);
-            widths.remove(1);
-        }
-        if wide {
-            header.insert(1, t.col_full_name);
-            widths.insert(1, Constraint::Fill(3));
-            header.extend([t.col_last_logout, t.col_today]);
-            widths.extend([Constraint::Length(11), Constraint::Length(5)]);
-        }
-        let rows = self
-            .snapshot
-            .users
-            .rows
-            .iter()
-            .map(|line| {
-                let user = &line.summary.user;
-                let mut cells = vec![
-                    Cell::from(user.username.clone()),
+        let columns: Vec<Column<UserLine>> = vec![
+            column(
+                t.col_username,
+                Constraint::Fill(2),
+                Shown::Always,
+                |l: &UserLine| Cell::from(l.summary.user.username.clone()),
+            ),
+            column(
+                t.col_full_name,
+                Constraint::Fill(3),
+                Shown::From100,
+                |l: &UserLine| Cell::from(l.summary.user.full_name.clone()),
+            ),
+            column(
+                t.col_role,
+                Constraint::Length(10),
+                Shown::From60,
+                |l: &UserLine| {
+                    let role = l.summary.user.role;
+                    Cell::from(Span::styled(role.to_string(), self.theme.role(role)))
+                },
+            ),
+            column(
+                t.col_status,
+                Constraint::Length(8),
+                Shown::Always,
+                |l: &UserLine| {
                     Cell::from(Span::styled(
-                        user.role.to_string(),
-                        self.theme.role(user.role),
-                    )),
-                    Cell::from(Span::styled(
-                        line.summary.state.as_str(),
-                        self.theme.state(line.summary.state),
-                    )),
-                    Cell::from(self.short_time(line.summary.last_login)),
-                ];
-                if narrow {
-                    cells.remove(1);
-                }
-                if wide {
-                    cells.insert(1, Cell::from(user.full_name.clone()));
-                    cells.push(Cell::from(self.short_time(line.summary.last_logout)));
-                    cells.push(Cell::from(line.sessions_today.to_string()));
-                }
-                Row::new(cells)
-            })
-            .collect();
-        (header, widths, rows, Some(self.users_selected))
-    }
-
-    fn online_table(
-        &self,
-        width: u16,
-    ) -> (
-        Vec<&'static str>,
-        Vec<Constraint>,
-        Vec<Row<'static>>,
-        Option<usize>,
-    ) {
-        let t = self.texts;
-        let (wide, narrow) = (width >= 100, width < 60);
-        let mut header = vec![t.col_username, t.col_since, t.col_duration, t.col_host];
-        let mut widths = vec![
-            Constraint::Fill(2),
-            Constraint::Length(11),
-            Constraint::Length(10),
-            Constraint::Fill(1),
-        ];
-        if narrow {
-            header.remove(1);
-            widths.remove(1);
-        }
-        if wide {
-            header.insert(1, t.col_role);
-            widths.insert(1, Constraint::Length(10));
-            header.extend([t.col_tty, t.col_ip, t.col_heartbeat]);
-            widths.extend([
+                        l.summary.state.as_str(),
+                        self.theme.state(l.summary.state),
+                    ))
+                },
+            ),
+            column(
+                t.col_last_login,
                 Constraint::Length(11),
-                Constraint::Length(15),
-                Constraint::Length(6),
-            ]);
-        }
-        let rows = self
-            .snapshot
-            .online
-            .iter()
-            .map(|session| {
-                let mut cells = vec![
-                    Cell::from(session.username.clone()),
-                    Cell::from(self.short_time(Some(session.login_time))),
-                    Cell::from(clock_duration(self.now - session.login_time)),
-                    Cell::from(session.host.clone()),
-                ];
-                if narrow {
-                    cells.remove(1);
-                }
-                if wide {
-                    cells.insert(
-                        1,
-                        Cell::from(Span::styled(
-                            session.role.to_string(),
-                            self.theme.role(session.role),
-                        )),
-                    );
-                    cells.push(Cell::from(session.tty.clone().unwrap_or_default()));
-                    cells.push(Cell::from(session.remote_ip.clone().unwrap_or_default()));
-                    cells.push(Cell::from(format!(
-                        "{}s",
-                        (self.now - session.last_seen).max(0) / 1000
-                    )));
-                }
-                Row::new(cells)
-            })
-            .collect();
-        let selected = self.online_selected.checked_sub(self.online_offset);
-        (header, widths, rows, selected)
+                Shown::Always,
+                |l: &UserLine| Cell::from(self.short_time(l.summary.last_login)),
+            ),
+            column(
+                t.col_last_logout,
+                Constraint::Length(11),
+                Shown::From100,
+                |l: &UserLine| Cell::from(self.short_time(l.summary.last_logout)),
+            ),
+            column(
+                t.col_today,
+                Constraint::Length(5),
+                Shown::From100,
+                |l: &UserLine| Cell::from(l.sessions_today.to_string()),
+            ),
+        ];
+        pane_table(
+            &columns,
+            &self.snapshot.users.rows,
+            width,
+            Some(self.users_selected),
+        )
     }
 
-    fn offline_table(
-        &self,
-        width: u16,
-        visible: u16,
-    ) -> (
-        Vec<&'static str>,
-        Vec<Constraint>,
-        Vec<Row<'static>>,
-        Option<usize>,
-    ) {
-        let t = self.texts;
-        let (wide, narrow) = (width >= 100, width < 60);
-        let mut header = vec![t.col_username, t.col_logout, t.col_duration, t.col_ended];
-        let mut widths = vec![
+    fn session_user_column(&self) -> Column<'_, SessionLine> {
+        column(
+            self.texts.col_username,
             Constraint::Fill(2),
-            Constraint::Length(11),
+            Shown::Always,
+            |s: &SessionLine| Cell::from(s.username.clone()),
+        )
+    }
+
+    fn session_role_column(&self) -> Column<'_, SessionLine> {
+        column(
+            self.texts.col_role,
             Constraint::Length(10),
-            Constraint::Length(7),
+            Shown::From100,
+            |s: &SessionLine| Cell::from(Span::styled(s.role.to_string(), self.theme.role(s.role))),
+        )
+    }
+
+    fn online_table(&self, width: u16) -> PaneTable {
+        let t = self.texts;
+        let columns: Vec<Column<SessionLine>> = vec![
+            self.session_user_column(),
+            self.session_role_column(),
+            column(
+                t.col_since,
+                Constraint::Length(11),
+                Shown::From60,
+                |s: &SessionLine| Cell::from(self.short_time(Some(s.login_time))),
+            ),
+            column(
+                t.col_duration,
+                Constraint::Length(10),
+                Shown::Always,
+                |s: &SessionLine| Cell::from(clock_duration(self.now - s.login_time)),
+            ),
+            column(
+                t.col_host,
+                Constraint::Fill(1),
+                Shown::Always,
+                |s: &SessionLine| Cell::from(s.host.clone()),
+            ),
+            column(
+                t.col_tty,
+                Constraint::Length(11),
+                Shown::From100,
+                |s: &SessionLine| Cell::from(s.tty.clone().unwrap_or_default()),
+            ),
+            column(
+                t.col_ip,
+                Constraint::Length(15),
+                Shown::From100,
+                |s: &SessionLine| Cell::from(s.remote_ip.clone().unwrap_or_default()),
+            ),
+            column(
+                t.col_heartbeat,
+                Constraint::Length(6),
+                Shown::From100,
+                |s: &SessionLine| {
+                    Cell::from(format!("{}s", (self.now - s.last_seen).max(0) / 1000))
+                },
+            ),
         ];
-        if narrow {
-            header.remove(2);
-            widths.remove(2);
-        }
-        if wide {
-            header.insert(1, t.col_role);
-            widths.insert(1, Constraint::Length(10));
-            header.insert(2, t.col_login);
-            widths.insert(2, Constraint::Length(11));
-            header.push(t.col_host);
-            widths.push(Constraint::Fill(1));
-        }
+        let selected = self.online_selected.checked_sub(self.online_offset);
+        pane_table(&columns, &self.snapshot.online, width, selected)
+    }
+
+    fn offline_table(&self, width: u16, visible: u16) -> PaneTable {
+        let t = self.texts;
+        let logout = |s: &SessionLine| s.logout_time.unwrap_or(s.last_seen);
+        let columns: Vec<Column<SessionLine>> = vec![
+            self.session_user_column(),
+            self.session_role_column(),
+            column(
+                t.col_login,
+                Constraint::Length(11),
+                Shown::From100,
+                |s: &SessionLine| Cell::from(self.short_time(Some(s.login_time))),
+            ),
+            column(
+                t.col_logout,
+                Constraint::Length(11),
+                Shown::Always,
+                move |s: &SessionLine| Cell::from(self.short_time(Some(logout(s)))),
+            ),
+            column(
+                t.col_duration,
+                Constraint::Length(10),
+                Shown::From60,
+                move |s: &SessionLine| Cell::from(clock_duration(logout(s) - s.login_time)),
+            ),
+            column(
+                t.col_ended,
+                Constraint::Length(7),
+                Shown::Always,
+                |s: &SessionLine| {
+                    let ended = s.end_reason.map(|r| r.as_str()).unwrap_or_default();
+                    Cell::from(Span::styled(ended, self.theme.end_reason(s.end_reason)))
+                },
+            ),
+            column(
+                t.col_host,
+                Constraint::Fill(1),
+                Shown::From100,
+                |s: &SessionLine| Cell::from(s.host.clone()),
+            ),
+        ];
         // The 20 latest are all loaded; this pane scrolls through them itself.
         let offset = visible_offset(self.offline_selected, 0, usize::from(visible).max(1));
-        let rows = self
-            .snapshot
-            .offline
-            .iter()
-            .skip(offset)
-            .map(|session| {
-                let logout = session.logout_time.unwrap_or(session.last_seen);
-                let ended = session.end_reason.map(|r| r.as_str()).unwrap_or_default();
-                let mut cells = vec![
-                    Cell::from(session.username.clone()),
-                    Cell::from(self.short_time(Some(logout))),
-                    Cell::from(clock_duration(logout - session.login_time)),
-                    Cell::from(Span::styled(
-                        ended,
-                        self.theme.end_reason(session.end_reason),
-                    )),
-                ];
-                if narrow {
-                    cells.remove(2);
-                }
-                if wide {
-                    cells.insert(
-                        1,
-                        Cell::from(Span::styled(
-                            session.role.to_string(),
-                            self.theme.role(session.role),
-                        )),
-                    );
-                    cells.insert(2, Cell::from(self.short_time(Some(session.login_time))));
-                    cells.push(Cell::from(session.host.clone()));
-                }
-                Row::new(cells)
-            })
-            .collect();
-        (
-            header,
-            widths,
+        let rows = self.snapshot.offline.get(offset..).unwrap_or_default();
+        pane_table(
+            &columns,
             rows,
+            width,
             self.offline_selected.checked_sub(offset),
         )
     }
@@ -1094,6 +1070,72 @@ impl State {
         Block::bordered()
             .border_type(BorderType::Rounded)
             .title(Span::styled(format!(" {title} "), self.theme.title()))
+    }
+}
+
+/// From which terminal width a column shows: narrow screens keep the essential ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Always,
+    From60,
+    From100,
+}
+
+impl Shown {
+    fn at(self, width: u16) -> bool {
+        match self {
+            Shown::Always => true,
+            Shown::From60 => width >= 60,
+            Shown::From100 => width >= 100,
+        }
+    }
+}
+
+/// One column of a pane: title, width, from which terminal width it shows, its cell.
+struct Column<'a, T> {
+    title: &'static str,
+    width: Constraint,
+    shown: Shown,
+    cell: Box<dyn Fn(&T) -> Cell<'static> + 'a>,
+}
+
+fn column<'a, T>(
+    title: &'static str,
+    width: Constraint,
+    shown: Shown,
+    cell: impl Fn(&T) -> Cell<'static> + 'a,
+) -> Column<'a, T> {
+    Column {
+        title,
+        width,
+        shown,
+        cell: Box::new(cell),
+    }
+}
+
+/// What a pane draws: the columns that fit, and the selected row.
+struct PaneTable {
+    header: Vec<&'static str>,
+    widths: Vec<Constraint>,
+    rows: Vec<Row<'static>>,
+    selected: Option<usize>,
+}
+
+fn pane_table<T>(
+    columns: &[Column<T>],
+    items: &[T],
+    width: u16,
+    selected: Option<usize>,
+) -> PaneTable {
+    let shown: Vec<&Column<T>> = columns.iter().filter(|c| c.shown.at(width)).collect();
+    PaneTable {
+        header: shown.iter().map(|c| c.title).collect(),
+        widths: shown.iter().map(|c| c.width).collect(),
+        rows: items
+            .iter()
+            .map(|item| Row::new(shown.iter().map(|c| (c.cell)(item)).collect::<Vec<_>>()))
+            .collect(),
+        selected,
     }
 }
 

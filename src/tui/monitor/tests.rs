@@ -1,8 +1,6 @@
 use super::*;
 use crate::i18n::EN;
 use crate::model::{EndReason, Role, User, UserState, UserSummary};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 /// 2026-11-24 09:15:02 UTC.
 const NOW: Millis = 1_795_511_702_000;
@@ -170,11 +168,7 @@ fn state(width: u16, height: u16) -> State {
 }
 
 fn render(state: &State) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    terminal
-        .draw(|frame| frame.render_widget(state, frame.area()))
-        .unwrap();
-    terminal.backend().to_string()
+    crate::tui::render_to_text(state, state.width, state.height)
 }
 
 #[test]
