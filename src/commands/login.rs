@@ -216,6 +216,12 @@ impl Station {
     }
 
     fn on_key(&mut self, key: KeyEvent) {
+        // The screens' clocks move on ticks; a key is acted on at the time it came (a
+        // logout is written with the time L was pressed, not that of the last tick).
+        self.tick(now_ms());
+        if self.finished {
+            return;
+        }
         match &mut self.screen {
             Screen::Login(state) => {
                 let effect = login::update(state, login::Msg::Key(key));
