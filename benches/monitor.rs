@@ -98,6 +98,31 @@ fn main() {
         rss("VmRSS:"),
         rss("VmHWM:")
     );
+    let big = "100k users / 1M sessions";
+    support::row(
+        &format!("monitor reload (sweep + queries), {big}"),
+        format!("p50 {:.1} ms, p95 {:.1} ms", ms(reload_p50), ms(reload_p95)),
+        "p50 <= 10 ms",
+        "-".into(),
+    );
+    support::row(
+        "monitor frame render, 200x60",
+        format!("p50 {:.2} ms", ms(render_p50)),
+        "<= 5 ms",
+        "-".into(),
+    );
+    support::row(
+        "commit elsewhere to new frame",
+        format!("p50 {:.0} ms, p95 {:.0} ms", ms(delay_p50), ms(delay_p95)),
+        "p95 <= 150 ms",
+        format!("the {} ms data_version poll", POLL.as_millis()),
+    );
+    support::row(
+        "monitor resident memory",
+        format!("{} MB peak", rss("VmHWM:")),
+        "<= 64 MB",
+        "-".into(),
+    );
 }
 
 /// Another connection logs someone in and out at random moments; the loop below does

@@ -24,6 +24,17 @@ pub fn local(at: Millis) -> String {
         .unwrap_or_default()
 }
 
+/// `11-24 10:15` when `at` is in the year of `now`, else `2025-11-24 10:15`: what a
+/// long table can afford.
+pub fn local_short(at: Millis, now: Millis) -> String {
+    let (full, this_year) = (local(at), local(now));
+    if full.get(..5) == this_year.get(..5) {
+        full.get(5..).unwrap_or_default().to_string()
+    } else {
+        full
+    }
+}
+
 /// The machine's offset from UTC now: screens take it as state, so that tests can fix it.
 pub fn local_offset() -> FixedOffset {
     *Local::now().offset()

@@ -112,3 +112,9 @@ pub fn generate(path: &Path, users: usize, sessions: usize, seed: u64) {
     })
     .expect("generate");
 }
+
+/// One row of the table `scripts/bench` prints: what was measured, the figure, the goal,
+/// and the bound it is measured against.
+pub fn row(metric: &str, figure: String, goal: &str, bound: String) {
+    println!("ROW\t{metric}\t{figure}\t{goal}\t{bound}");
+}

@@ -84,6 +84,18 @@ struct HistorySession {
 }
 
 impl HistorySession {
+    /// As `last` writes it: the time alone when the logout is on the day of the login.
+    fn logout_cell(&self) -> String {
+        let Some(logout) = self.logout_time else {
+            return "still logged in".into();
+        };
+        let (login, logout) = (clock::local(self.login_time), clock::local(logout));
+        match (login.split_once(' '), logout.split_once(' ')) {
+            (Some((day, _)), Some((logout_day, time))) if day == logout_day => time.to_string(),
+            _ => logout,
+        }
+    }
+
     fn new(s: &SessionLine, now: Millis) -> Self {
         HistorySession {
             id: s.id,
@@ -108,9 +120,8 @@ impl HistorySession {
             self.host.clone(),
             self.tty.clone().unwrap_or_default(),
             self.remote_ip.clone().unwrap_or_default(),
-            clock::local(self.login_time),
-            self.logout_time
-                .map_or_else(|| "still logged in".into(), clock::local),
+            clock::local_short(self.login_time, now_ms()),
+            self.logout_cell(),
             clock::hours_minutes(self.duration_seconds * 1000),
             self.end_reason.map_or("", EndReason::as_str).to_string(),
         ]

@@ -16,7 +16,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::Result;
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{ContentArrangement, LineStyle, Table, TableStyle};
 use serde::Serialize;
 
 use crate::cli::{Cli, Command, Format};
@@ -86,11 +86,15 @@ pub fn sweep(db: &Db, this_host: &ThisHost, now: Millis) {
     let _ = db.sweep_lost(now, &this_host.here());
 }
 
+/// Columns under an underlined header, as `last` and `who` print them: no borders, so
+/// that wide listings fit the terminal.
+const PLAIN: TableStyle = TableStyle::new().header_separator(LineStyle::new('─', '─', '─', '─'));
+
 /// A table that fits the terminal's width (when stdout is one).
 pub fn table(headers: &[&str]) -> Table {
     let mut table = Table::new();
     table
-        .load_style(presets::UTF8_FULL_CONDENSED)
+        .load_style(PLAIN)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(headers.iter().copied());
     if !std::io::stdout().is_terminal() {
@@ -116,9 +120,23 @@ pub fn write_rows<R: Serialize>(
 ) -> Result<()> {
     match format {
         Format::Table => {
-            let mut table = table(columns.table);
-            for row in rows {
-                table.add_row(table_cells(row));
+            let cells: Vec<Vec<String>> = rows.iter().map(table_cells).collect();
+            // A column blank in every row (no remote address at all, say) says nothing.
+            let shown: Vec<usize> = (0..columns.table.len())
+                .filter(|&i| {
+                    cells.is_empty()
+                        || cells
+                            .iter()
+                            .any(|row| row.get(i).is_some_and(|c| !c.is_empty()))
+                })
+                .collect();
+            let mut table = table(&shown.iter().map(|&i| columns.table[i]).collect::<Vec<_>>());
+            for row in &cells {
+                table.add_row(
+                    shown
+                        .iter()
+                        .map(|&i| row.get(i).cloned().unwrap_or_default()),
+                );
             }
             writeln!(out, "{table}")?;
         }

@@ -14,6 +14,7 @@ use crate::cli::{Format, ReportArgs, ReportBy};
 use crate::clock::{self, local_offset, now_ms, split_by_day};
 use crate::db::Range;
 use crate::model::{Millis, Role, SessionLine};
+use crate::tui::clock_duration;
 
 pub fn run(args: &ReportArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
     let now = now_ms();
@@ -165,7 +166,7 @@ fn write_report(
             if args.by == ReportBy::User {
                 total_row.push(String::new());
             }
-            total_row.extend([sessions.to_string(), clock::hours_minutes(total)]);
+            total_row.extend([sessions.to_string(), clock_duration(total)]);
             table.add_row(total_row);
             writeln!(out, "{table}")?;
             Ok(())
@@ -189,7 +190,7 @@ impl Line {
         if let Some(role) = self.role {
             cells.push(role.to_string());
         }
-        cells.extend([self.sessions.to_string(), clock::hours_minutes(self.millis)]);
+        cells.extend([self.sessions.to_string(), clock_duration(self.millis)]);
         cells
     }
 }

@@ -117,7 +117,7 @@ impl UserRow {
             local(self.last_login),
             local(self.last_logout),
             self.sessions.to_string(),
-            clock::hours_minutes(self.connected_seconds * 1000),
+            crate::tui::clock_duration(self.connected_seconds * 1000),
         ]
     }
 }

@@ -392,7 +392,7 @@ impl State {
             Span::styled(visible, value_style),
         ];
         if focused {
-            spans.push(Span::styled(" ", self.theme.focused()));
+            spans.push(Span::styled(" ", self.theme.cursor()));
         }
         Line::from(spans).render(area, buf);
     }

@@ -142,8 +142,26 @@ impl Theme {
         self.fg(Color::Yellow)
     }
 
+    /// The selected row. Explicit colours rather than reverse video, which some
+    /// renderings of the screen lose; reverse video without colours.
     pub fn focused(self) -> Style {
-        Style::new().add_modifier(Modifier::REVERSED)
+        if self.color {
+            Style::new()
+                .fg(Color::White)
+                .bg(Color::DarkGray)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
+    }
+
+    /// The block where typing happens.
+    pub fn cursor(self) -> Style {
+        if self.color {
+            Style::new().bg(Color::Cyan)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
     }
 
     pub fn key(self) -> Style {
@@ -180,7 +198,7 @@ impl Theme {
             Role::Admin => Color::Red,
             Role::Directeur => Color::Magenta,
             Role::Secretaire => Color::Green,
-            Role::Archives => Color::Blue,
+            Role::Archives => Color::LightBlue,
         };
         self.fg(color).add_modifier(Modifier::BOLD)
     }

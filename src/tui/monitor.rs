@@ -618,7 +618,7 @@ impl State {
                 Span::styled(self.filter.clone(), self.theme.strong()),
             ];
             if self.editing_filter {
-                spans.push(Span::styled(" ", self.theme.focused()));
+                spans.push(Span::styled(" ", self.theme.cursor()));
             }
             Line::from(spans)
         } else if let Some(message) = &self.message {
