@@ -103,6 +103,28 @@ pub fn table(headers: &[&str]) -> Table {
     table
 }
 
+/// No space before a cell, one after: with the junction's, two spaces between columns.
+const CELL_PADDING: (u16, u16) = (0, 1);
+
+/// Cells wrap only when the columns at their natural width do not fit the terminal:
+/// comfy-table's dynamic arrangement otherwise shares the width out unevenly and wraps
+/// cells that had room.
+pub fn fit(table: &mut Table) {
+    for column in table.column_iter_mut() {
+        column.set_padding(CELL_PADDING);
+    }
+    let widths = table.column_max_content_widths();
+    // Each cell, its padding, a junction after it, and the two borders' places.
+    let natural: u16 = widths
+        .iter()
+        .map(|w| w + CELL_PADDING.0 + CELL_PADDING.1 + 1)
+        .sum::<u16>()
+        + 1;
+    if table.width().is_none_or(|width| natural <= width) {
+        table.set_content_arrangement(ContentArrangement::Disabled);
+    }
+}
+
 /// The column names of a listing: `table` for people, `fields` for CSV (the JSON keys,
 /// from the rows' `Serialize`, are the same). Fields never change with the language.
 pub struct Columns<'a> {
@@ -138,6 +160,7 @@ pub fn write_rows<R: Serialize>(
                         .map(|&i| row.get(i).cloned().unwrap_or_default()),
                 );
             }
+            fit(&mut table);
             writeln!(out, "{table}")?;
         }
         Format::Csv => {

@@ -168,6 +168,7 @@ fn write_report(
             }
             total_row.extend([sessions.to_string(), clock_duration(total)]);
             table.add_row(total_row);
+            super::fit(&mut table);
             writeln!(out, "{table}")?;
             Ok(())
         }
