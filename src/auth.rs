@@ -89,15 +89,15 @@ pub fn generate_password() -> String {
 pub fn password_problem(password: &str) -> Option<String> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_LEN {
-        Some(format!(
-            "password too short ({length} characters; at least {MIN_PASSWORD_LEN})"
+        Some(crate::tr!(
+            password_short,
+            count = length,
+            min = MIN_PASSWORD_LEN
         ))
     } else if length > MAX_PASSWORD_LEN {
-        Some(format!(
-            "password too long (at most {MAX_PASSWORD_LEN} characters)"
-        ))
+        Some(crate::tr!(password_long, max = MAX_PASSWORD_LEN))
     } else if password.chars().any(char::is_control) {
-        Some("password contains a control character".into())
+        Some(crate::tr!(password_control))
     } else {
         None
     }
@@ -248,7 +248,7 @@ pub fn change_password(db: &Db, user: &User, new_password: &str) -> Result<Resul
     }
     let old = db.credentials(&user.username)?.map(|c| c.password_hash);
     if old.is_some_and(|old| verify_password(new_password, &old)) {
-        return Ok(Err("the new password must differ from the old one".into()));
+        return Ok(Err(crate::tr!(password_same)));
     }
     db.set_password(&user.username, &hash_password(new_password)?, false)?;
     Ok(Ok(()))

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::i18n::Lang;
 use crate::model::{Millis, Role};
 
 /// konekte: who logs in to the office's terminals, and when they log out.
@@ -11,22 +12,23 @@ use crate::model::{Millis, Role};
 /// Every terminal of the office shares one SQLite database. Staff log in at a shared
 /// terminal; admins watch who is online; scripts add users and read the history.
 #[derive(Debug, Parser)]
-#[command(
-    name = "console",
-    version,
-    propagate_version = true,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "console", version, propagate_version = true)]
 pub struct Cli {
     /// The database file [default: ~/.local/share/konekte/konekte.db]. Created, with its
     /// folder, on first use; readable by its owner only.
     #[arg(long, global = true, env = "CONSOLE_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// The language of what people read [default: CONSOLE_LANG, else LC_ALL, LC_MESSAGES
+    /// or LANG (fr_* French, ht_* Haitian Creole), else English]. CSV, JSON and exit codes
+    /// do not change with it.
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Without a command: `console login` with these options.
+    /// Without a command: `console login` with these options (ignored with a command).
     #[command(flatten)]
     pub login: LoginArgs,
 }
@@ -311,7 +313,11 @@ mod tests {
         let cli = Cli::try_parse_from(["console", "--once", "--idle-timeout", "2m"]).unwrap();
         assert!(cli.login.once);
         assert_eq!(cli.login.terminal.idle_timeout, 120_000);
-        assert!(Cli::try_parse_from(["console", "--once", "users", "list"]).is_err());
+        // Global options go before or after a command.
+        let cli = Cli::try_parse_from(["console", "--db", "x.db", "--lang", "fr", "users", "list"])
+            .unwrap();
+        assert_eq!(cli.db.as_deref(), Some(std::path::Path::new("x.db")));
+        assert_eq!(cli.lang, Some(crate::i18n::Lang::Fr));
     }
 
     #[test]

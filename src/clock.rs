@@ -1,6 +1,6 @@
 //! Time as stored (UTC milliseconds) and as shown (RFC 3339 for scripts, local for people).
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, SecondsFormat, Utc};
 
 use crate::model::Millis;
 
@@ -13,26 +13,6 @@ pub fn rfc3339(at: Millis) -> String {
     DateTime::from_timestamp_millis(at)
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
         .unwrap_or_default()
-}
-
-/// `2026-11-24 10:15` in the machine's time zone: what tables show.
-pub fn local(at: Millis) -> String {
-    Local
-        .timestamp_millis_opt(at)
-        .single()
-        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
-}
-
-/// `11-24 10:15` when `at` is in the year of `now`, else `2025-11-24 10:15`: what a
-/// long table can afford.
-pub fn local_short(at: Millis, now: Millis) -> String {
-    let (full, this_year) = (local(at), local(now));
-    if full.get(..5) == this_year.get(..5) {
-        full.get(5..).unwrap_or_default().to_string()
-    } else {
-        full
-    }
 }
 
 /// The machine's offset from UTC now: screens take it as state, so that tests can fix it.
@@ -138,17 +118,6 @@ pub fn parse_time(text: &str, now: Millis, tz: FixedOffset) -> Result<Millis, St
     })
 }
 
-/// `03:05`, or `2+03:05` past a day: a duration as `last` writes it.
-pub fn hours_minutes(millis: Millis) -> String {
-    let minutes = millis.max(0) / 60_000;
-    let (days, hours, minutes) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-    if days > 0 {
-        format!("{days}+{hours:02}:{minutes:02}")
-    } else {
-        format!("{hours:02}:{minutes:02}")
-    }
-}
-
 /// A duration as options take it: `90s`, `15m`, `1h`, `500ms`, `2d`.
 pub fn parse_duration(text: &str) -> Result<Millis, String> {
     let text = text.trim();
@@ -215,13 +184,6 @@ mod tests {
         for bad in ["", "last tuesday", "2026-13-01", "24/11/2026", "2h ago"] {
             assert!(parse_time(bad, now, tz).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn last_writes_hours_and_minutes() {
-        assert_eq!(hours_minutes(0), "00:00");
-        assert_eq!(hours_minutes(3 * 3_600_000 + 5 * 60_000 + 59_000), "03:05");
-        assert_eq!(hours_minutes(2 * 86_400_000 + 3_600_000), "2+01:00");
     }
 
     #[test]

@@ -1,14 +1,32 @@
-//! Every word a person reads on screen, in one place: English by default, French when
-//! the environment asks for it (`CONSOLE_LANG=fr`, or `LANG`/`LC_*` = `fr_*`).
+//! Every word a person reads, on screen and in the human-readable output and errors of
+//! the commands, in English, French and Haitian Creole. Machine-readable output (CSV,
+//! JSON), exit codes and the names of CLI.md never change with the language.
+//!
+//! Each key carries its three translations side by side: a missing one does not compile,
+//! and a test checks that every translation has the placeholders (`{name}`) of English.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use std::fmt::Display;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::model::{EndReason, Millis, UserState};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Lang {
+    /// English
     En,
+    /// Français
     Fr,
+    /// Kreyòl ayisyen
+    Ht,
 }
 
 impl Lang {
-    /// `CONSOLE_LANG`, else `LC_ALL`, `LC_MESSAGES`, `LANG`; English when none says French.
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Fr, Lang::Ht];
+
+    /// `CONSOLE_LANG`, else the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set
+    /// (`fr_FR.UTF-8` is French, `ht_HT` Haitian Creole); English otherwise.
     pub fn from_env() -> Lang {
         Lang::from_vars(|name| std::env::var(name).ok())
     }
@@ -17,9 +35,13 @@ impl Lang {
         let wanted = ["CONSOLE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]
             .into_iter()
             .find_map(|name| var(name).filter(|value| !value.is_empty()));
-        match wanted {
-            Some(value) if value.to_lowercase().starts_with("fr") => Lang::Fr,
-            _ => Lang::En,
+        let value = wanted.unwrap_or_default().to_lowercase();
+        if value.starts_with("fr") {
+            Lang::Fr
+        } else if value.starts_with("ht") {
+            Lang::Ht
+        } else {
+            Lang::En
         }
     }
 
@@ -27,286 +49,559 @@ impl Lang {
         match self {
             Lang::En => &EN,
             Lang::Fr => &FR,
+            Lang::Ht => &HT,
+        }
+    }
+
+    /// The next language, for the key that switches (F2 on the login screen).
+    pub fn next(self) -> Lang {
+        Lang::ALL[(Lang::ALL.iter().position(|l| *l == self).unwrap_or(0) + 1) % Lang::ALL.len()]
+    }
+
+    /// `2026-11-24 09:15` in English; `24/11/2026 09:15` in French and Creole.
+    pub fn date_time(self, at: Millis, tz: FixedOffset) -> String {
+        self.format(at, tz, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")
+    }
+
+    /// With the seconds: `2026-11-24 09:15:02`, `24/11/2026 09:15:02`.
+    pub fn date_time_seconds(self, at: Millis, tz: FixedOffset) -> String {
+        self.format(at, tz, "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S")
+    }
+
+    /// Without the year: `11-24 09:15`, `24/11 09:15`.
+    pub fn short_date_time(self, at: Millis, tz: FixedOffset) -> String {
+        self.format(at, tz, "%m-%d %H:%M", "%d/%m %H:%M")
+    }
+
+    pub fn date(self, day: chrono::NaiveDate) -> String {
+        match self {
+            Lang::En => day.format("%Y-%m-%d").to_string(),
+            Lang::Fr | Lang::Ht => day.format("%d/%m/%Y").to_string(),
+        }
+    }
+
+    fn format(self, at: Millis, tz: FixedOffset, english: &str, french: &str) -> String {
+        let format = if self == Lang::En { english } else { french };
+        DateTime::from_timestamp_millis(at)
+            .map(|t| t.with_timezone(&tz).format(format).to_string())
+            .unwrap_or_default()
+    }
+
+    /// A live duration: `1:05:09` in English; `1 h 05 min 09 s` in French and Creole;
+    /// a day and more: `2d 1:05:09`, `2 j 1 h 05 min 09 s`.
+    pub fn clock(self, millis: Millis) -> String {
+        let seconds = millis.max(0) / 1000;
+        let (days, h, m, s) = (
+            seconds / 86_400,
+            seconds % 86_400 / 3600,
+            seconds % 3600 / 60,
+            seconds % 60,
+        );
+        match (self, days) {
+            (Lang::En, 0) => format!("{h}:{m:02}:{s:02}"),
+            (Lang::En, _) => format!("{days}d {h}:{m:02}:{s:02}"),
+            (_, 0) => format!("{h} h {m:02} min {s:02} s"),
+            (_, _) => format!("{days} j {h} h {m:02} min {s:02} s"),
+        }
+    }
+
+    /// Hours and minutes, as `last` writes them: `03:05`, `2+03:05`; in French and
+    /// Creole `3 h 05`, `2 j 3 h 05`.
+    pub fn hours_minutes(self, millis: Millis) -> String {
+        let minutes = millis.max(0) / 60_000;
+        let (days, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+        match (self, days) {
+            (Lang::En, 0) => format!("{h:02}:{m:02}"),
+            (Lang::En, _) => format!("{days}+{h:02}:{m:02}"),
+            (_, 0) => format!("{h} h {m:02}"),
+            (_, _) => format!("{days} j {h} h {m:02}"),
         }
     }
 }
 
-pub struct Texts {
-    pub app: &'static str,
-    pub log_in: &'static str,
-    pub admin_log_in: &'static str,
-    pub username: &'static str,
-    pub password: &'static str,
-    pub new_password: &'static str,
-    pub repeat_password: &'static str,
-    pub choose_password: &'static str,
-    pub passwords_differ: &'static str,
-    pub invalid_login: &'static str,
-    /// Followed by a time: "Too many failed attempts: locked until 10:30".
-    pub locked_until: &'static str,
-    pub type_username: &'static str,
-    pub checking: &'static str,
-    pub database_trouble: &'static str,
-    pub logged_out: &'static str,
-    pub logged_out_idle: &'static str,
-    pub ended_by_admin: &'static str,
-    pub session_lost: &'static str,
-    pub role: &'static str,
-    pub since: &'static str,
-    pub duration: &'static str,
-    pub previous_login: &'static str,
-    pub first_login: &'static str,
-    pub from: &'static str,
-    pub failures_since: &'static str,
-    pub idle_warning: &'static str,
-    pub retrying_logout: &'static str,
-    pub too_small: &'static str,
-    pub key_log_in: &'static str,
-    pub key_next_field: &'static str,
-    pub key_clear: &'static str,
-    pub key_quit: &'static str,
-    pub key_cancel: &'static str,
-    pub key_log_out: &'static str,
-    pub monitor: &'static str,
-    pub online: &'static str,
-    pub all_users: &'static str,
-    pub online_now: &'static str,
-    pub recently_offline: &'static str,
-    pub tab_users: &'static str,
-    pub tab_offline: &'static str,
-    pub col_username: &'static str,
-    pub col_full_name: &'static str,
-    pub col_role: &'static str,
-    pub col_status: &'static str,
-    pub col_last_login: &'static str,
-    pub col_last_logout: &'static str,
-    pub col_today: &'static str,
-    pub col_since: &'static str,
-    pub col_duration: &'static str,
-    pub col_host: &'static str,
-    pub col_tty: &'static str,
-    pub col_ip: &'static str,
-    pub col_heartbeat: &'static str,
-    pub col_login: &'static str,
-    pub col_logout: &'static str,
-    pub col_ended: &'static str,
-    pub filter: &'static str,
-    pub sort: &'static str,
-    pub sort_name: &'static str,
-    pub sort_role: &'static str,
-    pub history: &'static str,
-    pub per_day: &'static str,
-    pub still_online: &'static str,
-    pub confirm_end: &'static str,
-    pub ended_session: &'static str,
-    pub yes_no: &'static str,
-    pub nothing_here: &'static str,
-    pub help_title: &'static str,
-    pub help_keys: &'static [(&'static str, &'static str)],
-    pub key_pane: &'static str,
-    pub key_scroll: &'static str,
-    pub key_filter: &'static str,
-    pub key_sort: &'static str,
-    pub key_history: &'static str,
-    pub key_end: &'static str,
-    pub key_help: &'static str,
-    pub key_monitor: &'static str,
-    pub key_back: &'static str,
+impl Texts {
+    /// A user's state in this language (CSV and JSON keep the canonical name).
+    pub fn state(&self, state: UserState) -> &'static str {
+        match state {
+            UserState::Online => self.state_online,
+            UserState::Offline => self.state_offline,
+            UserState::Disabled => self.state_disabled,
+            UserState::Locked => self.state_locked,
+        }
+    }
+
+    /// How a session ended, in this language.
+    pub fn end_reason(&self, reason: EndReason) -> &'static str {
+        match reason {
+            EndReason::Logout => self.end_logout,
+            EndReason::Idle => self.end_idle,
+            EndReason::Hangup => self.end_hangup,
+            EndReason::Forced => self.end_forced,
+            EndReason::Lost => self.end_lost,
+        }
+    }
 }
 
-pub static EN: Texts = Texts {
-    app: "konekte",
-    log_in: "Log in",
-    admin_log_in: "Admin log in: monitor",
-    username: "Username",
-    password: "Password",
-    new_password: "New password",
-    repeat_password: "Repeat it",
-    choose_password: "Choose a new password (8 characters or more)",
-    passwords_differ: "The two passwords differ",
-    invalid_login: "Invalid username or password",
-    locked_until: "Too many failed attempts: locked until",
-    type_username: "Type your username",
-    checking: "Checking…",
-    database_trouble: "Database unreachable",
-    logged_out: "Logged out. Session lasted",
-    logged_out_idle: "Logged out after inactivity. Session lasted",
-    ended_by_admin: "Your session was ended by an administrator",
-    session_lost: "Your session was closed: this terminal stopped answering",
-    role: "Role",
-    since: "Since",
-    duration: "Duration",
-    previous_login: "Previous login",
-    first_login: "First login",
-    from: "from",
-    failures_since: "Failed attempts since the last login",
-    idle_warning: "No activity: logging out in",
-    retrying_logout: "Database unreachable: retrying the logout…",
-    too_small: "Terminal too small: 40×12 at least",
-    key_log_in: "log in",
-    key_next_field: "next field",
-    key_clear: "clear",
-    key_quit: "quit",
-    key_cancel: "cancel",
-    key_log_out: "log out",
-    monitor: "monitor",
-    online: "Online",
-    all_users: "All users",
-    online_now: "Online now",
-    recently_offline: "Recently offline",
-    tab_users: "Users",
-    tab_offline: "Offline",
-    col_username: "User",
-    col_full_name: "Full name",
-    col_role: "Role",
-    col_status: "Status",
-    col_last_login: "Last login",
-    col_last_logout: "Last logout",
-    col_today: "Today",
-    col_since: "Since",
-    col_duration: "Duration",
-    col_host: "Host",
-    col_tty: "TTY",
-    col_ip: "IP",
-    col_heartbeat: "Beat",
-    col_login: "Login",
-    col_logout: "Logout",
-    col_ended: "Ended",
-    filter: "Filter",
-    sort: "sort",
-    sort_name: "name",
-    sort_role: "role",
-    history: "History",
-    per_day: "Per day",
-    still_online: "online",
-    confirm_end: "End this session?",
-    ended_session: "Ended session",
-    yes_no: "y yes · n no",
-    nothing_here: "nothing here",
-    help_title: "Keys",
-    help_keys: &[
-        ("Tab / Shift-Tab", "next / previous pane"),
-        ("↑ ↓ j k", "move"),
-        ("PgUp PgDn Home End", "scroll"),
-        ("/", "filter by name, role or host (Esc clears)"),
-        ("s", "cycle the sort: name, role"),
-        ("Enter", "the user's history, with totals per day"),
-        ("e", "end the selected online session"),
-        ("?", "this help"),
-        ("q Esc", "close, or leave the monitor"),
-    ],
-    key_pane: "pane",
-    key_scroll: "move",
-    key_filter: "filter",
-    key_sort: "sort",
-    key_history: "history",
-    key_end: "end session",
-    key_help: "help",
-    key_monitor: "monitor",
-    key_back: "back",
-};
+static CURRENT: OnceLock<Lang> = OnceLock::new();
 
-pub static FR: Texts = Texts {
-    app: "konekte",
-    log_in: "Connexion",
-    admin_log_in: "Connexion administrateur : moniteur",
-    username: "Utilisateur",
-    password: "Mot de passe",
-    new_password: "Nouveau mot de passe",
-    repeat_password: "Répétez-le",
-    choose_password: "Choisissez un nouveau mot de passe (8 caractères ou plus)",
-    passwords_differ: "Les deux mots de passe diffèrent",
-    invalid_login: "Utilisateur ou mot de passe invalide",
-    locked_until: "Trop d'échecs : compte bloqué jusqu'à",
-    type_username: "Saisissez votre nom d'utilisateur",
-    checking: "Vérification…",
-    database_trouble: "Base de données inaccessible",
-    logged_out: "Déconnecté. Durée de la session :",
-    logged_out_idle: "Déconnecté pour inactivité. Durée de la session :",
-    ended_by_admin: "Votre session a été fermée par un administrateur",
-    session_lost: "Votre session a été fermée : ce terminal ne répondait plus",
-    role: "Rôle",
-    since: "Depuis",
-    duration: "Durée",
-    previous_login: "Connexion précédente",
-    first_login: "Première connexion",
-    from: "depuis",
-    failures_since: "Échecs de connexion depuis la dernière",
-    idle_warning: "Aucune activité : déconnexion dans",
-    retrying_logout: "Base de données inaccessible : nouvel essai de déconnexion…",
-    too_small: "Terminal trop petit : 40×12 au moins",
-    key_log_in: "connexion",
-    key_next_field: "champ suivant",
-    key_clear: "effacer",
-    key_quit: "quitter",
-    key_cancel: "annuler",
-    key_log_out: "déconnexion",
-    monitor: "moniteur",
-    online: "En ligne",
-    all_users: "Tous les utilisateurs",
-    online_now: "En ligne maintenant",
-    recently_offline: "Récemment hors ligne",
-    tab_users: "Utilisateurs",
-    tab_offline: "Hors ligne",
-    col_username: "Utilisateur",
-    col_full_name: "Nom complet",
-    col_role: "Rôle",
-    col_status: "Statut",
-    col_last_login: "Connexion",
-    col_last_logout: "Déconnexion",
-    col_today: "Auj.",
-    col_since: "Depuis",
-    col_duration: "Durée",
-    col_host: "Hôte",
-    col_tty: "TTY",
-    col_ip: "IP",
-    col_heartbeat: "Signal",
-    col_login: "Connexion",
-    col_logout: "Déconnexion",
-    col_ended: "Fin",
-    filter: "Filtre",
-    sort: "tri",
-    sort_name: "nom",
-    sort_role: "rôle",
-    history: "Historique",
-    per_day: "Par jour",
-    still_online: "en ligne",
-    confirm_end: "Fermer cette session ?",
-    ended_session: "Session fermée :",
-    yes_no: "y oui · n non",
-    nothing_here: "rien ici",
-    help_title: "Touches",
-    help_keys: &[
-        ("Tab / Maj-Tab", "volet suivant / précédent"),
-        ("↑ ↓ j k", "se déplacer"),
-        ("PgUp PgDn Début Fin", "défiler"),
-        ("/", "filtrer par nom, rôle ou hôte (Échap efface)"),
-        ("s", "changer le tri : nom, rôle"),
-        (
-            "Entrée",
-            "l'historique de l'utilisateur, avec les totaux par jour",
-        ),
-        ("e", "fermer la session en ligne choisie"),
-        ("?", "cette aide"),
-        ("q Échap", "fermer, ou quitter le moniteur"),
+/// Sets the language of this process (from `--lang`, else the environment). Once.
+pub fn set(lang: Lang) {
+    let _ = CURRENT.set(lang);
+}
+
+/// The texts of this process's language. Unit tests, which set none, read English.
+pub fn texts() -> &'static Texts {
+    let fallback = if cfg!(test) {
+        Lang::En
+    } else {
+        Lang::from_env()
+    };
+    CURRENT.get().copied().unwrap_or(fallback).texts()
+}
+
+/// `template` with each `{name}` replaced by its value.
+pub fn fill(template: &str, values: &[(&str, &dyn Display)]) -> String {
+    values
+        .iter()
+        .fold(template.to_string(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), &value.to_string())
+        })
+}
+
+/// `tr!(key)`, or `tr!(key, name = value, …)` to fill its placeholders: a text of the
+/// process's language.
+#[macro_export]
+macro_rules! tr {
+    ($key:ident) => {
+        $crate::i18n::texts().$key.to_string()
+    };
+    ($key:ident, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::i18n::fill($crate::i18n::texts().$key, &[$((stringify!($name), &$value)),+])
+    };
+}
+
+macro_rules! catalog {
+    ($($key:ident: [$en:expr, $fr:expr, $ht:expr $(,)?],)*) => {
+        pub struct Texts {
+            pub lang: Lang,
+            $(pub $key: &'static str,)*
+        }
+
+        pub static EN: Texts = Texts { lang: Lang::En, $($key: $en,)* };
+        pub static FR: Texts = Texts { lang: Lang::Fr, $($key: $fr,)* };
+        pub static HT: Texts = Texts { lang: Lang::Ht, $($key: $ht,)* };
+
+        impl Texts {
+            /// Every key with its text: what the tests compare across languages.
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($key), self.$key),)*]
+            }
+        }
+    };
+}
+
+catalog! {
+    // The login and session screens.
+    app: ["konekte", "konekte", "konekte"],
+    log_in: ["Log in", "Connexion", "Konekte"],
+    admin_log_in: ["Admin log in: monitor", "Connexion administrateur : moniteur", "Koneksyon administratè: siveyans"],
+    username: ["Username", "Utilisateur", "Non itilizatè"],
+    password: ["Password", "Mot de passe", "Modpas"],
+    new_password: ["New password", "Nouveau mot de passe", "Nouvo modpas"],
+    repeat_password: ["Repeat it", "Répétez-le", "Repete l"],
+    choose_password: [
+        "Choose a new password (8 characters or more)",
+        "Choisissez un nouveau mot de passe (8 caractères ou plus)",
+        "Chwazi yon nouvo modpas (8 karaktè oswa plis)",
     ],
-    key_pane: "volet",
-    key_scroll: "déplacer",
-    key_filter: "filtrer",
-    key_sort: "trier",
-    key_history: "historique",
-    key_end: "fermer la session",
-    key_help: "aide",
-    key_monitor: "moniteur",
-    key_back: "retour",
-};
+    passwords_differ: ["The two passwords differ", "Les deux mots de passe diffèrent", "De modpas yo pa menm"],
+    invalid_login: [
+        "Invalid username or password",
+        "Utilisateur ou mot de passe invalide",
+        "Non itilizatè oswa modpas la pa bon",
+    ],
+    locked_until: [
+        "Too many failed attempts: locked until {time}",
+        "Trop d'échecs : compte bloqué jusqu'à {time}",
+        "Twòp tantativ ki echwe: bloke jiska {time}",
+    ],
+    type_username: ["Type your username", "Saisissez votre nom d'utilisateur", "Tape non itilizatè ou"],
+    checking: ["Checking…", "Vérification…", "N ap verifye…"],
+    database_trouble: [
+        "Database unreachable: {error}",
+        "Base de données inaccessible : {error}",
+        "Baz done a pa disponib: {error}",
+    ],
+    logged_out: [
+        "Logged out. Session lasted {duration}",
+        "Déconnecté. Durée de la session : {duration}",
+        "Ou dekonekte. Sesyon an te dire {duration}",
+    ],
+    logged_out_idle: [
+        "Logged out after inactivity. Session lasted {duration}",
+        "Déconnecté pour inactivité. Durée de la session : {duration}",
+        "Ou dekonekte paske pa t gen aktivite. Sesyon an te dire {duration}",
+    ],
+    ended_by_admin: [
+        "Your session was ended by an administrator",
+        "Votre session a été fermée par un administrateur",
+        "Yon administratè fèmen sesyon ou",
+    ],
+    session_lost: [
+        "Your session was closed: this terminal stopped answering",
+        "Votre session a été fermée : ce terminal ne répondait plus",
+        "Sesyon ou fèmen: tèminal sa a te sispann reponn",
+    ],
+    role: ["Role", "Rôle", "Wòl"],
+    since: ["Since", "Depuis", "Depi"],
+    duration: ["Duration", "Durée", "Dire"],
+    previous_login: ["Previous login", "Connexion précédente", "Dènye koneksyon"],
+    first_login: ["First login", "Première connexion", "Premye koneksyon"],
+    from: ["from", "depuis", "soti"],
+    failures_since: [
+        "Failed attempts since the last login",
+        "Échecs de connexion depuis la dernière",
+        "Tantativ ki echwe depi dènye koneksyon an",
+    ],
+    idle_warning: [
+        "No activity: logging out in {seconds} s",
+        "Aucune activité : déconnexion dans {seconds} s",
+        "Pa gen aktivite: dekoneksyon nan {seconds} s",
+    ],
+    retrying_logout: [
+        "Database unreachable: retrying the logout…",
+        "Base de données inaccessible : nouvel essai de déconnexion…",
+        "Baz done a pa disponib: n ap eseye dekonekte ankò…",
+    ],
+    too_small: [
+        "Terminal too small: 40×12 at least",
+        "Terminal trop petit : 40×12 au moins",
+        "Tèminal la twò piti: omwen 40×12",
+    ],
+    language_name: ["English", "Français", "Kreyòl"],
+    key_log_in: ["log in", "connexion", "konekte"],
+    key_next_field: ["next field", "champ suivant", "lòt chan"],
+    key_clear: ["clear", "effacer", "efase"],
+    key_quit: ["quit", "quitter", "kite"],
+    key_cancel: ["cancel", "annuler", "anile"],
+    key_log_out: ["log out", "déconnexion", "dekonekte"],
+    key_language: ["language", "langue", "lang"],
+
+    // States and ends, on screen and in tables (CSV and JSON keep the canonical names).
+    state_online: ["online", "en ligne", "anliy"],
+    state_offline: ["offline", "hors ligne", "pa konekte"],
+    state_disabled: ["disabled", "désactivé", "dezaktive"],
+    state_locked: ["locked", "bloqué", "bloke"],
+    end_logout: ["logout", "déconnexion", "dekonekte"],
+    end_idle: ["idle", "inactivité", "inaktif"],
+    end_hangup: ["hangup", "coupure", "koupe"],
+    end_forced: ["forced", "forcée", "fòse"],
+    end_lost: ["lost", "perdue", "pèdi"],
+
+    // The monitor.
+    monitor: ["monitor", "moniteur", "siveyans"],
+    online: ["Online", "En ligne", "Anliy"],
+    all_users: ["All users", "Tous les utilisateurs", "Tout itilizatè yo"],
+    online_now: ["Online now", "En ligne maintenant", "Anliy kounye a"],
+    recently_offline: ["Recently offline", "Récemment hors ligne", "Fèk dekonekte"],
+    tab_users: ["Users", "Utilisateurs", "Itilizatè"],
+    tab_offline: ["Offline", "Hors ligne", "Dekonekte"],
+    col_id: ["ID", "ID", "ID"],
+    col_username: ["User", "Utilisateur", "Itilizatè"],
+    col_full_name: ["Full name", "Nom complet", "Non konplè"],
+    col_role: ["Role", "Rôle", "Wòl"],
+    col_status: ["Status", "Statut", "Eta"],
+    col_last_login: ["Last login", "Connexion", "Koneksyon"],
+    col_last_logout: ["Last logout", "Déconnexion", "Dekoneksyon"],
+    col_today: ["Today", "Auj.", "Jodi a"],
+    col_since: ["Since", "Depuis", "Depi"],
+    col_duration: ["Duration", "Durée", "Dire"],
+    col_host: ["Host", "Hôte", "Machin"],
+    col_tty: ["TTY", "TTY", "TTY"],
+    col_ip: ["IP", "IP", "IP"],
+    col_heartbeat: ["Beat", "Signal", "Batman"],
+    col_login: ["Login", "Connexion", "Koneksyon"],
+    col_logout: ["Logout", "Déconnexion", "Dekoneksyon"],
+    col_ended: ["Ended", "Fin", "Fen"],
+    filter: ["Filter", "Filtre", "Filtè"],
+    sort_by: ["sort {order}", "tri {order}", "lòd {order}"],
+    sort_name: ["name", "nom", "non"],
+    sort_role: ["role", "rôle", "wòl"],
+    history: ["History", "Historique", "Istwa"],
+    per_day: ["Per day", "Par jour", "Pa jou"],
+    still_online: ["online", "en ligne", "anliy"],
+    confirm_end: ["End this session?", "Fermer cette session ?", "Fèmen sesyon sa a?"],
+    ended_session: ["Ended session {id}", "Session {id} fermée", "Sesyon {id} fèmen"],
+    yes_no: ["y yes · n no", "y oui · n non", "y wi · n non"],
+    nothing_here: ["nothing here", "rien ici", "anyen la a"],
+    help_title: ["Keys", "Touches", "Touch yo"],
+    help_pane: ["next / previous pane", "volet suivant / précédent", "pwochen / anvan panno"],
+    help_move: ["move", "se déplacer", "deplase"],
+    help_scroll: ["scroll", "défiler", "desann / monte"],
+    help_filter: [
+        "filter by name, role or host (Esc clears)",
+        "filtrer par nom, rôle ou hôte (Échap efface)",
+        "filtre pa non, wòl oswa machin (Esc efase)",
+    ],
+    help_sort: ["cycle the sort: name, role", "changer le tri : nom, rôle", "chanje lòd la: non, wòl"],
+    help_history: [
+        "the user's history, with totals per day",
+        "l'historique de l'utilisateur, avec les totaux par jour",
+        "istwa itilizatè a, ak total pa jou",
+    ],
+    help_end: ["end the selected online session", "fermer la session en ligne choisie", "fèmen sesyon anliy ou chwazi a"],
+    help_help: ["this help", "cette aide", "èd sa a"],
+    help_quit: ["close, or leave the monitor", "fermer, ou quitter le moniteur", "fèmen, oswa kite siveyans lan"],
+    key_pane: ["pane", "volet", "panno"],
+    key_scroll: ["move", "déplacer", "deplase"],
+    key_filter: ["filter", "filtrer", "filtre"],
+    key_sort: ["sort", "trier", "lòd"],
+    key_history: ["history", "historique", "istwa"],
+    key_end: ["end session", "fermer la session", "fèmen sesyon"],
+    key_help: ["help", "aide", "èd"],
+    key_monitor: ["monitor", "moniteur", "siveyans"],
+    key_back: ["back", "retour", "retounen"],
+    demo_banner: [
+        "DEMO · {terminals} simulated terminals · log in elsewhere: console --db {db} · admin {admin} / {password}",
+        "DÉMO · {terminals} terminaux simulés · connectez-vous ailleurs : console --db {db} · admin {admin} / {password}",
+        "DEMO · {terminals} tèminal similasyon · konekte yon lòt kote: console --db {db} · admin {admin} / {password}",
+    ],
+
+    // The commands' tables.
+    col_sessions: ["Sessions", "Sessions", "Sesyon"],
+    col_connected: ["Connected", "Connecté", "Konekte"],
+    col_day: ["Day", "Jour", "Jou"],
+    col_time: ["Time", "Heure", "Lè"],
+    col_name_typed: ["Name typed", "Nom saisi", "Non ki tape"],
+    col_outcome: ["Outcome", "Résultat", "Rezilta"],
+    col_failures: ["Failures", "Échecs", "Echèk"],
+    col_latest: ["Latest", "Dernier", "Dènye"],
+    col_locked: ["Locked", "Bloqué", "Bloke"],
+    col_state: ["State", "État", "Eta"],
+    col_password: ["Password", "Mot de passe", "Modpas"],
+    seconds_ago: ["{seconds}s ago", "il y a {seconds} s", "sa gen {seconds} s"],
+    still_logged_in: ["still logged in", "toujours connecté", "toujou konekte"],
+    locked_flag: ["LOCKED", "BLOQUÉ", "BLOKE"],
+    total: ["Total", "Total", "Total"],
+
+    // What the commands say.
+    pruned: [
+        "deleted {sessions} ended sessions and {attempts} login attempts from before {time}",
+        "{sessions} sessions terminées et {attempts} tentatives de connexion d'avant {time} supprimées",
+        "efase {sessions} sesyon ki fini ak {attempts} tantativ koneksyon anvan {time}",
+    ],
+    created_users: ["created {count} user(s)", "{count} utilisateur(s) créé(s)", "kreye {count} itilizatè"],
+    generated_passwords: [
+        "{count} generated password(s) written to stdout: shown this once, to be changed at first login",
+        "{count} mot(s) de passe généré(s) écrit(s) sur la sortie standard : montrés cette seule fois, à changer à la première connexion",
+        "{count} modpas ki jenere ekri sou sòti estanda: yo parèt yon sèl fwa, pou chanje nan premye koneksyon",
+    ],
+    dry_run: [
+        "dry run: {count} user(s) would be created, nothing was written: {names}",
+        "essai à blanc : {count} utilisateur(s) seraient créés, rien n'a été écrit : {names}",
+        "esè: {count} itilizatè ta kreye, anyen pa ekri: {names}",
+    ],
+    skipping_existing: [
+        "skipping {count} user(s) that exist already: {names}",
+        "{count} utilisateur(s) existant déjà laissé(s) de côté : {names}",
+        "kite {count} itilizatè ki egziste deja sou kote: {names}",
+    ],
+    nothing_written_skip: [
+        "nothing was written (--skip-existing leaves them out)",
+        "rien n'a été écrit (--skip-existing les laisse de côté)",
+        "anyen pa ekri (--skip-existing kite yo sou kote)",
+    ],
+    user_exists: ["user \"{name}\" exists already", "l'utilisateur « {name} » existe déjà", "itilizatè \"{name}\" egziste deja"],
+    user_exists_nothing_written: [
+        "user \"{name}\" exists already; nothing was written",
+        "l'utilisateur « {name} » existe déjà ; rien n'a été écrit",
+        "itilizatè \"{name}\" egziste deja; anyen pa ekri",
+    ],
+    no_user: ["no user named \"{name}\"", "aucun utilisateur nommé « {name} »", "pa gen itilizatè ki rele \"{name}\""],
+    cannot_read_file: ["{file}: cannot read: {error}", "{file} : lecture impossible : {error}", "{file}: pa ka li l: {error}"],
+    interactive_needs_terminal: [
+        "--interactive needs a terminal on stdin; in scripts use --file or --role/--count",
+        "--interactive demande un terminal sur l'entrée standard ; dans un script, utilisez --file ou --role/--count",
+        "--interactive bezwen yon tèminal sou antre estanda; nan yon script, sèvi ak --file oswa --role/--count",
+    ],
+    password_stdin_needed: [
+        "stdin is not a terminal: give the password on stdin with --password-stdin",
+        "l'entrée standard n'est pas un terminal : donnez le mot de passe avec --password-stdin",
+        "antre estanda a pa yon tèminal: bay modpas la ak --password-stdin",
+    ],
+    screen_needs_terminal: [
+        "this screen needs a terminal on stdin and stdout",
+        "cet écran demande un terminal sur l'entrée et la sortie standard",
+        "ekran sa a bezwen yon tèminal sou antre ak sòti estanda",
+    ],
+    disabled_user: ["disabled {name}", "{name} désactivé", "{name} dezaktive"],
+    enabled_user: ["enabled {name}", "{name} activé", "{name} aktive"],
+    unlocked_user: ["unlocked {name}", "{name} débloqué", "{name} debloke"],
+    role_changed: ["{name} is now {role}", "{name} est maintenant {role}", "{name} se {role} kounye a"],
+    password_changed: ["password of {name} changed", "mot de passe de {name} changé", "modpas {name} chanje"],
+    last_admin_disable: [
+        "cannot disable \"{name}\": it is the last enabled admin (add or enable another first)",
+        "impossible de désactiver « {name} » : c'est le dernier administrateur actif (ajoutez-en ou activez-en un autre d'abord)",
+        "pa ka dezaktive \"{name}\": se dènye administratè aktif la (ajoute oswa aktive yon lòt anvan)",
+    ],
+    last_admin_demote: [
+        "cannot demote \"{name}\": it is the last enabled admin (add or enable another first)",
+        "impossible de rétrograder « {name} » : c'est le dernier administrateur actif (ajoutez-en ou activez-en un autre d'abord)",
+        "pa ka retire wòl \"{name}\": se dènye administratè aktif la (ajoute oswa aktive yon lòt anvan)",
+    ],
+    ended_session_cli: ["ended session {id}", "session {id} fermée", "sesyon {id} fèmen"],
+    session_already_ended: [
+        "session {id} had already ended ({reason})",
+        "la session {id} était déjà terminée ({reason})",
+        "sesyon {id} te deja fini ({reason})",
+    ],
+    no_session: ["no session {id}", "aucune session {id}", "pa gen sesyon {id}"],
+    time_unreadable: [
+        "{option}: cannot read \"{text}\" as a time (2026-11-24, 2026-11-24T09:00, RFC 3339, today, yesterday, 2h, 7d)",
+        "{option} : impossible de lire « {text} » comme une date (2026-11-24, 2026-11-24T09:00, RFC 3339, today, yesterday, 2h, 7d)",
+        "{option}: pa ka li \"{text}\" tankou yon lè (2026-11-24, 2026-11-24T09:00, RFC 3339, today, yesterday, 2h, 7d)",
+    ],
+    cancelled: ["cancelled; nothing was written", "annulé ; rien n'a été écrit", "anile; anyen pa ekri"],
+    see_help: ["see 'console --help'", "voir « console --help »", "gade 'console --help'"],
+
+    // The database.
+    db_unreadable: [
+        "{path}: database unreadable: {error}",
+        "{path} : base de données illisible : {error}",
+        "{path}: pa ka li baz done a: {error}",
+    ],
+    db_newer: [
+        "{path}: schema version {found} is newer than this console knows ({known}); use a newer console",
+        "{path} : la version de schéma {found} est plus récente que celle que cette console connaît ({known}) ; utilisez une console plus récente",
+        "{path}: vèsyon chema {found} pi nouvo pase sa konsòl sa a konnen ({known}); sèvi ak yon konsòl ki pi nouvo",
+    ],
+    db_foreign: [
+        "{path}: a SQLite database, but not a konekte one; refusing to touch it",
+        "{path} : une base SQLite, mais pas de konekte ; on n'y touche pas",
+        "{path}: se yon baz SQLite, men se pa pou konekte; nou p ap manyen l",
+    ],
+    db_cannot_create: ["{path}: cannot create: {error}", "{path} : création impossible : {error}", "{path}: pa ka kreye l: {error}"],
+    db_busy: [
+        "the database stayed busy; try again",
+        "la base de données est restée occupée ; réessayez",
+        "baz done a rete okipe; eseye ankò",
+    ],
+
+    // Input that cannot be accepted (add-users, passwords, roles).
+    empty_file: ["{file}: empty file, no header", "{file} : fichier vide, sans en-tête", "{file}: fichye a vid, pa gen antèt"],
+    bad_header: [
+        "the header must be username,full_name,role,password ({detail})",
+        "l'en-tête doit être username,full_name,role,password ({detail})",
+        "antèt la dwe username,full_name,role,password ({detail})",
+    ],
+    header_column: [
+        "column \"{column}\" missing or twice",
+        "colonne « {column} » absente ou en double",
+        "kolòn \"{column}\" manke oswa parèt de fwa",
+    ],
+    header_count: ["{count} columns found", "{count} colonnes trouvées", "{count} kolòn jwenn"],
+    wrong_columns: ["{count} columns, expected {expected}", "{count} colonnes, {expected} attendues", "{count} kolòn, nou te tann {expected}"],
+    not_utf8: [
+        "column {column} is not valid UTF-8",
+        "la colonne {column} n'est pas en UTF-8 valide",
+        "kolòn {column} pa an UTF-8 ki valab",
+    ],
+    duplicate_in_file: [
+        "username \"{name}\" is on line {line} already",
+        "le nom « {name} » est déjà à la ligne {line}",
+        "non itilizatè \"{name}\" deja sou liy {line}",
+    ],
+    empty_username: ["empty username", "nom d'utilisateur vide", "non itilizatè a vid"],
+    username_length: [
+        "username \"{name}\" has {count} characters (from {min} to {max})",
+        "le nom « {name} » a {count} caractères (de {min} à {max})",
+        "non itilizatè \"{name}\" gen {count} karaktè (soti {min} rive {max})",
+    ],
+    username_characters: [
+        "username \"{name}\" may hold only letters a-z, digits and _ . -",
+        "le nom « {name} » ne peut contenir que des lettres a-z, des chiffres et _ . -",
+        "non itilizatè \"{name}\" ka gen sèlman lèt a-z, chif ak _ . -",
+    ],
+    full_name_long: [
+        "full name longer than {max} characters",
+        "nom complet de plus de {max} caractères",
+        "non konplè a gen plis pase {max} karaktè",
+    ],
+    full_name_control: [
+        "full name contains a control character",
+        "le nom complet contient un caractère de contrôle",
+        "non konplè a gen yon karaktè kontwòl",
+    ],
+    password_short: [
+        "password too short ({count} characters; at least {min})",
+        "mot de passe trop court ({count} caractères ; au moins {min})",
+        "modpas la twò kout ({count} karaktè; omwen {min})",
+    ],
+    password_long: [
+        "password too long (at most {max} characters)",
+        "mot de passe trop long ({max} caractères au plus)",
+        "modpas la twò long (pa plis pase {max} karaktè)",
+    ],
+    password_control: [
+        "password contains a control character",
+        "le mot de passe contient un caractère de contrôle",
+        "modpas la gen yon karaktè kontwòl",
+    ],
+    password_same: [
+        "the new password must differ from the old one",
+        "le nouveau mot de passe doit différer de l'ancien",
+        "nouvo modpas la dwe diferan de ansyen an",
+    ],
+    unknown_role: [
+        "unknown role \"{role}\" (expected admin, directeur, secretaire or archives)",
+        "rôle inconnu « {role} » (admin, directeur, secretaire ou archives attendu)",
+        "wòl \"{role}\" pa konnen (nou tann admin, directeur, secretaire oswa archives)",
+    ],
+
+    // The prompts of add-users --interactive and users passwd.
+    prompt_generate: ["Generate a password?", "Générer un mot de passe ?", "Jenere yon modpas?"],
+    prompt_passwords_differ: [
+        "The two passwords differ; try again",
+        "Les deux mots de passe diffèrent ; recommencez",
+        "De modpas yo pa menm; eseye ankò",
+    ],
+    prompt_another: ["Add another user?", "Ajouter un autre utilisateur ?", "Ajoute yon lòt itilizatè?"],
+    prompt_create: ["Create these {count} user(s)?", "Créer ces {count} utilisateur(s) ?", "Kreye {count} itilizatè sa yo?"],
+    password_given: ["given", "fourni", "bay"],
+    password_generated: ["generated", "généré", "jenere"],
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
+
+    fn placeholders(text: &str) -> BTreeSet<String> {
+        text.split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}'))
+            .map(|(name, _)| name.to_string())
+            .collect()
+    }
 
     #[test]
-    fn french_when_asked_english_otherwise() {
+    fn every_translation_has_the_placeholders_of_english() {
+        for lang in [Lang::Fr, Lang::Ht] {
+            for ((key, english), (_, translated)) in
+                EN.entries().into_iter().zip(lang.texts().entries())
+            {
+                assert_eq!(
+                    placeholders(english),
+                    placeholders(translated),
+                    "{key} in {lang:?}"
+                );
+                assert!(!translated.trim().is_empty(), "{key} in {lang:?} is empty");
+            }
+        }
+    }
+
+    #[test]
+    fn the_language_comes_from_the_environment() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
             move |name: &str| {
                 pairs
@@ -316,15 +611,61 @@ mod tests {
             }
         };
         assert_eq!(Lang::from_vars(env(&[("LANG", "fr_FR.UTF-8")])), Lang::Fr);
+        assert_eq!(Lang::from_vars(env(&[("LANG", "ht_HT.UTF-8")])), Lang::Ht);
         assert_eq!(
             Lang::from_vars(env(&[("LANG", "fr_FR.UTF-8"), ("CONSOLE_LANG", "en")])),
             Lang::En
         );
         assert_eq!(
-            Lang::from_vars(env(&[("LC_ALL", "fr_HT.UTF-8"), ("LANG", "en_US")])),
+            Lang::from_vars(env(&[("LC_ALL", "ht_HT"), ("LANG", "en_US")])),
+            Lang::Ht
+        );
+        assert_eq!(
+            Lang::from_vars(env(&[("LC_MESSAGES", "fr_CA"), ("LANG", "en_US")])),
             Lang::Fr
         );
         assert_eq!(Lang::from_vars(env(&[])), Lang::En);
         assert_eq!(Lang::from_vars(env(&[("LANG", "C.UTF-8")])), Lang::En);
+    }
+
+    #[test]
+    fn dates_and_durations_are_written_as_each_language_writes_them() {
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let at = 1_795_511_702_000; // 2026-11-24 09:15:02 UTC
+        assert_eq!(Lang::En.date_time(at, utc), "2026-11-24 09:15");
+        assert_eq!(Lang::Fr.date_time(at, utc), "24/11/2026 09:15");
+        assert_eq!(Lang::Ht.short_date_time(at, utc), "24/11 09:15");
+        let lasted = 2 * 3_600_000 + 5 * 60_000 + 9_000;
+        assert_eq!(Lang::En.hours_minutes(lasted), "02:05");
+        assert_eq!(Lang::Fr.hours_minutes(lasted), "2 h 05");
+        assert_eq!(Lang::En.clock(lasted), "2:05:09");
+        assert_eq!(Lang::Fr.clock(lasted), "2 h 05 min 09 s");
+        assert_eq!(
+            Lang::En.hours_minutes(2 * 86_400_000 + 3_600_000),
+            "2+01:00"
+        );
+        assert_eq!(
+            Lang::Ht.hours_minutes(2 * 86_400_000 + 3_600_000),
+            "2 j 1 h 00"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(
+            fill(
+                "{name} is now {role}",
+                &[("name", &"ann"), ("role", &"admin")]
+            ),
+            "ann is now admin"
+        );
+        assert_eq!(tr!(no_user, name = "ghost"), "no user named \"ghost\"");
+    }
+
+    #[test]
+    fn f2_goes_round_the_languages() {
+        assert_eq!(Lang::En.next(), Lang::Fr);
+        assert_eq!(Lang::Fr.next(), Lang::Ht);
+        assert_eq!(Lang::Ht.next(), Lang::En);
     }
 }

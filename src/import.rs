@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::auth::{self, Hasher};
 use crate::error::Error;
 use crate::model::{NewUser, Role};
+use crate::tr;
 
 pub const USERNAME_MIN: usize = 3;
 pub const USERNAME_MAX: usize = 32;
@@ -32,18 +33,20 @@ pub struct Candidate {
 pub fn username_problem(name: &str) -> Option<String> {
     let length = name.chars().count();
     if name.is_empty() {
-        Some("empty username".into())
+        Some(tr!(empty_username))
     } else if !(USERNAME_MIN..=USERNAME_MAX).contains(&length) {
-        Some(format!(
-            "username \"{name}\" has {length} characters (from {USERNAME_MIN} to {USERNAME_MAX})"
+        Some(tr!(
+            username_length,
+            name = name,
+            count = length,
+            min = USERNAME_MIN,
+            max = USERNAME_MAX
         ))
     } else if !name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
     {
-        Some(format!(
-            "username \"{name}\" may hold only letters a-z, digits and _ . -"
-        ))
+        Some(tr!(username_characters, name = name))
     } else {
         None
     }
@@ -62,7 +65,7 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<Vec<Candidate>, Error> {
     let problem = |line: u64, message: String| format!("{source}:{line}: {message}");
 
     let columns = match records.next() {
-        None => return Err(Error::bad_input(format!("{source}: empty file, no header"))),
+        None => return Err(Error::bad_input(tr!(empty_file, file = source))),
         Some(Err(e)) => return Err(Error::bad_input(problem(1, e.to_string()))),
         Some(Ok(header)) => column_order(&header).map_err(|m| Error::bad_input(problem(1, m)))?,
     };
@@ -87,10 +90,7 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<Vec<Candidate>, Error> {
                 if let Some(first) = first_line_of.get(&key) {
                     problems.push(problem(
                         line,
-                        format!(
-                            "username \"{}\" is on line {first} already",
-                            candidate.username
-                        ),
+                        tr!(duplicate_in_file, name = candidate.username, line = first),
                     ));
                 } else {
                     first_line_of.insert(key, line);
@@ -108,7 +108,7 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<Vec<Candidate>, Error> {
 
 /// Where each of the four columns is in the header.
 fn column_order(header: &csv::ByteRecord) -> Result<[usize; 4], String> {
-    let expected = || format!("the header must be {}", COLUMNS.join(","));
+    let expected = |detail: String| tr!(bad_header, detail = detail);
     let names: Vec<String> = header
         .iter()
         .map(|field| String::from_utf8_lossy(field).trim().to_lowercase())
@@ -119,15 +119,12 @@ fn column_order(header: &csv::ByteRecord) -> Result<[usize; 4], String> {
         *slot = match (found.next(), found.next()) {
             (Some((index, _)), None) => index,
             _ => {
-                return Err(format!(
-                    "{} (column \"{column}\" missing or twice)",
-                    expected()
-                ));
+                return Err(expected(tr!(header_column, column = column)));
             }
         };
     }
     if names.len() != COLUMNS.len() {
-        return Err(format!("{} ({} columns found)", expected(), names.len()));
+        return Err(expected(tr!(header_count, count = names.len())));
     }
     Ok(order)
 }
@@ -139,10 +136,10 @@ fn candidate_from(
     line: u64,
 ) -> Result<Candidate, Vec<String>> {
     if record.len() != COLUMNS.len() {
-        return Err(vec![format!(
-            "{} columns, expected {}",
-            record.len(),
-            COLUMNS.len()
+        return Err(vec![tr!(
+            wrong_columns,
+            count = record.len(),
+            expected = COLUMNS.len()
         )]);
     }
     let mut fields = Vec::with_capacity(4);
@@ -150,7 +147,7 @@ fn candidate_from(
         let raw = record.get(index).unwrap_or_default();
         match std::str::from_utf8(raw) {
             Ok(text) => fields.push(text),
-            Err(_) => return Err(vec![format!("column {} is not valid UTF-8", index + 1)]),
+            Err(_) => return Err(vec![tr!(not_utf8, column = index + 1)]),
         }
     }
     let [username, full_name, role, password] = [fields[0], fields[1], fields[2], fields[3]];
@@ -180,9 +177,9 @@ fn candidate_from(
 
 fn full_name_problem(full_name: &str) -> Option<String> {
     if full_name.chars().count() > FULL_NAME_MAX {
-        Some(format!("full name longer than {FULL_NAME_MAX} characters"))
+        Some(tr!(full_name_long, max = FULL_NAME_MAX))
     } else if full_name.chars().any(char::is_control) {
-        Some("full name contains a control character".into())
+        Some(tr!(full_name_control))
     } else {
         None
     }

@@ -7,6 +7,7 @@ use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 use konekte::cli::Cli;
 use konekte::error::{Exit, exit_code_of};
+use konekte::i18n::{self, Lang};
 
 fn main() -> ExitCode {
     let parsed = Cli::command()
@@ -17,6 +18,7 @@ fn main() -> ExitCode {
         Err(err) => return usage_error(&err),
     };
     let db_on_command_line = matches.value_source("db") == Some(ValueSource::CommandLine);
+    i18n::set(cli.lang.unwrap_or_else(Lang::from_env));
     match konekte::commands::run(cli, db_on_command_line, &mut std::io::stdout().lock()) {
         Ok(()) => Exit::Ok.into(),
         Err(err) => {
@@ -43,6 +45,10 @@ fn usage_error(err: &clap::Error) -> ExitCode {
         .take_while(|line| !line.trim().is_empty())
         .map(|line| line.trim().trim_start_matches("error: "))
         .collect();
-    eprintln!("console: {} (see 'console --help')", message.join(" "));
+    eprintln!(
+        "console: {} ({})",
+        message.join(" "),
+        konekte::tr!(see_help)
+    );
     Exit::Usage.into()
 }

@@ -42,9 +42,16 @@ impl fmt::Display for Role {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role \"{0}\" (expected admin, directeur, secretaire or archives)")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownRole(pub String);
+
+impl fmt::Display for UnknownRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::tr!(unknown_role, role = self.0))
+    }
+}
+
+impl std::error::Error for UnknownRole {}
 
 impl FromStr for Role {
     type Err = UnknownRole;

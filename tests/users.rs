@@ -34,7 +34,8 @@ fn the_table_names_its_columns() {
         .console(&["users", "list"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Username"))
+        .stdout(predicate::str::contains("User"))
+        .stdout(predicate::str::contains("Full name"))
         .stdout(predicate::str::contains("Last logout"))
         .stdout(predicate::str::contains("Peterson Michel"));
 }

@@ -14,6 +14,7 @@ use crate::db::Db;
 use crate::error::Error;
 use crate::import::{self, Candidate};
 use crate::model::Role;
+use crate::tr;
 
 pub fn run(args: &AddUsersArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
     // The input is read before the database is opened: a missing file creates nothing.
@@ -44,9 +45,8 @@ pub fn run(args: &AddUsersArgs, db_path: &Path, out: &mut dyn Write) -> Result<(
     if args.dry_run {
         let names: Vec<&str> = candidates.iter().map(|c| c.username.as_str()).collect();
         eprintln!(
-            "dry run: {} user(s) would be created, nothing was written: {}",
-            names.len(),
-            names.join(", ")
+            "{}",
+            tr!(dry_run, count = names.len(), names = names.join(", "))
         );
         return Ok(());
     }
@@ -58,7 +58,7 @@ pub fn run(args: &AddUsersArgs, db_path: &Path, out: &mut dyn Write) -> Result<(
 
 fn read_csv(file: &Path) -> Result<Vec<Candidate>> {
     let bytes = std::fs::read(file)
-        .map_err(|e| Error::NoInput(format!("{}: cannot read: {e}", file.display())))?;
+        .map_err(|e| Error::NoInput(tr!(cannot_read_file, file = file.display(), error = e)))?;
     Ok(import::parse_csv(&bytes, &file.display().to_string())?)
 }
 
@@ -101,9 +101,12 @@ fn leave_out_existing(
     let is_existing = |c: &Candidate| existing.iter().any(|e| e.eq_ignore_ascii_case(&c.username));
     if skip_existing {
         eprintln!(
-            "skipping {} user(s) that exist already: {}",
-            existing.len(),
-            existing.join(", ")
+            "{}",
+            tr!(
+                skipping_existing,
+                count = existing.len(),
+                names = existing.join(", ")
+            )
         );
         return Ok(candidates.into_iter().filter(|c| !is_existing(c)).collect());
     }
@@ -115,11 +118,9 @@ fn leave_out_existing(
                 (Some(file), Some(line)) => format!("{file}:{line}: "),
                 _ => String::new(),
             };
-            format!("{place}user \"{}\" exists already", c.username)
+            format!("{place}{}", tr!(user_exists, name = c.username))
         })
-        .chain(std::iter::once(
-            "nothing was written (--skip-existing leaves them out)".into(),
-        ))
+        .chain(std::iter::once(tr!(nothing_written_skip)))
         .collect();
     Err(Error::BadInput(problems).into())
 }
@@ -157,12 +158,9 @@ fn create(
         .iter()
         .filter(|&&i| candidates[i].password.is_none())
         .count();
-    eprintln!("created {} user(s)", created.len());
+    eprintln!("{}", tr!(created_users, count = created.len()));
     if generated > 0 {
-        eprintln!(
-            "{generated} generated password(s) written to stdout: shown this once, to be changed \
-             at first login"
-        );
+        eprintln!("{}", tr!(generated_passwords, count = generated));
     }
     Ok(())
 }
@@ -180,11 +178,7 @@ fn progress_bar(total: usize) -> ProgressBar {
 fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
     use dialoguer::{Confirm, Input, Password, Select};
     if !std::io::stdin().is_terminal() {
-        return Err(Error::Usage(
-            "--interactive needs a terminal on stdin; in scripts use --file or --role/--count"
-                .into(),
-        )
-        .into());
+        return Err(Error::Usage(tr!(interactive_needs_terminal)).into());
     }
     let mut candidates: Vec<Candidate> = Vec::new();
     loop {
@@ -193,7 +187,7 @@ fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
             .map(|c| c.username.to_ascii_lowercase())
             .collect();
         let username: String = Input::new()
-            .with_prompt("Username")
+            .with_prompt(tr!(username))
             .validate_with(|name: &String| -> Result<(), String> {
                 if let Some(problem) = import::username_problem(name) {
                     return Err(problem);
@@ -202,23 +196,23 @@ fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
                 if taken.contains(&name.to_ascii_lowercase())
                     || exists.is_some_and(|found| found.is_ok_and(|f| !f.is_empty()))
                 {
-                    return Err(format!("user \"{name}\" exists already"));
+                    return Err(tr!(user_exists, name = name));
                 }
                 Ok(())
             })
             .interact_text()?;
         let full_name: String = Input::new()
-            .with_prompt("Full name")
+            .with_prompt(tr!(col_full_name))
             .allow_empty(true)
             .interact_text()?;
         let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
         let role = Role::ALL[Select::new()
-            .with_prompt("Role")
+            .with_prompt(tr!(role))
             .items(&roles)
             .default(0)
             .interact()?];
         let password = if Confirm::new()
-            .with_prompt("Generate a password?")
+            .with_prompt(tr!(prompt_generate))
             .default(true)
             .interact()?
         {
@@ -226,8 +220,8 @@ fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
         } else {
             Some(
                 Password::new()
-                    .with_prompt("Password")
-                    .with_confirmation("Repeat it", "The two passwords differ; try again")
+                    .with_prompt(tr!(password))
+                    .with_confirmation(tr!(repeat_password), tr!(prompt_passwords_differ))
                     .validate_with(|p: &String| auth::password_problem(p).map_or(Ok(()), Err))
                     .interact()?,
             )
@@ -240,29 +234,30 @@ fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
             password,
         });
         if !Confirm::new()
-            .with_prompt("Add another user?")
+            .with_prompt(tr!(prompt_another))
             .default(false)
             .interact()?
         {
             break;
         }
     }
-    let mut summary = super::table(&["Username", "Full name", "Role", "Password"]);
+    let t = crate::i18n::texts();
+    let mut summary = super::table(&[t.username, t.col_full_name, t.role, t.col_password]);
     for c in &candidates {
         let password = if c.password.is_some() {
-            "given"
+            t.password_given
         } else {
-            "generated"
+            t.password_generated
         };
         summary.add_row([c.username.as_str(), &c.full_name, c.role.as_str(), password]);
     }
     eprintln!("{summary}");
     if Confirm::new()
-        .with_prompt(format!("Create these {} user(s)?", candidates.len()))
+        .with_prompt(tr!(prompt_create, count = candidates.len()))
         .interact()?
     {
         Ok(candidates)
     } else {
-        Err(Error::Refused("cancelled; nothing was written".into()).into())
+        Err(Error::Refused(tr!(cancelled)).into())
     }
 }

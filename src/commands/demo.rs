@@ -42,10 +42,12 @@ pub fn run(args: &DemoArgs, db: Option<&Path>) -> Result<()> {
         .map(|(name, password, _)| (name, password))
         .collect();
     let _simulator = demo::start(&path, usize::from(args.terminals), staff, admin_id)?;
-    let banner = format!(
-        "DEMO · {} simulated terminals · log in elsewhere: console --db {} · admin {admin_name} / {admin_password}",
-        args.terminals,
-        path.display()
+    let banner = crate::tr!(
+        demo_banner,
+        terminals = args.terminals,
+        db = path.display(),
+        admin = admin_name,
+        password = admin_password
     );
     run_station(
         &path,

@@ -17,12 +17,13 @@ pub fn run(session_id: i64, reason: Option<&str>, db_path: &Path) -> Result<()> 
     sweep(&db, &ThisHost::detect(), now);
     match db.close_session(session_id, EndReason::Forced, now, None, reason)? {
         Closed::Now => {
-            eprintln!("ended session {session_id}");
+            eprintln!("{}", crate::tr!(ended_session_cli, id = session_id));
             Ok(())
         }
-        Closed::Already(how) => Err(Error::Refused(format!(
-            "session {session_id} had already ended ({})",
-            how.as_str()
+        Closed::Already(how) => Err(Error::Refused(crate::tr!(
+            session_already_ended,
+            id = session_id,
+            reason = how.as_str()
         ))
         .into()),
     }

@@ -69,7 +69,16 @@ struct Failures<'a> {
 }
 
 const ATTEMPT_COLUMNS: Columns = Columns {
-    table: &["Time", "Name typed", "Host", "TTY", "IP", "Outcome"],
+    table: |t| {
+        vec![
+            t.col_time,
+            t.col_name_typed,
+            t.col_host,
+            t.col_tty,
+            t.col_ip,
+            t.col_outcome,
+        ]
+    },
     fields: &[
         "at",
         "username_typed",
@@ -82,7 +91,7 @@ const ATTEMPT_COLUMNS: Columns = Columns {
 };
 
 const COUNT_COLUMNS: Columns = Columns {
-    table: &["Name typed", "Failures", "Latest", "Locked"],
+    table: |t| vec![t.col_name_typed, t.col_failures, t.col_latest, t.col_locked],
     fields: &["name", "failures", "latest", "locked"],
 };
 
@@ -116,7 +125,7 @@ impl From<&Attempt> for FailedAttempt {
 impl FailedAttempt {
     fn cells(&self) -> Vec<String> {
         vec![
-            clock::local(self.at),
+            super::local_time(self.at),
             self.username_typed.clone(),
             self.host.clone().unwrap_or_default(),
             self.tty.clone().unwrap_or_default(),
@@ -148,11 +157,15 @@ impl From<&FailureCount> for NameCount {
 
 impl NameCount {
     fn cells(&self) -> Vec<String> {
-        let locked = if self.locked { "LOCKED" } else { "" };
+        let locked = if self.locked {
+            crate::i18n::texts().locked_flag
+        } else {
+            ""
+        };
         vec![
             self.name.clone(),
             self.failures.to_string(),
-            clock::local(self.latest),
+            super::local_time(self.latest),
             locked.into(),
         ]
     }

@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use super::{Columns, open_swept, time_arg, user_id_of, write_rows};
 use crate::cli::LastArgs;
-use crate::clock::{self, now_ms};
+use crate::clock::{self, local_offset, now_ms};
 use crate::db::Range;
+use crate::i18n::Texts;
 use crate::model::{EndReason, Millis, Role, SessionLine};
 
 pub fn run(args: &LastArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
@@ -43,9 +44,19 @@ pub fn run(args: &LastArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
 }
 
 const LAST_COLUMNS: Columns = Columns {
-    table: &[
-        "User", "Role", "Host", "TTY", "IP", "Login", "Logout", "Duration", "Ended",
-    ],
+    table: |t| {
+        vec![
+            t.col_username,
+            t.col_role,
+            t.col_host,
+            t.col_tty,
+            t.col_ip,
+            t.col_login,
+            t.col_logout,
+            t.col_duration,
+            t.col_ended,
+        ]
+    },
     fields: &[
         "id",
         "username",
@@ -85,14 +96,15 @@ struct HistorySession {
 
 impl HistorySession {
     /// As `last` writes it: the time alone when the logout is on the day of the login.
-    fn logout_cell(&self) -> String {
+    fn logout_cell(&self, texts: &Texts) -> String {
         let Some(logout) = self.logout_time else {
-            return "still logged in".into();
+            return texts.still_logged_in.into();
         };
-        let (login, logout) = (clock::local(self.login_time), clock::local(logout));
-        match (login.split_once(' '), logout.split_once(' ')) {
-            (Some((day, _)), Some((logout_day, time))) if day == logout_day => time.to_string(),
-            _ => logout,
+        let tz = local_offset();
+        if clock::format_in(logout, tz, "%F") == clock::format_in(self.login_time, tz, "%F") {
+            clock::format_in(logout, tz, "%H:%M")
+        } else {
+            texts.lang.short_date_time(logout, tz)
         }
     }
 
@@ -114,16 +126,19 @@ impl HistorySession {
     }
 
     fn cells(&self) -> Vec<String> {
+        let t = crate::i18n::texts();
         vec![
             self.username.clone(),
             self.role.to_string(),
             self.host.clone(),
             self.tty.clone().unwrap_or_default(),
             self.remote_ip.clone().unwrap_or_default(),
-            clock::local_short(self.login_time, now_ms()),
-            self.logout_cell(),
-            clock::hours_minutes(self.duration_seconds * 1000),
-            self.end_reason.map_or("", EndReason::as_str).to_string(),
+            t.lang.short_date_time(self.login_time, local_offset()),
+            self.logout_cell(t),
+            t.lang.hours_minutes(self.duration_seconds * 1000),
+            self.end_reason
+                .map_or("", |reason| t.end_reason(reason))
+                .to_string(),
         ]
     }
 }

@@ -22,9 +22,15 @@ use crate::cli::{LoginArgs, TerminalArgs};
 use crate::clock::{local_offset, now_ms};
 use crate::db::{Beat, Closed, Db};
 use crate::i18n::{Lang, Texts};
+
+/// "Database unreachable: …", in `texts`' language.
+fn trouble(texts: &Texts, err: &anyhow::Error) -> String {
+    fill(texts.database_trouble, &[("error", &format!("{err:#}"))])
+}
+use crate::i18n::fill;
 use crate::model::{EndReason, Millis, Origin, User};
 use crate::origin::ThisHost;
-use crate::tui::{self, Input, TerminalGuard, Theme, clock_duration, login, monitor, session};
+use crate::tui::{self, Input, TerminalGuard, Theme, login, monitor, session};
 
 /// How often the loop wakes without a key: the clock ticks, and the monitor asks the
 /// database whether anything changed (`PRAGMA data_version`, about a microsecond).
@@ -302,7 +308,16 @@ impl Station {
     }
 
     fn database_trouble(&self, err: &anyhow::Error) -> login::Msg {
-        login::Msg::Notice(format!("{}: {err:#}", self.texts.database_trouble))
+        login::Msg::Notice(trouble(self.person_texts(), err))
+    }
+
+    /// The language of the person at the terminal: the one chosen on the login screen
+    /// (F2), then that of their session.
+    fn person_texts(&self) -> &'static Texts {
+        match &self.screen {
+            Screen::Login(state) => state.texts,
+            Screen::Session(state) | Screen::Monitor(state, _) => state.texts,
+        }
     }
 
     fn tell_login(&mut self, msg: login::Msg) {
@@ -342,7 +357,7 @@ impl Station {
             ending: None,
             trouble: false,
             theme: self.theme,
-            texts: self.texts,
+            texts: self.person_texts(),
         };
         self.screen = Screen::Session(state);
         if self.for_monitor() {
@@ -361,7 +376,7 @@ impl Station {
             now_ms(),
             local_offset(),
             self.theme,
-            self.texts,
+            session.texts,
         );
         if let Mode::Monitor { banner, .. } = &self.mode {
             state.banner = banner.clone();
@@ -380,10 +395,7 @@ impl Station {
         if let Screen::Monitor(_, state) = &mut self.screen {
             match loaded {
                 Ok(snapshot) => monitor::update(state, monitor::Msg::Loaded(snapshot)),
-                Err(err) => monitor::update(
-                    state,
-                    monitor::Msg::Said(format!("{}: {err:#}", self.texts.database_trouble)),
-                ),
+                Err(err) => monitor::update(state, monitor::Msg::Said(trouble(state.texts, &err))),
             };
         }
     }
@@ -433,19 +445,17 @@ impl Station {
         let Screen::Monitor(session, _) = &self.screen else {
             return;
         };
-        let admin = session.user.id;
+        let (admin, texts) = (session.user.id, session.texts);
         let said =
             match self
                 .db
                 .close_session(session_id, EndReason::Forced, now_ms(), Some(admin), None)
             {
-                Ok(Closed::Now) => format!(
-                    "{} {session_id}: {}",
-                    self.texts.key_end,
-                    EndReason::Forced.as_str()
-                ),
-                Ok(Closed::Already(reason)) => format!("{session_id}: {}", reason.as_str()),
-                Err(err) => format!("{}: {err:#}", self.texts.database_trouble),
+                Ok(Closed::Now) => fill(texts.ended_session, &[("id", &session_id)]),
+                Ok(Closed::Already(reason)) => {
+                    format!("{session_id}: {}", texts.end_reason(reason))
+                }
+                Err(err) => trouble(texts, &err),
             };
         if let Screen::Monitor(_, state) = &mut self.screen {
             monitor::update(state, monitor::Msg::Said(said));
@@ -534,11 +544,12 @@ impl Station {
             self.finished = true;
             return;
         }
-        let lasted = clock_duration(at - state.since);
-        let t = self.texts;
+        // Said in the language of the person leaving; the form is back to the default.
+        let t = state.texts;
+        let lasted = t.lang.clock(at - state.since);
         let notice = match reason {
-            EndReason::Logout => format!("{} {lasted}", t.logged_out),
-            EndReason::Idle => format!("{} {lasted}", t.logged_out_idle),
+            EndReason::Logout => fill(t.logged_out, &[("duration", &lasted)]),
+            EndReason::Idle => fill(t.logged_out_idle, &[("duration", &lasted)]),
             EndReason::Forced => t.ended_by_admin.to_string(),
             EndReason::Lost | EndReason::Hangup => t.session_lost.to_string(),
         };

@@ -22,6 +22,7 @@ use serde::Serialize;
 use crate::cli::{Cli, Command, Format};
 use crate::db::{self, Db};
 use crate::error::Error;
+use crate::i18n::{self, Texts};
 use crate::model::Millis;
 use crate::origin::ThisHost;
 
@@ -67,7 +68,7 @@ pub fn time_arg(option: &str, text: Option<&str>, now: Millis) -> Result<Option<
     let Some(text) = text else { return Ok(None) };
     crate::clock::parse_time(text, now, crate::clock::local_offset())
         .map(Some)
-        .map_err(|message| Error::Usage(format!("{option}: {message}")).into())
+        .map_err(|_| Error::Usage(crate::tr!(time_unreadable, option = option, text = text)).into())
 }
 
 /// The id of the user named `username`, or the error a script gets for a name that does
@@ -75,7 +76,7 @@ pub fn time_arg(option: &str, text: Option<&str>, now: Millis) -> Result<Option<
 pub fn user_id_of(db: &Db, username: &str) -> Result<i64> {
     Ok(db
         .user(username)?
-        .ok_or_else(|| Error::bad_input(format!("no user named \"{username}\"")))?
+        .ok_or_else(|| Error::bad_input(crate::tr!(no_user, name = username)))?
         .id)
 }
 
@@ -103,6 +104,13 @@ pub fn table(headers: &[&str]) -> Table {
     table
 }
 
+/// `at` as people read it here: local time, in the language of the process.
+pub fn local_time(at: Millis) -> String {
+    i18n::texts()
+        .lang
+        .date_time(at, crate::clock::local_offset())
+}
+
 /// No space before a cell, one after: with the junction's, two spaces between columns.
 const CELL_PADDING: (u16, u16) = (0, 1);
 
@@ -127,9 +135,10 @@ pub fn fit(table: &mut Table) {
 
 /// The column names of a listing: `table` for people, `fields` for CSV (the JSON keys,
 /// from the rows' `Serialize`, are the same). Fields never change with the language.
-pub struct Columns<'a> {
-    pub table: &'a [&'a str],
-    pub fields: &'a [&'a str],
+pub struct Columns {
+    /// The table's headers, in the language of the texts given.
+    pub table: fn(&'static Texts) -> Vec<&'static str>,
+    pub fields: &'static [&'static str],
 }
 
 /// Writes `rows` in `format`. CSV always starts with its header, even with no rows.
@@ -144,7 +153,8 @@ pub fn write_rows<R: Serialize>(
         Format::Table => {
             let cells: Vec<Vec<String>> = rows.iter().map(table_cells).collect();
             // A column blank in every row (no remote address at all, say) says nothing.
-            let shown: Vec<usize> = (0..columns.table.len())
+            let headers = (columns.table)(i18n::texts());
+            let shown: Vec<usize> = (0..headers.len())
                 .filter(|&i| {
                     cells.is_empty()
                         || cells
@@ -152,7 +162,7 @@ pub fn write_rows<R: Serialize>(
                             .any(|row| row.get(i).is_some_and(|c| !c.is_empty()))
                 })
                 .collect();
-            let mut table = table(&shown.iter().map(|&i| columns.table[i]).collect::<Vec<_>>());
+            let mut table = table(&shown.iter().map(|&i| headers[i]).collect::<Vec<_>>());
             for row in &cells {
                 table.add_row(
                     shown

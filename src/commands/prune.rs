@@ -17,10 +17,16 @@ pub fn run(before: &str, db_path: &Path, out: &mut dyn Write) -> Result<()> {
         return Ok(());
     };
     let (sessions, attempts) = open_swept(db_path, now)?.prune_before(before, BATCH)?;
+    let time = clock::rfc3339(before);
     writeln!(
         out,
-        "deleted {sessions} ended sessions and {attempts} login attempts from before {}",
-        clock::rfc3339(before)
+        "{}",
+        crate::tr!(
+            pruned,
+            sessions = sessions,
+            attempts = attempts,
+            time = time
+        )
     )?;
     Ok(())
 }

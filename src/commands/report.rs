@@ -14,7 +14,6 @@ use crate::cli::{Format, ReportArgs, ReportBy};
 use crate::clock::{self, local_offset, now_ms, split_by_day};
 use crate::db::Range;
 use crate::model::{Millis, Role, SessionLine};
-use crate::tui::clock_duration;
 
 pub fn run(args: &ReportArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
     let now = now_ms();
@@ -78,6 +77,8 @@ struct Line {
     seconds: i64,
     #[serde(skip)]
     millis: Millis,
+    #[serde(skip)]
+    day_value: Option<NaiveDate>,
 }
 
 impl Line {
@@ -91,8 +92,11 @@ impl Line {
     }
 
     fn day(day: NaiveDate) -> Line {
-        let day = day.format("%Y-%m-%d").to_string();
-        Line::empty(day.clone(), None, None, Some(day))
+        let text = day.format("%Y-%m-%d").to_string();
+        Line {
+            day_value: Some(day),
+            ..Line::empty(text.clone(), None, None, Some(text))
+        }
     }
 
     fn empty(
@@ -109,6 +113,7 @@ impl Line {
             sessions: 0,
             seconds: 0,
             millis: 0,
+            day_value: None,
         }
     }
 
@@ -157,16 +162,17 @@ fn write_report(
         }
         Format::Csv => write_rows(out, Format::Csv, &columns, lines, |_| Vec::new()),
         Format::Table => {
-            let mut table = super::table(columns.table);
+            let t = crate::i18n::texts();
+            let mut table = super::table(&(columns.table)(t));
             for line in lines {
                 table.add_row(line.cells());
             }
             let sessions: i64 = lines.iter().map(|l| l.sessions).sum();
-            let mut total_row = vec!["Total".to_string()];
+            let mut total_row = vec![t.total.to_string()];
             if args.by == ReportBy::User {
                 total_row.push(String::new());
             }
-            total_row.extend([sessions.to_string(), clock_duration(total)]);
+            total_row.extend([sessions.to_string(), t.lang.clock(total)]);
             table.add_row(total_row);
             super::fit(&mut table);
             writeln!(out, "{table}")?;
@@ -176,22 +182,27 @@ fn write_report(
 }
 
 const USER_COLUMNS: Columns = Columns {
-    table: &["User", "Role", "Sessions", "Connected"],
+    table: |t| vec![t.col_username, t.col_role, t.col_sessions, t.col_connected],
     fields: &["username", "role", "sessions", "seconds"],
 };
 
 const DAY_COLUMNS: Columns = Columns {
-    table: &["Day", "Sessions", "Connected"],
+    table: |t| vec![t.col_day, t.col_sessions, t.col_connected],
     fields: &["day", "sessions", "seconds"],
 };
 
 impl Line {
     fn cells(&self) -> Vec<String> {
-        let mut cells = vec![self.key.clone()];
+        let t = crate::i18n::texts();
+        let first = match (&self.day_value, &self.username) {
+            (Some(day), _) => t.lang.date(*day),
+            _ => self.key.clone(),
+        };
+        let mut cells = vec![first];
         if let Some(role) = self.role {
             cells.push(role.to_string());
         }
-        cells.extend([self.sessions.to_string(), clock_duration(self.millis)]);
+        cells.extend([self.sessions.to_string(), t.lang.clock(self.millis)]);
         cells
     }
 }

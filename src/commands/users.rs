@@ -13,6 +13,7 @@ use crate::clock::{self, now_ms};
 use crate::db::Db;
 use crate::error::Error;
 use crate::model::{Millis, Role, UserRecord, UserState};
+use crate::tr;
 
 pub fn run(command: UsersCommand, db_path: &Path, out: &mut dyn Write) -> Result<()> {
     if let UsersCommand::List { role, format } = command {
@@ -35,34 +36,36 @@ pub fn run(command: UsersCommand, db_path: &Path, out: &mut dyn Write) -> Result
         } => passwd(&db, &user, password_stdin, temporary),
         UsersCommand::Disable { user } => {
             db.set_disabled(&user, true)?;
-            done(&format!("disabled {user}"))
+            done(&tr!(disabled_user, name = user))
         }
         UsersCommand::Enable { user } => {
             db.set_disabled(&user, false)?;
-            done(&format!("enabled {user}"))
+            done(&tr!(enabled_user, name = user))
         }
         UsersCommand::Unlock { user } => {
             db.unlock(&user)?;
-            done(&format!("unlocked {user}"))
+            done(&tr!(unlocked_user, name = user))
         }
         UsersCommand::SetRole { user, role } => {
             db.set_role(&user, role)?;
-            done(&format!("{user} is now {role}"))
+            done(&tr!(role_changed, name = user, role = role))
         }
     }
 }
 
 const LIST_COLUMNS: Columns = Columns {
-    table: &[
-        "Username",
-        "Full name",
-        "Role",
-        "State",
-        "Last login",
-        "Last logout",
-        "Sessions",
-        "Connected",
-    ],
+    table: |t| {
+        vec![
+            t.col_username,
+            t.col_full_name,
+            t.col_role,
+            t.col_state,
+            t.col_last_login,
+            t.col_last_logout,
+            t.col_sessions,
+            t.col_connected,
+        ]
+    },
     fields: &[
         "username",
         "full_name",
@@ -108,23 +111,24 @@ impl From<&UserRecord> for UserRow {
 
 impl UserRow {
     fn cells(&self) -> Vec<String> {
-        let local = |at: Option<Millis>| at.map_or_else(|| "-".to_string(), clock::local);
+        let t = crate::i18n::texts();
+        let local = |at: Option<Millis>| at.map_or_else(|| "-".to_string(), super::local_time);
         vec![
             self.username.clone(),
             self.full_name.clone(),
             self.role.to_string(),
-            self.state.as_str().to_string(),
+            t.state(self.state).to_string(),
             local(self.last_login),
             local(self.last_logout),
             self.sessions.to_string(),
-            crate::tui::clock_duration(self.connected_seconds * 1000),
+            t.lang.clock(self.connected_seconds * 1000),
         ]
     }
 }
 
 fn passwd(db: &Db, username: &str, from_stdin: bool, temporary: bool) -> Result<()> {
     if db.user(username)?.is_none() {
-        return Err(Error::bad_input(format!("no user named \"{username}\"")).into());
+        return Err(Error::bad_input(tr!(no_user, name = username)).into());
     }
     let password = if from_stdin {
         read_password_line()?
@@ -135,7 +139,7 @@ fn passwd(db: &Db, username: &str, from_stdin: bool, temporary: bool) -> Result<
         return Err(Error::bad_input(problem).into());
     }
     db.set_password(username, &auth::hash_password(&password)?, temporary)?;
-    done(&format!("password of {username} changed"))
+    done(&tr!(password_changed, name = username))
 }
 
 /// The first line of stdin, without its line ending.
@@ -150,14 +154,11 @@ fn read_password_line() -> Result<String> {
 
 fn prompt_new_password() -> Result<String> {
     if !std::io::stdin().is_terminal() {
-        return Err(Error::Usage(
-            "stdin is not a terminal: give the password on stdin with --password-stdin".into(),
-        )
-        .into());
+        return Err(Error::Usage(tr!(password_stdin_needed)).into());
     }
     Ok(dialoguer::Password::new()
-        .with_prompt("New password")
-        .with_confirmation("Repeat it", "The two passwords differ; try again")
+        .with_prompt(tr!(new_password))
+        .with_confirmation(tr!(repeat_password), tr!(prompt_passwords_differ))
         .validate_with(|p: &String| auth::password_problem(p).map_or(Ok(()), Err))
         .interact()?)
 }

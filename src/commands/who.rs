@@ -11,7 +11,6 @@ use super::{Columns, open_swept, write_rows};
 use crate::cli::Format;
 use crate::clock::{self, now_ms};
 use crate::model::{Millis, Role, SessionLine};
-use crate::tui::clock_duration;
 
 pub fn run(format: Format, db_path: &Path, out: &mut dyn Write) -> Result<()> {
     let now = now_ms();
@@ -45,9 +44,19 @@ struct Who {
 }
 
 const WHO_COLUMNS: Columns = Columns {
-    table: &[
-        "ID", "User", "Role", "Since", "Duration", "Host", "TTY", "IP", "Beat",
-    ],
+    table: |t| {
+        vec![
+            t.col_id,
+            t.col_username,
+            t.col_role,
+            t.col_since,
+            t.col_duration,
+            t.col_host,
+            t.col_tty,
+            t.col_ip,
+            t.col_heartbeat,
+        ]
+    },
     fields: &[
         "id",
         "username",
@@ -94,16 +103,17 @@ impl From<&SessionLine> for LiveSession {
 
 impl LiveSession {
     fn cells(&self, now: Millis) -> Vec<String> {
+        let t = crate::i18n::texts();
         vec![
             self.id.to_string(),
             self.username.clone(),
             self.role.to_string(),
-            clock::local(self.login_time),
-            clock_duration(now - self.login_time),
+            super::local_time(self.login_time),
+            t.lang.clock(now - self.login_time),
             self.host.clone(),
             self.tty.clone().unwrap_or_default(),
             self.remote_ip.clone().unwrap_or_default(),
-            format!("{}s ago", (now - self.last_seen).max(0) / 1000),
+            crate::tr!(seconds_ago, seconds = (now - self.last_seen).max(0) / 1000),
         ]
     }
 }

@@ -89,19 +89,16 @@ impl Db {
         let db = Db { conn };
         let version = db.schema_version().map_err(|e| unreadable(path, &e))?;
         if version > LATEST_VERSION {
-            return Err(Error::Database(format!(
-                "{}: schema version {version} is newer than this console knows ({LATEST_VERSION}); \
-                 use a newer console",
-                path.display()
+            return Err(Error::Database(crate::tr!(
+                db_newer,
+                path = path.display(),
+                found = version,
+                known = LATEST_VERSION
             ))
             .into());
         }
         if version == 0 && db.has_foreign_tables().map_err(|e| unreadable(path, &e))? {
-            return Err(Error::Database(format!(
-                "{}: a SQLite database, but not a konekte one; refusing to touch it",
-                path.display()
-            ))
-            .into());
+            return Err(Error::Database(crate::tr!(db_foreign, path = path.display())).into());
         }
         Ok(db)
     }
@@ -132,9 +129,7 @@ impl Db {
                     backoff = (backoff * 2).min(MAX_BACKOFF);
                 }
                 Err(err) if is_busy(&err) => {
-                    return Err(
-                        err.context(Error::Refused("the database stayed busy; try again".into()))
-                    );
+                    return Err(err.context(Error::Refused(crate::tr!(db_busy))));
                 }
                 result => return result,
             }
@@ -183,7 +178,11 @@ fn create_private_file(path: &Path) -> Result<()> {
             .mode(0o700)
             .create(parent)
             .map_err(|e| {
-                Error::Database(format!("{}: cannot create folder: {e}", parent.display()))
+                Error::Database(crate::tr!(
+                    db_cannot_create,
+                    path = parent.display(),
+                    error = e
+                ))
             })?;
     }
     match OpenOptions::new()
@@ -195,12 +194,22 @@ fn create_private_file(path: &Path) -> Result<()> {
         Ok(_) => Ok(()),
         // Another terminal created it in the meantime: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::Database(format!("{}: cannot create: {e}", path.display())).into()),
+        Err(e) => Err(Error::Database(crate::tr!(
+            db_cannot_create,
+            path = path.display(),
+            error = e
+        ))
+        .into()),
     }
 }
 
 fn unreadable(path: &Path, err: &dyn std::fmt::Display) -> anyhow::Error {
-    Error::Database(format!("{}: database unreadable: {err}", path.display())).into()
+    Error::Database(crate::tr!(
+        db_unreadable,
+        path = path.display(),
+        error = err
+    ))
+    .into()
 }
 
 fn is_busy(err: &anyhow::Error) -> bool {

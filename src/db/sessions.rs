@@ -102,7 +102,7 @@ impl Db {
             }
             match end_reason_of(tx, id)? {
                 Some(reason) => Ok(Closed::Already(reason)),
-                None => Err(crate::error::Error::bad_input(format!("no session {id}")).into()),
+                None => Err(crate::error::Error::bad_input(crate::tr!(no_session, id = id)).into()),
             }
         })
     }

@@ -40,9 +40,9 @@ impl Db {
                     if skip_existing {
                         continue;
                     }
-                    return Err(Error::bad_input(format!(
-                        "user \"{}\" exists already; nothing was written",
-                        user.username
+                    return Err(Error::bad_input(crate::tr!(
+                        user_exists_nothing_written,
+                        name = user.username
                     ))
                     .into());
                 }
@@ -141,7 +141,7 @@ impl Db {
         self.write(|tx| {
             let user = require_user(tx, username)?;
             if disabled {
-                refuse_if_last_admin(tx, &user, "disable")?;
+                refuse_if_last_admin(tx, &user, crate::i18n::texts().last_admin_disable)?;
             }
             tx.execute(
                 "UPDATE users SET disabled = ?2 WHERE id = ?1",
@@ -170,7 +170,7 @@ impl Db {
         self.write(|tx| {
             let user = require_user(tx, username)?;
             if role != Role::Admin {
-                refuse_if_last_admin(tx, &user, "demote")?;
+                refuse_if_last_admin(tx, &user, crate::i18n::texts().last_admin_demote)?;
             }
             tx.execute(
                 "UPDATE users SET role = ?2 WHERE id = ?1",
@@ -192,9 +192,10 @@ fn find_user(conn: &Connection, username: &str) -> rusqlite::Result<Option<User>
 /// The user named `username`, or the error a script gets for a name that does not exist.
 fn require_user(conn: &Connection, username: &str) -> Result<User> {
     find_user(conn, username)?
-        .ok_or_else(|| Error::bad_input(format!("no user named \"{username}\"")).into())
+        .ok_or_else(|| Error::bad_input(crate::tr!(no_user, name = username)).into())
 }
 
+/// `refusal` says why, with a `{name}` placeholder.
 fn refuse_if_last_admin(conn: &Connection, user: &User, action: &str) -> Result<()> {
     if user.role != Role::Admin || user.disabled {
         return Ok(());
@@ -205,11 +206,7 @@ fn refuse_if_last_admin(conn: &Connection, user: &User, action: &str) -> Result<
         |row| row.get(0),
     )?;
     if other_admins == 0 {
-        return Err(Error::Refused(format!(
-            "cannot {action} \"{}\": it is the last enabled admin (add or enable another first)",
-            user.username
-        ))
-        .into());
+        return Err(Error::Refused(crate::i18n::fill(action, &[("name", &user.username)])).into());
     }
     Ok(())
 }

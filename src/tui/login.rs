@@ -10,10 +10,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
 use zeroize::Zeroize;
 
-use super::{Theme, key_hints, render_too_small};
+use unicode_width::UnicodeWidthStr;
+
+use super::{Theme, key_hints, pad_to, render_too_small, tail_fitting};
 use crate::auth::Refusal;
 use crate::clock::format_in;
-use crate::i18n::Texts;
+use crate::i18n::{Texts, fill};
 use crate::model::{Millis, User};
 
 const MAX_USERNAME: usize = 64;
@@ -180,13 +182,10 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
 fn refusal_message(state: &State, refusal: Refusal) -> String {
     match refusal {
         Refusal::Invalid => state.texts.invalid_login.into(),
-        Refusal::Locked { until } => {
-            format!(
-                "{} {}",
-                state.texts.locked_until,
-                format_in(until, state.tz, "%H:%M")
-            )
-        }
+        Refusal::Locked { until } => fill(
+            state.texts.locked_until,
+            &[("time", &format_in(until, state.tz, "%H:%M"))],
+        ),
     }
 }
 
@@ -205,6 +204,8 @@ fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
         KeyCode::Tab | KeyCode::Down => state.move_focus(true),
         KeyCode::BackTab | KeyCode::Up => state.move_focus(false),
         KeyCode::Esc => state.reset(None),
+        // A shared terminal serves people who read different languages.
+        KeyCode::F(2) => state.texts = state.texts.lang.next().texts(),
         KeyCode::Enter => return submit(state),
         _ => {}
     }
@@ -355,7 +356,7 @@ impl State {
         };
         let label_width = [first.0, second.0]
             .iter()
-            .map(|l| l.chars().count())
+            .map(|l| l.width())
             .max()
             .unwrap_or(0);
         for (row, (label, field, shown)) in [(rows[1], first), (rows[2], second)] {
@@ -374,21 +375,19 @@ impl State {
         shown: &str,
     ) {
         let focused = self.focus == field;
-        let room = usize::from(area.width).saturating_sub(label_width + 3);
+        let room = usize::from(area.width).saturating_sub(label_width + 4);
         // Keep the end of a long entry in view, where the typing happens.
-        let visible: String = {
-            let chars: Vec<char> = shown.chars().collect();
-            chars[chars.len().saturating_sub(room.saturating_sub(1))..]
-                .iter()
-                .collect()
-        };
+        let visible = tail_fitting(shown, room);
         let value_style = if focused {
             self.theme.strong()
         } else {
             self.theme.label()
         };
         let mut spans = vec![
-            Span::styled(format!(" {label:<label_width$} "), self.theme.label()),
+            Span::styled(
+                format!(" {} ", pad_to(label, label_width)),
+                self.theme.label(),
+            ),
             Span::styled(visible, value_style),
         ];
         if focused {
@@ -416,12 +415,14 @@ impl State {
             Form::Credentials => t.key_clear,
             Form::NewPassword { .. } => t.key_cancel,
         };
+        let next_language = t.lang.next().texts().language_name;
         key_hints(
             self.theme,
             &[
                 ("Enter", t.key_log_in),
                 ("Tab", t.key_next_field),
                 ("Esc", escape),
+                ("F2", next_language),
                 ("Ctrl-C", t.key_quit),
             ],
             area.width,
@@ -627,6 +628,46 @@ mod tests {
         let mut s = state();
         update(&mut s, Msg::MustChangePassword(clerk()));
         insta::assert_snapshot!(render(&s, 80, 24));
+    }
+
+    #[test]
+    fn f2_switches_the_language_for_the_next_person() {
+        let mut s = state();
+        let f2 = || Msg::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE));
+        update(&mut s, f2());
+        assert_eq!(s.texts.lang, crate::i18n::Lang::Fr);
+        update(&mut s, f2());
+        assert_eq!(s.texts.lang, crate::i18n::Lang::Ht);
+        update(&mut s, Msg::Refused(Refusal::Invalid));
+        assert_eq!(
+            s.status,
+            Status::Error("Non itilizatè oswa modpas la pa bon".into())
+        );
+        update(&mut s, f2());
+        assert_eq!(s.texts.lang, crate::i18n::Lang::En);
+    }
+
+    fn in_language(lang: crate::i18n::Lang) -> State {
+        let mut s = state();
+        s.texts = lang.texts();
+        type_text(&mut s, "Hantz123");
+        update(
+            &mut s,
+            Msg::Refused(Refusal::Locked {
+                until: NOW + 15 * 60_000,
+            }),
+        );
+        s
+    }
+
+    #[test]
+    fn snapshot_login_fr_80x24() {
+        insta::assert_snapshot!(render(&in_language(crate::i18n::Lang::Fr), 80, 24));
+    }
+
+    #[test]
+    fn snapshot_login_ht_80x24() {
+        insta::assert_snapshot!(render(&in_language(crate::i18n::Lang::Ht), 80, 24));
     }
 
     #[test]

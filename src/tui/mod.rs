@@ -6,8 +6,10 @@ pub mod monitor;
 pub mod session;
 
 use std::io::{self, IsTerminal, Stdout};
+
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
+use unicode_width::UnicodeWidthStr;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -211,7 +213,7 @@ pub fn key_hints(theme: Theme, hints: &[(&str, &str)], width: u16) -> Line<'stat
     let mut used = 1;
     for (index, (key, label)) in hints.iter().enumerate() {
         let separator = if index > 0 { " · " } else { "" };
-        let needed = separator.chars().count() + key.chars().count() + 1 + label.chars().count();
+        let needed = separator.width() + key.width() + 1 + label.width();
         if used + needed > usize::from(width) {
             break;
         }
@@ -235,16 +237,25 @@ pub fn render_too_small(area: Rect, buf: &mut Buffer, message: &str) -> bool {
     true
 }
 
-/// `1:05:09`, or `2d 1:05:09` past a day: a live duration.
-pub fn clock_duration(millis: i64) -> String {
-    let seconds = millis.max(0) / 1000;
-    let (days, rest) = (seconds / 86_400, seconds % 86_400);
-    let hms = format!("{}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
-    if days > 0 {
-        format!("{days}d {hms}")
-    } else {
-        hms
-    }
+/// `text` padded with spaces to `width` terminal columns (accents and wide characters
+/// measured as they show, not as bytes or chars).
+pub fn pad_to(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+/// The end of `text` that fits in `width` columns.
+pub fn tail_fitting(text: &str, width: usize) -> String {
+    let mut used = 0;
+    let mut tail: Vec<char> = text
+        .chars()
+        .rev()
+        .take_while(|c| {
+            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            used <= width
+        })
+        .collect();
+    tail.reverse();
+    tail.into_iter().collect()
 }
 
 /// The screen `widget` draws at `width` × `height`, as text: for snapshot tests.
@@ -263,11 +274,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_read_like_a_clock() {
-        assert_eq!(clock_duration(0), "0:00:00");
-        assert_eq!(clock_duration(3_909_000), "1:05:09");
-        assert_eq!(clock_duration(90_000_000), "1d 1:00:00");
-        assert_eq!(clock_duration(-5), "0:00:00");
+    fn widths_are_measured_as_they_show() {
+        assert_eq!(pad_to("Rôle", 6), "Rôle  ");
+        assert_eq!(pad_to("名前", 6), "名前  ");
+        assert_eq!(tail_fitting("abcdef", 3), "def");
+        assert_eq!(tail_fitting("名前です", 5), "です");
     }
 
     #[test]

@@ -11,11 +11,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
-use super::{Theme, clock_duration, key_hints, render_too_small};
+use super::{Theme, key_hints, pad_to, render_too_small};
 use crate::clock::format_in;
 use crate::db::{Counts, PaneSort, UserKey, UserPage};
-use crate::i18n::Texts;
+use crate::i18n::{Texts, fill};
 use crate::model::{Millis, SessionLine, UserLine};
+use unicode_width::UnicodeWidthStr;
 
 /// How long the pulse stays lit after a change.
 const PULSE: Millis = 1_500;
@@ -588,20 +589,15 @@ impl State {
             pulse,
         ])
         .render(inner, buf);
-        let format = if inner.width >= 60 {
-            "%Y-%m-%d %H:%M:%S"
+        let clock = if inner.width >= 60 {
+            self.texts.lang.date_time_seconds(self.now, self.tz)
         } else {
-            "%H:%M:%S"
+            format_in(self.now, self.tz, "%H:%M:%S")
         };
         let right = if inner.width >= 60 {
-            format!(
-                "{} · {} · {}",
-                self.admin,
-                self.host,
-                format_in(self.now, self.tz, format)
-            )
+            format!("{} · {} · {}", self.admin, self.host, clock)
         } else {
-            format_in(self.now, self.tz, format)
+            clock
         };
         Line::from(right)
             .alignment(Alignment::Right)
@@ -677,7 +673,10 @@ impl State {
         };
         let mut title = format!(" {} ", self.pane_title(pane));
         if pane != Pane::Offline && focused {
-            title.push_str(&format!("· {} {sort} ", self.texts.sort));
+            title.push_str(&format!(
+                "· {} ",
+                fill(self.texts.sort_by, &[("order", &sort)])
+            ));
         }
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
@@ -757,11 +756,11 @@ impl State {
             ),
             column(
                 t.col_status,
-                Constraint::Length(8),
+                self.state_width(),
                 Shown::Always,
                 |l: &UserLine| {
                     Cell::from(Span::styled(
-                        l.summary.state.as_str(),
+                        self.texts.state(l.summary.state),
                         self.theme.state(l.summary.state),
                     ))
                 },
@@ -791,6 +790,25 @@ impl State {
             width,
             Some(self.users_selected),
         )
+    }
+
+    /// A duration column as wide as this language writes nine hours and some.
+    fn duration_width(&self) -> Constraint {
+        Constraint::Length(self.texts.lang.clock(35_999_000).width() as u16)
+    }
+
+    /// As wide as the longest state in this language ("hors ligne", "pa konekte").
+    fn state_width(&self) -> Constraint {
+        use crate::model::UserState::{Disabled, Locked, Offline, Online};
+        let widest = [Online, Offline, Disabled, Locked].map(|s| self.texts.state(s).width());
+        Constraint::Length(widest.into_iter().max().unwrap_or(8) as u16)
+    }
+
+    /// As wide as the longest way a session ends in this language.
+    fn end_width(&self) -> Constraint {
+        use crate::model::EndReason::{Forced, Hangup, Idle, Logout, Lost};
+        let widest = [Logout, Idle, Hangup, Forced, Lost].map(|r| self.texts.end_reason(r).width());
+        Constraint::Length(widest.into_iter().max().unwrap_or(7) as u16)
     }
 
     fn session_user_column(&self) -> Column<'_, SessionLine> {
@@ -824,9 +842,9 @@ impl State {
             ),
             column(
                 t.col_duration,
-                Constraint::Length(10),
+                self.duration_width(),
                 Shown::Always,
-                |s: &SessionLine| Cell::from(clock_duration(self.now - s.login_time)),
+                |s: &SessionLine| Cell::from(self.texts.lang.clock(self.now - s.login_time)),
             ),
             column(
                 t.col_host,
@@ -879,16 +897,19 @@ impl State {
             ),
             column(
                 t.col_duration,
-                Constraint::Length(10),
+                self.duration_width(),
                 Shown::From60,
-                move |s: &SessionLine| Cell::from(clock_duration(logout(s) - s.login_time)),
+                move |s: &SessionLine| Cell::from(self.texts.lang.clock(logout(s) - s.login_time)),
             ),
             column(
                 t.col_ended,
-                Constraint::Length(7),
+                self.end_width(),
                 Shown::Always,
                 |s: &SessionLine| {
-                    let ended = s.end_reason.map(|r| r.as_str()).unwrap_or_default();
+                    let ended = s
+                        .end_reason
+                        .map(|r| self.texts.end_reason(r))
+                        .unwrap_or_default();
                     Cell::from(Span::styled(ended, self.theme.end_reason(s.end_reason)))
                 },
             ),
@@ -917,7 +938,7 @@ impl State {
         if day(at) == day(self.now) {
             format_in(at, self.tz, "%H:%M")
         } else {
-            format_in(at, self.tz, "%m-%d %H:%M")
+            self.texts.lang.short_date_time(at, self.tz)
         }
     }
 
@@ -954,18 +975,23 @@ impl State {
 
     fn render_help(&self, area: Rect, buf: &mut Buffer) {
         let t = self.texts;
-        let key_width = t
-            .help_keys
-            .iter()
-            .map(|(k, _)| k.chars().count())
-            .max()
-            .unwrap_or(0);
-        let lines: Vec<Line> = t
-            .help_keys
+        let keys = [
+            ("Tab / Shift-Tab", t.help_pane),
+            ("↑ ↓ j k", t.help_move),
+            ("PgUp PgDn Home End", t.help_scroll),
+            ("/", t.help_filter),
+            ("s", t.help_sort),
+            ("Enter", t.help_history),
+            ("e", t.help_end),
+            ("?", t.help_help),
+            ("q Esc", t.help_quit),
+        ];
+        let key_width = keys.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+        let lines: Vec<Line> = keys
             .iter()
             .map(|(key, what)| {
                 Line::from(vec![
-                    Span::styled(format!("{key:<key_width$}  "), self.theme.key()),
+                    Span::styled(format!("{}  ", pad_to(key, key_width)), self.theme.key()),
                     Span::raw(*what),
                 ])
             })
@@ -1008,7 +1034,7 @@ impl State {
         let block = self.card(title.trim_end());
         let inner = block.inner(card);
         block.render(card, buf);
-        let per_day_width = if inner.width >= 70 { 24 } else { 0 };
+        let per_day_width = if inner.width >= 70 { 32 } else { 0 };
         let [list, days] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(per_day_width)])
                 .areas(inner);
@@ -1020,10 +1046,16 @@ impl State {
                     || t.still_online.to_string(),
                     |at| self.short_time(Some(at)),
                 );
-                let lasted = clock_duration(s.logout_time.unwrap_or(self.now) - s.login_time);
-                let ended = s.end_reason.map(|r| r.as_str()).unwrap_or_default();
+                let lasted = self
+                    .texts
+                    .lang
+                    .clock(s.logout_time.unwrap_or(self.now) - s.login_time);
+                let ended = s
+                    .end_reason
+                    .map(|r| self.texts.end_reason(r))
+                    .unwrap_or_default();
                 Row::new(vec![
-                    Cell::from(format_in(s.login_time, self.tz, "%Y-%m-%d %H:%M")),
+                    Cell::from(self.texts.lang.date_time(s.login_time, self.tz)),
                     Cell::from(logout),
                     Cell::from(lasted),
                     Cell::from(Span::styled(ended, self.theme.end_reason(s.end_reason))),
@@ -1034,10 +1066,10 @@ impl State {
         Table::new(
             rows,
             [
-                Constraint::Length(16),
+                Constraint::Length(self.texts.lang.date_time(0, self.tz).width() as u16),
                 Constraint::Length(11),
-                Constraint::Length(10),
-                Constraint::Length(7),
+                self.duration_width(),
+                self.end_width(),
                 Constraint::Fill(1),
             ],
         )
@@ -1058,8 +1090,8 @@ impl State {
             lines.extend(history.per_day.iter().rev().map(|(day, total)| {
                 Line::from(format!(
                     "{}  {:>10}",
-                    day.format("%Y-%m-%d"),
-                    clock_duration(*total)
+                    t.lang.date(*day),
+                    self.texts.lang.clock(*total)
                 ))
             }));
             Paragraph::new(lines).render(days, buf);

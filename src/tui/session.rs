@@ -8,9 +8,9 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Widget, Wrap};
 
-use super::{Theme, clock_duration, key_hints, render_too_small};
+use super::{Theme, key_hints, render_too_small};
 use crate::clock::format_in;
-use crate::i18n::Texts;
+use crate::i18n::{Texts, fill};
 use crate::model::{EndReason, Millis, PreviousLogin, Role, User};
 
 /// The countdown shows in the last minute before an idle logout.
@@ -148,11 +148,11 @@ impl State {
             ]),
             Line::from(vec![
                 label(t.since),
-                Span::raw(format_in(self.since, self.tz, "%Y-%m-%d %H:%M:%S")),
+                Span::raw(t.lang.date_time_seconds(self.since, self.tz)),
             ]),
             Line::from(vec![
                 label(t.duration),
-                Span::styled(clock_duration(self.now - self.since), self.theme.strong()),
+                Span::styled(t.lang.clock(self.now - self.since), self.theme.strong()),
             ]),
             Line::default(),
         ];
@@ -161,12 +161,7 @@ impl State {
                 label(t.previous_login),
                 Span::raw(self.describe(previous)),
             ]),
-            None => Line::from(
-                label(t.first_login)
-                    .content
-                    .trim_end_matches([':', ' '])
-                    .to_string(),
-            ),
+            None => Line::from(t.first_login),
         });
         if self.failures_since_previous > 0 {
             lines.push(Line::from(vec![
@@ -192,7 +187,7 @@ impl State {
     fn describe(&self, previous: &PreviousLogin) -> String {
         let mut text = format!(
             "{} {} {}",
-            format_in(previous.at, self.tz, "%Y-%m-%d %H:%M"),
+            self.texts.lang.date_time(previous.at, self.tz),
             self.texts.from,
             previous.host
         );
@@ -212,7 +207,7 @@ impl State {
         } else if self.ending.is_none() && remaining < IDLE_WARNING {
             let seconds = (remaining + 999) / 1000;
             (
-                format!("{} {seconds} s", self.texts.idle_warning),
+                fill(self.texts.idle_warning, &[("seconds", &seconds)]),
                 self.theme.notice(),
             )
         } else {

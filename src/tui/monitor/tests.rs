@@ -432,3 +432,28 @@ fn snapshot_help_80x24() {
     update(&mut s, key(KeyCode::Char('?')));
     insta::assert_snapshot!(render(&s));
 }
+
+fn in_language(lang: crate::i18n::Lang) -> State {
+    let mut s = state(80, 24);
+    s.texts = lang.texts();
+    update(&mut s, Msg::Loaded(snapshot()));
+    s
+}
+
+#[test]
+fn snapshot_monitor_fr_80x24() {
+    insta::assert_snapshot!(render(&in_language(crate::i18n::Lang::Fr)));
+}
+
+#[test]
+fn snapshot_monitor_ht_80x24() {
+    insta::assert_snapshot!(render(&in_language(crate::i18n::Lang::Ht)));
+}
+
+#[test]
+fn snapshot_history_fr_120x40() {
+    let mut s = state(120, 40);
+    s.texts = crate::i18n::Lang::Fr.texts();
+    update(&mut s, Msg::HistoryLoaded(history()));
+    insta::assert_snapshot!(render(&s));
+}
