@@ -568,6 +568,7 @@ catalog! {
     prompt_another: ["Add another user?", "Ajouter un autre utilisateur ?", "Ajoute yon lòt itilizatè?"],
     prompt_create: ["Create these {count} user(s)?", "Créer ces {count} utilisateur(s) ?", "Kreye {count} itilizatè sa yo?"],
     password_given: ["given", "fourni", "bay"],
+    hashing_passwords: ["hashing passwords", "chiffrement des mots de passe", "n ap chifre modpas yo"],
     password_generated: ["generated", "généré", "jenere"],
 }
 

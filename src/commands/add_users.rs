@@ -167,8 +167,10 @@ fn create(
 
 fn progress_bar(total: usize) -> ProgressBar {
     let bar = ProgressBar::new(total as u64);
-    if let Ok(style) = ProgressStyle::with_template("hashing passwords {bar:40} {pos}/{len} {eta}")
-    {
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{} {{bar:40}} {{pos}}/{{len}} {{eta}}",
+        tr!(hashing_passwords)
+    )) {
         bar.set_style(style);
     }
     bar

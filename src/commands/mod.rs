@@ -68,7 +68,9 @@ pub fn time_arg(option: &str, text: Option<&str>, now: Millis) -> Result<Option<
     let Some(text) = text else { return Ok(None) };
     crate::clock::parse_time(text, now, crate::clock::local_offset())
         .map(Some)
-        .map_err(|_| Error::Usage(crate::tr!(time_unreadable, option = option, text = text)).into())
+        .ok_or_else(|| {
+            Error::Usage(crate::tr!(time_unreadable, option = option, text = text)).into()
+        })
 }
 
 /// The id of the user named `username`, or the error a script gets for a name that does

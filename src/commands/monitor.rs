@@ -68,7 +68,7 @@ pub fn load_history(
 ) -> Result<History> {
     let user = db
         .user_by_id(user_id)?
-        .ok_or_else(|| Error::bad_input(format!("no user {user_id}")))?;
+        .ok_or_else(|| Error::bad_input(crate::tr!(no_user, name = user_id)))?;
     let since = start_of_day(now - (HISTORY_DAYS - 1) * 86_400_000, tz);
     let mut per_day: Vec<(chrono::NaiveDate, Millis)> = Vec::new();
     for session in db.user_sessions_between(user_id, since, now)? {

@@ -36,9 +36,7 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     pub fn enter() -> anyhow::Result<TerminalGuard> {
         if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
-            return Err(
-                Error::Usage("this screen needs a terminal on stdin and stdout".into()).into(),
-            );
+            return Err(Error::Usage(crate::tr!(screen_needs_terminal)).into());
         }
         install_panic_hook();
         terminal::enable_raw_mode()?;
