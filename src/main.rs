@@ -1,5 +1,6 @@
 //! `console`: parse, dispatch, print the error chain once, exit with the code of CLI.md.
 
+use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
@@ -19,7 +20,12 @@ fn main() -> ExitCode {
     };
     let db_on_command_line = matches.value_source("db") == Some(ValueSource::CommandLine);
     i18n::set(cli.lang.unwrap_or_else(Lang::from_env));
-    match konekte::commands::run(cli, db_on_command_line, &mut std::io::stdout().lock()) {
+    // One buffer for everything a command prints: a large listing goes out in a few
+    // writes instead of one per kilobyte (stdout's own buffer flushes that often).
+    let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let result = konekte::commands::run(cli, db_on_command_line, &mut out)
+        .and_then(|()| out.flush().map_err(anyhow::Error::from));
+    match result {
         Ok(()) => Exit::Ok.into(),
         Err(err) => {
             for line in format!("{err:#}").lines() {
