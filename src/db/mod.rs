@@ -24,7 +24,7 @@ pub use bulk::BulkLoader;
 pub use history::Range;
 pub use migrations::LATEST_VERSION;
 pub use monitor::{Counts, PaneSort, RECENT_OFFLINE, UserKey, UserPage};
-pub use sessions::{Beat, Closed, Here, MISSED_BEATS};
+pub use sessions::{Beat, Closed, Here};
 
 /// How long one statement waits for another terminal's lock before SQLite gives up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -144,13 +144,6 @@ impl Db {
         Ok(value)
     }
 
-    /// For reads that must see one consistent state across several queries.
-    pub fn read<T>(&self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred)?;
-        let value = work(&tx)?;
-        tx.finish()?;
-        Ok(value)
-    }
 }
 
 #[cfg(test)]
