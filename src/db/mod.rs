@@ -143,7 +143,6 @@ impl Db {
         tx.commit()?;
         Ok(value)
     }
-
 }
 
 #[cfg(test)]
