@@ -792,23 +792,39 @@ impl State {
         )
     }
 
-    /// A duration column as wide as this language writes nine hours and some.
+    /// A duration column as wide as its header and as this language writes nine hours.
     fn duration_width(&self) -> Constraint {
-        Constraint::Length(self.texts.lang.clock(35_999_000).width() as u16)
+        let widest = self
+            .texts
+            .lang
+            .clock(35_999_000)
+            .width()
+            .max(self.texts.col_duration.width());
+        Constraint::Length(widest as u16)
     }
 
     /// As wide as the longest state in this language ("hors ligne", "pa konekte").
     fn state_width(&self) -> Constraint {
         use crate::model::UserState::{Disabled, Locked, Offline, Online};
         let widest = [Online, Offline, Disabled, Locked].map(|s| self.texts.state(s).width());
-        Constraint::Length(widest.into_iter().max().unwrap_or(8) as u16)
+        let widest = widest
+            .into_iter()
+            .max()
+            .unwrap_or(8)
+            .max(self.texts.col_status.width());
+        Constraint::Length(widest as u16)
     }
 
     /// As wide as the longest way a session ends in this language.
     fn end_width(&self) -> Constraint {
         use crate::model::EndReason::{Forced, Hangup, Idle, Logout, Lost};
         let widest = [Logout, Idle, Hangup, Forced, Lost].map(|r| self.texts.end_reason(r).width());
-        Constraint::Length(widest.into_iter().max().unwrap_or(7) as u16)
+        let widest = widest
+            .into_iter()
+            .max()
+            .unwrap_or(7)
+            .max(self.texts.col_ended.width());
+        Constraint::Length(widest as u16)
     }
 
     fn session_user_column(&self) -> Column<'_, SessionLine> {
