@@ -1,6 +1,7 @@
 //! `console monitor`, and what the monitor loads: the rows its panes show, a user's
 //! history. The screen (`tui::monitor`) says what it needs; this reads it.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Result;
@@ -9,7 +10,7 @@ use chrono::FixedOffset;
 use super::login::{Mode, run_station};
 use crate::cli::TerminalArgs;
 use crate::clock::{split_by_day, start_of_day};
-use crate::db::{Db, RECENT_OFFLINE};
+use crate::db::{Db, RECENT_OFFLINE, Range};
 use crate::error::Error;
 use crate::model::Millis;
 use crate::tui::monitor::{History, Query, Snapshot, UsersAnchor};
@@ -70,24 +71,26 @@ pub fn load_history(
         .user_by_id(user_id)?
         .ok_or_else(|| Error::bad_input(crate::tr!(no_user, name = user_id)))?;
     let since = start_of_day(now - (HISTORY_DAYS - 1) * 86_400_000, tz);
-    let mut per_day: Vec<(chrono::NaiveDate, Millis)> = Vec::new();
-    for session in db.user_sessions_between(user_id, since, now)? {
+    let mut per_day: BTreeMap<chrono::NaiveDate, Millis> = BTreeMap::new();
+    let range = Range {
+        user_id: Some(user_id),
+        since: Some(since),
+        until: Some(now),
+        ..Range::default()
+    };
+    db.visit_sessions(&range, |session| {
         let end = session.logout_time.unwrap_or(now);
         for (day, millis) in split_by_day(session.login_time.max(since), end, tz) {
-            match per_day.iter_mut().find(|(d, _)| *d == day) {
-                Some((_, total)) => *total += millis,
-                None => per_day.push((day, millis)),
-            }
+            *per_day.entry(day).or_default() += millis;
         }
-    }
-    per_day.sort();
+    })?;
     Ok(History {
         user_id,
         username: user.username,
         full_name: user.full_name,
         offset,
         sessions: db.user_sessions(user_id, offset, rows)?,
-        per_day,
+        per_day: per_day.into_iter().collect(),
     })
 }
 

@@ -255,27 +255,6 @@ impl Db {
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?)
     }
-
-    /// One user's sessions that overlap [since, until): for totals per day.
-    pub fn user_sessions_between(
-        &self,
-        user_id: i64,
-        since: Millis,
-        until: Millis,
-    ) -> Result<Vec<SessionLine>> {
-        let sql = format!(
-            "SELECT {SESSION_LINE_COLUMNS}
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.user_id = ?1 AND s.login_time < ?3
-               AND (s.logout_time IS NULL OR s.logout_time > ?2)
-             ORDER BY s.login_time"
-        );
-        Ok(self
-            .conn
-            .prepare_cached(&sql)?
-            .query_map(params![user_id, since, until], session_line_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?)
-    }
 }
 
 /// ?3 is the LIKE pattern, or NULL for no filter.
@@ -492,15 +471,15 @@ mod tests {
             history.iter().map(|s| s.login_time).collect::<Vec<_>>(),
             [3_000, 2_000]
         );
+        let range = |since, until| crate::db::Range {
+            user_id: Some(user.id),
+            since: Some(since),
+            until: Some(until),
+            ..crate::db::Range::default()
+        };
         // [100, 600] and [2000, 2500] overlap [550, 2100); nothing overlaps the gap between.
-        assert_eq!(
-            db.user_sessions_between(user.id, 550, 2_100).unwrap().len(),
-            2
-        );
-        assert_eq!(
-            db.user_sessions_between(user.id, 650, 1_900).unwrap().len(),
-            0
-        );
+        assert_eq!(db.sessions_in(&range(550, 2_100), None).unwrap().len(), 2);
+        assert_eq!(db.sessions_in(&range(650, 1_900), None).unwrap().len(), 0);
     }
 
     #[test]
