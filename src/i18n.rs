@@ -8,7 +8,7 @@
 use std::fmt::Display;
 use std::sync::OnceLock;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::FixedOffset;
 
 use crate::model::{EndReason, Millis, UserState};
 
@@ -81,10 +81,7 @@ impl Lang {
     }
 
     fn format(self, at: Millis, tz: FixedOffset, english: &str, french: &str) -> String {
-        let format = if self == Lang::En { english } else { french };
-        DateTime::from_timestamp_millis(at)
-            .map(|t| t.with_timezone(&tz).format(format).to_string())
-            .unwrap_or_default()
+        crate::clock::format_in(at, tz, if self == Lang::En { english } else { french })
     }
 
     /// A live duration: `1:05:09` in English; `1 h 05 min 09 s` in French and Creole;
