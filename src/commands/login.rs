@@ -193,12 +193,16 @@ impl Station {
             if signals.received() || terminal.draw(|frame| self.draw(frame)).is_err() {
                 return self.hang_up();
             }
-            match input.recv_timeout(TICK) {
-                Ok(Input::Key(key)) => self.on_key(key),
-                Ok(Input::Resized) | Err(RecvTimeoutError::Timeout) => {}
-                Ok(Input::Gone) | Err(RecvTimeoutError::Disconnected) => return self.hang_up(),
+            let received = input.recv_timeout(TICK);
+            if let Ok(Input::Gone) | Err(RecvTimeoutError::Disconnected) = received {
+                return self.hang_up();
             }
+            // The screens' clocks move on ticks, and a key is acted on at the time it
+            // came: a logout is written with the time L was pressed.
             self.tick(now_ms());
+            if let (Ok(Input::Key(key)), false) = (received, self.finished) {
+                self.on_key(key);
+            }
         }
     }
 
@@ -222,12 +226,6 @@ impl Station {
     }
 
     fn on_key(&mut self, key: KeyEvent) {
-        // The screens' clocks move on ticks; a key is acted on at the time it came (a
-        // logout is written with the time L was pressed, not that of the last tick).
-        self.tick(now_ms());
-        if self.finished {
-            return;
-        }
         match &mut self.screen {
             Screen::Login(state) => {
                 let effect = login::update(state, login::Msg::Key(key));
