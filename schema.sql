@@ -1,4 +1,5 @@
--- konekte schema, version 1. Applied by src/db/migrations.rs as the first migration.
+-- konekte schema, version 2: what a new database is created with. An older database is
+-- brought here by the steps in src/db/migrations/ (a test checks that both agree).
 -- Every time is an INTEGER of milliseconds since 1970-01-01 UTC.
 
 CREATE TABLE users (
@@ -16,10 +17,17 @@ CREATE TABLE users (
     failed_attempts      INTEGER NOT NULL DEFAULT 0,
     failure_window_start INTEGER,
     locked_until         INTEGER,
-    created_at           INTEGER NOT NULL
+    created_at           INTEGER NOT NULL,
+    -- Kept by the triggers below, so that they outlive a prune of the history.
+    last_login           INTEGER,
+    last_logout          INTEGER,
+    sessions_count       INTEGER NOT NULL DEFAULT 0,
+    connected_ms         INTEGER NOT NULL DEFAULT 0    -- of the ended sessions
 );
 
 CREATE INDEX users_role ON users (role, username);
+-- The monitor's "latest login first" order.
+CREATE INDEX users_recent ON users (-coalesce(last_login, 0), username);
 
 -- The whole life of one login, from login to its end, however it ended.
 CREATE TABLE sessions (
@@ -52,6 +60,27 @@ CREATE INDEX sessions_user_login ON sessions (user_id, login_time DESC);
 CREATE INDEX sessions_logout ON sessions (logout_time DESC) WHERE logout_time IS NOT NULL;
 -- History ranges: `last --since/--until`, `report`.
 CREATE INDEX sessions_login ON sessions (login_time);
+-- "Is this user online?", one probe per user.
+CREATE INDEX sessions_open_user ON sessions (user_id) WHERE logout_time IS NULL;
+
+CREATE TRIGGER sessions_opened AFTER INSERT ON sessions BEGIN
+    UPDATE users SET
+        last_login = max(coalesce(last_login, NEW.login_time), NEW.login_time),
+        last_logout = CASE WHEN NEW.logout_time IS NULL THEN last_logout
+                           ELSE max(coalesce(last_logout, NEW.logout_time), NEW.logout_time) END,
+        sessions_count = sessions_count + 1,
+        connected_ms = connected_ms + coalesce(NEW.logout_time - NEW.login_time, 0)
+    WHERE id = NEW.user_id;
+END;
+
+CREATE TRIGGER sessions_closed AFTER UPDATE OF logout_time ON sessions
+WHEN NEW.logout_time IS NOT NULL BEGIN
+    UPDATE users SET
+        last_logout = max(coalesce(last_logout, NEW.logout_time), NEW.logout_time),
+        connected_ms = connected_ms + (NEW.logout_time - NEW.login_time)
+                       - coalesce(OLD.logout_time - OLD.login_time, 0)
+    WHERE id = NEW.user_id;
+END;
 
 -- Every attempt to log in, failed or not.
 CREATE TABLE login_attempts (

@@ -11,13 +11,12 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chrono::FixedOffset;
-use konekte::clock::now_ms;
-use konekte::commands::monitor::load;
-use konekte::db::{Db, Here};
+use konekte::clock::{now_ms, start_of_day};
+use konekte::db::{Db, Here, UserKey, UsersAnchor};
 use konekte::i18n::EN;
 use konekte::model::{EndReason, Millis, Origin};
 use konekte::tui::Theme;
-use konekte::tui::monitor::{self, Msg, State, UsersAnchor};
+use konekte::tui::monitor::{self, Msg, State};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
@@ -42,20 +41,24 @@ fn main() {
         Theme { color: true },
         &EN,
     );
-    monitor::update(&mut state, Msg::Resize(200, 60));
+    let _ = monitor::update(&mut state, Msg::Resize(200, 60));
 
     let reload = |state: &mut State| {
         sweep(&db);
-        let snapshot = load(&db, &state.query(), now_ms(), utc).expect("load");
-        monitor::update(state, Msg::Loaded(snapshot));
+        let now = now_ms();
+        let snapshot = db
+            .monitor_snapshot(&state.query(), now, start_of_day(now, utc))
+            .expect("load");
+        let _ = monitor::update(state, Msg::Loaded(snapshot));
     };
     // A reload at the top, in the middle (by key) and at the end of the users.
     let mut times = Vec::new();
     for i in 0..RELOADS {
         state.users_anchor = match i % 3 {
             0 => UsersAnchor::Start,
-            1 => UsersAnchor::From(konekte::db::UserKey {
+            1 => UsersAnchor::From(UserKey {
                 role: String::new(),
+                recency: 0,
                 username: "directeur050000".into(),
             }),
             _ => UsersAnchor::End,

@@ -10,6 +10,7 @@ use argon2::{Algorithm, Argon2, Block, Params, PasswordVerifier, Version};
 use rand::seq::IndexedRandom;
 
 use crate::db::{Db, Prior};
+use crate::i18n::{Texts, fill};
 use crate::model::{FailureState, Millis, Origin, Outcome, Role, User};
 
 /// Generated passwords avoid look-alikes (0/O/o, 1/l/I) so they can be read aloud and typed.
@@ -85,19 +86,45 @@ pub fn generate_password() -> String {
         .collect()
 }
 
+/// Why a password cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooShort { length: usize },
+    TooLong,
+    Control,
+    SameAsOld,
+}
+
+impl PasswordProblem {
+    /// Said in the language of `texts` (a screen's, which F2 may have changed).
+    pub fn text(self, texts: &Texts) -> String {
+        match self {
+            PasswordProblem::TooShort { length } => fill(
+                texts.password_short,
+                &[("count", &length), ("min", &MIN_PASSWORD_LEN)],
+            ),
+            PasswordProblem::TooLong => fill(texts.password_long, &[("max", &MAX_PASSWORD_LEN)]),
+            PasswordProblem::Control => texts.password_control.to_string(),
+            PasswordProblem::SameAsOld => texts.password_same.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for PasswordProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(crate::i18n::texts()))
+    }
+}
+
 /// Why `password` cannot be used, if it cannot.
-pub fn password_problem(password: &str) -> Option<String> {
+pub fn password_problem(password: &str) -> Option<PasswordProblem> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_LEN {
-        Some(crate::tr!(
-            password_short,
-            count = length,
-            min = MIN_PASSWORD_LEN
-        ))
+        Some(PasswordProblem::TooShort { length })
     } else if length > MAX_PASSWORD_LEN {
-        Some(crate::tr!(password_long, max = MAX_PASSWORD_LEN))
+        Some(PasswordProblem::TooLong)
     } else if password.chars().any(char::is_control) {
-        Some(crate::tr!(password_control))
+        Some(PasswordProblem::Control)
     } else {
         None
     }
@@ -242,13 +269,17 @@ pub fn authenticate(
 
 /// Replaces a password that had to be changed at first login. The new one must obey the
 /// rules and differ from the old one.
-pub fn change_password(db: &Db, user: &User, new_password: &str) -> Result<Result<(), String>> {
+pub fn change_password(
+    db: &Db,
+    user: &User,
+    new_password: &str,
+) -> Result<Result<(), PasswordProblem>> {
     if let Some(problem) = password_problem(new_password) {
         return Ok(Err(problem));
     }
     let old = db.credentials(&user.username)?.map(|c| c.password_hash);
     if old.is_some_and(|old| verify_password(new_password, &old)) {
-        return Ok(Err(crate::tr!(password_same)));
+        return Ok(Err(PasswordProblem::SameAsOld));
     }
     db.set_password(&user.username, &hash_password(new_password)?, false)?;
     Ok(Ok(()))
@@ -310,7 +341,12 @@ mod tests {
 
     #[test]
     fn short_or_control_passwords_are_refused() {
-        assert!(password_problem("seven77").unwrap().contains("too short"));
+        assert!(
+            password_problem("seven77")
+                .unwrap()
+                .to_string()
+                .contains("too short")
+        );
         assert!(password_problem("eight888").is_none());
         assert!(password_problem("tab\there!").is_some());
         assert!(password_problem(&"x".repeat(MAX_PASSWORD_LEN + 1)).is_some());

@@ -70,6 +70,9 @@ pub enum Command {
         /// Delete what ended (sessions) or happened (attempts) before this time.
         #[arg(long, value_name = "T")]
         before: String,
+        /// Count what would be deleted, and delete nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// End a live session from the shell (end reason `forced`); its terminal notices
     /// within one heartbeat and returns to the login screen.
@@ -175,9 +178,10 @@ pub struct DemoArgs {
 #[derive(Debug, Clone, Args)]
 pub struct TerminalArgs {
     /// Log out after this long without a key press (90s, 15m, 1h); a countdown shows in
-    /// the last minute.
-    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = crate::clock::parse_duration)]
-    pub idle_timeout: Millis,
+    /// the last minute. `off` (the monitor only, for a wall screen) never logs out: whoever
+    /// passes by the screen then has the admin's monitor.
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_idle_timeout)]
+    pub idle_timeout: IdleTimeout,
     /// How often the terminal tells the database it is alive. A session silent for three
     /// beats is taken for lost.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::clock::parse_duration)]
@@ -188,6 +192,18 @@ pub struct TerminalArgs {
     /// How long failures are counted, and how long a lock lasts, in minutes.
     #[arg(long, value_name = "MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..))]
     pub lock_minutes: u32,
+    /// Ctrl-C on the login screen does nothing: for a kiosk, where leaving would hand
+    /// the terminal to whatever started console.
+    #[arg(long)]
+    pub no_quit: bool,
+}
+
+/// A duration, or none (`off`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdleTimeout(pub Option<Millis>);
+
+fn parse_idle_timeout(text: &str) -> Result<IdleTimeout, String> {
+    crate::clock::parse_idle_timeout(text).map(IdleTimeout)
 }
 
 #[derive(Debug, Args)]
@@ -223,6 +239,11 @@ pub struct AddUsersArgs {
     /// With --file: leave out users that exist already instead of refusing the import.
     #[arg(long, requires = "file")]
     pub skip_existing: bool,
+
+    /// With --file: the passwords given in the file must be changed at first login, as
+    /// generated ones always are (for a file that others have seen).
+    #[arg(long, requires = "file")]
+    pub temporary: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -300,7 +321,10 @@ mod tests {
         assert!(cli.command.is_none());
         let defaults = cli.login;
         assert!(!defaults.once);
-        assert_eq!(defaults.terminal.idle_timeout, 15 * 60_000);
+        assert_eq!(
+            defaults.terminal.idle_timeout,
+            IdleTimeout(Some(15 * 60_000))
+        );
         assert_eq!(defaults.terminal.heartbeat, 5_000);
         assert_eq!(
             (defaults.terminal.lock_after, defaults.terminal.lock_minutes),
@@ -312,7 +336,7 @@ mod tests {
     fn login_options_work_without_the_word_login() {
         let cli = Cli::try_parse_from(["console", "--once", "--idle-timeout", "2m"]).unwrap();
         assert!(cli.login.once);
-        assert_eq!(cli.login.terminal.idle_timeout, 120_000);
+        assert_eq!(cli.login.terminal.idle_timeout, IdleTimeout(Some(120_000)));
         // Global options go before or after a command.
         let cli = Cli::try_parse_from(["console", "--db", "x.db", "--lang", "fr", "users", "list"])
             .unwrap();

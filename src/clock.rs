@@ -75,8 +75,10 @@ pub fn serialize_rfc3339<S: serde::Serializer>(
 }
 
 /// A point in time as `--since`, `--until`, `--present` and `--before` take it:
-/// `2026-11-24` (local midnight), `2026-11-24T09:00` (local), RFC 3339
-/// (`2026-11-24T09:00:00Z`), `today`, `yesterday`, or a time ago (`2h`, `7d`, `30m`).
+/// `2026-11-24` (local midnight), `2026-11-24T09:00` or `2026-11-24 09:00` (local), RFC
+/// 3339 (`2026-11-24T09:00:00Z`), `today`, `yesterday`, `now`, a time ago (`30m`, `2h`,
+/// `7d`, `1w`), and what the tables print: `24/11/2026 09:15`, `11-24 09:15` and
+/// `24/11 09:15` (the latest such day not after now), `09:15` (today).
 pub fn parse_time(text: &str, now: Millis, tz: FixedOffset) -> Option<Millis> {
     let text = text.trim();
     let local = |naive: chrono::NaiveDateTime| {
@@ -85,6 +87,25 @@ pub fn parse_time(text: &str, now: Millis, tz: FixedOffset) -> Option<Millis> {
             .single()
             .map(|t| t.timestamp_millis())
     };
+    let date_time = |text: &str| {
+        const FORMATS: [&str; 6] = [
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%d/%m/%Y %H:%M",
+            "%d/%m/%Y %H:%M:%S",
+        ];
+        FORMATS
+            .iter()
+            .find_map(|format| chrono::NaiveDateTime::parse_from_str(text, format).ok())
+    };
+    let day = |text: &str| {
+        ["%Y-%m-%d", "%d/%m/%Y"]
+            .iter()
+            .find_map(|format| NaiveDate::parse_from_str(text, format).ok())
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+    };
     match text {
         "today" => Some(start_of_day(now, tz)),
         "yesterday" => Some(start_of_day(start_of_day(now, tz) - 1, tz)),
@@ -92,27 +113,58 @@ pub fn parse_time(text: &str, now: Millis, tz: FixedOffset) -> Option<Millis> {
         _ => DateTime::parse_from_rfc3339(text)
             .map(|t| t.timestamp_millis())
             .ok()
-            .or_else(|| {
-                chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-                    .ok()
-                    .and_then(local)
-            })
-            .or_else(|| {
-                chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
-                    .ok()
-                    .and_then(local)
-            })
-            .or_else(|| {
-                NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                    .ok()
-                    .and_then(|day| day.and_hms_opt(0, 0, 0))
-                    .and_then(local)
-            })
+            .or_else(|| date_time(text).and_then(local))
+            .or_else(|| day(text).and_then(local))
+            .or_else(|| without_year(text, now, tz))
             .or_else(|| parse_duration(text).ok().map(|ago| now - ago)),
     }
 }
 
-/// A duration as options take it: `90s`, `15m`, `1h`, `500ms`, `2d`.
+/// `11-24 09:15`, `24/11 09:15` (the latest such moment not after now), or `09:15` (today).
+fn without_year(text: &str, now: Millis, tz: FixedOffset) -> Option<Millis> {
+    let today = DateTime::from_timestamp_millis(now)?
+        .with_timezone(&tz)
+        .date_naive();
+    if let Ok(time) = chrono::NaiveTime::parse_from_str(text, "%H:%M") {
+        return today
+            .and_time(time)
+            .and_local_timezone(tz)
+            .single()
+            .map(|t| t.timestamp_millis());
+    }
+    let at_year = |year: i32| {
+        let (date, time) = text.split_once(' ')?;
+        let spelled = if date.contains('/') {
+            format!("{date}/{year} {time}")
+        } else {
+            format!("{year}-{date} {time}")
+        };
+        let naive = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
+            .iter()
+            .find_map(|format| chrono::NaiveDateTime::parse_from_str(&spelled, format).ok())?;
+        naive
+            .and_local_timezone(tz)
+            .single()
+            .map(|t| t.timestamp_millis())
+    };
+    use chrono::Datelike;
+    let this_year = at_year(today.year())?;
+    if this_year <= now {
+        Some(this_year)
+    } else {
+        at_year(today.year() - 1)
+    }
+}
+
+/// An idle timeout: a duration, or `off` for none.
+pub fn parse_idle_timeout(text: &str) -> Result<Option<Millis>, String> {
+    match text.trim() {
+        "off" | "never" => Ok(None),
+        duration => parse_duration(duration).map(Some),
+    }
+}
+
+/// A duration as options take it: `90s`, `15m`, `1h`, `500ms`, `2d`, `1w`.
 pub fn parse_duration(text: &str) -> Result<Millis, String> {
     let text = text.trim();
     let split = text
@@ -125,6 +177,7 @@ pub fn parse_duration(text: &str) -> Result<Millis, String> {
         "m" | "min" => 60_000,
         "h" => 3_600_000,
         "d" => 86_400_000,
+        "w" => 7 * 86_400_000,
         _ => {
             return Err(format!(
                 "cannot read \"{text}\" as a duration (examples: 90s, 15m, 1h)"
@@ -178,7 +231,34 @@ mod tests {
         assert_eq!(parse_time("2026-11-24T04:15:02-05:00", now, tz), Some(now));
         assert_eq!(parse_time("2h", now, tz), Some(now - 2 * 3_600_000));
         assert_eq!(parse_time("7d", now, tz), Some(now - 7 * 86_400_000));
-        for bad in ["", "last tuesday", "2026-13-01", "24/11/2026", "2h ago"] {
+        assert_eq!(parse_time("1w", now, tz), Some(now - 7 * 86_400_000));
+        // What the tables print.
+        let nine = midnight + 9 * 3_600_000;
+        for printed in [
+            "2026-11-24 09:00",
+            "24/11/2026 09:00",
+            "11-24 09:00",
+            "24/11 09:00",
+        ] {
+            assert_eq!(
+                parse_time(printed, now + 5 * 3_600_000, tz),
+                Some(nine),
+                "{printed}"
+            );
+        }
+        assert_eq!(parse_time("24/11/2026", now, tz), Some(midnight));
+        assert_eq!(parse_time("03:00", now, tz), Some(midnight + 3 * 3_600_000));
+        // A day of the year not come yet is last year's.
+        let last_christmas = parse_time("12-25 10:00", now, tz).unwrap();
+        assert_eq!(rfc3339(last_christmas), "2025-12-25T15:00:00Z");
+        for bad in [
+            "",
+            "last tuesday",
+            "2026-13-01",
+            "11/24/2026",
+            "2h ago",
+            "25:00",
+        ] {
             assert!(parse_time(bad, now, tz).is_none(), "{bad}");
         }
     }

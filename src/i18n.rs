@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use chrono::FixedOffset;
 
-use crate::model::{EndReason, Millis, UserState};
+use crate::model::{EndReason, Millis, Outcome, UserState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Lang {
@@ -84,9 +84,9 @@ impl Lang {
         crate::clock::format_in(at, tz, if self == Lang::En { english } else { french })
     }
 
-    /// A live duration: `1:05:09` in English; `1 h 05 min 09 s` in French and Creole;
-    /// a day and more: `2d 1:05:09`, `2 j 1 h 05 min 09 s`.
-    pub fn clock(self, millis: Millis) -> String {
+    /// A duration, the one way every screen and table writes it: hours, minutes and
+    /// seconds, `1:05:09`; from a day on, the days first: `2d 1:05:09` (`2 j 1:05:09`).
+    pub fn duration(self, millis: Millis) -> String {
         let seconds = millis.max(0) / 1000;
         let (days, h, m, s) = (
             seconds / 86_400,
@@ -94,24 +94,11 @@ impl Lang {
             seconds % 3600 / 60,
             seconds % 60,
         );
+        let clock = format!("{h}:{m:02}:{s:02}");
         match (self, days) {
-            (Lang::En, 0) => format!("{h}:{m:02}:{s:02}"),
-            (Lang::En, _) => format!("{days}d {h}:{m:02}:{s:02}"),
-            (_, 0) => format!("{h} h {m:02} min {s:02} s"),
-            (_, _) => format!("{days} j {h} h {m:02} min {s:02} s"),
-        }
-    }
-
-    /// Hours and minutes, as `last` writes them: `03:05`, `2+03:05`; in French and
-    /// Creole `3 h 05`, `2 j 3 h 05`.
-    pub fn hours_minutes(self, millis: Millis) -> String {
-        let minutes = millis.max(0) / 60_000;
-        let (days, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-        match (self, days) {
-            (Lang::En, 0) => format!("{h:02}:{m:02}"),
-            (Lang::En, _) => format!("{days}+{h:02}:{m:02}"),
-            (_, 0) => format!("{h} h {m:02}"),
-            (_, _) => format!("{days} j {h} h {m:02}"),
+            (_, 0) => clock,
+            (Lang::En, _) => format!("{days}d {clock}"),
+            (Lang::Fr | Lang::Ht, _) => format!("{days} j {clock}"),
         }
     }
 }
@@ -124,6 +111,18 @@ impl Texts {
             UserState::Offline => self.state_offline,
             UserState::Disabled => self.state_disabled,
             UserState::Locked => self.state_locked,
+        }
+    }
+
+    /// What became of a login attempt, in this language (CSV and JSON keep the code).
+    pub fn outcome(&self, outcome: Outcome) -> &'static str {
+        match outcome {
+            Outcome::Success => self.outcome_success,
+            Outcome::BadPassword => self.outcome_bad_password,
+            Outcome::UnknownUser => self.outcome_unknown_user,
+            Outcome::Disabled => self.outcome_disabled,
+            Outcome::Locked => self.outcome_locked,
+            Outcome::NotAdmin => self.outcome_not_admin,
         }
     }
 
@@ -270,6 +269,11 @@ catalog! {
         "Base de données inaccessible : nouvel essai de déconnexion…",
         "Baz done a pa disponib: n ap eseye dekonekte ankò…",
     ],
+    db_waiting: [
+        "Waiting for the database (another program holds it)…",
+        "En attente de la base de données (un autre programme la tient)…",
+        "N ap tann baz done a (yon lòt pwogram kenbe l)…",
+    ],
     too_small: [
         "Terminal too small: 40×12 at least",
         "Terminal trop petit : 40×12 au moins",
@@ -294,10 +298,18 @@ catalog! {
     end_hangup: ["hangup", "coupure", "koupe"],
     end_forced: ["forced", "forcée", "fòse"],
     end_lost: ["lost", "perdue", "pèdi"],
+    outcome_success: ["logged in", "connecté", "konekte"],
+    outcome_bad_password: ["wrong password", "mauvais mot de passe", "move modpas"],
+    outcome_unknown_user: ["unknown name", "nom inconnu", "non enkoni"],
+    outcome_disabled: ["account disabled", "compte désactivé", "kont dezaktive"],
+    outcome_locked: ["refused: locked", "refusé : bloqué", "refize: bloke"],
+    outcome_not_admin: ["not an admin (monitor)", "pas administrateur (moniteur)", "pa administratè (siveyans)"],
 
     // The monitor.
     monitor: ["monitor", "moniteur", "siveyans"],
     online: ["Online", "En ligne", "Anliy"],
+    people_online: ["{online}/{total} people online", "{online}/{total} personnes en ligne", "{online}/{total} moun anliy"],
+    sessions_open: ["{count} sessions", "{count} sessions", "{count} sesyon"],
     all_users: ["All users", "Tous les utilisateurs", "Tout itilizatè yo"],
     online_now: ["Online now", "En ligne maintenant", "Anliy kounye a"],
     recently_offline: ["Recently offline", "Récemment hors ligne", "Fèk dekonekte"],
@@ -320,27 +332,55 @@ catalog! {
     col_login: ["Login", "Connexion", "Koneksyon"],
     col_logout: ["Logout", "Déconnexion", "Dekoneksyon"],
     col_ended: ["Ended", "Fin", "Fen"],
+    col_ended_by: ["Ended by", "Fermée par", "Fèmen pa"],
     filter: ["Filter", "Filtre", "Filtè"],
     sort_by: ["sort {order}", "tri {order}", "lòd {order}"],
     sort_name: ["name", "nom", "non"],
     sort_role: ["role", "rôle", "wòl"],
+    sort_last_login: ["last login", "dernière connexion", "dènye koneksyon"],
+    filter_typing: ["Enter keeps it · Esc clears it", "Entrée le garde · Échap l'efface", "Enter kenbe l · Esc efase l"],
+    filter_kept: ["(/ changes it · Esc clears it)", "(/ le change · Échap l'efface)", "(/ chanje l · Esc efase l)"],
     history: ["History", "Historique", "Istwa"],
     per_day: ["Per day", "Par jour", "Pa jou"],
     still_online: ["online", "en ligne", "anliy"],
     confirm_end: ["End this session?", "Fermer cette session ?", "Fèmen sesyon sa a?"],
     ended_session: ["Ended session {id}", "Session {id} fermée", "Sesyon {id} fèmen"],
-    yes_no: ["y yes · n no", "y oui · n non", "y wi · n non"],
+    confirm_since: ["since {time} · session {id}", "depuis {time} · session {id}", "depi {time} · sesyon {id}"],
+    own_session: [
+        "This is your own session: the monitor closes with it.",
+        "C'est votre propre session : le moniteur se ferme avec elle.",
+        "Se pwòp sesyon ou: siveyans lan ap fèmen avè l.",
+    ],
+    own_session_again: [
+        "Really end your own session and leave the monitor?",
+        "Vraiment fermer votre propre session et quitter le moniteur ?",
+        "Ou vle fèmen pwòp sesyon ou epi kite siveyans lan vre?",
+    ],
+    confirm_end_own: ["End your own session?", "Fermer votre propre session ?", "Fèmen pwòp sesyon ou?"],
+    confirm_quit_demo: ["Leave the demo?", "Quitter la démo ?", "Kite demo a?"],
+    demo_removed: [
+        "Its database is removed with it.",
+        "Sa base de données est supprimée avec elle.",
+        "Baz done li an ap efase avè l.",
+    ],
+    key_yes: ["yes", "oui", "wi"],
+    key_no: ["no", "non", "non"],
     nothing_here: ["nothing here", "rien ici", "anyen la a"],
     help_title: ["Keys", "Touches", "Touch yo"],
     help_pane: ["next / previous pane", "volet suivant / précédent", "pwochen / anvan panno"],
-    help_move: ["move", "se déplacer", "deplase"],
-    help_scroll: ["scroll", "défiler", "desann / monte"],
+    help_move: ["move the selection (also j k)", "déplacer la sélection (aussi j k)", "deplase seleksyon an (j k tou)"],
+    help_scroll: ["a page up, a page down", "une page plus haut, plus bas", "yon paj anwo, anba"],
+    help_first_last: ["the first, the last row (also g G)", "la première, la dernière ligne (aussi g G)", "premye, dènye liy lan (g G tou)"],
     help_filter: [
         "filter by name, role or host (Esc clears)",
         "filtrer par nom, rôle ou hôte (Échap efface)",
         "filtre pa non, wòl oswa machin (Esc efase)",
     ],
-    help_sort: ["cycle the sort: name, role", "changer le tri : nom, rôle", "chanje lòd la: non, wòl"],
+    help_sort: [
+        "cycle the sort: name, role, last login",
+        "changer le tri : nom, rôle, dernière connexion",
+        "chanje lòd la: non, wòl, dènye koneksyon",
+    ],
     help_history: [
         "the user's history, with totals per day",
         "l'historique de l'utilisateur, avec les totaux par jour",
@@ -358,6 +398,8 @@ catalog! {
     key_help: ["help", "aide", "èd"],
     key_monitor: ["monitor", "moniteur", "siveyans"],
     key_back: ["back", "retour", "retounen"],
+    key_clear_filter: ["clear filter", "effacer le filtre", "efase filtè"],
+    key_keep_filter: ["keep", "garder", "kenbe"],
     demo_banner: [
         "DEMO · {terminals} simulated terminals · log in elsewhere: console --db {db} · admin {admin} / {password}",
         "DÉMO · {terminals} terminaux simulés · connectez-vous ailleurs : console --db {db} · admin {admin} / {password}",
@@ -387,6 +429,11 @@ catalog! {
         "{sessions} sessions terminées et {attempts} tentatives de connexion d'avant {time} supprimées",
         "efase {sessions} sesyon ki fini ak {attempts} tantativ koneksyon anvan {time}",
     ],
+    would_prune: [
+        "dry run: would delete {sessions} ended sessions and {attempts} login attempts from before {time}; nothing was deleted",
+        "essai à blanc : {sessions} sessions terminées et {attempts} tentatives de connexion d'avant {time} seraient supprimées ; rien n'a été supprimé",
+        "esè: {sessions} sesyon ki fini ak {attempts} tantativ koneksyon anvan {time} ta efase; anyen pa efase",
+    ],
     created_users: ["created {count} user(s)", "{count} utilisateur(s) créé(s)", "kreye {count} itilizatè"],
     generated_passwords: [
         "{count} generated password(s) written to stdout: shown this once, to be changed at first login",
@@ -403,12 +450,18 @@ catalog! {
         "{count} utilisateur(s) existant déjà laissé(s) de côté : {names}",
         "kite {count} itilizatè ki egziste deja sou kote: {names}",
     ],
-    nothing_written_skip: [
-        "nothing was written (--skip-existing leaves them out)",
-        "rien n'a été écrit (--skip-existing les laisse de côté)",
-        "anyen pa ekri (--skip-existing kite yo sou kote)",
-    ],
     user_exists: ["user \"{name}\" exists already", "l'utilisateur « {name} » existe déjà", "itilizatè \"{name}\" egziste deja"],
+    user_exists_skip: [
+        "user \"{name}\" exists already (--skip-existing leaves it out)",
+        "l'utilisateur « {name} » existe déjà (--skip-existing le laisse de côté)",
+        "itilizatè \"{name}\" egziste deja (--skip-existing kite l sou kote)",
+    ],
+    nothing_written: ["nothing was written", "rien n'a été écrit", "anyen pa ekri"],
+    passwords_from_file: [
+        "the passwords of the file are kept as they are: whoever has read the file can log in with them (--temporary makes each user choose a new one at first login)",
+        "les mots de passe du fichier sont gardés tels quels : qui a lu le fichier peut s'en servir (--temporary fait choisir un nouveau mot de passe à la première connexion)",
+        "modpas ki nan fichye a rete jan yo ye: nenpòt moun ki li fichye a ka sèvi ak yo (--temporary fè chak itilizatè chwazi yon nouvo nan premye koneksyon)",
+    ],
     user_exists_nothing_written: [
         "user \"{name}\" exists already; nothing was written",
         "l'utilisateur « {name} » existe déjà ; rien n'a été écrit",
@@ -434,6 +487,11 @@ catalog! {
     disabled_user: ["disabled {name}", "{name} désactivé", "{name} dezaktive"],
     enabled_user: ["enabled {name}", "{name} activé", "{name} aktive"],
     unlocked_user: ["unlocked {name}", "{name} débloqué", "{name} debloke"],
+    was_not_locked: [
+        "{name} was not locked; nothing to do",
+        "{name} n'était pas bloqué ; rien à faire",
+        "{name} pa t bloke; pa gen anyen pou fè",
+    ],
     role_changed: ["{name} is now {role}", "{name} est maintenant {role}", "{name} se {role} kounye a"],
     password_changed: ["password of {name} changed", "mot de passe de {name} changé", "modpas {name} chanje"],
     last_admin_disable: [
@@ -446,6 +504,21 @@ catalog! {
         "impossible de rétrograder « {name} » : c'est le dernier administrateur actif (ajoutez-en ou activez-en un autre d'abord)",
         "pa ka retire wòl \"{name}\": se dènye administratè aktif la (ajoute oswa aktive yon lòt anvan)",
     ],
+    no_admin: [
+        "{path}: no enabled admin account, so nobody can open the monitor (create one: console add-users --role admin --count 1)",
+        "{path} : aucun compte administrateur actif, personne ne peut ouvrir le moniteur (créez-en un : console add-users --role admin --count 1)",
+        "{path}: pa gen kont administratè aktif, pèsonn pa ka louvri siveyans lan (kreye youn: console add-users --role admin --count 1)",
+    ],
+    no_longer_admin: [
+        "{name} is no longer an enabled admin: nothing was done",
+        "{name} n'est plus un administrateur actif : rien n'a été fait",
+        "{name} pa yon administratè aktif ankò: anyen pa fèt",
+    ],
+    idle_off_monitor_only: [
+        "--idle-timeout off is for the monitor only: a shared terminal must log out whoever walks away",
+        "--idle-timeout off est réservé au moniteur : un terminal partagé doit déconnecter qui s'en va",
+        "--idle-timeout off se pou siveyans lan sèlman: yon tèminal pataje dwe dekonekte moun ki ale",
+    ],
     ended_session_cli: ["ended session {id}", "session {id} fermée", "sesyon {id} fèmen"],
     session_already_ended: [
         "session {id} had already ended ({reason})",
@@ -457,6 +530,11 @@ catalog! {
         "{option}: cannot read \"{text}\" as a time (2026-11-24, 2026-11-24T09:00, RFC 3339, today, yesterday, 2h, 7d)",
         "{option} : impossible de lire « {text} » comme une date (2026-11-24, 2026-11-24T09:00, RFC 3339, today, yesterday, 2h, 7d)",
         "{option}: pa ka li \"{text}\" tankou yon lè (2026-11-24, 2026-11-24T09:00, RFC 3339, today, yesterday, 2h, 7d)",
+    ],
+    range_reversed: [
+        "--since {since} is not before --until {until}: the range is empty",
+        "--since {since} n'est pas avant --until {until} : la période est vide",
+        "--since {since} pa vini anvan --until {until}: peryòd la vid",
     ],
     cancelled: ["cancelled; nothing was written", "annulé ; rien n'a été écrit", "anile; anyen pa ekri"],
     see_help: ["see 'console --help'", "voir « console --help »", "gade 'console --help'"],
@@ -477,6 +555,11 @@ catalog! {
         "{path} : une base SQLite, mais pas de konekte ; on n'y touche pas",
         "{path}: se yon baz SQLite, men se pa pou konekte; nou p ap manyen l",
     ],
+    db_missing: [
+        "{path}: no database here (check --db or CONSOLE_DB; console add-users creates one)",
+        "{path} : aucune base de données ici (vérifiez --db ou CONSOLE_DB ; console add-users en crée une)",
+        "{path}: pa gen baz done la a (verifye --db oswa CONSOLE_DB; console add-users kreye youn)",
+    ],
     db_cannot_create: ["{path}: cannot create: {error}", "{path} : création impossible : {error}", "{path}: pa ka kreye l: {error}"],
     db_busy: [
         "the database stayed busy; try again",
@@ -490,6 +573,11 @@ catalog! {
         "the header must be username,full_name,role,password ({detail})",
         "l'en-tête doit être username,full_name,role,password ({detail})",
         "antèt la dwe username,full_name,role,password ({detail})",
+    ],
+    semicolon_hint: [
+        "the fields seem separated by ';': save the file as CSV with commas",
+        "les champs semblent séparés par « ; » : enregistrez le fichier en CSV avec des virgules",
+        "chan yo sanble separe ak ';': anrejistre fichye a an CSV ak vigil",
     ],
     header_column: [
         "column \"{column}\" missing or twice",
@@ -634,18 +722,12 @@ mod tests {
         assert_eq!(Lang::Fr.date_time(at, utc), "24/11/2026 09:15");
         assert_eq!(Lang::Ht.short_date_time(at, utc), "24/11 09:15");
         let lasted = 2 * 3_600_000 + 5 * 60_000 + 9_000;
-        assert_eq!(Lang::En.hours_minutes(lasted), "02:05");
-        assert_eq!(Lang::Fr.hours_minutes(lasted), "2 h 05");
-        assert_eq!(Lang::En.clock(lasted), "2:05:09");
-        assert_eq!(Lang::Fr.clock(lasted), "2 h 05 min 09 s");
-        assert_eq!(
-            Lang::En.hours_minutes(2 * 86_400_000 + 3_600_000),
-            "2+01:00"
-        );
-        assert_eq!(
-            Lang::Ht.hours_minutes(2 * 86_400_000 + 3_600_000),
-            "2 j 1 h 00"
-        );
+        for lang in Lang::ALL {
+            assert_eq!(lang.duration(lasted), "2:05:09");
+        }
+        assert_eq!(Lang::En.duration(2 * 86_400_000 + 3_600_000), "2d 1:00:00");
+        assert_eq!(Lang::Ht.duration(2 * 86_400_000 + 3_600_000), "2 j 1:00:00");
+        assert_eq!(Lang::Fr.duration(-5), "0:00:00");
     }
 
     #[test]

@@ -52,10 +52,43 @@ pub fn username_problem(name: &str) -> Option<String> {
     }
 }
 
+/// What a CSV of accounts holds: the rows that can be accounts, and every problem of the
+/// others, each with its line.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub candidates: Vec<Candidate>,
+    /// (line, what is wrong), in the order of the file.
+    pub problems: Vec<(u64, String)>,
+}
+
+impl Parsed {
+    /// The problems as `SOURCE:LINE: what is wrong`, in the order of the lines.
+    pub fn into_error(mut problems: Vec<(u64, String)>, source: &str) -> Error {
+        problems.sort_by_key(|(line, _)| *line);
+        Error::BadInput(
+            problems
+                .into_iter()
+                .map(|(line, message)| format!("{source}:{line}: {message}"))
+                .collect(),
+        )
+    }
+}
+
 /// Reads a CSV of accounts (header `username,full_name,role,password` in any order,
 /// UTF-8, optional BOM). Returns every candidate, or every problem, each as
 /// `SOURCE:LINE: what is wrong`.
 pub fn parse_csv(bytes: &[u8], source: &str) -> Result<Vec<Candidate>, Error> {
+    let parsed = parse_csv_rows(bytes, source)?;
+    if parsed.problems.is_empty() {
+        Ok(parsed.candidates)
+    } else {
+        Err(Parsed::into_error(parsed.problems, source))
+    }
+}
+
+/// Reads every row of a CSV of accounts: the good ones and the problems of the others.
+/// Only a file with no usable header is an error at once.
+pub fn parse_csv_rows(bytes: &[u8], source: &str) -> Result<Parsed, Error> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -70,40 +103,37 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<Vec<Candidate>, Error> {
         Some(Ok(header)) => column_order(&header).map_err(|m| Error::bad_input(problem(1, m)))?,
     };
 
-    let mut problems = Vec::new();
-    let mut candidates = Vec::new();
+    let mut parsed = Parsed::default();
     let mut first_line_of: HashMap<String, u64> = HashMap::new();
     for record in records {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                problems.push(problem(line, e.to_string()));
+                parsed.problems.push((line, e.to_string()));
                 continue;
             }
         };
         let line = record.position().map_or(0, csv::Position::line);
         match candidate_from(&record, &columns, line) {
-            Err(messages) => problems.extend(messages.into_iter().map(|m| problem(line, m))),
+            Err(messages) => parsed
+                .problems
+                .extend(messages.into_iter().map(|m| (line, m))),
             Ok(candidate) => {
                 let key = candidate.username.to_ascii_lowercase();
                 if let Some(first) = first_line_of.get(&key) {
-                    problems.push(problem(
+                    parsed.problems.push((
                         line,
                         tr!(duplicate_in_file, name = candidate.username, line = first),
                     ));
                 } else {
                     first_line_of.insert(key, line);
-                    candidates.push(candidate);
+                    parsed.candidates.push(candidate);
                 }
             }
         }
     }
-    if problems.is_empty() {
-        Ok(candidates)
-    } else {
-        Err(Error::BadInput(problems))
-    }
+    Ok(parsed)
 }
 
 /// Where each of the four columns is in the header.
@@ -113,13 +143,24 @@ fn column_order(header: &csv::ByteRecord) -> Result<[usize; 4], String> {
         .iter()
         .map(|field| String::from_utf8_lossy(field).trim().to_lowercase())
         .collect();
+    // A spreadsheet saved "as CSV" in French often separates fields with ';'.
+    let separator_hint = |message: String| {
+        if names.len() == 1 && names[0].contains(';') {
+            format!("{message}; {}", tr!(semicolon_hint))
+        } else {
+            message
+        }
+    };
     let mut order = [0; 4];
     for (slot, column) in order.iter_mut().zip(COLUMNS) {
         let mut found = names.iter().enumerate().filter(|(_, name)| *name == column);
         *slot = match (found.next(), found.next()) {
             (Some((index, _)), None) => index,
             _ => {
-                return Err(expected(tr!(header_column, column = column)));
+                return Err(separator_hint(expected(tr!(
+                    header_column,
+                    column = column
+                ))));
             }
         };
     }
@@ -161,7 +202,12 @@ fn candidate_from(
         .parse::<Role>()
         .map_err(|e| problems.push(e.to_string()));
     let password = (!password.is_empty()).then(|| password.to_string());
-    problems.extend(password.as_deref().and_then(auth::password_problem));
+    problems.extend(
+        password
+            .as_deref()
+            .and_then(auth::password_problem)
+            .map(|p| p.to_string()),
+    );
 
     match role {
         Ok(role) if problems.is_empty() => Ok(Candidate {
@@ -342,6 +388,14 @@ mod tests {
         assert!(found[0].starts_with("u.csv:2: username \"ab\" has 2 characters"));
         assert!(found[1].starts_with("u.csv:3: username \"mé\""));
         assert!(found[2].starts_with("u.csv:4: password too short"));
+    }
+
+    #[test]
+    fn a_file_separated_by_semicolons_gets_a_hint() {
+        let found = problems("username;full_name;role;password\nann;;archives;\n");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("u.csv:1: "), "{found:?}");
+        assert!(found[0].contains("';'"), "{found:?}");
     }
 
     #[test]

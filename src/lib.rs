@@ -12,4 +12,5 @@ pub mod i18n;
 pub mod import;
 pub mod model;
 pub mod origin;
+pub mod station;
 pub mod tui;

@@ -237,6 +237,19 @@ impl Outcome {
             Outcome::NotAdmin => "not_admin",
         }
     }
+
+    pub fn parse(stored: &str) -> Option<Outcome> {
+        [
+            Outcome::Success,
+            Outcome::BadPassword,
+            Outcome::UnknownUser,
+            Outcome::Disabled,
+            Outcome::Locked,
+            Outcome::NotAdmin,
+        ]
+        .into_iter()
+        .find(|outcome| outcome.as_str() == stored)
+    }
 }
 
 /// One session as stored: open while `logout_time` is `None`.
@@ -289,6 +302,10 @@ pub struct SessionLine {
     pub tty: Option<String>,
     pub remote_ip: Option<String>,
     pub terminal: Option<String>,
+    /// The admin who ended it (`forced`), by name.
+    pub ended_by: Option<String>,
+    /// Why, as the admin wrote it.
+    pub end_note: Option<String>,
 }
 
 /// A line of the monitor's "All users" pane.

@@ -7,6 +7,7 @@ use crate::db::Here;
 use crate::model::{Millis, Origin};
 
 /// This machine, as the lost-session sweep needs it: read once, it does not change.
+#[derive(Debug, Clone)]
 pub struct ThisHost {
     pub host: String,
     pub boot_id: Option<String>,

@@ -42,6 +42,63 @@ fn importing_again_names_every_duplicate_and_changes_nothing() {
 }
 
 #[test]
+fn bad_rows_and_existing_names_are_reported_together() {
+    let office = Office::with_sample_users();
+    let file = office.file(
+        "mixed.csv",
+        b"username,full_name,role,password\nHantz123,,secretaire,\nnewcomer,,boss,\nfresh01,,archives,\n",
+    );
+    let before = office.users_csv();
+    office
+        .console(&["add-users", "--file", common::path_str(&file)])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains(
+            "mixed.csv:2: user \"Hantz123\" exists already",
+        ))
+        .stderr(predicate::str::contains(
+            "mixed.csv:3: unknown role \"boss\"",
+        ))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert_eq!(office.users_csv(), before);
+}
+
+#[test]
+fn temporary_makes_the_passwords_of_a_file_be_changed_at_first_login() {
+    let office = Office::new();
+    let file = office.file(
+        "staff.csv",
+        b"username,full_name,role,password\nfirst01,,admin,a-known-password\n",
+    );
+    office
+        .console(&["add-users", "--file", common::path_str(&file)])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("--temporary"));
+    assert_eq!(
+        office.sql_count("SELECT must_change_password FROM users WHERE username = 'first01'"),
+        0
+    );
+    let file = office.file(
+        "more.csv",
+        b"username,full_name,role,password\nsecond02,,archives,a-known-password\n",
+    );
+    office
+        .console(&[
+            "add-users",
+            "--file",
+            common::path_str(&file),
+            "--temporary",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        office.sql_count("SELECT must_change_password FROM users WHERE username = 'second02'"),
+        1
+    );
+}
+
+#[test]
 fn skip_existing_creates_none_of_the_existing() {
     let office = Office::with_sample_users();
     office

@@ -17,6 +17,7 @@ fn import(bytes: &[u8]) -> (anyhow::Result<()>, i64, Vec<u8>) {
         interactive: false,
         dry_run: false,
         skip_existing: false,
+        temporary: false,
     };
     let mut out = Vec::new();
     let result = add_users::run(&args, &db, &mut out);

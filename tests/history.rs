@@ -91,9 +91,79 @@ fn last_is_newest_first_with_durations_and_ends() {
     let table = stdout_of(office.console(&["last"]));
     assert!(table.contains("still logged in"));
     assert!(
-        table.contains("04:00"),
-        "ann's morning lasted 04:00:\n{table}"
+        table.contains("4:00:00"),
+        "ann's morning lasted 4:00:00:\n{table}"
     );
+    assert!(
+        table.contains("dee: closing"),
+        "who ended it, and why:\n{table}"
+    );
+    assert_eq!(last[1]["ended_by"], "dee");
+    assert_eq!(last[1]["end_note"], "closing");
+    assert!(last[2]["ended_by"].is_null() && last[2]["end_note"].is_null());
+}
+
+#[test]
+fn one_duration_notation_everywhere() {
+    let office = Office::with_history();
+    let last = stdout_of(office.console(&["last", "ann"]));
+    let report = stdout_of(office.console(&["report", "--until", "2026-11-22"]));
+    let users = stdout_of(office.console(&["users", "list"]));
+    for (what, table) in [("last", &last), ("report", &report), ("users list", &users)] {
+        assert!(
+            table.contains("4:00:00") || table.contains("8:00:00"),
+            "{what}:\n{table}"
+        );
+    }
+    assert!(report.contains("8:00:00"), "ann's eight hours:\n{report}");
+}
+
+#[test]
+fn a_reversed_range_is_a_usage_error() {
+    let office = Office::with_history();
+    for command in ["last", "report"] {
+        office
+            .console(&[command, "--since", "2026-11-22", "--until", "2026-11-21"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is not before --until"));
+    }
+}
+
+#[test]
+fn since_takes_what_the_tables_print_and_weeks() {
+    let office = Office::with_history();
+    // `last` prints "11-21 09:00" (the year of now) and "2026-11-21 09:00" elsewhere.
+    let spelled = json(
+        &office,
+        &[
+            "last",
+            "--since",
+            "2026-11-21 10:00",
+            "--until",
+            "2026-11-21 11:15",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(field(&spelled, "id"), [4, 3]);
+    office
+        .console(&["last", "--since", "1w"])
+        .assert()
+        .success();
+    office
+        .console(&[
+            "--lang",
+            "fr",
+            "last",
+            "--since",
+            "21/11/2026 10:00",
+            "--until",
+            "21/11/2026 11:15",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("bob").and(predicate::str::contains("cid")));
 }
 
 #[test]
@@ -103,11 +173,11 @@ fn last_of_one_user_in_csv() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "id,username,role,login_time,last_seen,host,tty,remote_ip,terminal,logout_time,duration_seconds,end_reason"
+        "id,username,role,login_time,last_seen,host,tty,remote_ip,terminal,logout_time,duration_seconds,end_reason,ended_by,end_note"
     );
     assert_eq!(lines.len(), 3);
     assert!(lines[1].starts_with("2,ann,secretaire,2026-11-20T22:00:00Z,"));
-    assert!(lines[1].ends_with(",2026-11-21T02:00:00Z,14400,idle"));
+    assert!(lines[1].ends_with(",2026-11-21T02:00:00Z,14400,idle,,"));
 }
 
 #[test]
@@ -329,7 +399,9 @@ fn failures_count_by_name_and_flag_locked_accounts() {
         .console(&["failures"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("LOCKED"));
+        .stdout(predicate::str::contains("LOCKED"))
+        .stdout(predicate::str::contains("wrong password"))
+        .stdout(predicate::str::contains("bad_password").not());
     let ghost = json(
         &office,
         &[
@@ -347,6 +419,19 @@ fn failures_count_by_name_and_flag_locked_accounts() {
 #[test]
 fn prune_forgets_old_history_but_never_an_open_session() {
     let office = Office::with_history();
+    let users_before = json(&office, &["users", "list", "--format", "json"]);
+    office
+        .console(&["prune", "--before", "2026-11-21", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "would delete 1 ended sessions and 5 login attempts",
+        ));
+    assert_eq!(
+        office.sql_count("SELECT count(*) FROM sessions"),
+        5,
+        "a dry run deletes nothing"
+    );
     office
         .console(&["prune", "--before", "2026-11-21"])
         .assert()
@@ -365,6 +450,76 @@ fn prune_forgets_old_history_but_never_an_open_session() {
         [5],
         "the open session stays"
     );
+    // Each user's last login and logout, and totals, outlive the history.
+    let mut users_after = json(&office, &["users", "list", "--format", "json"]);
+    for user in users_after.as_array_mut().unwrap() {
+        user["connected_seconds"] = Value::Null;
+    }
+    let mut users_before = users_before;
+    for user in users_before.as_array_mut().unwrap() {
+        user["connected_seconds"] = Value::Null;
+    }
+    assert_eq!(users_after, users_before);
+    assert_eq!(users_after[0]["last_login"], "2026-11-20T22:00:00Z");
+}
+
+#[test]
+fn read_commands_on_a_missing_database_say_so_and_create_nothing() {
+    let office = Office::new();
+    for args in [
+        &["who"][..],
+        &["last"],
+        &["report"],
+        &["failures"],
+        &["users", "list"],
+        &["users", "disable", "ann"],
+        &["prune", "--before", "7d"],
+        &["end-session", "3"],
+        &["monitor"],
+        &["login"],
+    ] {
+        office
+            .console(args)
+            .assert()
+            .code(66)
+            .stderr(predicate::str::contains("konekte.db: no database here"));
+        assert!(!office.db.exists(), "{args:?} created the database");
+    }
+}
+
+#[test]
+fn a_monitor_on_an_office_without_an_admin_says_so() {
+    let office = Office::new();
+    office
+        .console(&["add-users", "--role", "archives", "--count", "1"])
+        .assert()
+        .success();
+    office
+        .console(&["monitor"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no enabled admin account"));
+}
+
+#[test]
+fn who_counts_people_and_sessions() {
+    let office = Office::with_history();
+    let conn = rusqlite::Connection::open(&office.db).unwrap();
+    conn.execute(
+        "INSERT INTO sessions (user_id, session_key, host, login_time, last_seen, heartbeat_ms)
+         VALUES (4, 'k6', 'annex', 1795338000000, 1795338000000, 9000000000000)",
+        [],
+    )
+    .unwrap();
+    let who = json(&office, &["who", "--format", "json"]);
+    assert_eq!(
+        (
+            who["active_users"].as_i64(),
+            who["active_sessions"].as_i64()
+        ),
+        (Some(1), Some(2))
+    );
+    assert_eq!(who["sessions"].as_array().unwrap().len(), 2);
 }
 
 #[test]

@@ -51,9 +51,20 @@ fn creole_from_lang_and_dates_as_it_writes_them() {
         "end reasons are translated:\n{table}"
     );
     assert!(
-        table.contains("4 h 00"),
-        "durations as Creole writes them:\n{table}"
+        table.contains("4:00:00") && table.contains("20/11"),
+        "durations and dates:\n{table}"
     );
+}
+
+#[test]
+fn the_screens_speak_the_language_of_lang_on_the_command_line() {
+    let office = Office::with_sample_users();
+    let mut terminal = common::pty::Terminal::open(&office, &["--lang", "ht", "login", "--once"]);
+    terminal.wait_for("Non itilizatè");
+    terminal.type_keys("Hantz123\tHantz123-2026\r");
+    terminal.wait_for("L dekonekte");
+    terminal.type_keys("l");
+    terminal.wait_exit();
 }
 
 #[test]

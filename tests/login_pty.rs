@@ -236,3 +236,44 @@ fn failures_read_the_same_and_an_unknown_name_locks_like_a_real_one() {
     );
     assert_eq!(office.sql_count("SELECT count(*) FROM login_attempts"), 8);
 }
+
+#[test]
+fn a_shared_terminal_cannot_turn_off_its_idle_timeout() {
+    let office = Office::with_sample_users();
+    office
+        .console(&["login", "--idle-timeout", "off"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("for the monitor only"));
+}
+
+#[test]
+fn listings_fit_an_80_column_terminal_without_cutting_a_name() {
+    let office = Office::with_history_of_long_names();
+    for args in [&["last"][..], &["who"], &["users", "list"], &["failures"]] {
+        let mut terminal = Terminal::open_sized(&office, args, 80, 24);
+        terminal.wait_exit();
+        let screen = terminal.contents();
+        assert!(
+            screen.contains("secretaire_principale") || screen.contains("archiviste_principale"),
+            "{args:?} cut a name:\n{screen}"
+        );
+        assert!(
+            !screen
+                .lines()
+                .any(|line| line.trim_start().starts_with("ale")),
+            "{args:?} wrapped a name:\n{screen}"
+        );
+        let rows = screen
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .count();
+        let expected = match args[0] {
+            "last" => 2 + 5,
+            "who" => 2 + 1,
+            "users" => 2 + 4,
+            _ => rows,
+        };
+        assert_eq!(rows, expected, "{args:?}: one line a row:\n{screen}");
+    }
+}

@@ -101,7 +101,7 @@ fn an_admin_ends_a_session_from_the_monitor() {
     });
     // Online now: Fedanoir first, Hantz123 second.
     monitor.type_keys("\t");
-    monitor.wait_for("Online now (2) · sort");
+    monitor.wait_for("Online now · 2 sessions · sort");
     monitor.type_keys("j");
     monitor.type_keys("e");
     monitor.wait_for("End this session?");
@@ -128,6 +128,8 @@ fn the_demo_shows_the_office_and_leaves_nothing_behind() {
             .any(|host| in_pane(&demo, "Online now", Some("Recently offline"), host))
     });
     demo.type_keys("q");
+    demo.wait_for("Leave the demo?");
+    demo.type_keys("y");
     assert_eq!(demo.wait_exit(), 0);
     assert!(!office.db.exists(), "CONSOLE_DB is not the demo's database");
 }

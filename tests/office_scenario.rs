@@ -93,9 +93,11 @@ fn a_day_at_the_office_is_recorded_to_the_second() {
         monitor_shows(&monitor, "Online now", &["archives001"])
     });
     monitor.type_keys("\t");
-    monitor.wait_for("Online now (2) · sort");
-    monitor.type_keys("e"); // archives001 sorts before Fedanoir: it is selected
-    monitor.wait_for("archives001 · ");
+    monitor.wait_for("Online now · 2 sessions · sort");
+    // The cursor stays on the person it was on (Fedanoir); archives001 sorts first.
+    monitor.type_keys("g");
+    monitor.type_keys("e");
+    monitor.wait_for("archives001 archives");
     let before_end = now_ms();
     monitor.type_keys("y");
     annex.wait_for("ended by an administrator");

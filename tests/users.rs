@@ -43,6 +43,7 @@ fn the_table_names_its_columns() {
 #[test]
 fn an_empty_list_in_csv_still_has_its_header() {
     let office = Office::new();
+    konekte::db::Db::open(&office.db).expect("an empty office");
     office
         .console(&["users", "list", "--format", "csv"])
         .assert()
@@ -102,6 +103,16 @@ fn the_last_enabled_admin_is_kept() {
             .users_csv()
             .contains("Fedanoir,Fedanoir Jean-Baptiste,admin,offline")
     );
+}
+
+#[test]
+fn unlocking_an_account_that_is_not_locked_says_so() {
+    let office = Office::with_sample_users();
+    office
+        .console(&["users", "unlock", "Hantz123"])
+        .assert()
+        .success()
+        .stderr("Hantz123 was not locked; nothing to do\n");
 }
 
 #[test]

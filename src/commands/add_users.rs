@@ -12,13 +12,13 @@ use crate::cli::AddUsersArgs;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::Error;
-use crate::import::{self, Candidate};
+use crate::import::{self, Candidate, Parsed};
 use crate::model::Role;
 use crate::tr;
 
 pub fn run(args: &AddUsersArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
     // The input is read before the database is opened: a missing file creates nothing.
-    let file_candidates = match &args.file {
+    let file_rows = match &args.file {
         Some(file) => Some(read_csv(file)?),
         None => None,
     };
@@ -27,20 +27,15 @@ pub fn run(args: &AddUsersArgs, db_path: &Path, out: &mut dyn Write) -> Result<(
     } else {
         Some(Db::open(db_path)?)
     };
-    let candidates = match (file_candidates, args.role, args.count) {
-        (Some(candidates), _, _) => candidates,
+    let candidates = match (file_rows, args.role, args.count) {
+        (Some((parsed, source)), _, _) => {
+            from_file(db.as_ref(), parsed, &source, args.skip_existing)?
+        }
         (None, Some(role), Some(count)) => {
             numbered(db.as_ref(), role, args.prefix.as_deref(), count)?
         }
         _ => interactive(db.as_ref())?,
     };
-    let source = args.file.as_ref().map(|f| f.display().to_string());
-    let candidates = leave_out_existing(
-        db.as_ref(),
-        candidates,
-        source.as_deref(),
-        args.skip_existing,
-    )?;
 
     if args.dry_run {
         let names: Vec<&str> = candidates.iter().map(|c| c.username.as_str()).collect();
@@ -53,13 +48,44 @@ pub fn run(args: &AddUsersArgs, db_path: &Path, out: &mut dyn Write) -> Result<(
     let Some(db) = db else {
         unreachable!("opened for writing above")
     };
-    create(&db, &candidates, args.skip_existing, out)
+    let given_passwords = candidates.iter().any(|c| c.password.is_some());
+    if given_passwords && args.file.is_some() && !args.temporary {
+        eprintln!("{}", tr!(passwords_from_file));
+    }
+    create(&db, &candidates, args.skip_existing, args.temporary, out)
 }
 
-fn read_csv(file: &Path) -> Result<Vec<Candidate>> {
+fn read_csv(file: &Path) -> Result<(Parsed, String)> {
     let bytes = std::fs::read(file)
         .map_err(|e| Error::NoInput(tr!(cannot_read_file, file = file.display(), error = e)))?;
-    Ok(import::parse_csv(&bytes, &file.display().to_string())?)
+    let source = file.display().to_string();
+    Ok((import::parse_csv_rows(&bytes, &source)?, source))
+}
+
+/// The file's accounts, or every problem at once, its own rows' and the names that
+/// exist already, each with its line; with `skip_existing`, those are left out instead.
+fn from_file(
+    db: Option<&Db>,
+    parsed: Parsed,
+    source: &str,
+    skip_existing: bool,
+) -> Result<Vec<Candidate>> {
+    let Parsed {
+        candidates,
+        mut problems,
+    } = parsed;
+    let candidates = match db {
+        Some(db) => leave_out_existing(db, candidates, skip_existing, &mut problems)?,
+        None => candidates,
+    };
+    if problems.is_empty() {
+        return Ok(candidates);
+    }
+    let mut error = Parsed::into_error(problems, source);
+    if let Error::BadInput(lines) = &mut error {
+        lines.push(tr!(nothing_written));
+    }
+    Err(error.into())
 }
 
 fn numbered(
@@ -85,15 +111,14 @@ fn numbered(
         .collect())
 }
 
-/// Refuses names that exist already, every one named with its file and line; with
-/// `skip_existing`, leaves them out instead and says so.
+/// Names that exist already become problems of their lines; with `skip_existing`, they
+/// are left out instead, and said so.
 fn leave_out_existing(
-    db: Option<&Db>,
+    db: &Db,
     candidates: Vec<Candidate>,
-    source: Option<&str>,
     skip_existing: bool,
+    problems: &mut Vec<(u64, String)>,
 ) -> Result<Vec<Candidate>> {
-    let Some(db) = db else { return Ok(candidates) };
     let existing = db.existing_usernames(candidates.iter().map(|c| c.username.as_str()))?;
     if existing.is_empty() {
         return Ok(candidates);
@@ -110,19 +135,13 @@ fn leave_out_existing(
         );
         return Ok(candidates.into_iter().filter(|c| !is_existing(c)).collect());
     }
-    let problems = candidates
-        .iter()
-        .filter(|c| is_existing(c))
-        .map(|c| {
-            let place = match (source, c.line) {
-                (Some(file), Some(line)) => format!("{file}:{line}: "),
-                _ => String::new(),
-            };
-            format!("{place}{}", tr!(user_exists, name = c.username))
-        })
-        .chain(std::iter::once(tr!(nothing_written_skip)))
-        .collect();
-    Err(Error::BadInput(problems).into())
+    problems.extend(candidates.iter().filter(|c| is_existing(c)).map(|c| {
+        (
+            c.line.unwrap_or(0),
+            tr!(user_exists_skip, name = c.username),
+        )
+    }));
+    Ok(candidates)
 }
 
 /// Generates the missing passwords, hashes all on every core, writes all in one
@@ -131,6 +150,7 @@ fn create(
     db: &Db,
     candidates: &[Candidate],
     skip_existing: bool,
+    temporary: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
     let passwords: Vec<String> = candidates
@@ -138,7 +158,10 @@ fn create(
         .map(|c| c.password.clone().unwrap_or_else(auth::generate_password))
         .collect();
     let progress = progress_bar(candidates.len());
-    let new_users = import::hashed(candidates, &passwords, || progress.inc(1))?;
+    let mut new_users = import::hashed(candidates, &passwords, || progress.inc(1))?;
+    for user in &mut new_users {
+        user.must_change_password |= temporary;
+    }
     progress.finish_and_clear();
     let created = db.create_users(&new_users, skip_existing, now_ms())?;
 
@@ -207,8 +230,16 @@ fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
             .with_prompt(tr!(col_full_name))
             .allow_empty(true)
             .interact_text()?;
-        let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        let role = Role::ALL[Select::new()
+        // The least privileged first, where the cursor starts: an admin is chosen, never
+        // fallen into by pressing Enter.
+        let by_privilege = [
+            Role::Archives,
+            Role::Secretaire,
+            Role::Directeur,
+            Role::Admin,
+        ];
+        let roles: Vec<&str> = by_privilege.iter().map(|r| r.as_str()).collect();
+        let role = by_privilege[Select::new()
             .with_prompt(tr!(role))
             .items(&roles)
             .default(0)
@@ -224,7 +255,9 @@ fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
                 Password::new()
                     .with_prompt(tr!(password))
                     .with_confirmation(tr!(repeat_password), tr!(prompt_passwords_differ))
-                    .validate_with(|p: &String| auth::password_problem(p).map_or(Ok(()), Err))
+                    .validate_with(|p: &String| {
+                        auth::password_problem(p).map_or(Ok(()), |e| Err(e.to_string()))
+                    })
                     .interact()?,
             )
         };
@@ -244,16 +277,33 @@ fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
         }
     }
     let t = crate::i18n::texts();
-    let mut summary = super::table(&[t.username, t.col_full_name, t.role, t.col_password]);
-    for c in &candidates {
-        let password = if c.password.is_some() {
-            t.password_given
-        } else {
-            t.password_generated
-        };
-        summary.add_row([c.username.as_str(), &c.full_name, c.role.as_str(), password]);
-    }
-    eprintln!("{summary}");
+    let columns = [
+        (t.username, 0),
+        (t.col_full_name, 1),
+        (t.role, 0),
+        (t.col_password, 0),
+    ];
+    let rows: Vec<Vec<String>> = candidates
+        .iter()
+        .map(|c| {
+            let password = if c.password.is_some() {
+                t.password_given
+            } else {
+                t.password_generated
+            };
+            vec![
+                c.username.clone(),
+                c.full_name.clone(),
+                c.role.to_string(),
+                password.into(),
+            ]
+        })
+        .collect();
+    let width = std::io::stderr()
+        .is_terminal()
+        .then(|| ratatui::crossterm::terminal::size().ok().map(|(w, _)| w))
+        .flatten();
+    super::write_table(&mut std::io::stderr(), &columns, &rows, width)?;
     if Confirm::new()
         .with_prompt(tr!(prompt_create, count = candidates.len()))
         .interact()?

@@ -4,13 +4,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::login::{Mode, run_station};
 use crate::cli::DemoArgs;
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::demo;
 use crate::import;
 use crate::model::Role;
+use crate::station::{self, Mode};
 
 const SAMPLE_USERS: &str = include_str!("../../users_sample.csv");
 
@@ -49,12 +49,13 @@ pub fn run(args: &DemoArgs, db: Option<&Path>) -> Result<()> {
         admin = admin_name,
         password = admin_password
     );
-    run_station(
+    station::run(
         &path,
         &args.terminal,
         Mode::Monitor {
             banner: Some(banner),
             sign_in: Some((admin_name, admin_password)),
+            confirm_quit: true,
         },
     )
 }

@@ -12,7 +12,7 @@ use crate::model::EndReason;
 use crate::origin::ThisHost;
 
 pub fn run(session_id: i64, reason: Option<&str>, db_path: &Path) -> Result<()> {
-    let db = Db::open(db_path)?;
+    let db = Db::open_existing(db_path)?;
     let now = now_ms();
     sweep(&db, &ThisHost::detect(), now);
     match db.close_session(session_id, EndReason::Forced, now, None, reason)? {

@@ -11,12 +11,12 @@ use super::{Columns, time_arg, write_rows};
 use crate::cli::{FailuresArgs, Format};
 use crate::clock::{self, now_ms};
 use crate::db::Db;
-use crate::model::{Attempt, FailureCount, Millis};
+use crate::model::{Attempt, FailureCount, Millis, Outcome};
 
 pub fn run(args: &FailuresArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
     let now = now_ms();
     let since = time_arg("--since", args.since.as_deref(), now)?;
-    let db = Db::open(db_path)?;
+    let db = Db::open_existing(db_path)?;
     let typed = args.user.as_deref();
     let attempts: Vec<FailedAttempt> = db
         .failed_attempts(typed, since, args.limit)?
@@ -71,12 +71,12 @@ struct Failures<'a> {
 const ATTEMPT_COLUMNS: Columns = Columns {
     table: |t| {
         vec![
-            t.col_time,
-            t.col_name_typed,
-            t.col_host,
-            t.col_tty,
-            t.col_ip,
-            t.col_outcome,
+            (t.col_time, 0),
+            (t.col_name_typed, 0),
+            (t.col_host, 1),
+            (t.col_tty, 3),
+            (t.col_ip, 2),
+            (t.col_outcome, 0),
         ]
     },
     fields: &[
@@ -91,7 +91,14 @@ const ATTEMPT_COLUMNS: Columns = Columns {
 };
 
 const COUNT_COLUMNS: Columns = Columns {
-    table: |t| vec![t.col_name_typed, t.col_failures, t.col_latest, t.col_locked],
+    table: |t| {
+        vec![
+            (t.col_name_typed, 0),
+            (t.col_failures, 0),
+            (t.col_latest, 1),
+            (t.col_locked, 0),
+        ]
+    },
     fields: &["name", "failures", "latest", "locked"],
 };
 
@@ -124,13 +131,15 @@ impl From<&Attempt> for FailedAttempt {
 
 impl FailedAttempt {
     fn cells(&self) -> Vec<String> {
+        let outcome = Outcome::parse(&self.outcome)
+            .map_or(self.outcome.as_str(), |o| crate::i18n::texts().outcome(o));
         vec![
             super::local_time(self.at),
             self.username_typed.clone(),
             self.host.clone().unwrap_or_default(),
-            self.tty.clone().unwrap_or_default(),
+            super::short_tty(self.tty.as_deref()),
             self.remote_ip.clone().unwrap_or_default(),
-            self.outcome.clone(),
+            outcome.to_string(),
         ]
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{Columns, open_swept, time_arg, user_id_of, write_rows};
+use super::{Columns, open_swept, short_tty, time_arg, time_range, user_id_of, write_rows};
 use crate::cli::LastArgs;
 use crate::clock::{self, local_offset, now_ms};
 use crate::db::Range;
@@ -16,9 +16,10 @@ use crate::model::{EndReason, Millis, Role, SessionLine};
 pub fn run(args: &LastArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
     let now = now_ms();
     let present = time_arg("--present", args.present.as_deref(), now)?;
+    let (since, until) = time_range(args.since.as_deref(), args.until.as_deref(), now)?;
     let mut range = Range {
-        since: time_arg("--since", args.since.as_deref(), now)?,
-        until: time_arg("--until", args.until.as_deref(), now)?,
+        since,
+        until,
         ..Range::default()
     };
     if let Some(at) = present {
@@ -46,15 +47,17 @@ pub fn run(args: &LastArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
 const LAST_COLUMNS: Columns = Columns {
     table: |t| {
         vec![
-            t.col_username,
-            t.col_role,
-            t.col_host,
-            t.col_tty,
-            t.col_ip,
-            t.col_login,
-            t.col_logout,
-            t.col_duration,
-            t.col_ended,
+            (t.col_id, 3),
+            (t.col_username, 0),
+            (t.col_role, 2),
+            (t.col_host, 1),
+            (t.col_tty, 3),
+            (t.col_ip, 3),
+            (t.col_login, 0),
+            (t.col_logout, 0),
+            (t.col_duration, 0),
+            (t.col_ended, 1),
+            (t.col_ended_by, 3),
         ]
     },
     fields: &[
@@ -70,6 +73,8 @@ const LAST_COLUMNS: Columns = Columns {
         "logout_time",
         "duration_seconds",
         "end_reason",
+        "ended_by",
+        "end_note",
     ],
 };
 
@@ -92,6 +97,9 @@ struct HistorySession {
     logout_time: Option<Millis>,
     duration_seconds: i64,
     end_reason: Option<EndReason>,
+    /// The admin who ended it (`forced`), and why.
+    ended_by: Option<String>,
+    end_note: Option<String>,
 }
 
 impl HistorySession {
@@ -122,23 +130,31 @@ impl HistorySession {
             logout_time: s.logout_time,
             duration_seconds: (s.logout_time.unwrap_or(now) - s.login_time) / 1000,
             end_reason: s.end_reason,
+            ended_by: s.ended_by.clone(),
+            end_note: s.end_note.clone(),
         }
     }
 
     fn cells(&self) -> Vec<String> {
         let t = crate::i18n::texts();
+        let ended_by: Vec<&str> = [self.ended_by.as_deref(), self.end_note.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
         vec![
+            self.id.to_string(),
             self.username.clone(),
             self.role.to_string(),
             self.host.clone(),
-            self.tty.clone().unwrap_or_default(),
+            short_tty(self.tty.as_deref()),
             self.remote_ip.clone().unwrap_or_default(),
             t.lang.short_date_time(self.login_time, local_offset()),
             self.logout_cell(t),
-            t.lang.hours_minutes(self.duration_seconds * 1000),
+            t.lang.duration(self.duration_seconds * 1000),
             self.end_reason
                 .map_or("", |reason| t.end_reason(reason))
                 .to_string(),
+            ended_by.join(": "),
         ]
     }
 }

@@ -17,7 +17,9 @@ use std::path::Path;
 
 use anyhow::Result;
 use comfy_table::{ContentArrangement, LineStyle, Table, TableStyle};
+use ratatui::crossterm;
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
 use crate::cli::{Cli, Command, Format};
 use crate::db::{self, Db};
@@ -47,7 +49,7 @@ pub fn run(cli: Cli, db_on_command_line: bool, out: &mut dyn Write) -> Result<()
         Some(Command::Last(args)) => last::run(&args, &db_path, out),
         Some(Command::Report(args)) => report::run(&args, &db_path, out),
         Some(Command::Failures(args)) => failures::run(&args, &db_path, out),
-        Some(Command::Prune { before }) => prune::run(&before, &db_path, out),
+        Some(Command::Prune { before, dry_run }) => prune::run(&before, dry_run, &db_path, out),
         Some(Command::EndSession { session_id, reason }) => {
             end_session::run(session_id, reason.as_deref(), &db_path)
         }
@@ -56,9 +58,10 @@ pub fn run(cli: Cli, db_on_command_line: bool, out: &mut dyn Write) -> Result<()
 }
 
 /// Opens the database for a command that reads sessions: after a sweep, so that what
-/// it reads says which sessions are lost.
+/// it reads says which sessions are lost. The database must exist: a mistyped path is
+/// an error (exit 66), not an empty office.
 pub fn open_swept(db_path: &Path, now: Millis) -> Result<Db> {
-    let db = Db::open(db_path)?;
+    let db = Db::open_existing(db_path)?;
     sweep(&db, &ThisHost::detect(), now);
     Ok(db)
 }
@@ -71,6 +74,29 @@ pub fn time_arg(option: &str, text: Option<&str>, now: Millis) -> Result<Option<
         .ok_or_else(|| {
             Error::Usage(crate::tr!(time_unreadable, option = option, text = text)).into()
         })
+}
+
+/// `--since` and `--until`, read; an empty range is a usage error.
+pub fn time_range(
+    since: Option<&str>,
+    until: Option<&str>,
+    now: Millis,
+) -> Result<(Option<Millis>, Option<Millis>)> {
+    let (since_at, until_at) = (
+        time_arg("--since", since, now)?,
+        time_arg("--until", until, now)?,
+    );
+    if let (Some(from), Some(to)) = (since_at, until_at)
+        && from >= to
+    {
+        return Err(Error::Usage(crate::tr!(
+            range_reversed,
+            since = since.unwrap_or_default(),
+            until = until.unwrap_or_default()
+        ))
+        .into());
+    }
+    Ok((since_at, until_at))
 }
 
 /// The id of the user named `username`, or the error a script gets for a name that does
@@ -93,18 +119,8 @@ pub fn sweep(db: &Db, this_host: &ThisHost, now: Millis) {
 /// that wide listings fit the terminal.
 const PLAIN: TableStyle = TableStyle::new().header_separator(LineStyle::new('─', '─', '─', '─'));
 
-/// A table that fits the terminal's width (when stdout is one).
-pub fn table(headers: &[&str]) -> Table {
-    let mut table = Table::new();
-    table
-        .load_style(PLAIN)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(headers.iter().copied());
-    if !std::io::stdout().is_terminal() {
-        table.force_no_tty();
-    }
-    table
-}
+/// No space before a cell, one after: with the junction's, two spaces between columns.
+const CELL_PADDING: (u16, u16) = (0, 1);
 
 /// `at` as people read it here: local time, in the language of the process.
 pub fn local_time(at: Millis) -> String {
@@ -113,33 +129,86 @@ pub fn local_time(at: Millis) -> String {
         .date_time(at, crate::clock::local_offset())
 }
 
-/// No space before a cell, one after: with the junction's, two spaces between columns.
-const CELL_PADDING: (u16, u16) = (0, 1);
+/// A table's column: its header, and how much it matters (0: always shown; the higher,
+/// the sooner it is left out when the table is wider than the terminal).
+pub type Column = (&'static str, u8);
 
-/// Cells wrap only when the columns at their natural width do not fit the terminal:
-/// comfy-table's dynamic arrangement otherwise shares the width out unevenly and wraps
-/// cells that had room.
-pub fn fit(table: &mut Table) {
+/// The width of the terminal stdout is, if it is one: piped output is never cut.
+pub fn terminal_width() -> Option<u16> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size().ok().map(|(width, _)| width)
+}
+
+/// Writes a table for people: columns blank in every row left out, then, if it is wider
+/// than `width`, the columns that matter least, until it fits. A cell is never cut or
+/// wrapped: a name stays whole.
+pub fn write_table(
+    out: &mut dyn Write,
+    columns: &[Column],
+    rows: &[Vec<String>],
+    width: Option<u16>,
+) -> Result<()> {
+    writeln!(out, "{}", fitted_table(columns, rows, width))?;
+    Ok(())
+}
+
+fn fitted_table(columns: &[Column], rows: &[Vec<String>], width: Option<u16>) -> Table {
+    let cell = |row: &Vec<String>, i: usize| row.get(i).cloned().unwrap_or_default();
+    // A column blank in every row (no remote address at all, say) says nothing.
+    let mut shown: Vec<usize> = (0..columns.len())
+        .filter(|&i| rows.is_empty() || rows.iter().any(|row| !cell(row, i).is_empty()))
+        .collect();
+    let column_width = |i: usize| {
+        rows.iter()
+            .map(|row| cell(row, i).width())
+            .chain([columns[i].0.width()])
+            .max()
+            .unwrap_or(0)
+    };
+    // Each cell, its padding, a junction after it, and the border's place.
+    let table_width = |shown: &[usize]| -> usize {
+        shown
+            .iter()
+            .map(|&i| column_width(i) + usize::from(CELL_PADDING.0 + CELL_PADDING.1) + 1)
+            .sum::<usize>()
+            + 1
+    };
+    if let Some(width) = width.map(usize::from) {
+        while table_width(&shown) > width {
+            let least_needed = shown
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| columns[**i].1 > 0)
+                .max_by_key(|(at, i)| (columns[**i].1, *at))
+                .map(|(at, _)| at);
+            let Some(at) = least_needed else { break };
+            shown.remove(at);
+        }
+    }
+    let mut table = Table::new();
+    table
+        .load_style(PLAIN)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(shown.iter().map(|&i| columns[i].0));
+    if width.is_none() {
+        table.force_no_tty();
+    }
+    for row in rows {
+        table.add_row(shown.iter().map(|&i| cell(row, i)));
+    }
     for column in table.column_iter_mut() {
         column.set_padding(CELL_PADDING);
     }
-    let widths = table.column_max_content_widths();
-    // Each cell, its padding, a junction after it, and the two borders' places.
-    let natural: u16 = widths
-        .iter()
-        .map(|w| w + CELL_PADDING.0 + CELL_PADDING.1 + 1)
-        .sum::<u16>()
-        + 1;
-    if table.width().is_none_or(|width| natural <= width) {
-        table.set_content_arrangement(ContentArrangement::Disabled);
-    }
+    table
 }
 
 /// The column names of a listing: `table` for people, `fields` for CSV (the JSON keys,
 /// from the rows' `Serialize`, are the same). Fields never change with the language.
 pub struct Columns {
-    /// The table's headers, in the language of the texts given.
-    pub table: fn(&'static Texts) -> Vec<&'static str>,
+    /// The table's columns, in the language of the texts given.
+    pub table: fn(&'static Texts) -> Vec<Column>,
     pub fields: &'static [&'static str],
 }
 
@@ -154,26 +223,12 @@ pub fn write_rows<R: Serialize>(
     match format {
         Format::Table => {
             let cells: Vec<Vec<String>> = rows.iter().map(table_cells).collect();
-            // A column blank in every row (no remote address at all, say) says nothing.
-            let headers = (columns.table)(i18n::texts());
-            let shown: Vec<usize> = (0..headers.len())
-                .filter(|&i| {
-                    cells.is_empty()
-                        || cells
-                            .iter()
-                            .any(|row| row.get(i).is_some_and(|c| !c.is_empty()))
-                })
-                .collect();
-            let mut table = table(&shown.iter().map(|&i| headers[i]).collect::<Vec<_>>());
-            for row in &cells {
-                table.add_row(
-                    shown
-                        .iter()
-                        .map(|&i| row.get(i).cloned().unwrap_or_default()),
-                );
-            }
-            fit(&mut table);
-            writeln!(out, "{table}")?;
+            write_table(
+                out,
+                &(columns.table)(i18n::texts()),
+                &cells,
+                terminal_width(),
+            )
         }
         Format::Csv => {
             let mut writer = csv::WriterBuilder::new()
@@ -184,11 +239,75 @@ pub fn write_rows<R: Serialize>(
                 writer.serialize(row)?;
             }
             writer.flush()?;
+            Ok(())
         }
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, rows)?;
             writeln!(out)?;
+            Ok(())
         }
     }
-    Ok(())
+}
+
+/// A terminal's device as `who` and `last` write it: `pts/3` for `/dev/pts/3`.
+pub fn short_tty(tty: Option<&str>) -> String {
+    tty.map(|tty| tty.strip_prefix("/dev/").unwrap_or(tty).to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(columns: &[Column], rows: &[Vec<String>], width: Option<u16>) -> String {
+        fitted_table(columns, rows, width).to_string()
+    }
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn a_wide_table_leaves_out_what_matters_least_and_never_cuts_a_name() {
+        let columns = [("User", 0), ("Full name", 3), ("Role", 1), ("TTY", 2)];
+        let rows = [
+            row(&[
+                "secretaire_longname",
+                "Roseline Toussaint-Augustin",
+                "secretaire",
+                "pts/12",
+            ]),
+            row(&["ann", "Ann", "archives", ""]),
+        ];
+        let wide = rendered(&columns, &rows, Some(100));
+        assert!(wide.contains("Roseline Toussaint-Augustin") && wide.contains("pts/12"));
+        let narrow = rendered(&columns, &rows, Some(45));
+        assert!(!narrow.contains("Full name"), "{narrow}");
+        assert!(narrow.contains("secretaire_longname"), "{narrow}");
+        assert!(
+            narrow.contains("TTY"),
+            "the full name goes first:\n{narrow}"
+        );
+        assert!(narrow.lines().all(|line| line.width() <= 45), "{narrow}");
+        let tiny = rendered(&columns, &rows, Some(20));
+        assert!(tiny.contains("secretaire_longname"), "{tiny}");
+        assert_eq!(tiny.lines().count(), 4, "no line wrapped:\n{tiny}");
+    }
+
+    #[test]
+    fn piped_tables_keep_every_column_and_blank_ones_go() {
+        let columns = [("User", 0), ("IP", 3), ("Full name", 3)];
+        let rows = [row(&["ann", "", "Ann Augustin ".repeat(20).trim()])];
+        let piped = rendered(&columns, &rows, None);
+        assert!(!piped.contains("IP"), "{piped}");
+        assert_eq!(piped.lines().count(), 3, "{piped}");
+        assert!(piped.contains(&"Ann Augustin ".repeat(20).trim().to_string()));
+    }
+
+    #[test]
+    fn ttys_are_written_as_who_writes_them() {
+        assert_eq!(short_tty(Some("/dev/pts/3")), "pts/3");
+        assert_eq!(short_tty(Some("console")), "console");
+        assert_eq!(short_tty(None), "");
+    }
 }

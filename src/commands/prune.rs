@@ -1,4 +1,5 @@
-//! `console prune --before T`: forget old history, in batches, never an open session.
+//! `console prune --before T [--dry-run]`: forget old history, in batches, never an open
+//! session. Each user's last login and logout, and their totals, stay on the account.
 
 use std::io::Write;
 use std::path::Path;
@@ -11,22 +12,30 @@ use crate::clock::{self, now_ms};
 /// Rows deleted per transaction: terminals logging in meanwhile wait at most one batch.
 const BATCH: usize = 5_000;
 
-pub fn run(before: &str, db_path: &Path, out: &mut dyn Write) -> Result<()> {
+pub fn run(before: &str, dry_run: bool, db_path: &Path, out: &mut dyn Write) -> Result<()> {
     let now = now_ms();
     let Some(before) = time_arg("--before", Some(before), now)? else {
         return Ok(());
     };
-    let (sessions, attempts) = open_swept(db_path, now)?.prune_before(before, BATCH)?;
+    let db = open_swept(db_path, now)?;
     let time = clock::rfc3339(before);
-    writeln!(
-        out,
-        "{}",
+    let said = if dry_run {
+        let (sessions, attempts) = db.count_prunable(before)?;
+        crate::tr!(
+            would_prune,
+            sessions = sessions,
+            attempts = attempts,
+            time = time
+        )
+    } else {
+        let (sessions, attempts) = db.prune_before(before, BATCH)?;
         crate::tr!(
             pruned,
             sessions = sessions,
             attempts = attempts,
             time = time
         )
-    )?;
+    };
+    writeln!(out, "{said}")?;
     Ok(())
 }

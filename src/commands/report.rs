@@ -9,7 +9,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Columns, open_swept, time_arg, write_rows};
+use super::{Columns, open_swept, time_range, write_rows, write_table};
 use crate::cli::{Format, ReportArgs, ReportBy};
 use crate::clock::{self, local_offset, now_ms, split_by_day};
 use crate::db::Range;
@@ -17,8 +17,8 @@ use crate::model::{Millis, Role, SessionLine};
 
 pub fn run(args: &ReportArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
     let now = now_ms();
-    let since = time_arg("--since", args.since.as_deref(), now)?;
-    let until = time_arg("--until", args.until.as_deref(), now)?.unwrap_or(now);
+    let (since, until) = time_range(args.since.as_deref(), args.until.as_deref(), now)?;
+    let until = until.unwrap_or(now);
     let range = Range {
         role: args.role,
         since,
@@ -163,31 +163,33 @@ fn write_report(
         Format::Csv => write_rows(out, Format::Csv, &columns, lines, |_| Vec::new()),
         Format::Table => {
             let t = crate::i18n::texts();
-            let mut table = super::table(&(columns.table)(t));
-            for line in lines {
-                table.add_row(line.cells());
-            }
+            let mut rows: Vec<Vec<String>> = lines.iter().map(Line::cells).collect();
             let sessions: i64 = lines.iter().map(|l| l.sessions).sum();
             let mut total_row = vec![t.total.to_string()];
             if args.by == ReportBy::User {
                 total_row.push(String::new());
             }
-            total_row.extend([sessions.to_string(), t.lang.clock(total)]);
-            table.add_row(total_row);
-            super::fit(&mut table);
-            writeln!(out, "{table}")?;
-            Ok(())
+            total_row.extend([sessions.to_string(), t.lang.duration(total)]);
+            rows.push(total_row);
+            write_table(out, &(columns.table)(t), &rows, super::terminal_width())
         }
     }
 }
 
 const USER_COLUMNS: Columns = Columns {
-    table: |t| vec![t.col_username, t.col_role, t.col_sessions, t.col_connected],
+    table: |t| {
+        vec![
+            (t.col_username, 0),
+            (t.col_role, 1),
+            (t.col_sessions, 0),
+            (t.col_connected, 0),
+        ]
+    },
     fields: &["username", "role", "sessions", "seconds"],
 };
 
 const DAY_COLUMNS: Columns = Columns {
-    table: |t| vec![t.col_day, t.col_sessions, t.col_connected],
+    table: |t| vec![(t.col_day, 0), (t.col_sessions, 0), (t.col_connected, 0)],
     fields: &["day", "sessions", "seconds"],
 };
 
@@ -202,7 +204,7 @@ impl Line {
         if let Some(role) = self.role {
             cells.push(role.to_string());
         }
-        cells.extend([self.sessions.to_string(), t.lang.clock(self.millis)]);
+        cells.extend([self.sessions.to_string(), t.lang.duration(self.millis)]);
         cells
     }
 }

@@ -26,7 +26,7 @@ pub fn run(command: UsersCommand, db_path: &Path, out: &mut dyn Write) -> Result
             .collect();
         return write_rows(out, format, &LIST_COLUMNS, &rows, UserRow::cells);
     }
-    let db = Db::open(db_path)?;
+    let db = Db::open_existing(db_path)?;
     match command {
         UsersCommand::List { .. } => unreachable!("listed above"),
         UsersCommand::Passwd {
@@ -43,8 +43,11 @@ pub fn run(command: UsersCommand, db_path: &Path, out: &mut dyn Write) -> Result
             done(&tr!(enabled_user, name = user))
         }
         UsersCommand::Unlock { user } => {
-            db.unlock(&user)?;
-            done(&tr!(unlocked_user, name = user))
+            if db.unlock(&user, now_ms())? {
+                done(&tr!(unlocked_user, name = user))
+            } else {
+                done(&tr!(was_not_locked, name = user))
+            }
         }
         UsersCommand::SetRole { user, role } => {
             db.set_role(&user, role)?;
@@ -56,14 +59,14 @@ pub fn run(command: UsersCommand, db_path: &Path, out: &mut dyn Write) -> Result
 const LIST_COLUMNS: Columns = Columns {
     table: |t| {
         vec![
-            t.col_username,
-            t.col_full_name,
-            t.col_role,
-            t.col_state,
-            t.col_last_login,
-            t.col_last_logout,
-            t.col_sessions,
-            t.col_connected,
+            (t.col_username, 0),
+            (t.col_full_name, 3),
+            (t.col_role, 1),
+            (t.col_state, 0),
+            (t.col_last_login, 0),
+            (t.col_last_logout, 2),
+            (t.col_sessions, 3),
+            (t.col_connected, 2),
         ]
     },
     fields: &[
@@ -121,7 +124,7 @@ impl UserRow {
             local(self.last_login),
             local(self.last_logout),
             self.sessions.to_string(),
-            t.lang.clock(self.connected_seconds * 1000),
+            t.lang.duration(self.connected_seconds * 1000),
         ]
     }
 }
@@ -136,7 +139,7 @@ fn passwd(db: &Db, username: &str, from_stdin: bool, temporary: bool) -> Result<
         prompt_new_password()?
     };
     if let Some(problem) = auth::password_problem(&password) {
-        return Err(Error::bad_input(problem).into());
+        return Err(Error::bad_input(problem.to_string()).into());
     }
     db.set_password(username, &auth::hash_password(&password)?, temporary)?;
     done(&tr!(password_changed, name = username))
@@ -159,7 +162,9 @@ fn prompt_new_password() -> Result<String> {
     Ok(dialoguer::Password::new()
         .with_prompt(tr!(new_password))
         .with_confirmation(tr!(repeat_password), tr!(prompt_passwords_differ))
-        .validate_with(|p: &String| auth::password_problem(p).map_or(Ok(()), Err))
+        .validate_with(|p: &String| {
+            auth::password_problem(p).map_or(Ok(()), |e| Err(e.to_string()))
+        })
         .interact()?)
 }
 

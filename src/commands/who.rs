@@ -26,6 +26,7 @@ pub fn run(format: Format, db_path: &Path, out: &mut dyn Write) -> Result<()> {
         .len();
     let who = Who {
         active_users,
+        active_sessions: rows.len(),
         timestamp: now,
         sessions: rows,
     };
@@ -35,9 +36,12 @@ pub fn run(format: Format, db_path: &Path, out: &mut dyn Write) -> Result<()> {
 }
 
 /// The JSON of CLI.md: the successor of the earlier web page's count of active users.
+/// `active_users` counts people (one at two terminals counts once), `active_sessions`
+/// the sessions listed.
 #[derive(Serialize)]
 struct Who {
     active_users: usize,
+    active_sessions: usize,
     #[serde(serialize_with = "clock::serialize_time")]
     timestamp: Millis,
     sessions: Vec<LiveSession>,
@@ -46,15 +50,15 @@ struct Who {
 const WHO_COLUMNS: Columns = Columns {
     table: |t| {
         vec![
-            t.col_id,
-            t.col_username,
-            t.col_role,
-            t.col_since,
-            t.col_duration,
-            t.col_host,
-            t.col_tty,
-            t.col_ip,
-            t.col_heartbeat,
+            (t.col_id, 0),
+            (t.col_username, 0),
+            (t.col_role, 2),
+            (t.col_since, 0),
+            (t.col_duration, 1),
+            (t.col_host, 1),
+            (t.col_tty, 3),
+            (t.col_ip, 3),
+            (t.col_heartbeat, 2),
         ]
     },
     fields: &[
@@ -109,9 +113,9 @@ impl LiveSession {
             self.username.clone(),
             self.role.to_string(),
             super::local_time(self.login_time),
-            t.lang.clock(now - self.login_time),
+            t.lang.duration(now - self.login_time),
             self.host.clone(),
-            self.tty.clone().unwrap_or_default(),
+            super::short_tty(self.tty.as_deref()),
             self.remote_ip.clone().unwrap_or_default(),
             crate::tr!(seconds_ago, seconds = (now - self.last_seen).max(0) / 1000),
         ]

@@ -170,6 +170,17 @@ impl Db {
         Ok(counts)
     }
 
+    /// How many ended sessions and attempts `prune_before(before)` would delete.
+    pub fn count_prunable(&self, before: Millis) -> Result<(i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM sessions INDEXED BY sessions_logout
+                     WHERE logout_time IS NOT NULL AND logout_time < ?1),
+                    (SELECT count(*) FROM login_attempts WHERE at < ?1)",
+            [before],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?)
+    }
+
     /// Deletes the ended sessions that ended before `before`, and the attempts made
     /// before it, `batch` rows per transaction so that terminals are never kept waiting.
     /// Open sessions are never touched. Returns (sessions, attempts) deleted.
@@ -340,7 +351,19 @@ mod tests {
             (Outcome::UnknownUser, Default::default())
         })
         .unwrap();
+        assert_eq!(db.count_prunable(4 * HOUR).unwrap(), (1, 1));
+        assert_eq!(
+            db.count_prunable(4 * HOUR).unwrap(),
+            (1, 1),
+            "counting deletes nothing"
+        );
+        let before = db.list_users(None, 9 * HOUR).unwrap();
         assert_eq!(db.prune_before(4 * HOUR, 1).unwrap(), (1, 1));
+        assert_eq!(
+            db.list_users(None, 9 * HOUR).unwrap(),
+            before,
+            "last logins and totals outlive the history"
+        );
         assert_eq!(
             logins(&db.sessions_in(&Range::default(), None).unwrap()),
             [5, 2]

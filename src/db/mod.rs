@@ -23,7 +23,10 @@ pub use attempts::{Credentials, Prior};
 pub use bulk::BulkLoader;
 pub use history::Range;
 pub use migrations::LATEST_VERSION;
-pub use monitor::{Counts, PaneSort, RECENT_OFFLINE, UserKey, UserPage};
+pub use monitor::{
+    Counts, HISTORY_DAYS, History, PaneSort, Query, RECENT_OFFLINE, Snapshot, UserKey, UserPage,
+    UsersAnchor,
+};
 pub use sessions::{Beat, Closed, Here};
 
 /// How long one statement waits for another terminal's lock before SQLite gives up.
@@ -36,6 +39,24 @@ const MAX_BACKOFF: Duration = Duration::from_secs(1);
 
 pub struct Db {
     conn: Connection,
+    patience: Patience,
+}
+
+/// How long a write waits for another terminal's lock: each attempt waits up to
+/// `busy_timeout`, and the whole transaction is tried `attempts` times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Patience {
+    pub busy_timeout: Duration,
+    pub attempts: u32,
+}
+
+impl Default for Patience {
+    fn default() -> Self {
+        Patience {
+            busy_timeout: BUSY_TIMEOUT,
+            attempts: WRITE_ATTEMPTS,
+        }
+    }
 }
 
 impl Db {
@@ -46,6 +67,19 @@ impl Db {
         if !path.exists() {
             create_private_file(path)?;
         }
+        Db::open_file(path)
+    }
+
+    /// Opens a database that must exist already: what every command but `add-users` and
+    /// `demo` opens, so that a mistyped path is an error (exit 66), not a new empty office.
+    pub fn open_existing(path: &Path) -> Result<Db> {
+        if !path.exists() {
+            return Err(Error::NoInput(crate::tr!(db_missing, path = path.display())).into());
+        }
+        Db::open_file(path)
+    }
+
+    fn open_file(path: &Path) -> Result<Db> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -71,7 +105,7 @@ impl Db {
         )
         .map_err(|e| unreadable(path, &e))?;
         let db = Db::configure(conn, path)?;
-        Ok((db.schema_version()? == LATEST_VERSION).then_some(db))
+        Ok((migrations::version(&db.conn)? == LATEST_VERSION).then_some(db))
     }
 
     /// A private database for tests, with the full schema.
@@ -82,12 +116,22 @@ impl Db {
         Ok(db)
     }
 
+    /// How long writes wait for a lock held elsewhere (tests shorten it).
+    pub fn set_patience(&mut self, patience: Patience) -> Result<()> {
+        self.conn.busy_timeout(patience.busy_timeout)?;
+        self.patience = patience;
+        Ok(())
+    }
+
     /// Settings every connection needs, then the checks that must pass before any write.
     fn configure(conn: Connection, path: &Path) -> Result<Db> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        let db = Db { conn };
-        let version = db.schema_version().map_err(|e| unreadable(path, &e))?;
+        let db = Db {
+            conn,
+            patience: Patience::default(),
+        };
+        let version = migrations::version(&db.conn).map_err(|e| unreadable(path, &e))?;
         if version > LATEST_VERSION {
             return Err(Error::Database(crate::tr!(
                 db_newer,
@@ -97,34 +141,41 @@ impl Db {
             ))
             .into());
         }
-        if version == 0 && db.has_foreign_tables().map_err(|e| unreadable(path, &e))? {
+        if !db.is_konekte(version).map_err(|e| unreadable(path, &e))? {
             return Err(Error::Database(crate::tr!(db_foreign, path = path.display())).into());
         }
         Ok(db)
     }
 
-    fn schema_version(&self) -> rusqlite::Result<i64> {
-        self.conn
-            .pragma_query_value(None, "user_version", |row| row.get(0))
-    }
-
-    fn has_foreign_tables(&self) -> rusqlite::Result<bool> {
-        self.conn
-            .query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
-                row.get::<_, i64>(0)
-            })
-            .map(|count| count > 0)
+    /// Whether the file holds konekte's tables (or nothing yet): another program's
+    /// database is recognised, and refused, before anything is written to it.
+    fn is_konekte(&self, version: i64) -> rusqlite::Result<bool> {
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
+        if version == 0 {
+            return Ok(tables == 0);
+        }
+        let ours: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND
+               (name = 'users' AND sql LIKE '%password_hash%'
+                OR name = 'sessions' AND sql LIKE '%session_key%'
+                OR name = 'login_attempts' AND sql LIKE '%username_typed%')",
+            [],
+            |row| row.get(0),
+        )?;
+        Ok(ours == 3)
     }
 
     /// Runs `work` in a `BEGIN IMMEDIATE` transaction and commits it. The write lock is
     /// taken up front, so a read-then-write never fails half-way with SQLITE_BUSY; if the
     /// lock is still not had after busy_timeout, the whole transaction is tried again
-    /// with back-off, a bounded number of times.
-    pub fn write<T>(&self, mut work: impl FnMut(&Transaction) -> Result<T>) -> Result<T> {
+    /// with back-off, a bounded number of times. Only the database layer writes.
+    fn write<T>(&self, mut work: impl FnMut(&Transaction) -> Result<T>) -> Result<T> {
         let mut backoff = FIRST_BACKOFF;
         for attempt in 1.. {
             match self.try_write(&mut work) {
-                Err(err) if is_busy(&err) && attempt < WRITE_ATTEMPTS => {
+                Err(err) if is_busy(&err) && attempt < self.patience.attempts => {
                     thread::sleep(backoff + jitter(backoff));
                     backoff = (backoff * 2).min(MAX_BACKOFF);
                 }
@@ -270,6 +321,39 @@ mod tests {
         drop(conn);
         let err = Db::open(&path).err().unwrap();
         assert!(format!("{err:#}").contains("not a konekte"), "{err:#}");
+    }
+
+    #[test]
+    fn another_programs_database_of_version_one_is_refused_before_any_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE users (name TEXT); PRAGMA user_version = 1;")
+            .unwrap();
+        drop(conn);
+        let before = std::fs::read(&path).unwrap();
+        let err = Db::open(&path).err().unwrap();
+        assert!(format!("{err:#}").contains("not a konekte"), "{err:#}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert!(
+            !dir.path().join("other.db-wal").exists(),
+            "not switched to WAL"
+        );
+    }
+
+    #[test]
+    fn a_database_that_must_exist_is_not_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("typo.db");
+        let err = Db::open_existing(&path).err().unwrap();
+        assert_eq!(
+            crate::error::exit_code_of(&err),
+            crate::error::Exit::NoInput
+        );
+        assert!(format!("{err:#}").contains("typo.db"), "{err:#}");
+        assert!(!path.exists());
+        Db::open(&path).unwrap();
+        Db::open_existing(&path).unwrap();
     }
 
     #[test]

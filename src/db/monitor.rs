@@ -1,11 +1,18 @@
 //! What the live monitor shows, a pane's visible rows at a time: keyset pagination on
-//! indexed keys, so that a page costs the same at 16 users as at 100 000.
+//! indexed keys, so that a page costs the same at 16 users as at 100 000. The screen
+//! says what it needs (a `Query`); this loads it into an immutable `Snapshot`.
+
+use std::collections::BTreeMap;
 
 use anyhow::Result;
-use rusqlite::{Row, params};
+use chrono::{FixedOffset, NaiveDate};
+use rusqlite::{OptionalExtension, Row, params};
 
 use super::Db;
+use super::history::Range;
 use super::users::{ACTIVITY_COLUMNS, USER_COLUMNS, escape_like, summary_from_row};
+use crate::clock::{split_by_day, start_of_day};
+use crate::error::Error;
 use crate::model::{EndReason, Millis, SessionLine, UserLine};
 
 /// How the "All users" and "Online now" panes are ordered.
@@ -14,12 +21,26 @@ pub enum PaneSort {
     #[default]
     Name,
     Role,
+    /// The latest login first (never logged in last).
+    LastLogin,
+}
+
+impl PaneSort {
+    pub fn next(self) -> PaneSort {
+        match self {
+            PaneSort::Name => PaneSort::Role,
+            PaneSort::Role => PaneSort::LastLogin,
+            PaneSort::LastLogin => PaneSort::Name,
+        }
+    }
 }
 
 /// Where a page of users starts: the sort key of its first row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserKey {
     pub role: String,
+    /// Minus the last login (0 when never): ascending is latest first.
+    pub recency: Millis,
     pub username: String,
 }
 
@@ -34,10 +55,73 @@ pub struct UserPage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
     pub users: i64,
+    /// People online (one person at two terminals counts once).
     pub online_users: i64,
+    pub online_sessions: i64,
 }
 
 pub const RECENT_OFFLINE: usize = 20;
+/// How many days of totals a user's history shows.
+pub const HISTORY_DAYS: i64 = 14;
+
+/// Where the "All users" page starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsersAnchor {
+    Start,
+    From(UserKey),
+    /// `rows` rows before this key (scrolling up).
+    Back {
+        from: UserKey,
+        rows: usize,
+    },
+    End,
+    /// This user on the page's row `row`, wherever the sort has moved them (their last
+    /// login changed); if they no longer match the filter, the page starts at `fallback`.
+    Keep {
+        username: String,
+        row: usize,
+        fallback: Option<UserKey>,
+    },
+}
+
+/// What the panes need from the database: derived from the screen, carried out by the
+/// station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub sort: PaneSort,
+    pub filter: Option<String>,
+    pub users_anchor: UsersAnchor,
+    pub users_rows: usize,
+    /// The session under the cursor: the page is moved to keep it in view.
+    pub online_selected: Option<i64>,
+    pub online_offset: usize,
+    pub online_rows: usize,
+}
+
+/// One load of what is on screen.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Snapshot {
+    pub counts: Counts,
+    /// Where the users page starts, resolved (`None`: at the top).
+    pub users_from: Option<UserKey>,
+    pub users: UserPage,
+    pub online: Vec<SessionLine>,
+    /// The position of `online[0]` among all the open sessions shown.
+    pub online_offset: usize,
+    pub online_total: usize,
+    pub offline: Vec<SessionLine>,
+}
+
+/// One user's history, a page of sessions and the totals of the latest days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct History {
+    pub user_id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub offset: usize,
+    pub sessions: Vec<SessionLine>,
+    pub per_day: Vec<(NaiveDate, Millis)>,
+}
 
 impl Db {
     /// A number that changes whenever another connection commits to the database: about
@@ -48,6 +132,137 @@ impl Db {
             .pragma_query_value(None, "data_version", |row| row.get(0))?)
     }
 
+    /// The rows the panes show, as `query` asks for them; "today" begins at `day_start`.
+    pub fn monitor_snapshot(
+        &self,
+        query: &Query,
+        now: Millis,
+        day_start: Millis,
+    ) -> Result<Snapshot> {
+        let filter = query.filter.as_deref();
+        let users_from = self.resolve_users_anchor(query)?;
+        let users = self.users_page(
+            query.sort,
+            filter,
+            users_from.as_ref(),
+            query.users_rows,
+            now,
+            day_start,
+        )?;
+        let (online_offset, online_total) = self.online_window(query)?;
+        Ok(Snapshot {
+            counts: self.counts()?,
+            users_from,
+            users,
+            online: self.online_page(query.sort, filter, online_offset, query.online_rows)?,
+            online_offset,
+            online_total,
+            offline: self.recently_offline(filter, RECENT_OFFLINE)?,
+        })
+    }
+
+    fn resolve_users_anchor(&self, query: &Query) -> Result<Option<UserKey>> {
+        let (sort, filter) = (query.sort, query.filter.as_deref());
+        Ok(match &query.users_anchor {
+            UsersAnchor::Start => None,
+            UsersAnchor::From(key) => Some(key.clone()),
+            UsersAnchor::Back { from, rows } => self.user_key_before(sort, filter, from, *rows)?,
+            UsersAnchor::End => self.last_user_page_start(sort, filter, query.users_rows)?,
+            UsersAnchor::Keep {
+                username,
+                row,
+                fallback,
+            } => match self.user_key(username, filter)? {
+                Some(key) if *row == 0 => Some(key),
+                Some(key) => self.user_key_before(sort, filter, &key, *row)?,
+                None => fallback.clone(),
+            },
+        })
+    }
+
+    /// The first open session shown, and how many there are: the page moves just enough
+    /// to keep the selected session in view, wherever others came or went.
+    fn online_window(&self, query: &Query) -> Result<(usize, usize)> {
+        let filter = like_pattern(query.filter.as_deref());
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM sessions s INDEXED BY sessions_open
+                 JOIN users u ON u.id = s.user_id
+                 WHERE s.logout_time IS NULL AND {SESSION_FILTER}"
+            ))?
+            .query_row([&filter], |row| row.get(0))?;
+        let total = usize::try_from(total).unwrap_or(0);
+        let rows = query.online_rows.max(1);
+        let rank = match query.online_selected {
+            Some(id) => self.online_rank(query.sort, filter.as_deref(), id)?,
+            None => None,
+        };
+        let offset = match rank {
+            Some(rank) if rank < query.online_offset => rank,
+            Some(rank) if rank >= query.online_offset + rows => rank + 1 - rows,
+            _ => query.online_offset,
+        };
+        // A page as full as it can be: no blank rows below while rows above are hidden.
+        Ok((offset.min(total.saturating_sub(rows)), total))
+    }
+
+    /// Where open session `id` stands in the pane's order, if it is open and shown.
+    fn online_rank(&self, sort: PaneSort, pattern: Option<&str>, id: i64) -> Result<Option<usize>> {
+        let key = online_key(sort);
+        let sql = format!(
+            "SELECT (SELECT count(*) FROM sessions s INDEXED BY sessions_open
+                     JOIN users u ON u.id = s.user_id
+                     WHERE s.logout_time IS NULL AND {SESSION_FILTER}
+                       AND ({key}) < (SELECT {key} FROM sessions s JOIN users u ON u.id = s.user_id
+                                      WHERE s.id = ?2))
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.id = ?2 AND s.logout_time IS NULL AND {SESSION_FILTER}"
+        );
+        let rank: Option<i64> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![pattern, id], |row| row.get(0))
+            .optional()?;
+        Ok(rank.and_then(|r| usize::try_from(r).ok()))
+    }
+
+    /// A page of one user's sessions, and the connected time of each of the latest days.
+    pub fn user_history(
+        &self,
+        user_id: i64,
+        offset: usize,
+        rows: usize,
+        now: Millis,
+        tz: FixedOffset,
+    ) -> Result<History> {
+        let user = self
+            .user_by_id(user_id)?
+            .ok_or_else(|| Error::bad_input(crate::tr!(no_user, name = user_id)))?;
+        let since = start_of_day(now - (HISTORY_DAYS - 1) * 86_400_000, tz);
+        let mut per_day: BTreeMap<NaiveDate, Millis> = BTreeMap::new();
+        let range = Range {
+            user_id: Some(user_id),
+            since: Some(since),
+            until: Some(now),
+            ..Range::default()
+        };
+        self.visit_sessions(&range, |session| {
+            let end = session.logout_time.unwrap_or(now);
+            for (day, millis) in split_by_day(session.login_time.max(since), end, tz) {
+                *per_day.entry(day).or_default() += millis;
+            }
+        })?;
+        Ok(History {
+            user_id,
+            username: user.username,
+            full_name: user.full_name,
+            offset,
+            sessions: self.user_sessions(user_id, offset, rows)?,
+            per_day: per_day.into_iter().collect(),
+        })
+    }
+
     pub fn counts(&self) -> Result<Counts> {
         Ok(self
             .conn
@@ -56,12 +271,15 @@ impl Db {
                 // through (user_id, login_time), every session ever: 1.7 s at 1M sessions.
                 "SELECT (SELECT count(*) FROM users),
                     (SELECT count(DISTINCT user_id) FROM sessions INDEXED BY sessions_open
+                     WHERE logout_time IS NULL),
+                    (SELECT count(*) FROM sessions INDEXED BY sessions_open
                      WHERE logout_time IS NULL)",
             )?
             .query_row([], |row| {
                 Ok(Counts {
                     users: row.get(0)?,
                     online_users: row.get(1)?,
+                    online_sessions: row.get(2)?,
                 })
             })?)
     }
@@ -97,7 +315,7 @@ impl Db {
         let mut rows = stmt
             .query_map(
                 params![
-                    start.role,
+                    key_first(sort, &start),
                     start.username,
                     pattern,
                     limit as i64 + 1,
@@ -114,6 +332,23 @@ impl Db {
         let next = rows.get(limit).map(UserLine::key);
         rows.truncate(limit);
         Ok(UserPage { rows, next })
+    }
+
+    /// The sort key of the user named `username` now, if they match `filter`.
+    fn user_key(&self, username: &str, filter: Option<&str>) -> Result<Option<UserKey>> {
+        let sql = format!(
+            "SELECT u.role, -coalesce(u.last_login, 0), u.username FROM users u
+             WHERE u.username = ?1 AND ?2 IS NULL AND {USER_FILTER}"
+        );
+        let no_key: Option<&str> = None;
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(
+                params![username, no_key, like_pattern(filter)],
+                key_from_row,
+            )
+            .optional()?)
     }
 
     /// The key `back` rows before `key` (for scrolling up), or `None` when that goes past
@@ -154,7 +389,7 @@ impl Db {
             "1".into()
         };
         let sql = format!(
-            "SELECT u.role, u.username FROM users u
+            "SELECT u.role, -coalesce(u.last_login, 0), u.username FROM users u
              WHERE {condition} AND {USER_FILTER}
              ORDER BY {order} LIMIT 1 OFFSET ?4",
             order = order_by(sort, true),
@@ -165,7 +400,7 @@ impl Db {
             .prepare_cached(&sql)?
             .query_map(
                 params![
-                    key.role,
+                    key_first(sort, &key),
                     key.username,
                     like_pattern(filter),
                     back as i64 - 1
@@ -177,23 +412,20 @@ impl Db {
         Ok(found)
     }
 
-    /// Open sessions, `limit` from `offset`, and how many there are in all.
+    /// Open sessions, `limit` from `offset`.
     pub fn online_page(
         &self,
         sort: PaneSort,
         filter: Option<&str>,
         offset: usize,
         limit: usize,
-    ) -> Result<(Vec<SessionLine>, usize)> {
-        let order = match sort {
-            PaneSort::Name => "u.username, s.login_time",
-            PaneSort::Role => "u.role, u.username, s.login_time",
-        };
+    ) -> Result<Vec<SessionLine>> {
         let sql = format!(
             "SELECT {SESSION_LINE_COLUMNS}
              FROM sessions s INDEXED BY sessions_open JOIN users u ON u.id = s.user_id
              WHERE s.logout_time IS NULL AND {SESSION_FILTER}
-             ORDER BY {order} LIMIT ?2 OFFSET ?3"
+             ORDER BY {key} LIMIT ?2 OFFSET ?3",
+            key = online_key(sort)
         );
         let pattern = like_pattern(filter);
         let rows = self
@@ -204,15 +436,7 @@ impl Db {
                 session_line_from_row,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let total: i64 = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM sessions s INDEXED BY sessions_open
-                 JOIN users u ON u.id = s.user_id
-                 WHERE s.logout_time IS NULL AND {SESSION_FILTER}"
-            ))?
-            .query_row([pattern], |row| row.get(0))?;
-        Ok((rows, usize::try_from(total).unwrap_or(0)))
+        Ok(rows)
     }
 
     /// The latest ended sessions, newest logout first.
@@ -265,7 +489,8 @@ const SESSION_FILTER: &str = "(?1 IS NULL OR u.username LIKE ?1 ESCAPE '\\' \
                               OR u.role LIKE ?1 ESCAPE '\\' OR s.host LIKE ?1 ESCAPE '\\')";
 
 pub(super) const SESSION_LINE_COLUMNS: &str = "s.id, s.user_id, u.username, u.role, s.login_time, s.last_seen, s.logout_time, \
-     s.end_reason, s.host, s.tty, s.remote_ip, s.terminal";
+     s.end_reason, s.host, s.tty, s.remote_ip, s.terminal, \
+     (SELECT a.username FROM users a WHERE a.id = s.ended_by), s.end_note";
 
 pub(super) fn session_line_from_row(row: &Row) -> rusqlite::Result<SessionLine> {
     let role: String = row.get(3)?;
@@ -285,6 +510,8 @@ pub(super) fn session_line_from_row(row: &Row) -> rusqlite::Result<SessionLine> 
         tty: row.get(9)?,
         remote_ip: row.get(10)?,
         terminal: row.get(11)?,
+        ended_by: row.get(12)?,
+        end_note: row.get(13)?,
     })
 }
 
@@ -295,11 +522,23 @@ fn like_pattern(filter: Option<&str>) -> Option<String> {
         .map(|text| format!("%{}%", escape_like(text)))
 }
 
-/// The keyset condition against (?1 role, ?2 username), for the index that serves `sort`.
+/// The keyset condition against (?1, ?2 username), for the index that serves `sort`:
+/// ?1 is the part of the key before the name (`key_first`).
 fn key_condition(sort: PaneSort, op: &str) -> String {
     match sort {
-        PaneSort::Name => format!("u.username {op} ?2"),
+        PaneSort::Name => format!("(?1 IS NULL AND u.username {op} ?2)"),
         PaneSort::Role => format!("(u.role, u.username) {op} (?1, ?2)"),
+        PaneSort::LastLogin => format!("(-coalesce(u.last_login, 0), u.username) {op} (?1, ?2)"),
+    }
+}
+
+/// The part of `key` that `sort` orders by before the name: the role, the recency.
+fn key_first(sort: PaneSort, key: &UserKey) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    match sort {
+        PaneSort::Name => Value::Null,
+        PaneSort::Role => Value::Text(key.role.clone()),
+        PaneSort::LastLogin => Value::Integer(key.recency),
     }
 }
 
@@ -309,6 +548,17 @@ fn order_by(sort: PaneSort, descending: bool) -> &'static str {
         (PaneSort::Name, true) => "u.username DESC",
         (PaneSort::Role, false) => "u.role, u.username",
         (PaneSort::Role, true) => "u.role DESC, u.username DESC",
+        (PaneSort::LastLogin, false) => "-coalesce(u.last_login, 0), u.username",
+        (PaneSort::LastLogin, true) => "-coalesce(u.last_login, 0) DESC, u.username DESC",
+    }
+}
+
+/// The order of the "Online now" pane, as a row value: ORDER BY it, or compare with it.
+fn online_key(sort: PaneSort) -> &'static str {
+    match sort {
+        PaneSort::Name => "u.username, s.login_time, s.id",
+        PaneSort::Role => "u.role, u.username, s.login_time, s.id",
+        PaneSort::LastLogin => "-s.login_time, s.id",
     }
 }
 
@@ -318,6 +568,7 @@ impl UserLine {
         let user = &self.summary.user;
         UserKey {
             role: user.role.to_string(),
+            recency: -self.summary.last_login.unwrap_or(0),
             username: user.username.clone(),
         }
     }
@@ -326,7 +577,8 @@ impl UserLine {
 fn key_from_row(row: &Row) -> rusqlite::Result<UserKey> {
     Ok(UserKey {
         role: row.get(0)?,
-        username: row.get(1)?,
+        recency: row.get(1)?,
+        username: row.get(2)?,
     })
 }
 
@@ -428,13 +680,13 @@ mod tests {
         assert_eq!(
             db.online_page(PaneSort::Name, Some("FRONT"), 0, 10)
                 .unwrap()
-                .1,
+                .len(),
             1
         );
         assert_eq!(
             db.online_page(PaneSort::Name, Some("annex"), 0, 10)
                 .unwrap()
-                .1,
+                .len(),
             0
         );
         assert_eq!(db.recently_offline(Some("annex"), 20).unwrap().len(), 1);
@@ -443,7 +695,8 @@ mod tests {
             db.counts().unwrap(),
             Counts {
                 users: 12,
-                online_users: 1
+                online_users: 1,
+                online_sessions: 1,
             }
         );
     }
@@ -480,6 +733,169 @@ mod tests {
         // [100, 600] and [2000, 2500] overlap [550, 2100); nothing overlaps the gap between.
         assert_eq!(db.sessions_in(&range(550, 2_100), None).unwrap().len(), 2);
         assert_eq!(db.sessions_in(&range(650, 1_900), None).unwrap().len(), 0);
+    }
+
+    const HOUR: Millis = 3_600_000;
+    /// 2026-11-24 00:00 UTC.
+    const MIDNIGHT: Millis = 1_795_478_400_000;
+
+    fn query(anchor: UsersAnchor, users_rows: usize) -> Query {
+        Query {
+            sort: PaneSort::Name,
+            filter: None,
+            users_anchor: anchor,
+            users_rows,
+            online_selected: None,
+            online_offset: 0,
+            online_rows: 5,
+        }
+    }
+
+    fn first_names(snapshot: &Snapshot) -> Vec<&str> {
+        snapshot
+            .users
+            .rows
+            .iter()
+            .map(|l| l.summary.user.username.as_str())
+            .collect()
+    }
+
+    fn desk() -> Origin {
+        Origin {
+            host: "desk".into(),
+            ..Origin::default()
+        }
+    }
+
+    #[test]
+    fn anchors_resolve_to_pages() {
+        let db = office(5);
+        let end = db
+            .monitor_snapshot(&query(UsersAnchor::End, 2), MIDNIGHT, 0)
+            .unwrap();
+        assert_eq!(first_names(&end), ["user003", "user004"]);
+        let from = end.users_from.clone().unwrap();
+        let back = db
+            .monitor_snapshot(&query(UsersAnchor::Back { from, rows: 2 }, 2), MIDNIGHT, 0)
+            .unwrap();
+        assert_eq!(first_names(&back), ["user001", "user002"]);
+        let top = db
+            .monitor_snapshot(&query(UsersAnchor::Start, 2), MIDNIGHT, 0)
+            .unwrap();
+        assert_eq!(first_names(&top), ["user000", "user001"]);
+        assert_eq!(top.counts.users, 5);
+    }
+
+    #[test]
+    fn the_latest_login_comes_first_and_a_kept_user_is_followed() {
+        let db = office(6);
+        let id = |name: &str| db.user(name).unwrap().unwrap().id;
+        db.open_session(id("user004"), &desk(), 5_000, 1_000)
+            .unwrap();
+        db.open_session(id("user001"), &desk(), 5_000, 2_000)
+            .unwrap();
+        let page = db
+            .users_page(PaneSort::LastLogin, None, None, 6, 3_000, 0)
+            .unwrap();
+        assert_eq!(
+            names(&page),
+            [
+                "user001", "user004", "user000", "user002", "user003", "user005"
+            ]
+        );
+        let from_third = db
+            .users_page(PaneSort::LastLogin, None, Some(&key_of(&page, 2)), 2, 0, 0)
+            .unwrap();
+        assert_eq!(names(&from_third), ["user000", "user002"]);
+        // user005 logs in: kept on row 1, the page moves with them to the top.
+        db.open_session(id("user005"), &desk(), 5_000, 3_000)
+            .unwrap();
+        let mut keep = query(
+            UsersAnchor::Keep {
+                username: "user005".into(),
+                row: 1,
+                fallback: None,
+            },
+            3,
+        );
+        keep.sort = PaneSort::LastLogin;
+        let snapshot = db.monitor_snapshot(&keep, 4_000, 0).unwrap();
+        assert_eq!(first_names(&snapshot), ["user005", "user001", "user004"]);
+        keep.sort = PaneSort::Name;
+        keep.users_anchor = UsersAnchor::Keep {
+            username: "user005".into(),
+            row: 1,
+            fallback: None,
+        };
+        let snapshot = db.monitor_snapshot(&keep, 4_000, 0).unwrap();
+        assert_eq!(first_names(&snapshot), ["user004", "user005"]);
+    }
+
+    #[test]
+    fn the_online_page_keeps_the_selected_session_in_view() {
+        let db = office(8);
+        let mut sessions = Vec::new();
+        for i in 0..8 {
+            let user = db.user(&format!("user{i:03}")).unwrap().unwrap();
+            sessions.push(
+                db.open_session(user.id, &desk(), 5_000, 1_000 + i)
+                    .unwrap()
+                    .id,
+            );
+        }
+        let mut q = query(UsersAnchor::Start, 2);
+        q.online_rows = 3;
+        q.online_selected = Some(sessions[6]);
+        let snapshot = db.monitor_snapshot(&q, 2_000, 0).unwrap();
+        assert_eq!((snapshot.online_offset, snapshot.online_total), (4, 8));
+        assert_eq!(snapshot.online[2].id, sessions[6]);
+        // Two sessions before it end: it moves up, and the page with it.
+        for id in &sessions[..2] {
+            db.close_session(*id, EndReason::Logout, 1_500, None, None)
+                .unwrap();
+        }
+        q.online_offset = snapshot.online_offset;
+        let snapshot = db.monitor_snapshot(&q, 2_000, 0).unwrap();
+        // The page stays as full as it can: it starts one row higher.
+        assert_eq!((snapshot.online_offset, snapshot.online_total), (3, 6));
+        assert_eq!(snapshot.online[1].id, sessions[6]);
+    }
+
+    #[test]
+    fn history_totals_split_sessions_at_midnight() {
+        let db = office(1);
+        let ann = db.user("user000").unwrap().unwrap().id;
+        // 22:00 to 02:00 across midnight, then 09:00 still open at 10:00.
+        let night = db
+            .open_session(ann, &desk(), 5_000, MIDNIGHT - 2 * HOUR)
+            .unwrap();
+        db.close_session(night.id, EndReason::Logout, MIDNIGHT + 2 * HOUR, None, None)
+            .unwrap();
+        db.open_session(ann, &desk(), 5_000, MIDNIGHT + 9 * HOUR)
+            .unwrap();
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let history = db
+            .user_history(ann, 0, 10, MIDNIGHT + 10 * HOUR, utc)
+            .unwrap();
+        let totals: Vec<Millis> = history.per_day.iter().map(|(_, t)| *t).collect();
+        assert_eq!(totals, [2 * HOUR, 3 * HOUR]);
+        assert_eq!(history.sessions.len(), 2);
+        assert_eq!(history.sessions[0].logout_time, None);
+    }
+
+    #[test]
+    fn an_admins_end_names_the_admin_and_the_reason() {
+        let db = office(2);
+        let (clerk, boss) = (
+            db.user("user000").unwrap().unwrap().id,
+            db.user("user001").unwrap().unwrap().id,
+        );
+        let s = db.open_session(clerk, &desk(), 5_000, 100).unwrap();
+        db.close_session(s.id, EndReason::Forced, 200, Some(boss), Some("fire drill"))
+            .unwrap();
+        let line = &db.user_sessions(clerk, 0, 1).unwrap()[0];
+        assert_eq!(line.ended_by.as_deref(), Some("user001"));
+        assert_eq!(line.end_note.as_deref(), Some("fire drill"));
     }
 
     #[test]

@@ -10,12 +10,12 @@ use crate::model::{Millis, NewUser, Role, User, UserRecord, UserState, UserSumma
 pub(super) const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.disabled, \
                             u.must_change_password, u.locked_until, u.created_at";
 
-/// After USER_COLUMNS: whether the user is online, the last login, the last logout.
-/// Each is one probe of the index on (user_id, login_time).
+/// After USER_COLUMNS: whether the user is online (one probe of the open sessions' index
+/// by user), the last login, the last logout (kept on the account).
 pub(super) const ACTIVITY_COLUMNS: &str =
-    "EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.logout_time IS NULL),
-     (SELECT max(login_time) FROM sessions s WHERE s.user_id = u.id),
-     (SELECT max(logout_time) FROM sessions s WHERE s.user_id = u.id)";
+    "EXISTS (SELECT 1 FROM sessions s INDEXED BY sessions_open_user
+             WHERE s.user_id = u.id AND s.logout_time IS NULL),
+     u.last_login, u.last_logout";
 
 impl Db {
     /// Writes `users` in one transaction: all of them or none. A name that exists already
@@ -102,13 +102,14 @@ impl Db {
     }
 
     /// Every account (of one role, if given), by name, with its state, latest session,
-    /// number of sessions and connected time (open sessions counted up to `now`).
+    /// number of sessions and connected time (open sessions counted up to `now`). The
+    /// totals are kept on the account: they count the sessions a prune has forgotten.
     pub fn list_users(&self, role: Option<Role>, now: Millis) -> Result<Vec<UserRecord>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {USER_COLUMNS}, {ACTIVITY_COLUMNS},
-                    (SELECT count(*) FROM sessions s WHERE s.user_id = u.id),
-                    (SELECT coalesce(sum(coalesce(s.logout_time, ?2) - s.login_time), 0)
-                     FROM sessions s WHERE s.user_id = u.id)
+            "SELECT {USER_COLUMNS}, {ACTIVITY_COLUMNS}, u.sessions_count,
+                    u.connected_ms + coalesce(
+                        (SELECT sum(?2 - s.login_time) FROM sessions s INDEXED BY sessions_open_user
+                         WHERE s.user_id = u.id AND s.logout_time IS NULL), 0)
              FROM users u
              WHERE ?1 IS NULL OR u.role = ?1
              ORDER BY u.username"
@@ -121,6 +122,16 @@ impl Db {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether some enabled account is an admin: without one, nobody can open the monitor.
+    pub fn has_enabled_admin(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND disabled = 0)",
+            )?
+            .query_row([], |row| row.get(0))?)
     }
 
     /// Sets a new password hash; `must_change` makes the user choose another at next login.
@@ -151,17 +162,18 @@ impl Db {
         })
     }
 
-    /// Lifts a lockout and forgets the failures that led to it.
-    pub fn unlock(&self, username: &str) -> Result<()> {
+    /// Lifts a lockout and forgets the failures that led to it. Says whether there was
+    /// anything to lift: a lock at `now`, or failures counting towards one.
+    pub fn unlock(&self, username: &str, now: Millis) -> Result<bool> {
         self.write(|tx| {
             let user = require_user(tx, username)?;
-            tx.execute(
+            let changed = tx.execute(
                 "UPDATE users SET failed_attempts = 0, failure_window_start = NULL,
                                   locked_until = NULL
-                 WHERE id = ?1",
-                [user.id],
+                 WHERE id = ?1 AND (failed_attempts > 0 OR locked_until > ?2)",
+                params![user.id, now],
             )?;
-            Ok(())
+            Ok(changed > 0)
         })
     }
 
@@ -345,7 +357,7 @@ pub(crate) mod tests {
     #[test]
     fn administration_of_an_unknown_user_is_bad_input() {
         let db = db_with(&[]);
-        let err = db.unlock("nobody").unwrap_err();
+        let err = db.unlock("nobody", 0).unwrap_err();
         assert_eq!(
             crate::error::exit_code_of(&err),
             crate::error::Exit::DataErr
@@ -384,8 +396,9 @@ pub(crate) mod tests {
             UserState::Offline
         );
         assert_eq!(db.list_users(Some(Role::Directeur), 0).unwrap().len(), 2);
-        db.unlock("d1").unwrap();
+        assert!(db.unlock("d1", 4_000).unwrap());
         assert_eq!(db.user("d1").unwrap().unwrap().locked_until, None);
+        assert!(!db.unlock("d1", 4_000).unwrap(), "nothing left to lift");
     }
 
     #[test]

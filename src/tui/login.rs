@@ -12,14 +12,20 @@ use zeroize::Zeroize;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::{Theme, key_hints, pad_to, render_too_small, tail_fitting};
-use crate::auth::Refusal;
+use super::tail_fitting;
+use super::{
+    Binding, Key, Theme, action_of, always, hints_of, key_hints, pad_to, render_too_small,
+};
+use crate::auth::{PasswordProblem, Refusal};
 use crate::clock::format_in;
 use crate::i18n::{Texts, fill};
 use crate::model::{Millis, User};
 
 const MAX_USERNAME: usize = 64;
 const MAX_PASSWORD: usize = 1024;
+/// A form left alone this long is emptied for the next person: the previous one's name,
+/// a lock or logout message, the language they chose.
+pub const CLEAR_AFTER: Millis = 20_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -42,8 +48,57 @@ pub enum Form {
 pub enum Status {
     Prompt,
     Waiting,
-    Error(String),
-    Notice(String),
+    Error(Said),
+    Notice(Said),
+}
+
+/// What the status line says: kept as what it means, and worded in the screen's
+/// language when it is drawn, so that F2 or the return to the terminal's own language
+/// re-words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    InvalidLogin,
+    Locked {
+        until: Millis,
+    },
+    TypeUsername,
+    ChoosePassword,
+    PasswordsDiffer,
+    Password(PasswordProblem),
+    LoggedOut {
+        lasted: Millis,
+    },
+    LoggedOutIdle {
+        lasted: Millis,
+    },
+    EndedByAdmin,
+    SessionLost,
+    /// The database could not be reached: its error, as it came.
+    DatabaseTrouble(String),
+}
+
+impl Said {
+    pub fn text(&self, texts: &Texts, tz: FixedOffset) -> String {
+        let lasted = |millis: &Millis| texts.lang.duration(*millis);
+        match self {
+            Said::InvalidLogin => texts.invalid_login.into(),
+            Said::Locked { until } => fill(
+                texts.locked_until,
+                &[("time", &format_in(*until, tz, "%H:%M"))],
+            ),
+            Said::TypeUsername => texts.type_username.into(),
+            Said::ChoosePassword => texts.choose_password.into(),
+            Said::PasswordsDiffer => texts.passwords_differ.into(),
+            Said::Password(problem) => problem.text(texts),
+            Said::LoggedOut { lasted: l } => fill(texts.logged_out, &[("duration", &lasted(l))]),
+            Said::LoggedOutIdle { lasted: l } => {
+                fill(texts.logged_out_idle, &[("duration", &lasted(l))])
+            }
+            Said::EndedByAdmin => texts.ended_by_admin.into(),
+            Said::SessionLost => texts.session_lost.into(),
+            Said::DatabaseTrouble(error) => fill(texts.database_trouble, &[("error", error)]),
+        }
+    }
 }
 
 pub struct State {
@@ -58,8 +113,15 @@ pub struct State {
     pub host: String,
     /// The monitor's login admits admins only and says so in its title.
     pub for_monitor: bool,
+    /// Whether Ctrl-C leaves the login screen (not on a kiosk).
+    pub quit_allowed: bool,
     pub theme: Theme,
+    /// The language of the person at the terminal (F2 changes it).
     pub texts: &'static Texts,
+    /// The terminal's own language, which the next person gets.
+    pub home_texts: &'static Texts,
+    /// When the form last changed: it is emptied CLEAR_AFTER later.
+    pub last_input: Millis,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,9 +130,9 @@ pub enum Msg {
     Tick(Millis),
     Refused(Refusal),
     MustChangePassword(User),
-    PasswordRejected(String),
+    PasswordRejected(PasswordProblem),
     /// Something to tell the next person (why the last session ended, a database error).
-    Notice(String),
+    Notice(Said),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +141,116 @@ pub enum Effect {
     ChangePassword { user: User, password: String },
     Quit,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Submit,
+    NextField,
+    PreviousField,
+    Clear,
+    Language,
+    EraseField,
+    Backspace,
+    Quit,
+}
+
+fn on_credentials(state: &State) -> bool {
+    state.form == Form::Credentials
+}
+
+fn on_new_password(state: &State) -> bool {
+    !on_credentials(state)
+}
+
+fn may_quit(state: &State) -> bool {
+    state.quit_allowed
+}
+
+/// The login screen's keys: what `on_key` does and what the hint bar says.
+const KEYS: &[Binding<State, Action>] = &[
+    Binding {
+        keys: &[Key::plain(KeyCode::Enter)],
+        shown: "Enter",
+        hint: Some(|t| t.key_log_in),
+        help: None,
+        essential: false,
+        when: always,
+        action: Action::Submit,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::Down)],
+        shown: "Tab",
+        hint: Some(|t| t.key_next_field),
+        help: None,
+        essential: false,
+        when: always,
+        action: Action::NextField,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::BackTab), Key::plain(KeyCode::Up)],
+        shown: "Shift-Tab",
+        hint: None,
+        help: None,
+        essential: false,
+        when: always,
+        action: Action::PreviousField,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Esc)],
+        shown: "Esc",
+        hint: Some(|t| t.key_clear),
+        help: None,
+        essential: false,
+        when: on_credentials,
+        action: Action::Clear,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Esc)],
+        shown: "Esc",
+        hint: Some(|t| t.key_cancel),
+        help: None,
+        essential: false,
+        when: on_new_password,
+        action: Action::Clear,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::F(2))],
+        shown: "F2",
+        // Named in the language it switches to, so that its reader finds it.
+        hint: Some(|t| t.lang.next().texts().language_name),
+        help: None,
+        essential: false,
+        when: always,
+        action: Action::Language,
+    },
+    Binding {
+        keys: &[Key::ctrl('u')],
+        shown: "Ctrl-U",
+        hint: None,
+        help: None,
+        essential: false,
+        when: always,
+        action: Action::EraseField,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Backspace)],
+        shown: "Backspace",
+        hint: None,
+        help: None,
+        essential: false,
+        when: always,
+        action: Action::Backspace,
+    },
+    Binding {
+        keys: &[Key::ctrl('c')],
+        shown: "Ctrl-C",
+        hint: Some(|t| t.key_quit),
+        help: None,
+        essential: true,
+        when: may_quit,
+        action: Action::Quit,
+    },
+];
 
 impl State {
     pub fn new(
@@ -99,23 +271,39 @@ impl State {
             tz,
             host,
             for_monitor: false,
+            quit_allowed: true,
             theme,
             texts,
+            home_texts: texts,
+            last_input: now,
         }
     }
 
-    /// Back to an empty form for the next person, with `notice` on the status line.
-    pub fn reset(&mut self, notice: Option<String>) {
+    /// Back to an empty form in the terminal's language for the next person, with
+    /// `notice` on the status line.
+    pub fn reset(&mut self, notice: Option<Said>) {
         self.clear_fields();
         self.form = Form::Credentials;
+        self.texts = self.home_texts;
         self.status = notice.map_or(Status::Prompt, Status::Notice);
+        self.last_input = self.now;
     }
 
     fn clear_fields(&mut self) {
-        self.username.clear();
+        self.username.zeroize();
         self.password.zeroize();
         self.repeat.zeroize();
         self.focus = Field::Username;
+    }
+
+    /// Whether anything of the last person is still on screen.
+    fn shows_someone(&self) -> bool {
+        !self.username.is_empty()
+            || !self.password.is_empty()
+            || !self.repeat.is_empty()
+            || self.form != Form::Credentials
+            || matches!(self.status, Status::Error(_) | Status::Notice(_))
+            || !std::ptr::eq(self.texts, self.home_texts)
     }
 
     fn fields(&self) -> &'static [Field] {
@@ -145,69 +333,89 @@ impl State {
     }
 }
 
+#[must_use]
 pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
     match msg {
-        Msg::Key(key) => on_key(state, key),
+        Msg::Key(key) => {
+            let effect = on_key(state, key);
+            state.last_input = state.now;
+            effect
+        }
         Msg::Tick(now) => {
             state.now = now;
+            let waiting = state.status == Status::Waiting;
+            if !waiting && state.shows_someone() && now - state.last_input >= CLEAR_AFTER {
+                state.reset(None);
+            }
             None
         }
         Msg::Refused(refusal) => {
-            state.password.zeroize();
-            state.focus = Field::Password;
-            state.status = Status::Error(refusal_message(state, refusal));
+            // The next try starts from an empty form: a password typed on into the name
+            // field would otherwise be recorded as a name.
+            state.clear_fields();
+            state.status = Status::Error(match refusal {
+                Refusal::Invalid => Said::InvalidLogin,
+                Refusal::Locked { until } => Said::Locked { until },
+            });
+            state.last_input = state.now;
             None
         }
         Msg::MustChangePassword(user) => {
             state.clear_fields();
             state.form = Form::NewPassword { user };
             state.focus = Field::Password;
-            state.status = Status::Notice(state.texts.choose_password.into());
+            state.status = Status::Notice(Said::ChoosePassword);
+            state.last_input = state.now;
             None
         }
         Msg::PasswordRejected(problem) => {
-            state.password.zeroize();
-            state.repeat.zeroize();
-            state.focus = Field::Password;
-            state.status = Status::Error(problem);
+            reject_new_password(state, Said::Password(problem));
             None
         }
-        Msg::Notice(text) => {
-            state.status = Status::Notice(text);
+        Msg::Notice(said) => {
+            state.status = Status::Notice(said);
+            state.last_input = state.now;
             None
         }
     }
 }
 
-fn refusal_message(state: &State, refusal: Refusal) -> String {
-    match refusal {
-        Refusal::Invalid => state.texts.invalid_login.into(),
-        Refusal::Locked { until } => fill(
-            state.texts.locked_until,
-            &[("time", &format_in(until, state.tz, "%H:%M"))],
-        ),
-    }
+fn reject_new_password(state: &mut State, said: Said) {
+    state.password.zeroize();
+    state.repeat.zeroize();
+    state.focus = Field::Password;
+    state.status = Status::Error(said);
+    state.last_input = state.now;
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
     if state.status == Status::Waiting {
         return None;
     }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Char('c') if ctrl => return Some(Effect::Quit),
-        KeyCode::Char('u') if ctrl => state.field_mut(state.focus).zeroize(),
-        KeyCode::Char(c) if !ctrl => type_char(state, c),
-        KeyCode::Backspace => {
+    let Some(action) = action_of(KEYS, state, &key) else {
+        if let KeyCode::Char(c) = key.code
+            && !key.modifiers.contains(KeyModifiers::CONTROL)
+        {
+            type_char(state, c);
+        }
+        return None;
+    };
+    match action {
+        Action::Quit => return Some(Effect::Quit),
+        Action::EraseField => state.field_mut(state.focus).zeroize(),
+        Action::Backspace => {
             state.field_mut(state.focus).pop();
         }
-        KeyCode::Tab | KeyCode::Down => state.move_focus(true),
-        KeyCode::BackTab | KeyCode::Up => state.move_focus(false),
-        KeyCode::Esc => state.reset(None),
+        Action::NextField => state.move_focus(true),
+        Action::PreviousField => state.move_focus(false),
+        Action::Clear => {
+            state.clear_fields();
+            state.form = Form::Credentials;
+            state.status = Status::Prompt;
+        }
         // A shared terminal serves people who read different languages.
-        KeyCode::F(2) => state.texts = state.texts.lang.next().texts(),
-        KeyCode::Enter => return submit(state),
-        _ => {}
+        Action::Language => state.texts = state.texts.lang.next().texts(),
+        Action::Submit => return submit(state),
     }
     None
 }
@@ -229,7 +437,7 @@ fn submit(state: &mut State) -> Option<Effect> {
         Form::Credentials => {
             if state.username.trim().is_empty() {
                 state.focus = Field::Username;
-                state.status = Status::Error(state.texts.type_username.into());
+                state.status = Status::Error(Said::TypeUsername);
                 return None;
             }
             if state.focus == Field::Username && state.password.is_empty() {
@@ -248,10 +456,8 @@ fn submit(state: &mut State) -> Option<Effect> {
                 return None;
             }
             if state.password != state.repeat {
-                return update(
-                    state,
-                    Msg::PasswordRejected(state.texts.passwords_differ.into()),
-                );
+                reject_new_password(state, Said::PasswordsDiffer);
+                return None;
             }
             state.repeat.zeroize();
             state.status = Status::Waiting;
@@ -283,12 +489,11 @@ impl Widget for &State {
 impl State {
     fn render_header(&self, area: Rect, buf: &mut Buffer) {
         // The date goes first when the width runs short; the host and the time stay.
-        let format = if area.width >= 60 {
-            "%Y-%m-%d %H:%M:%S"
+        let clock = if area.width >= 60 {
+            self.texts.lang.date_time_seconds(self.now, self.tz)
         } else {
-            "%H:%M:%S"
+            format_in(self.now, self.tz, "%H:%M:%S")
         };
-        let clock = format_in(self.now, self.tz, format);
         let right = format!("{}  {clock}", self.host);
         let [left_area, right_area] = Layout::horizontal([
             Constraint::Fill(1),
@@ -400,8 +605,8 @@ impl State {
         let (text, style) = match &self.status {
             Status::Prompt => (String::new(), self.theme.label()),
             Status::Waiting => (self.texts.checking.to_string(), self.theme.label()),
-            Status::Error(text) => (text.clone(), self.theme.error()),
-            Status::Notice(text) => (text.clone(), self.theme.notice()),
+            Status::Error(said) => (said.text(self.texts, self.tz), self.theme.error()),
+            Status::Notice(said) => (said.text(self.texts, self.tz), self.theme.notice()),
         };
         Paragraph::new(Span::styled(text, style))
             .alignment(Alignment::Center)
@@ -410,24 +615,7 @@ impl State {
     }
 
     fn render_hints(&self, area: Rect, buf: &mut Buffer) {
-        let t = self.texts;
-        let escape = match self.form {
-            Form::Credentials => t.key_clear,
-            Form::NewPassword { .. } => t.key_cancel,
-        };
-        let next_language = t.lang.next().texts().language_name;
-        key_hints(
-            self.theme,
-            &[
-                ("Enter", t.key_log_in),
-                ("Tab", t.key_next_field),
-                ("Esc", escape),
-                ("F2", next_language),
-                ("Ctrl-C", t.key_quit),
-            ],
-            area.width,
-        )
-        .render(area, buf);
+        key_hints(self.theme, &hints_of(KEYS, self, self.texts), area.width).render(area, buf);
     }
 }
 
@@ -511,7 +699,7 @@ mod tests {
         s.focus = Field::Password;
         type_text(&mut s, "pw");
         assert_eq!(update(&mut s, key(KeyCode::Enter)), None);
-        assert_eq!(s.status, Status::Error(EN.type_username.into()));
+        assert_eq!(s.status, Status::Error(Said::TypeUsername));
         assert_eq!(s.focus, Field::Username);
     }
 
@@ -519,16 +707,16 @@ mod tests {
     fn tab_moves_backspace_erases_esc_clears() {
         let mut s = state();
         type_text(&mut s, "abc");
-        update(&mut s, key(KeyCode::Backspace));
+        let _ = update(&mut s, key(KeyCode::Backspace));
         assert_eq!(s.username, "ab");
-        update(&mut s, key(KeyCode::Tab));
+        let _ = update(&mut s, key(KeyCode::Tab));
         assert_eq!(s.focus, Field::Password);
-        update(&mut s, key(KeyCode::Tab));
+        let _ = update(&mut s, key(KeyCode::Tab));
         assert_eq!(s.focus, Field::Username);
-        update(&mut s, key(KeyCode::BackTab));
+        let _ = update(&mut s, key(KeyCode::BackTab));
         assert_eq!(s.focus, Field::Password);
         type_text(&mut s, "pw");
-        update(&mut s, key(KeyCode::Esc));
+        let _ = update(&mut s, key(KeyCode::Esc));
         assert_eq!(
             (s.username.as_str(), s.password.as_str(), s.focus),
             ("", "", Field::Username)
@@ -542,48 +730,106 @@ mod tests {
         assert_eq!(update(&mut s, ctrl_c), Some(Effect::Quit));
     }
 
+    fn status_text(s: &State) -> String {
+        match &s.status {
+            Status::Error(said) | Status::Notice(said) => said.text(s.texts, s.tz),
+            other => format!("{other:?}"),
+        }
+    }
+
     #[test]
-    fn a_refusal_says_one_thing_and_keeps_the_name() {
+    fn a_refusal_says_one_thing_and_empties_the_form() {
         let mut s = state();
         type_text(&mut s, "Hantz123");
-        update(&mut s, key(KeyCode::Tab));
+        let _ = update(&mut s, key(KeyCode::Tab));
         type_text(&mut s, "wrong");
-        update(&mut s, key(KeyCode::Enter));
-        update(&mut s, Msg::Refused(Refusal::Invalid));
+        let _ = update(&mut s, key(KeyCode::Enter));
+        let _ = update(&mut s, Msg::Refused(Refusal::Invalid));
+        assert_eq!(status_text(&s), "Invalid username or password");
         assert_eq!(
-            s.status,
-            Status::Error("Invalid username or password".into())
+            (s.username.as_str(), s.password.as_str(), s.focus),
+            ("", "", Field::Username),
+            "the next try starts in Username, so a password is not typed as a name"
         );
-        assert_eq!(
-            (s.username.as_str(), s.focus),
-            ("Hantz123", Field::Password)
-        );
-        update(
+        let _ = update(
             &mut s,
             Msg::Refused(Refusal::Locked {
                 until: NOW + 15 * 60_000,
             }),
         );
         assert_eq!(
-            s.status,
-            Status::Error("Too many failed attempts: locked until 09:30".into())
+            status_text(&s),
+            "Too many failed attempts: locked until 09:30"
         );
+    }
+
+    #[test]
+    fn a_form_left_alone_is_emptied_for_the_next_person() {
+        let mut s = state();
+        let f2 = Msg::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE));
+        let _ = update(&mut s, f2);
+        type_text(&mut s, "Hantz123");
+        let _ = update(
+            &mut s,
+            Msg::Refused(Refusal::Locked {
+                until: NOW + 60_000,
+            }),
+        );
+        type_text(&mut s, "Hantz");
+        let _ = update(&mut s, Msg::Tick(NOW + CLEAR_AFTER - 1));
+        assert_eq!(s.username, "Hantz", "not while someone may still be there");
+        let _ = update(&mut s, Msg::Tick(NOW + CLEAR_AFTER));
+        assert_eq!(
+            (s.username.as_str(), &s.status, s.texts.lang),
+            ("", &Status::Prompt, crate::i18n::Lang::En)
+        );
+    }
+
+    #[test]
+    fn f2_rewords_what_the_status_line_says() {
+        let mut s = state();
+        let _ = update(&mut s, Msg::Notice(Said::LoggedOut { lasted: 65_000 }));
+        assert_eq!(status_text(&s), "Logged out. Session lasted 0:01:05");
+        let _ = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE)),
+        );
+        assert_eq!(status_text(&s), "Déconnecté. Durée de la session : 0:01:05");
+        s.reset(Some(Said::EndedByAdmin));
+        assert_eq!(
+            s.texts.lang,
+            crate::i18n::Lang::En,
+            "back to the terminal's own"
+        );
+        assert_eq!(
+            status_text(&s),
+            "Your session was ended by an administrator"
+        );
+    }
+
+    #[test]
+    fn ctrl_c_can_be_taken_away_from_a_kiosk() {
+        let mut s = state();
+        s.quit_allowed = false;
+        let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(update(&mut s, ctrl_c), None);
+        assert!(!render(&s, 80, 24).contains("Ctrl-C"));
     }
 
     #[test]
     fn a_password_to_change_is_asked_twice() {
         let mut s = state();
-        update(&mut s, Msg::MustChangePassword(clerk()));
+        let _ = update(&mut s, Msg::MustChangePassword(clerk()));
         assert_eq!(s.focus, Field::Password);
         type_text(&mut s, "new-password");
-        update(&mut s, key(KeyCode::Enter));
+        let _ = update(&mut s, key(KeyCode::Enter));
         assert_eq!(s.focus, Field::Repeat);
         type_text(&mut s, "new-passwort");
         assert_eq!(update(&mut s, key(KeyCode::Enter)), None);
-        assert_eq!(s.status, Status::Error(EN.passwords_differ.into()));
+        assert_eq!(s.status, Status::Error(Said::PasswordsDiffer));
         assert!(s.password.is_empty() && s.repeat.is_empty());
         type_text(&mut s, "new-password");
-        update(&mut s, key(KeyCode::Tab));
+        let _ = update(&mut s, key(KeyCode::Tab));
         type_text(&mut s, "new-password");
         assert_eq!(
             update(&mut s, key(KeyCode::Enter)),
@@ -597,8 +843,8 @@ mod tests {
     #[test]
     fn esc_abandons_a_password_change() {
         let mut s = state();
-        update(&mut s, Msg::MustChangePassword(clerk()));
-        update(&mut s, key(KeyCode::Esc));
+        let _ = update(&mut s, Msg::MustChangePassword(clerk()));
+        let _ = update(&mut s, key(KeyCode::Esc));
         assert_eq!(s.form, Form::Credentials);
     }
 
@@ -610,7 +856,7 @@ mod tests {
     fn snapshot_login_80x24() {
         let mut s = state();
         type_text(&mut s, "Hantz123");
-        update(&mut s, key(KeyCode::Tab));
+        let _ = update(&mut s, key(KeyCode::Tab));
         type_text(&mut s, "secret");
         insta::assert_snapshot!(render(&s, 80, 24));
     }
@@ -619,14 +865,14 @@ mod tests {
     fn snapshot_login_refused_40x12() {
         let mut s = state();
         type_text(&mut s, "Hantz123");
-        update(&mut s, Msg::Refused(Refusal::Invalid));
+        let _ = update(&mut s, Msg::Refused(Refusal::Invalid));
         insta::assert_snapshot!(render(&s, 40, 12));
     }
 
     #[test]
     fn snapshot_new_password_80x24() {
         let mut s = state();
-        update(&mut s, Msg::MustChangePassword(clerk()));
+        let _ = update(&mut s, Msg::MustChangePassword(clerk()));
         insta::assert_snapshot!(render(&s, 80, 24));
     }
 
@@ -634,16 +880,13 @@ mod tests {
     fn f2_switches_the_language_for_the_next_person() {
         let mut s = state();
         let f2 = || Msg::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE));
-        update(&mut s, f2());
+        let _ = update(&mut s, f2());
         assert_eq!(s.texts.lang, crate::i18n::Lang::Fr);
-        update(&mut s, f2());
+        let _ = update(&mut s, f2());
         assert_eq!(s.texts.lang, crate::i18n::Lang::Ht);
-        update(&mut s, Msg::Refused(Refusal::Invalid));
-        assert_eq!(
-            s.status,
-            Status::Error("Non itilizatè oswa modpas la pa bon".into())
-        );
-        update(&mut s, f2());
+        let _ = update(&mut s, Msg::Refused(Refusal::Invalid));
+        assert_eq!(status_text(&s), "Non itilizatè oswa modpas la pa bon");
+        let _ = update(&mut s, f2());
         assert_eq!(s.texts.lang, crate::i18n::Lang::En);
     }
 
@@ -651,7 +894,7 @@ mod tests {
         let mut s = state();
         s.texts = lang.texts();
         type_text(&mut s, "Hantz123");
-        update(
+        let _ = update(
             &mut s,
             Msg::Refused(Refusal::Locked {
                 until: NOW + 15 * 60_000,
@@ -661,13 +904,13 @@ mod tests {
     }
 
     #[test]
-    fn snapshot_login_fr_80x24() {
-        insta::assert_snapshot!(render(&in_language(crate::i18n::Lang::Fr), 80, 24));
-    }
-
-    #[test]
-    fn snapshot_login_ht_80x24() {
-        insta::assert_snapshot!(render(&in_language(crate::i18n::Lang::Ht), 80, 24));
+    fn snapshots_in_every_language_at_80x24_and_40x12() {
+        for lang in crate::i18n::Lang::ALL {
+            for (width, height) in [(80, 24), (40, 12)] {
+                let name = format!("login_{lang:?}_{width}x{height}").to_lowercase();
+                insta::assert_snapshot!(name, render(&in_language(lang), width, height));
+            }
+        }
     }
 
     #[test]
@@ -679,7 +922,7 @@ mod tests {
     #[test]
     fn the_password_never_reaches_the_screen() {
         let mut s = state();
-        update(&mut s, key(KeyCode::Tab));
+        let _ = update(&mut s, key(KeyCode::Tab));
         type_text(&mut s, "hunter22");
         let screen = render(&s, 80, 24);
         assert!(!screen.contains("hunter22"));

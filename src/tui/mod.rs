@@ -7,14 +7,14 @@ pub mod session;
 
 use std::io::{self, IsTerminal, Stdout};
 
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::Sender;
 use std::thread;
 use unicode_width::UnicodeWidthStr;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{self, Event, KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::crossterm::{cursor, execute, terminal};
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -22,6 +22,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::error::Error;
+use crate::i18n::Texts;
 use crate::model::{EndReason, Role, UserState};
 
 pub const MIN_WIDTH: u16 = 40;
@@ -81,8 +82,7 @@ pub enum Input {
 /// closed terminal crossterm's `event::poll` spins on EOF and never returns, whatever
 /// its timeout (crossterm issue #793), and a loop inside it could never write the
 /// session's end. The reading thread ends with the process.
-pub fn spawn_input_reader() -> Receiver<Input> {
-    let (sender, receiver) = mpsc::channel();
+pub fn spawn_input_reader<E: Send + 'static>(sender: Sender<E>, wrap: fn(Input) -> E) {
     thread::spawn(move || {
         loop {
             let input = match event::read() {
@@ -92,12 +92,11 @@ pub fn spawn_input_reader() -> Receiver<Input> {
                 Err(_) => Input::Gone,
             };
             let gone = matches!(input, Input::Gone);
-            if sender.send(input).is_err() || gone {
+            if sender.send(wrap(input)).is_err() || gone {
                 return;
             }
         }
     });
-    receiver
 }
 
 /// Semantic styles. Base colours only, on the terminal's own background, so that the
@@ -204,21 +203,118 @@ impl Theme {
     }
 }
 
-/// The bottom bar, `Enter log in · Tab next field · …`: as many whole hints as fit in
-/// `width`, the first ones first (a hint is never cut in the middle).
-pub fn key_hints(theme: Theme, hints: &[(&str, &str)], width: u16) -> Line<'static> {
+/// One entry of a screen's key table: the keys, what they do, and how the hint bar and
+/// the help overlay name them. Each screen has one table, which its `on_key`, its hint
+/// bar and its help all read, so that the three never disagree.
+pub struct Binding<S, A> {
+    pub keys: &'static [Key],
+    /// How the keys are written on screen: `↑↓`, `q Esc`.
+    pub shown: &'static str,
+    /// The hint bar's word for it (none: not in the bar).
+    pub hint: Option<fn(&Texts) -> &'static str>,
+    /// The help overlay's line for it (none: not in the help).
+    pub help: Option<fn(&Texts) -> &'static str>,
+    /// Kept in the hint bar however narrow the terminal (quit, help).
+    pub essential: bool,
+    /// Whether it applies in this state.
+    pub when: fn(&S) -> bool,
+    pub action: A,
+}
+
+/// A key and the modifiers it needs (Shift is not told apart: `G` is Shift-g).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key(pub KeyCode, pub KeyModifiers);
+
+impl Key {
+    pub const fn plain(code: KeyCode) -> Key {
+        Key(code, KeyModifiers::NONE)
+    }
+
+    pub const fn ctrl(c: char) -> Key {
+        Key(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    fn matches(self, event: &KeyEvent) -> bool {
+        let modifiers = event.modifiers.difference(KeyModifiers::SHIFT);
+        match (self.0, event.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) => a == b && modifiers == self.1,
+            (a, b) => a == b && modifiers == self.1,
+        }
+    }
+}
+
+/// Whether a binding applies always.
+pub fn always<S>(_: &S) -> bool {
+    true
+}
+
+/// The action bound to `event` in `table`, in this state.
+pub fn action_of<S, A: Copy>(table: &[Binding<S, A>], state: &S, event: &KeyEvent) -> Option<A> {
+    table
+        .iter()
+        .find(|b| (b.when)(state) && b.keys.iter().any(|k| k.matches(event)))
+        .map(|b| b.action)
+}
+
+/// The hint bar's entries of `table` in this state: (keys, word, essential).
+pub fn hints_of<S, A>(
+    table: &[Binding<S, A>],
+    state: &S,
+    texts: &Texts,
+) -> Vec<(&'static str, &'static str, bool)> {
+    table
+        .iter()
+        .filter(|b| (b.when)(state))
+        .filter_map(|b| Some((b.shown, (b.hint?)(texts), b.essential)))
+        .collect()
+}
+
+/// The help overlay's lines of `table`: (keys, what they do).
+pub fn help_of<S, A>(table: &[Binding<S, A>], texts: &Texts) -> Vec<(&'static str, &'static str)> {
+    table
+        .iter()
+        .filter_map(|b| Some((b.shown, (b.help?)(texts))))
+        .collect()
+}
+
+/// The bottom bar, `Enter log in · Tab next field · …`, in `width`: every hint if they
+/// fit; else the essential ones (quit, help) are kept and the others left out from the
+/// end; if even those do not fit, the keys alone. A hint is never cut in the middle.
+pub fn key_hints(theme: Theme, hints: &[(&str, &str, bool)], width: u16) -> Line<'static> {
+    let width = usize::from(width);
+    let measure = |shown: &[&(&str, &str, bool)], labels: bool| -> usize {
+        1 + shown
+            .iter()
+            .enumerate()
+            .map(|(i, (key, label, _))| {
+                let label = if labels { 1 + label.width() } else { 0 };
+                let separator = if i > 0 { 3 } else { 0 };
+                separator + key.width() + label
+            })
+            .sum::<usize>()
+    };
+    let mut shown: Vec<&(&str, &str, bool)> = hints.iter().collect();
+    while measure(&shown, true) > width {
+        let Some(last_optional) = shown.iter().rposition(|(_, _, essential)| !essential) else {
+            break;
+        };
+        shown.remove(last_optional);
+    }
+    let labels = measure(&shown, true) <= width;
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    for (index, (key, label)) in hints.iter().enumerate() {
+    for (index, (key, label, _)) in shown.iter().enumerate() {
         let separator = if index > 0 { " · " } else { "" };
-        let needed = separator.width() + key.width() + 1 + label.width();
-        if used + needed > usize::from(width) {
+        let needed = separator.width() + key.width() + if labels { 1 + label.width() } else { 0 };
+        if used + needed > width {
             break;
         }
         used += needed;
         spans.push(Span::styled(separator, theme.label()));
         spans.push(Span::styled(key.to_string(), theme.key()));
-        spans.push(Span::raw(format!(" {label}")));
+        if labels {
+            spans.push(Span::raw(format!(" {label}")));
+        }
     }
     Line::from(spans)
 }
@@ -280,17 +376,74 @@ mod tests {
     }
 
     #[test]
-    fn hints_that_do_not_fit_are_left_out_whole() {
+    fn hints_that_do_not_fit_are_left_out_whole_and_quit_stays() {
         let theme = Theme { color: false };
-        let hints = [("Enter", "log in"), ("Tab", "next field"), ("Esc", "clear")];
+        let hints = [
+            ("Enter", "log in", false),
+            ("Tab", "next field", false),
+            ("Esc", "clear", false),
+            ("q", "quit", true),
+        ];
         assert_eq!(
             key_hints(theme, &hints, 80).to_string(),
-            " Enter log in · Tab next field · Esc clear"
+            " Enter log in · Tab next field · Esc clear · q quit"
         );
         assert_eq!(
-            key_hints(theme, &hints, 35).to_string(),
-            " Enter log in · Tab next field"
+            key_hints(theme, &hints, 39).to_string(),
+            " Enter log in · Tab next field · q quit"
         );
+        assert_eq!(key_hints(theme, &hints, 12).to_string(), " q quit");
+        assert_eq!(key_hints(theme, &hints, 4).to_string(), " q");
+    }
+
+    #[test]
+    fn a_key_table_finds_the_action_of_a_key() {
+        const TABLE: [Binding<bool, char>; 2] = [
+            Binding {
+                keys: &[Key::plain(KeyCode::Char('q')), Key::plain(KeyCode::Esc)],
+                shown: "q Esc",
+                hint: Some(|t| t.key_quit),
+                help: Some(|t| t.help_quit),
+                essential: true,
+                when: always,
+                action: 'q',
+            },
+            Binding {
+                keys: &[Key::plain(KeyCode::Char('G'))],
+                shown: "G",
+                hint: None,
+                help: None,
+                essential: false,
+                when: |on| *on,
+                action: 'G',
+            },
+        ];
+        let table = &TABLE;
+        let key = |code, modifiers| KeyEvent::new(code, modifiers);
+        let plain = KeyModifiers::NONE;
+        assert_eq!(
+            action_of(table, &true, &key(KeyCode::Esc, plain)),
+            Some('q')
+        );
+        assert_eq!(
+            action_of(table, &true, &key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some('G')
+        );
+        assert_eq!(
+            action_of(table, &false, &key(KeyCode::Char('G'), plain)),
+            None
+        );
+        assert_eq!(
+            action_of(
+                table,
+                &true,
+                &key(KeyCode::Char('q'), KeyModifiers::CONTROL)
+            ),
+            None
+        );
+        let texts = &crate::i18n::EN;
+        assert_eq!(hints_of(table, &true, texts), [("q Esc", "quit", true)]);
+        assert_eq!(help_of(table, texts).len(), 1);
     }
 
     #[test]

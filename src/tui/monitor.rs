@@ -1,7 +1,8 @@
-//! The admin's live monitor: a header card (online / total, a pulse on each change, the
-//! clock) and three panes: all users, online now, recently offline. The run loop loads
-//! what the panes show into an immutable `Snapshot`; this screen only moves through it
-//! and says what to load next.
+//! The admin's live monitor: a header card (people online out of all, sessions, a pulse
+//! on each change, the clock) and three panes: all users, online now, recently offline.
+//! The station loads what the panes show into an immutable `Snapshot`; this screen only
+//! moves through it and says what to load next. The selection follows a person, not a
+//! row number: rows come and go under it as people log in and out.
 
 use chrono::FixedOffset;
 use ratatui::buffer::Buffer;
@@ -11,10 +12,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
-use super::{Theme, key_hints, pad_to, render_too_small};
+use super::{Binding, Key, Theme, action_of, help_of, hints_of, key_hints, pad_to};
+use super::{render_too_small, session::idle_warning};
 use crate::clock::format_in;
-use crate::db::{Counts, PaneSort, UserKey, UserPage};
-use crate::i18n::{Texts, fill};
+use crate::db::{History, PaneSort, Query, Snapshot, UsersAnchor};
+use crate::i18n::{Lang, Texts, fill};
 use crate::model::{Millis, SessionLine, UserLine};
 use unicode_width::UnicodeWidthStr;
 
@@ -22,6 +24,8 @@ use unicode_width::UnicodeWidthStr;
 const PULSE: Millis = 1_500;
 /// Below this height the panes take turns on screen instead of being stacked.
 const STACKED_MIN_HEIGHT: u16 = 24;
+/// A pane's borders and its table's header.
+const PANE_FRAME: u16 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -37,64 +41,29 @@ impl Pane {
         let at = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
         Pane::ALL[(at + if forward { 1 } else { 2 }) % 3]
     }
+
+    fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
 }
 
-/// Where the "All users" page starts: resolved by the loader into `Start` or `From`.
+/// The session an admin is about to end, as the confirmation names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UsersAnchor {
-    Start,
-    From(UserKey),
-    /// `rows` rows before this key (scrolling up).
-    Back {
-        from: UserKey,
-        rows: usize,
-    },
-    End,
-}
-
-/// What the panes need from the database: derived from the state, carried out by the loop.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Query {
-    pub sort: PaneSort,
-    pub filter: Option<String>,
-    pub users_anchor: UsersAnchor,
-    pub users_rows: usize,
-    pub online_offset: usize,
-    pub online_rows: usize,
-}
-
-/// One load of what is on screen.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Snapshot {
-    pub counts: Counts,
-    /// Where the users page starts, resolved (`None`: at the top).
-    pub users_from: Option<UserKey>,
-    pub users: UserPage,
-    pub online: Vec<SessionLine>,
-    pub online_total: usize,
-    pub offline: Vec<SessionLine>,
-}
-
-/// One user's history, a page of sessions and the totals of the latest days.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct History {
-    pub user_id: i64,
-    pub username: String,
-    pub full_name: String,
-    pub offset: usize,
-    pub sessions: Vec<SessionLine>,
-    pub per_day: Vec<(chrono::NaiveDate, Millis)>,
+pub struct ToEnd {
+    pub session: SessionLine,
+    /// The admin's own session: ending it closes the monitor, so it is asked twice.
+    pub own: bool,
+    /// The own session's second question is on screen.
+    pub asked_again: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     None,
     Help,
-    Confirm {
-        session_id: i64,
-        username: String,
-        host: String,
-    },
+    Confirm(ToEnd),
+    /// Leaving the demo removes its database: asked first.
+    ConfirmQuit,
     History(History),
 }
 
@@ -103,12 +72,19 @@ pub struct State {
     pub focus: Pane,
     pub sort: PaneSort,
     pub filter: String,
+    /// The filter is being typed (else it is kept, if not empty).
     pub editing_filter: bool,
+    /// Where the next load starts the users page.
     pub users_anchor: UsersAnchor,
+    /// The selected row of the users page, and who is on it.
     pub users_selected: usize,
+    pub users_selected_name: Option<String>,
+    /// The first open session shown, and the selected one: its position and its id.
     pub online_offset: usize,
     pub online_selected: usize,
+    pub online_selected_id: Option<i64>,
     pub offline_selected: usize,
+    pub offline_selected_id: Option<i64>,
     pub overlay: Overlay,
     pub width: u16,
     pub height: u16,
@@ -116,10 +92,17 @@ pub struct State {
     pub tz: FixedOffset,
     pub pulse_until: Millis,
     pub admin: String,
+    /// The admin's own session, which `e` asks twice about.
+    pub own_session: Option<i64>,
     pub host: String,
     /// The demo's banner: what it is and how to log in to it.
     pub banner: Option<String>,
+    pub confirm_quit: bool,
     pub message: Option<String>,
+    /// The time left before the admin's session ends for inactivity, in its last minute.
+    pub idle_left: Option<Millis>,
+    /// The database has kept this monitor waiting.
+    pub db_waiting: bool,
     pub theme: Theme,
     pub texts: &'static Texts,
 }
@@ -149,6 +132,377 @@ pub enum Effect {
     Quit,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    NextPane,
+    PreviousPane,
+    Move(Step),
+    Filter,
+    Sort,
+    History,
+    EndSession,
+    Help,
+    ClearFilter,
+    Quit,
+    KeepFilter,
+    FilterBackspace,
+    Yes,
+    No,
+    Back,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Home,
+    End,
+}
+
+fn main_view(s: &State) -> bool {
+    s.overlay == Overlay::None && !s.editing_filter
+}
+
+fn main_online(s: &State) -> bool {
+    main_view(s) && s.focus == Pane::Online
+}
+
+fn main_filtered(s: &State) -> bool {
+    main_view(s) && !s.filter.is_empty()
+}
+
+fn main_unfiltered(s: &State) -> bool {
+    main_view(s) && s.filter.is_empty()
+}
+
+fn typing_filter(s: &State) -> bool {
+    s.overlay == Overlay::None && s.editing_filter
+}
+
+fn in_history(s: &State) -> bool {
+    matches!(s.overlay, Overlay::History(_))
+}
+
+fn in_help(s: &State) -> bool {
+    s.overlay == Overlay::Help
+}
+
+fn confirming(s: &State) -> bool {
+    matches!(s.overlay, Overlay::Confirm(_) | Overlay::ConfirmQuit)
+}
+
+fn confirming_en(s: &State) -> bool {
+    confirming(s) && s.texts.lang == Lang::En
+}
+
+fn confirming_fr(s: &State) -> bool {
+    confirming(s) && s.texts.lang == Lang::Fr
+}
+
+fn confirming_ht(s: &State) -> bool {
+    confirming(s) && s.texts.lang == Lang::Ht
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key::plain(code)
+}
+
+const fn letter(c: char) -> Key {
+    Key::plain(KeyCode::Char(c))
+}
+
+/// Every key of the monitor, in the order of the hint bar: what `on_key` does, what the
+/// hint bar shows (in the view where it applies) and what the help lists.
+const KEYS: &[Binding<State, Action>] = &[
+    // The panes.
+    Binding {
+        keys: &[key(KeyCode::Tab)],
+        shown: "Tab",
+        hint: Some(|t| t.key_pane),
+        help: Some(|t| t.help_pane),
+        essential: false,
+        when: main_view,
+        action: Action::NextPane,
+    },
+    Binding {
+        keys: &[key(KeyCode::BackTab)],
+        shown: "Shift-Tab",
+        hint: None,
+        help: None,
+        essential: false,
+        when: main_view,
+        action: Action::PreviousPane,
+    },
+    Binding {
+        keys: &[key(KeyCode::Down), letter('j')],
+        shown: "↑↓",
+        hint: Some(|t| t.key_scroll),
+        help: Some(|t| t.help_move),
+        essential: false,
+        when: main_view,
+        action: Action::Move(Step::Down),
+    },
+    Binding {
+        keys: &[key(KeyCode::Up), letter('k')],
+        shown: "↑ k",
+        hint: None,
+        help: None,
+        essential: false,
+        when: main_view,
+        action: Action::Move(Step::Up),
+    },
+    Binding {
+        keys: &[key(KeyCode::PageDown)],
+        shown: "PgUp PgDn",
+        hint: None,
+        help: Some(|t| t.help_scroll),
+        essential: false,
+        when: main_view,
+        action: Action::Move(Step::PageDown),
+    },
+    Binding {
+        keys: &[key(KeyCode::PageUp)],
+        shown: "PgUp",
+        hint: None,
+        help: None,
+        essential: false,
+        when: main_view,
+        action: Action::Move(Step::PageUp),
+    },
+    Binding {
+        keys: &[key(KeyCode::Home), letter('g')],
+        shown: "Home End",
+        hint: None,
+        help: Some(|t| t.help_first_last),
+        essential: false,
+        when: main_view,
+        action: Action::Move(Step::Home),
+    },
+    Binding {
+        keys: &[key(KeyCode::End), letter('G')],
+        shown: "End G",
+        hint: None,
+        help: None,
+        essential: false,
+        when: main_view,
+        action: Action::Move(Step::End),
+    },
+    Binding {
+        keys: &[letter('e')],
+        shown: "e",
+        hint: Some(|t| t.key_end),
+        help: Some(|t| t.help_end),
+        essential: false,
+        when: main_online,
+        action: Action::EndSession,
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        shown: "Enter",
+        hint: Some(|t| t.key_history),
+        help: Some(|t| t.help_history),
+        essential: false,
+        when: main_view,
+        action: Action::History,
+    },
+    Binding {
+        keys: &[letter('/')],
+        shown: "/",
+        hint: Some(|t| t.key_filter),
+        help: Some(|t| t.help_filter),
+        essential: false,
+        when: main_view,
+        action: Action::Filter,
+    },
+    Binding {
+        keys: &[letter('s')],
+        shown: "s",
+        hint: Some(|t| t.key_sort),
+        help: Some(|t| t.help_sort),
+        essential: false,
+        when: main_view,
+        action: Action::Sort,
+    },
+    Binding {
+        keys: &[letter('?')],
+        shown: "?",
+        hint: Some(|t| t.key_help),
+        help: Some(|t| t.help_help),
+        essential: true,
+        when: main_view,
+        action: Action::Help,
+    },
+    // Esc clears a kept filter first; then it leaves, as q does.
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        shown: "Esc",
+        hint: Some(|t| t.key_clear_filter),
+        help: None,
+        essential: true,
+        when: main_filtered,
+        action: Action::ClearFilter,
+    },
+    Binding {
+        keys: &[letter('q')],
+        shown: "q",
+        hint: Some(|t| t.key_quit),
+        help: Some(|t| t.help_quit),
+        essential: true,
+        when: main_view,
+        action: Action::Quit,
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        shown: "Esc",
+        hint: None,
+        help: None,
+        essential: false,
+        when: main_unfiltered,
+        action: Action::Quit,
+    },
+    Binding {
+        keys: &[Key(KeyCode::Char('c'), KeyModifiers::CONTROL)],
+        shown: "Ctrl-C",
+        hint: None,
+        help: None,
+        essential: false,
+        when: main_view,
+        action: Action::Quit,
+    },
+    // Typing a filter.
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        shown: "Enter",
+        hint: Some(|t| t.key_keep_filter),
+        help: None,
+        essential: true,
+        when: typing_filter,
+        action: Action::KeepFilter,
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        shown: "Esc",
+        hint: Some(|t| t.key_clear_filter),
+        help: None,
+        essential: true,
+        when: typing_filter,
+        action: Action::ClearFilter,
+    },
+    Binding {
+        keys: &[key(KeyCode::Backspace)],
+        shown: "Backspace",
+        hint: None,
+        help: None,
+        essential: false,
+        when: typing_filter,
+        action: Action::FilterBackspace,
+    },
+    // A question: the language's own letter for yes, and y in every language.
+    Binding {
+        keys: &[letter('y'), letter('Y')],
+        shown: "y",
+        hint: Some(|t| t.key_yes),
+        help: None,
+        essential: true,
+        when: confirming_en,
+        action: Action::Yes,
+    },
+    Binding {
+        keys: &[letter('o'), letter('O'), letter('y'), letter('Y')],
+        shown: "o",
+        hint: Some(|t| t.key_yes),
+        help: None,
+        essential: true,
+        when: confirming_fr,
+        action: Action::Yes,
+    },
+    Binding {
+        keys: &[letter('w'), letter('W'), letter('y'), letter('Y')],
+        shown: "w",
+        hint: Some(|t| t.key_yes),
+        help: None,
+        essential: true,
+        when: confirming_ht,
+        action: Action::Yes,
+    },
+    Binding {
+        keys: &[letter('n'), letter('N'), key(KeyCode::Esc)],
+        shown: "n",
+        hint: Some(|t| t.key_no),
+        help: None,
+        essential: true,
+        when: confirming,
+        action: Action::No,
+    },
+    // A user's history.
+    Binding {
+        keys: &[key(KeyCode::Down), letter('j')],
+        shown: "↑↓",
+        hint: Some(|t| t.key_scroll),
+        help: None,
+        essential: false,
+        when: in_history,
+        action: Action::Move(Step::Down),
+    },
+    Binding {
+        keys: &[key(KeyCode::Up), letter('k')],
+        shown: "↑",
+        hint: None,
+        help: None,
+        essential: false,
+        when: in_history,
+        action: Action::Move(Step::Up),
+    },
+    Binding {
+        keys: &[key(KeyCode::PageDown)],
+        shown: "PgDn",
+        hint: None,
+        help: None,
+        essential: false,
+        when: in_history,
+        action: Action::Move(Step::PageDown),
+    },
+    Binding {
+        keys: &[key(KeyCode::PageUp)],
+        shown: "PgUp",
+        hint: None,
+        help: None,
+        essential: false,
+        when: in_history,
+        action: Action::Move(Step::PageUp),
+    },
+    Binding {
+        keys: &[key(KeyCode::Home), letter('g')],
+        shown: "Home",
+        hint: None,
+        help: None,
+        essential: false,
+        when: in_history,
+        action: Action::Move(Step::Home),
+    },
+    Binding {
+        keys: &[letter('q'), key(KeyCode::Esc), key(KeyCode::Enter)],
+        shown: "q",
+        hint: Some(|t| t.key_back),
+        help: None,
+        essential: true,
+        when: in_history,
+        action: Action::Back,
+    },
+    // The help: any key closes it; these are the ones it names.
+    Binding {
+        keys: &[letter('?'), letter('q'), key(KeyCode::Esc)],
+        shown: "? q",
+        hint: Some(|t| t.key_back),
+        help: None,
+        essential: true,
+        when: in_help,
+        action: Action::Back,
+    },
+];
+
 impl State {
     pub fn new(
         admin: String,
@@ -166,9 +520,12 @@ impl State {
             editing_filter: false,
             users_anchor: UsersAnchor::Start,
             users_selected: 0,
+            users_selected_name: None,
             online_offset: 0,
             online_selected: 0,
+            online_selected_id: None,
             offline_selected: 0,
+            offline_selected_id: None,
             overlay: Overlay::None,
             width: 120,
             height: 40,
@@ -176,9 +533,13 @@ impl State {
             tz,
             pulse_until: 0,
             admin,
+            own_session: None,
             host,
             banner: None,
+            confirm_quit: false,
             message: None,
+            idle_left: None,
+            db_waiting: false,
             theme,
             texts,
         }
@@ -186,37 +547,71 @@ impl State {
 
     /// What to load for the screen as it is now.
     pub fn query(&self) -> Query {
-        let [users_rows, online_rows, _] =
-            pane_rows(self.width, self.height, self.focus, self.has_banner_line());
+        let [users_rows, online_rows, _] = self.visible_rows();
         Query {
             sort: self.sort,
             filter: Some(self.filter.trim().to_string()).filter(|f| !f.is_empty()),
             users_anchor: self.users_anchor.clone(),
             users_rows: users_rows.max(1),
+            online_selected: self.online_selected_id,
             online_offset: self.online_offset,
             online_rows: online_rows.max(1),
         }
-    }
-
-    fn has_banner_line(&self) -> bool {
-        self.banner.is_some()
-            || self.editing_filter
-            || !self.filter.is_empty()
-            || self.message.is_some()
-    }
-
-    fn rows(&self) -> [usize; 3] {
-        pane_rows(self.width, self.height, self.focus, self.has_banner_line())
     }
 
     fn reload(&self) -> Option<Effect> {
         Some(Effect::Load(self.query()))
     }
 
+    /// The lines above the panes: the demo's banner, wrapped to the width, then one line
+    /// of status (the filter, the idle countdown, a message) when there is one.
+    fn notice_lines(&self) -> [u16; 2] {
+        let banner = self.banner.as_deref().map_or(0, |text| {
+            Paragraph::new(format!(" {text}"))
+                .wrap(Wrap { trim: true })
+                .line_count(self.width) as u16
+        });
+        let status = u16::from(!self.status_spans().is_empty());
+        [banner.min(3), status]
+    }
+
+    /// The lines the three panes get, by what each has to show: the open sessions first,
+    /// then the users, then the latest ended; each keeps at least its frame and a row.
+    fn pane_heights(&self) -> [u16; 3] {
+        let [banner, status] = self.notice_lines();
+        // Header card (3) and hint bar (1).
+        let body = self.height.saturating_sub(4 + banner + status);
+        if self.height < STACKED_MIN_HEIGHT {
+            // One pane at a time, below its tab line.
+            let mut heights = [0; 3];
+            heights[self.focus.index()] = body.saturating_sub(1);
+            return heights;
+        }
+        let snapshot = &self.snapshot;
+        let users_need = if snapshot.users.next.is_some() {
+            u16::MAX
+        } else {
+            rows_need(snapshot.users.rows.len())
+        };
+        let needs = [
+            users_need,
+            rows_need(snapshot.online_total),
+            rows_need(snapshot.offline.len()),
+        ];
+        share_lines(body, needs, [2, 3, 1])
+    }
+
+    /// How many table rows each pane shows at this size.
+    fn visible_rows(&self) -> [usize; 3] {
+        self.pane_heights()
+            .map(|h| usize::from(h.saturating_sub(PANE_FRAME)))
+    }
+
     fn selected_online(&self) -> Option<&SessionLine> {
-        self.snapshot
-            .online
-            .get(self.online_selected.checked_sub(self.online_offset)?)
+        self.snapshot.online.get(
+            self.online_selected
+                .checked_sub(self.snapshot.online_offset)?,
+        )
     }
 
     fn selected_user_id(&self) -> Option<i64> {
@@ -235,30 +630,68 @@ impl State {
                 .map(|s| s.user_id),
         }
     }
-}
 
-/// How many table rows each pane shows (its header excluded) at this size: the focused
-/// pane alone below 24 lines, the three stacked above.
-fn pane_rows(width: u16, height: u16, focus: Pane, banner: bool) -> [usize; 3] {
-    let _ = width;
-    // Header card (3), hint bar (1), the banner line if any.
-    let body = height.saturating_sub(4 + u16::from(banner));
-    if height < STACKED_MIN_HEIGHT {
-        // One pane: tab line, borders, table header.
-        let rows = usize::from(body.saturating_sub(4));
-        return Pane::ALL.map(|p| if p == focus { rows } else { 0 });
+    /// After a movement: the people under the cursors, and a users page that keeps its
+    /// selected person on the same row at the next load.
+    fn remember_selection(&mut self) {
+        let users = &self.snapshot.users.rows;
+        self.users_selected_name = users
+            .get(self.users_selected)
+            .map(|l| l.summary.user.username.clone());
+        if let Some(username) = self.users_selected_name.clone() {
+            self.users_anchor = UsersAnchor::Keep {
+                username,
+                row: self.users_selected,
+                fallback: self.snapshot.users_from.clone(),
+            };
+        }
+        self.online_selected_id = self.selected_online().map(|s| s.id);
+        self.offline_selected_id = self
+            .snapshot
+            .offline
+            .get(self.offline_selected)
+            .map(|s| s.id);
     }
-    let [users, online, offline] = stacked_heights(body);
-    // Borders and the table header take three lines of each pane.
-    [users, online, offline].map(|h| usize::from(h.saturating_sub(3)))
 }
 
-fn stacked_heights(body: u16) -> [u16; 3] {
-    let users = body * 2 / 5;
-    let online = body * 3 / 10;
-    [users, online, body - users - online]
+/// The lines a pane needs for `rows` rows: its frame, and a line saying "nothing here".
+fn rows_need(rows: usize) -> u16 {
+    PANE_FRAME + u16::try_from(rows.max(1)).unwrap_or(u16::MAX - PANE_FRAME)
 }
 
+/// Shares `lines` among panes that need `needs`, by `weights`: each first gets what it
+/// needs up to a minimum of a frame and one row, then the rest goes by weight to those
+/// that need more, and what nobody needs goes to the first.
+fn share_lines(lines: u16, needs: [u16; 3], weights: [u16; 3]) -> [u16; 3] {
+    let minimum = PANE_FRAME + 1;
+    let mut given = needs.map(|need| need.min(minimum));
+    if given.iter().sum::<u16>() > lines {
+        let each = lines / 3;
+        return [lines - 2 * each, each, each];
+    }
+    let mut left = lines - given.iter().sum::<u16>();
+    while left > 0 {
+        let wanting: Vec<usize> = (0..3).filter(|&i| given[i] < needs[i]).collect();
+        if wanting.is_empty() {
+            given[0] += left;
+            break;
+        }
+        let total_weight: u16 = wanting.iter().map(|&i| weights[i]).sum();
+        let round = left;
+        for &i in &wanting {
+            let share = (round * weights[i] / total_weight).max(1).min(left);
+            let take = share.min(needs[i] - given[i]);
+            given[i] += take;
+            left -= take;
+            if left == 0 {
+                break;
+            }
+        }
+    }
+    given
+}
+
+#[must_use]
 pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
     match msg {
         Msg::Tick(now) => {
@@ -270,10 +703,7 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
             state.height = height;
             state.reload()
         }
-        Msg::Loaded(snapshot) => {
-            on_loaded(state, snapshot);
-            None
-        }
+        Msg::Loaded(snapshot) => on_loaded(state, snapshot),
         Msg::HistoryLoaded(history) => {
             state.overlay = Overlay::History(history);
             None
@@ -286,7 +716,7 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
     }
 }
 
-fn on_loaded(state: &mut State, snapshot: Snapshot) {
+fn on_loaded(state: &mut State, snapshot: Snapshot) -> Option<Effect> {
     let old = &state.snapshot;
     let changed = old.counts != snapshot.counts
         || old
@@ -298,79 +728,106 @@ fn on_loaded(state: &mut State, snapshot: Snapshot) {
     if changed {
         state.pulse_until = state.now + PULSE;
     }
-    state.users_anchor = snapshot
-        .users_from
-        .clone()
-        .map_or(UsersAnchor::Start, UsersAnchor::From);
-    state.users_selected = state
-        .users_selected
-        .min(snapshot.users.rows.len().saturating_sub(1));
-    let online_last = snapshot.online_total.saturating_sub(1);
-    state.online_selected = state.online_selected.min(online_last);
-    state.offline_selected = state
-        .offline_selected
-        .min(snapshot.offline.len().saturating_sub(1));
+    let asked = state.query();
     state.snapshot = snapshot;
+    follow_selection(state);
+    // The panes are sized by what they show: if a pane grew past the rows that were
+    // loaded, one more load fills it.
+    let now_shown = state.query();
+    let grew = now_shown.users_rows > asked.users_rows || now_shown.online_rows > asked.online_rows;
+    grew.then_some(Effect::Load(now_shown))
+}
+
+/// Puts each cursor back on the person it was on, wherever the load moved them.
+fn follow_selection(state: &mut State) {
+    let snapshot = &state.snapshot;
+    let users = &snapshot.users.rows;
+    let found = state
+        .users_selected_name
+        .as_ref()
+        .and_then(|name| users.iter().position(|l| &l.summary.user.username == name));
+    state.users_selected = found.unwrap_or(state.users_selected);
+    state.users_selected = state.users_selected.min(users.len().saturating_sub(1));
+
+    state.online_offset = snapshot.online_offset;
+    let found = state
+        .online_selected_id
+        .and_then(|id| snapshot.online.iter().position(|s| s.id == id));
+    state.online_selected = match found {
+        Some(index) => snapshot.online_offset + index,
+        None => state
+            .online_selected
+            .min(snapshot.online_total.saturating_sub(1)),
+    };
+
+    let found = state
+        .offline_selected_id
+        .and_then(|id| snapshot.offline.iter().position(|s| s.id == id));
+    state.offline_selected = found
+        .unwrap_or(state.offline_selected)
+        .min(snapshot.offline.len().saturating_sub(1));
+    state.remember_selection();
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
-    if state.editing_filter {
-        return on_filter_key(state, key);
+    let Some(action) = action_of(KEYS, state, &key) else {
+        return on_other_key(state, key);
+    };
+    if main_view(state) {
+        state.message = None;
     }
-    match state.overlay.clone() {
-        Overlay::None => {}
-        Overlay::Help => {
-            state.overlay = Overlay::None;
-            return None;
+    match action {
+        Action::Quit if state.confirm_quit => {
+            state.overlay = Overlay::ConfirmQuit;
+            None
         }
-        Overlay::Confirm { session_id, .. } => {
-            state.overlay = Overlay::None;
-            return matches!(key.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter)
-                .then_some(Effect::EndSession { session_id });
-        }
-        Overlay::History(history) => return on_history_key(state, &history, key),
-    }
-    state.message = None;
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Char('q') | KeyCode::Esc => Some(Effect::Quit),
-        KeyCode::Char('c') if ctrl => Some(Effect::Quit),
-        KeyCode::Tab => {
-            state.focus = state.focus.next(true);
+        Action::Quit => Some(Effect::Quit),
+        Action::NextPane | Action::PreviousPane => {
+            state.focus = state.focus.next(action == Action::NextPane);
             state.reload()
         }
-        KeyCode::BackTab => {
-            state.focus = state.focus.next(false);
-            state.reload()
-        }
-        KeyCode::Char('?') => {
+        Action::Help => {
             state.overlay = Overlay::Help;
             None
         }
-        KeyCode::Char('/') => {
+        Action::Filter => {
             state.editing_filter = true;
-            state.reload()
+            None
         }
-        KeyCode::Char('s') => {
-            state.sort = match state.sort {
-                PaneSort::Name => PaneSort::Role,
-                PaneSort::Role => PaneSort::Name,
-            };
+        Action::KeepFilter => {
+            state.editing_filter = false;
+            None
+        }
+        Action::ClearFilter => {
+            state.editing_filter = false;
+            state.filter.clear();
+            filter_changed(state)
+        }
+        Action::FilterBackspace => {
+            state.filter.pop();
+            filter_changed(state)
+        }
+        Action::Sort => {
+            state.sort = state.sort.next();
             to_top(state);
             state.reload()
         }
-        KeyCode::Char('e') => {
-            let session = state
-                .selected_online()
-                .filter(|_| state.focus == Pane::Online)?;
-            state.overlay = Overlay::Confirm {
-                session_id: session.id,
-                username: session.username.clone(),
-                host: session.host.clone(),
-            };
+        Action::EndSession => {
+            let session = state.selected_online()?.clone();
+            let own = state.own_session == Some(session.id);
+            state.overlay = Overlay::Confirm(ToEnd {
+                session,
+                own,
+                asked_again: false,
+            });
             None
         }
-        KeyCode::Enter => {
+        Action::Yes => answer_yes(state),
+        Action::No | Action::Back => {
+            state.overlay = Overlay::None;
+            None
+        }
+        Action::History => {
             let user_id = state.selected_user_id()?;
             Some(Effect::OpenHistory {
                 user_id,
@@ -378,23 +835,50 @@ fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
                 rows: history_rows(state.height),
             })
         }
-        code => scroll(state, code),
+        Action::Move(step) => match &state.overlay {
+            Overlay::History(history) => scroll_history(state, &history.clone(), step),
+            _ => scroll(state, step),
+        },
     }
 }
 
-fn on_filter_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
-    match key.code {
-        KeyCode::Enter => state.editing_filter = false,
-        KeyCode::Esc => {
-            state.editing_filter = false;
-            state.filter.clear();
+/// A key that no binding takes: typed into the filter; it closes the help, and answers
+/// no to a question.
+fn on_other_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
+    if typing_filter(state) {
+        if let KeyCode::Char(c) = key.code
+            && !key.modifiers.contains(KeyModifiers::CONTROL)
+        {
+            state.filter.push(c);
+            return filter_changed(state);
         }
-        KeyCode::Backspace => {
-            state.filter.pop();
-        }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => state.filter.push(c),
-        _ => return None,
+        return None;
     }
+    if in_help(state) || confirming(state) {
+        state.overlay = Overlay::None;
+    }
+    None
+}
+
+fn answer_yes(state: &mut State) -> Option<Effect> {
+    match std::mem::replace(&mut state.overlay, Overlay::None) {
+        Overlay::ConfirmQuit => Some(Effect::Quit),
+        Overlay::Confirm(mut to_end) if to_end.own && !to_end.asked_again => {
+            to_end.asked_again = true;
+            state.overlay = Overlay::Confirm(to_end);
+            None
+        }
+        Overlay::Confirm(to_end) => Some(Effect::EndSession {
+            session_id: to_end.session.id,
+        }),
+        other => {
+            state.overlay = other;
+            None
+        }
+    }
+}
+
+fn filter_changed(state: &mut State) -> Option<Effect> {
     to_top(state);
     state.reload()
 }
@@ -403,46 +887,63 @@ fn on_filter_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
 fn to_top(state: &mut State) {
     state.users_anchor = UsersAnchor::Start;
     state.users_selected = 0;
+    state.users_selected_name = None;
     state.online_offset = 0;
     state.online_selected = 0;
+    state.online_selected_id = None;
     state.offline_selected = 0;
+    state.offline_selected_id = None;
 }
 
 /// The movement keys, in the focused pane.
-fn scroll(state: &mut State, code: KeyCode) -> Option<Effect> {
-    let rows = state.rows();
-    match state.focus {
-        Pane::Users => scroll_users(state, code, rows[0].max(1)),
-        Pane::Online => {
-            let total = state.snapshot.online_total;
-            let (selected, offset) = (state.online_selected, state.online_offset);
-            state.online_selected = moved(selected, code, rows[1].max(1), total);
-            state.online_offset = visible_offset(state.online_selected, offset, rows[1].max(1));
-            (state.online_offset != offset).then(|| Effect::Load(state.query()))
-        }
+fn scroll(state: &mut State, step: Step) -> Option<Effect> {
+    let rows = state.visible_rows();
+    let effect = match state.focus {
+        Pane::Users => scroll_users(state, step, rows[0].max(1)),
+        Pane::Online => scroll_online(state, step, rows[1].max(1)),
         Pane::Offline => {
             state.offline_selected = moved(
                 state.offline_selected,
-                code,
+                step,
                 rows[2].max(1),
                 state.snapshot.offline.len(),
             );
             None
         }
+    };
+    if effect.is_none() {
+        state.remember_selection();
     }
+    effect
+}
+
+fn scroll_online(state: &mut State, step: Step, page: usize) -> Option<Effect> {
+    let offset = state.online_offset;
+    state.online_selected = moved(
+        state.online_selected,
+        step,
+        page,
+        state.snapshot.online_total,
+    );
+    state.online_offset = visible_offset(state.online_selected, offset, page);
+    if state.online_offset == offset {
+        return None;
+    }
+    // The session now selected is on a page not loaded yet: found by its position.
+    state.online_selected_id = None;
+    state.reload()
 }
 
 /// The selection after a movement key, in a list of `total` rows with `page` visible.
-fn moved(selected: usize, code: KeyCode, page: usize, total: usize) -> usize {
+fn moved(selected: usize, step: Step, page: usize, total: usize) -> usize {
     let last = total.saturating_sub(1);
-    match code {
-        KeyCode::Down | KeyCode::Char('j') => (selected + 1).min(last),
-        KeyCode::Up | KeyCode::Char('k') => selected.saturating_sub(1),
-        KeyCode::PageDown => (selected + page).min(last),
-        KeyCode::PageUp => selected.saturating_sub(page),
-        KeyCode::Home | KeyCode::Char('g') => 0,
-        KeyCode::End | KeyCode::Char('G') => last,
-        _ => selected,
+    match step {
+        Step::Down => (selected + 1).min(last),
+        Step::Up => selected.saturating_sub(1),
+        Step::PageDown => (selected + page).min(last),
+        Step::PageUp => selected.saturating_sub(page),
+        Step::Home => 0,
+        Step::End => last,
     }
 }
 
@@ -457,47 +958,49 @@ fn visible_offset(selected: usize, offset: usize, page: usize) -> usize {
     }
 }
 
-/// The users pane holds one page; moving past its edges asks the loader for the page
-/// before or after, by key.
-fn scroll_users(state: &mut State, code: KeyCode, page: usize) -> Option<Effect> {
+/// The users pane holds one page; moving past its edges asks for the page before or
+/// after, by key, with the cursor on the row it moves to.
+fn scroll_users(state: &mut State, step: Step, page: usize) -> Option<Effect> {
     let rows = &state.snapshot.users.rows;
-    let shown = rows.len();
+    let shown = rows.len().min(page);
     let selected = state.users_selected;
     let first_key = rows.first().map(UserLine::key);
-    let next = state.snapshot.users.next.clone();
-    let anchor = match code {
-        KeyCode::Down | KeyCode::Char('j') if selected + 1 < shown => {
+    let next = rows
+        .get(page)
+        .map(UserLine::key)
+        .or(state.snapshot.users.next.clone());
+    let anchor = match step {
+        Step::Down if selected + 1 < shown => {
             state.users_selected += 1;
             return None;
         }
-        KeyCode::Down | KeyCode::Char('j') => next
+        Step::Down => next
             .and(rows.get(1).map(UserLine::key))
             .map(UsersAnchor::From),
-        KeyCode::Up | KeyCode::Char('k') if selected > 0 => {
+        Step::Up if selected > 0 => {
             state.users_selected -= 1;
             return None;
         }
-        KeyCode::Up | KeyCode::Char('k') => {
-            first_key.map(|from| UsersAnchor::Back { from, rows: 1 })
-        }
-        KeyCode::PageDown => match next {
+        Step::Up => first_key.map(|from| UsersAnchor::Back { from, rows: 1 }),
+        Step::PageDown => match next {
             Some(key) => Some(UsersAnchor::From(key)),
             None => {
                 state.users_selected = shown.saturating_sub(1);
                 return None;
             }
         },
-        KeyCode::PageUp => first_key.map(|from| UsersAnchor::Back { from, rows: page }),
-        KeyCode::Home | KeyCode::Char('g') => {
+        Step::PageUp => first_key.map(|from| UsersAnchor::Back { from, rows: page }),
+        Step::Home => {
             state.users_selected = 0;
             Some(UsersAnchor::Start)
         }
-        KeyCode::End | KeyCode::Char('G') => {
+        Step::End => {
             state.users_selected = page.saturating_sub(1);
             Some(UsersAnchor::End)
         }
-        _ => None,
     }?;
+    // The cursor stays on its screen row; the person under it is found after the load.
+    state.users_selected_name = None;
     state.users_anchor = anchor;
     state.reload()
 }
@@ -506,18 +1009,15 @@ fn history_rows(height: u16) -> usize {
     usize::from(height.saturating_sub(8)).max(1)
 }
 
-fn on_history_key(state: &mut State, history: &History, key: KeyEvent) -> Option<Effect> {
+fn scroll_history(state: &mut State, history: &History, step: Step) -> Option<Effect> {
     let rows = history_rows(state.height);
-    let offset = match key.code {
-        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => {
-            state.overlay = Overlay::None;
-            return None;
-        }
-        KeyCode::Down | KeyCode::Char('j') if history.sessions.len() == rows => history.offset + 1,
-        KeyCode::PageDown if history.sessions.len() == rows => history.offset + rows,
-        KeyCode::Up | KeyCode::Char('k') => history.offset.saturating_sub(1),
-        KeyCode::PageUp => history.offset.saturating_sub(rows),
-        KeyCode::Home | KeyCode::Char('g') => 0,
+    let full = history.sessions.len() == rows;
+    let offset = match step {
+        Step::Down if full => history.offset + 1,
+        Step::PageDown if full => history.offset + rows,
+        Step::Up => history.offset.saturating_sub(1),
+        Step::PageUp => history.offset.saturating_sub(rows),
+        Step::Home => 0,
         _ => return None,
     };
     (offset != history.offset).then_some(Effect::OpenHistory {
@@ -532,31 +1032,28 @@ impl Widget for &State {
         if render_too_small(area, buf, self.texts.too_small) {
             return;
         }
-        let banner = u16::from(self.has_banner_line());
-        let [header, banner_area, body, hints] = Layout::vertical([
+        let [banner, status] = self.notice_lines();
+        let [header, banner_area, status_area, body, hints] = Layout::vertical([
             Constraint::Length(3),
             Constraint::Length(banner),
+            Constraint::Length(status),
             Constraint::Fill(1),
             Constraint::Length(1),
         ])
         .areas(area);
         self.render_header(header, buf);
         self.render_banner(banner_area, buf);
+        Line::from(self.status_spans()).render(status_area, buf);
         if area.height < STACKED_MIN_HEIGHT {
             self.render_one_pane(body, buf);
         } else {
-            let [users, online, offline] = stacked_heights(body.height);
-            let areas = Layout::vertical([
-                Constraint::Length(users),
-                Constraint::Length(online),
-                Constraint::Length(offline),
-            ])
-            .split(body);
+            let heights = self.pane_heights();
+            let areas = Layout::vertical(heights.map(Constraint::Length)).split(body);
             for (pane, pane_area) in Pane::ALL.into_iter().zip(areas.iter()) {
                 self.render_pane(pane, *pane_area, buf);
             }
         }
-        self.render_hints(hints, buf);
+        key_hints(self.theme, &hints_of(KEYS, self, self.texts), hints.width).render(hints, buf);
         self.render_overlay(area, buf);
     }
 }
@@ -582,19 +1079,23 @@ impl State {
             },
         );
         let counts = self.snapshot.counts;
-        Line::from(vec![
-            Span::raw(format!("{} ", t.online)),
-            Span::styled(counts.online_users.to_string(), self.theme.strong()),
-            Span::raw(format!(" / {}", counts.users)),
-            pulse,
-        ])
-        .render(inner, buf);
+        let people = fill(
+            t.people_online,
+            &[("online", &counts.online_users), ("total", &counts.users)],
+        );
+        let mut left = vec![Span::styled(people, self.theme.strong())];
+        if inner.width >= 60 {
+            let sessions = fill(t.sessions_open, &[("count", &counts.online_sessions)]);
+            left.push(Span::raw(format!(" · {sessions}")));
+        }
+        left.push(pulse);
+        Line::from(left).render(inner, buf);
         let clock = if inner.width >= 60 {
             self.texts.lang.date_time_seconds(self.now, self.tz)
         } else {
             format_in(self.now, self.tz, "%H:%M:%S")
         };
-        let right = if inner.width >= 60 {
+        let right = if inner.width >= 80 {
             format!("{} · {} · {}", self.admin, self.host, clock)
         } else {
             clock
@@ -605,27 +1106,49 @@ impl State {
     }
 
     fn render_banner(&self, area: Rect, buf: &mut Buffer) {
-        if area.height == 0 {
-            return;
+        if let Some(banner) = &self.banner {
+            Paragraph::new(Span::styled(format!(" {banner}"), self.theme.demo()))
+                .wrap(Wrap { trim: true })
+                .render(area, buf);
         }
-        let line = if self.editing_filter || !self.filter.is_empty() {
-            let mut spans = vec![
-                Span::styled(format!(" {}: ", self.texts.filter), self.theme.label()),
-                Span::styled(self.filter.clone(), self.theme.strong()),
-            ];
+    }
+
+    /// The status line: the filter (being typed, or kept), and the one thing to tell:
+    /// the database keeping the monitor waiting, the idle countdown, a message.
+    fn status_spans(&self) -> Vec<Span<'static>> {
+        let t = self.texts;
+        let mut spans = Vec::new();
+        if self.editing_filter || !self.filter.is_empty() {
+            spans.push(Span::styled(format!(" {}: ", t.filter), self.theme.label()));
+            spans.push(Span::styled(self.filter.clone(), self.theme.strong()));
             if self.editing_filter {
                 spans.push(Span::styled(" ", self.theme.cursor()));
+                spans.push(Span::styled(
+                    format!(" {}", t.filter_typing),
+                    self.theme.label(),
+                ));
+            } else {
+                spans.push(Span::styled(
+                    format!(" {}", t.filter_kept),
+                    self.theme.label(),
+                ));
             }
-            Line::from(spans)
-        } else if let Some(message) = &self.message {
-            Line::styled(format!(" {message}"), self.theme.notice())
+        }
+        let said = if self.db_waiting {
+            Some(t.db_waiting.to_string())
+        } else if let Some(left) = self.idle_left {
+            Some(idle_warning(t, left))
         } else {
-            Line::styled(
-                format!(" {}", self.banner.clone().unwrap_or_default()),
-                self.theme.demo(),
-            )
+            self.message.clone()
         };
-        line.render(area, buf);
+        if let Some(said) = said {
+            let separator = if spans.is_empty() { " " } else { " · " };
+            spans.push(Span::styled(
+                format!("{separator}{said}"),
+                self.theme.notice(),
+            ));
+        }
+        spans
     }
 
     fn render_one_pane(&self, area: Rect, buf: &mut Buffer) {
@@ -650,7 +1173,10 @@ impl State {
         let t = self.texts;
         match pane {
             Pane::Users => t.all_users.to_string(),
-            Pane::Online => format!("{} ({})", t.online_now, self.snapshot.online_total),
+            Pane::Online => {
+                let sessions = fill(t.sessions_open, &[("count", &self.snapshot.online_total)]);
+                format!("{} · {sessions}", t.online_now)
+            }
             Pane::Offline => t.recently_offline.to_string(),
         }
     }
@@ -665,17 +1191,21 @@ impl State {
         }
     }
 
+    fn sort_name(&self) -> &'static str {
+        match self.sort {
+            PaneSort::Name => self.texts.sort_name,
+            PaneSort::Role => self.texts.sort_role,
+            PaneSort::LastLogin => self.texts.sort_last_login,
+        }
+    }
+
     fn render_pane(&self, pane: Pane, area: Rect, buf: &mut Buffer) {
         let focused = pane == self.focus;
-        let sort = match self.sort {
-            crate::db::PaneSort::Name => self.texts.sort_name,
-            crate::db::PaneSort::Role => self.texts.sort_role,
-        };
         let mut title = format!(" {} ", self.pane_title(pane));
         if pane != Pane::Offline && focused {
             title.push_str(&format!(
                 "· {} ",
-                fill(self.texts.sort_by, &[("order", &sort)])
+                fill(self.texts.sort_by, &[("order", &self.sort_name())])
             ));
         }
         let block = Block::bordered()
@@ -693,10 +1223,11 @@ impl State {
                     self.theme.strong()
                 },
             ));
+        let visible = area.height.saturating_sub(PANE_FRAME);
         let table = match pane {
             Pane::Users => self.users_table(area.width),
             Pane::Online => self.online_table(area.width),
-            Pane::Offline => self.offline_table(area.width, area.height.saturating_sub(3)),
+            Pane::Offline => self.offline_table(area.width, visible),
         };
         if table.rows.is_empty() {
             let inner = block.inner(area);
@@ -797,7 +1328,7 @@ impl State {
         let widest = self
             .texts
             .lang
-            .clock(35_999_000)
+            .duration(35_999_000)
             .width()
             .max(self.texts.col_duration.width());
         Constraint::Length(widest as u16)
@@ -860,7 +1391,7 @@ impl State {
                 t.col_duration,
                 self.duration_width(),
                 Shown::Always,
-                |s: &SessionLine| Cell::from(self.texts.lang.clock(self.now - s.login_time)),
+                |s: &SessionLine| Cell::from(self.texts.lang.duration(self.now - s.login_time)),
             ),
             column(
                 t.col_host,
@@ -889,7 +1420,9 @@ impl State {
                 },
             ),
         ];
-        let selected = self.online_selected.checked_sub(self.online_offset);
+        let selected = self
+            .online_selected
+            .checked_sub(self.snapshot.online_offset);
         pane_table(&columns, &self.snapshot.online, width, selected)
     }
 
@@ -915,7 +1448,9 @@ impl State {
                 t.col_duration,
                 self.duration_width(),
                 Shown::From60,
-                move |s: &SessionLine| Cell::from(self.texts.lang.clock(logout(s) - s.login_time)),
+                move |s: &SessionLine| {
+                    Cell::from(self.texts.lang.duration(logout(s) - s.login_time))
+                },
             ),
             column(
                 t.col_ended,
@@ -958,50 +1493,26 @@ impl State {
         }
     }
 
-    fn render_hints(&self, area: Rect, buf: &mut Buffer) {
-        let t = self.texts;
-        let hints: &[(&str, &str)] = match &self.overlay {
-            Overlay::Confirm { .. } => &[("y", t.key_end), ("n", t.key_back)],
-            Overlay::History(_) => &[("↑↓", t.key_scroll), ("q", t.key_back)],
-            Overlay::Help => &[("?", t.key_back)],
-            Overlay::None => &[
-                ("Tab", t.key_pane),
-                ("↑↓", t.key_scroll),
-                ("/", t.key_filter),
-                ("s", t.key_sort),
-                ("Enter", t.key_history),
-                ("e", t.key_end),
-                ("?", t.key_help),
-                ("q", t.key_quit),
-            ],
-        };
-        key_hints(self.theme, hints, area.width).render(area, buf);
-    }
-
     fn render_overlay(&self, area: Rect, buf: &mut Buffer) {
         match &self.overlay {
             Overlay::None => {}
             Overlay::Help => self.render_help(area, buf),
-            Overlay::Confirm { username, host, .. } => {
-                self.render_confirm(area, buf, username, host)
-            }
+            Overlay::Confirm(to_end) => self.render_confirm(area, buf, to_end),
+            Overlay::ConfirmQuit => self.render_question(
+                area,
+                buf,
+                self.texts.confirm_quit_demo,
+                vec![Line::from(self.texts.demo_removed)],
+            ),
             Overlay::History(history) => self.render_history(area, buf, history),
         }
     }
 
+    /// Every key of the main view, from the key table; as tall as its lines once
+    /// wrapped, so that the last of them (how to leave) always shows.
     fn render_help(&self, area: Rect, buf: &mut Buffer) {
         let t = self.texts;
-        let keys = [
-            ("Tab / Shift-Tab", t.help_pane),
-            ("↑ ↓ j k", t.help_move),
-            ("PgUp PgDn Home End", t.help_scroll),
-            ("/", t.help_filter),
-            ("s", t.help_sort),
-            ("Enter", t.help_history),
-            ("e", t.help_end),
-            ("?", t.help_help),
-            ("q Esc", t.help_quit),
-        ];
+        let keys = help_of(KEYS, t);
         let key_width = keys.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
         let lines: Vec<Line> = keys
             .iter()
@@ -1012,30 +1523,77 @@ impl State {
                 ])
             })
             .collect();
-        let card = centered(area, 70, lines.len() as u16 + 2);
+        let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16;
+        let width = (widest + 4).min(area.width);
+        let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+        let height = paragraph.line_count(width.saturating_sub(2)) as u16 + 2;
+        // Above the hint bar, which says how to close it.
+        let room = Rect {
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        let card = centered(room, width, height);
         Clear.render(card, buf);
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(self.card(t.help_title))
-            .render(card, buf);
+        paragraph.block(self.card(t.help_title)).render(card, buf);
     }
 
-    fn render_confirm(&self, area: Rect, buf: &mut Buffer, username: &str, host: &str) {
+    /// Names the session before it is ended: who, where, since when, which session; the
+    /// admin's own session is asked about twice.
+    fn render_confirm(&self, area: Rect, buf: &mut Buffer, to_end: &ToEnd) {
         let t = self.texts;
-        let lines = vec![
+        let s = &to_end.session;
+        let mut place = vec![s.host.clone()];
+        place.extend(s.tty.clone());
+        place.extend(s.remote_ip.clone());
+        let since = fill(
+            t.confirm_since,
+            &[
+                ("time", &self.short_time(Some(s.login_time))),
+                ("id", &s.id),
+            ],
+        );
+        let mut lines = vec![
             Line::from(vec![
-                Span::styled(username.to_string(), self.theme.strong()),
-                Span::raw(format!(" · {host}")),
+                Span::styled(s.username.clone(), self.theme.strong()),
+                Span::raw(" "),
+                Span::styled(s.role.to_string(), self.theme.role(s.role)),
             ]),
-            Line::default(),
-            Line::styled(t.yes_no, self.theme.key()),
+            Line::from(place.join(" · ")),
+            Line::from(since),
         ];
-        let card = centered(area, 44, 5);
-        Clear.render(card, buf);
-        Paragraph::new(lines)
+        let title = if to_end.asked_again {
+            lines.push(Line::styled(t.own_session_again, self.theme.error()));
+            t.confirm_end_own
+        } else if to_end.own {
+            lines.push(Line::styled(t.own_session, self.theme.notice()));
+            t.confirm_end
+        } else {
+            t.confirm_end
+        };
+        self.render_question(area, buf, title, lines);
+    }
+
+    /// A card in the middle with a title, some lines, and the yes / no keys.
+    fn render_question(&self, area: Rect, buf: &mut Buffer, title: &str, mut lines: Vec<Line>) {
+        let t = self.texts;
+        let yes = hints_of(KEYS, self, t);
+        lines.push(Line::default());
+        lines.push(key_hints(self.theme, &yes, area.width));
+        let width = lines
+            .iter()
+            .map(Line::width)
+            .chain([title.width() + 4])
+            .max()
+            .unwrap_or(0) as u16
+            + 4;
+        let width = width.max(44).min(area.width);
+        let paragraph = Paragraph::new(lines)
             .alignment(Alignment::Center)
-            .block(self.card(t.confirm_end))
-            .render(card, buf);
+            .wrap(Wrap { trim: true });
+        let height = paragraph.line_count(width.saturating_sub(2)) as u16 + 2;
+        let card = centered(area, width, height);
+        Clear.render(card, buf);
+        paragraph.block(self.card(title)).render(card, buf);
     }
 
     fn render_history(&self, area: Rect, buf: &mut Buffer, history: &History) {
@@ -1065,17 +1623,22 @@ impl State {
                 let lasted = self
                     .texts
                     .lang
-                    .clock(s.logout_time.unwrap_or(self.now) - s.login_time);
+                    .duration(s.logout_time.unwrap_or(self.now) - s.login_time);
                 let ended = s
                     .end_reason
                     .map(|r| self.texts.end_reason(r))
                     .unwrap_or_default();
+                let by: Vec<&str> = [s.ended_by.as_deref(), s.end_note.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
                 Row::new(vec![
                     Cell::from(self.texts.lang.date_time(s.login_time, self.tz)),
                     Cell::from(logout),
                     Cell::from(lasted),
                     Cell::from(Span::styled(ended, self.theme.end_reason(s.end_reason))),
                     Cell::from(s.host.clone()),
+                    Cell::from(by.join(": ")),
                 ])
             })
             .collect();
@@ -1087,6 +1650,7 @@ impl State {
                 self.duration_width(),
                 self.end_width(),
                 Constraint::Fill(1),
+                Constraint::Fill(2),
             ],
         )
         .header(
@@ -1096,6 +1660,7 @@ impl State {
                 t.col_duration,
                 t.col_ended,
                 t.col_host,
+                t.col_ended_by,
             ])
             .style(self.theme.label()),
         )
@@ -1107,7 +1672,7 @@ impl State {
                 Line::from(format!(
                     "{}  {:>10}",
                     t.lang.date(*day),
-                    self.texts.lang.clock(*total)
+                    self.texts.lang.duration(*total)
                 ))
             }));
             Paragraph::new(lines).render(days, buf);

@@ -3,18 +3,18 @@
 
 use chrono::FixedOffset;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Widget, Wrap};
 
-use super::{Theme, key_hints, render_too_small};
+use super::{Binding, Key, Theme, action_of, always, hints_of, key_hints, render_too_small};
 use crate::clock::format_in;
 use crate::i18n::{Texts, fill};
 use crate::model::{EndReason, Millis, PreviousLogin, Role, User};
 
 /// The countdown shows in the last minute before an idle logout.
-const IDLE_WARNING: Millis = 60_000;
+pub const IDLE_WARNING: Millis = 60_000;
 
 pub struct State {
     pub user: User,
@@ -24,13 +24,16 @@ pub struct State {
     pub tz: FixedOffset,
     pub host: String,
     pub last_activity: Millis,
-    pub idle_timeout: Millis,
+    /// No key for this long ends the session (`None`: never, for a wall-screen monitor).
+    pub idle_timeout: Option<Millis>,
     pub previous: Option<PreviousLogin>,
     pub failures_since_previous: u32,
     /// Set once the session is being ended: no second end is ever asked for.
     pub ending: Option<EndReason>,
     /// The end could not be written yet; the run loop keeps retrying.
     pub trouble: bool,
+    /// The database has kept a write of this terminal waiting for a while.
+    pub db_waiting: bool,
     pub theme: Theme,
     pub texts: &'static Texts,
 }
@@ -53,11 +56,75 @@ pub enum Effect {
     OpenMonitor,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    LogOut,
+    Monitor,
+    Interrupt,
+}
+
+fn is_admin(state: &State) -> bool {
+    state.user.role == Role::Admin
+}
+
+/// The session screen's keys.
+const KEYS: &[Binding<State, Action>] = &[
+    Binding {
+        keys: &[
+            Key::plain(KeyCode::Char('l')),
+            Key::plain(KeyCode::Char('L')),
+        ],
+        shown: "L",
+        hint: Some(|t| t.key_log_out),
+        help: None,
+        essential: true,
+        when: always,
+        action: Action::LogOut,
+    },
+    Binding {
+        keys: &[
+            Key::plain(KeyCode::Char('m')),
+            Key::plain(KeyCode::Char('M')),
+        ],
+        shown: "M",
+        hint: Some(|t| t.key_monitor),
+        help: None,
+        essential: false,
+        when: is_admin,
+        action: Action::Monitor,
+    },
+    // Ctrl-C is the raw-mode terminal's SIGINT: the process is asked to stop.
+    Binding {
+        keys: &[Key::ctrl('c')],
+        shown: "Ctrl-C",
+        hint: None,
+        help: None,
+        essential: false,
+        when: always,
+        action: Action::Interrupt,
+    },
+];
+
+impl State {
+    /// When the session ends for inactivity, if it can.
+    pub fn idle_deadline(&self) -> Option<Millis> {
+        self.idle_timeout
+            .map(|timeout| self.last_activity + timeout)
+    }
+
+    /// The time left before an idle logout, once in its last minute.
+    pub fn idle_countdown(&self) -> Option<Millis> {
+        let left = self.idle_deadline()? - self.now;
+        (self.ending.is_none() && left < IDLE_WARNING).then_some(left.max(0))
+    }
+}
+
+#[must_use]
 pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
     match msg {
         Msg::Tick(now) => {
             state.now = now;
-            let deadline = state.last_activity + state.idle_timeout;
+            let deadline = state.idle_deadline()?;
             (now >= deadline)
                 .then(|| end(state, EndReason::Idle, deadline))
                 .flatten()
@@ -67,15 +134,10 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
                 return None;
             }
             state.last_activity = state.now;
-            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-            match key.code {
-                KeyCode::Char('l' | 'L') if !ctrl => end(state, EndReason::Logout, state.now),
-                KeyCode::Char('m' | 'M') if !ctrl && state.user.role == Role::Admin => {
-                    Some(Effect::OpenMonitor)
-                }
-                // Ctrl-C is the raw-mode terminal's SIGINT: the process is asked to stop.
-                KeyCode::Char('c') if ctrl => end(state, EndReason::Hangup, state.now),
-                _ => None,
+            match action_of(KEYS, state, &key)? {
+                Action::LogOut => end(state, EndReason::Logout, state.now),
+                Action::Monitor => Some(Effect::OpenMonitor),
+                Action::Interrupt => end(state, EndReason::Hangup, state.now),
             }
         }
         Msg::EndNotWritten => {
@@ -98,21 +160,27 @@ impl Widget for &State {
         if render_too_small(area, buf, self.texts.too_small) {
             return;
         }
-        let [header, body, status, hints] = Layout::vertical([
+        let status = self.status().map(|(text, style)| {
+            Paragraph::new(Span::styled(text, style))
+                .alignment(Alignment::Center)
+                .wrap(Wrap { trim: true })
+        });
+        let status_height = status
+            .as_ref()
+            .map_or(0, |p| p.line_count(area.width) as u16);
+        let [header, body, status_area, hints] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(2),
+            Constraint::Length(status_height),
             Constraint::Length(1),
         ])
         .areas(area);
         self.render_header(header, buf);
         self.render_card(body, buf);
-        self.render_status(status, buf);
-        let mut keys = vec![("L", self.texts.key_log_out)];
-        if self.user.role == Role::Admin {
-            keys.push(("M", self.texts.key_monitor));
+        if let Some(status) = status {
+            status.render(status_area, buf);
         }
-        key_hints(self.theme, &keys, hints.width).render(hints, buf);
+        key_hints(self.theme, &hints_of(KEYS, self, self.texts), hints.width).render(hints, buf);
     }
 }
 
@@ -152,10 +220,10 @@ impl State {
             ]),
             Line::from(vec![
                 label(t.duration),
-                Span::styled(t.lang.clock(self.now - self.since), self.theme.strong()),
+                Span::styled(t.lang.duration(self.now - self.since), self.theme.strong()),
             ]),
-            Line::default(),
         ];
+        let about_this_session = lines.len();
         lines.push(match &self.previous {
             Some(previous) => Line::from(vec![
                 label(t.previous_login),
@@ -172,15 +240,24 @@ impl State {
                 ),
             ]));
         }
-        // As tall as its content (plus borders), not the whole screen.
-        let height = (lines.len() as u16 + 2).min(area.height);
+        // As tall as its content once wrapped (plus borders), not the whole screen; a
+        // blank line between this session and the previous one when there is room.
+        let inner_width = area.width.saturating_sub(4);
+        let wrapped = |lines: &[Line<'static>]| {
+            Paragraph::new(lines.to_vec())
+                .wrap(Wrap { trim: true })
+                .line_count(inner_width) as u16
+                + 2
+        };
+        if wrapped(&lines) < area.height {
+            lines.insert(about_this_session, Line::default());
+        }
+        let height = wrapped(&lines).min(area.height);
+        let paragraph = Paragraph::new(lines).wrap(Wrap { trim: true });
         let [card] = Layout::vertical([Constraint::Length(height)])
             .flex(ratatui::layout::Flex::Center)
             .areas(area);
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .render(card, buf);
+        paragraph.block(block).render(card, buf);
     }
 
     /// `2026-11-23 16:40 from frontdesk /dev/pts/3 (203.0.113.7)`, as `lastlog` says it.
@@ -200,30 +277,30 @@ impl State {
         text
     }
 
-    fn render_status(&self, area: Rect, buf: &mut Buffer) {
-        let remaining = self.last_activity + self.idle_timeout - self.now;
-        let (text, style) = if self.trouble {
-            (self.texts.retrying_logout.to_string(), self.theme.error())
-        } else if self.ending.is_none() && remaining < IDLE_WARNING {
-            let seconds = (remaining + 999) / 1000;
-            (
-                fill(self.texts.idle_warning, &[("seconds", &seconds)]),
-                self.theme.notice(),
-            )
+    /// What the line above the keys says, if anything.
+    fn status(&self) -> Option<(String, ratatui::style::Style)> {
+        if self.trouble {
+            Some((self.texts.retrying_logout.to_string(), self.theme.error()))
+        } else if self.db_waiting {
+            Some((self.texts.db_waiting.to_string(), self.theme.notice()))
         } else {
-            return;
-        };
-        Paragraph::new(Span::styled(text, style))
-            .alignment(Alignment::Center)
-            .wrap(Wrap { trim: true })
-            .render(area, buf);
+            let left = self.idle_countdown()?;
+            Some((idle_warning(self.texts, left), self.theme.notice()))
+        }
     }
+}
+
+/// "No activity: logging out in 42 s".
+pub fn idle_warning(texts: &Texts, left: Millis) -> String {
+    let seconds = (left + 999) / 1000;
+    fill(texts.idle_warning, &[("seconds", &seconds)])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::EN;
+    use crate::i18n::{EN, Lang};
+    use ratatui::crossterm::event::KeyModifiers;
 
     /// 2026-11-24 09:15:02 UTC.
     const NOW: Millis = 1_795_511_702_000;
@@ -247,7 +324,7 @@ mod tests {
             tz: FixedOffset::east_opt(0).unwrap(),
             host: "frontdesk".into(),
             last_activity: NOW,
-            idle_timeout: 15 * MINUTE,
+            idle_timeout: Some(15 * MINUTE),
             previous: Some(PreviousLogin {
                 at: NOW - 17 * 60 * MINUTE,
                 host: "frontdesk".into(),
@@ -257,6 +334,7 @@ mod tests {
             failures_since_previous: 2,
             ending: None,
             trouble: false,
+            db_waiting: false,
             theme: Theme { color: false },
             texts: &EN,
         }
@@ -318,8 +396,8 @@ mod tests {
     #[test]
     fn a_key_restarts_the_idle_countdown() {
         let mut s = state();
-        update(&mut s, Msg::Tick(NOW + 10 * MINUTE));
-        update(&mut s, key('x'));
+        let _ = update(&mut s, Msg::Tick(NOW + 10 * MINUTE));
+        let _ = update(&mut s, key('x'));
         assert_eq!(update(&mut s, Msg::Tick(NOW + 20 * MINUTE)), None);
         assert!(update(&mut s, Msg::Tick(NOW + 25 * MINUTE)).is_some());
     }
@@ -331,27 +409,59 @@ mod tests {
     #[test]
     fn the_countdown_shows_in_the_last_minute() {
         let mut s = state();
-        update(&mut s, Msg::Tick(NOW + 14 * MINUTE));
+        let _ = update(&mut s, Msg::Tick(NOW + 14 * MINUTE));
         assert!(!render(&s, 80, 24).contains("logging out in"));
-        update(&mut s, Msg::Tick(NOW + 14 * MINUTE + 18_000));
+        let _ = update(&mut s, Msg::Tick(NOW + 14 * MINUTE + 18_000));
         assert!(render(&s, 80, 24).contains("No activity: logging out in 42 s"));
     }
 
     #[test]
-    fn snapshot_session_80x24() {
-        insta::assert_snapshot!(render(&state(), 80, 24));
+    fn without_an_idle_timeout_the_session_never_ends_by_itself() {
+        let mut s = state();
+        s.idle_timeout = None;
+        assert_eq!(update(&mut s, Msg::Tick(NOW + 1_000 * MINUTE)), None);
+        assert!(!render(&s, 80, 24).contains("logging out in"));
     }
 
     #[test]
-    fn snapshot_session_40x12() {
-        insta::assert_snapshot!(render(&state(), 40, 12));
+    fn a_write_kept_waiting_is_said() {
+        let mut s = state();
+        s.db_waiting = true;
+        assert!(render(&s, 80, 24).contains("Waiting for the database"));
+    }
+
+    #[test]
+    fn every_line_of_the_card_shows_at_40x12_in_every_language() {
+        for lang in Lang::ALL {
+            let mut s = state();
+            s.texts = lang.texts();
+            let screen = render(&s, 40, 12);
+            assert!(screen.contains("/dev/pts/3"), "{lang:?}:\n{screen}");
+            let failures = screen
+                .lines()
+                .skip_while(|line| !line.contains("/dev/pts/3"))
+                .any(|line| line.contains(" 2 "));
+            assert!(failures, "the failures line, {lang:?}:\n{screen}");
+        }
+    }
+
+    #[test]
+    fn snapshots_in_every_language_at_80x24_and_40x12() {
+        for lang in Lang::ALL {
+            for (width, height) in [(80, 24), (40, 12)] {
+                let mut s = state();
+                s.texts = lang.texts();
+                let name = format!("session_{lang:?}_{width}x{height}").to_lowercase();
+                insta::assert_snapshot!(name, render(&s, width, height));
+            }
+        }
     }
 
     #[test]
     fn snapshot_session_retrying_a_logout_80x24() {
         let mut s = state();
-        update(&mut s, key('l'));
-        update(&mut s, Msg::EndNotWritten);
+        let _ = update(&mut s, key('l'));
+        let _ = update(&mut s, Msg::EndNotWritten);
         insta::assert_snapshot!(render(&s, 80, 24));
     }
 }

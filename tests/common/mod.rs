@@ -65,9 +65,25 @@ impl Office {
     /// - failed attempts: "ghost" three times, "ann" once (bad password).
     pub fn with_history() -> Office {
         let office = Office::new();
-        office.console(&["users", "list"]).assert().success();
+        konekte::db::Db::open(&office.db).expect("a new database");
         let conn = rusqlite::Connection::open(&office.db).expect("open");
         conn.execute_batch(HISTORY).expect("the history fixture");
+        office
+    }
+
+    /// The history of `with_history`, with names and places as long as they come.
+    pub fn with_history_of_long_names() -> Office {
+        let office = Office::with_history();
+        let conn = rusqlite::Connection::open(&office.db).expect("open");
+        conn.execute_batch(
+            "UPDATE users SET username = 'secretaire_principale', full_name = 'Marie-Roseline Toussaint-Augustin de la Rivière'
+             WHERE id = 1;
+             UPDATE users SET username = 'archiviste_principale' WHERE id = 4;
+             UPDATE sessions SET host = 'poste-accueil-rez-de-chaussee', remote_ip = '2001:db8:85a3::8a2e:370:7334';
+             UPDATE login_attempts SET username_typed = 'secretaire_principale', host = 'poste-accueil-rez-de-chaussee',
+                                       remote_ip = '2001:db8:85a3::8a2e:370:7334';",
+        )
+        .expect("long names");
         office
     }
 

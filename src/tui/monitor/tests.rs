@@ -1,4 +1,5 @@
 use super::*;
+use crate::db::{Counts, UserKey, UserPage};
 use crate::i18n::EN;
 use crate::model::{EndReason, Role, User, UserState, UserSummary};
 
@@ -52,6 +53,12 @@ fn session(
         tty: Some(format!("/dev/pts/{id}")),
         remote_ip: (id % 2 == 0).then(|| "192.0.2.10".to_string()),
         terminal: Some("xterm-256color".into()),
+        ended_by: ended
+            .filter(|(_, reason)| *reason == EndReason::Forced)
+            .map(|_| "Fedanoir".to_string()),
+        end_note: ended
+            .filter(|(_, reason)| *reason == EndReason::Forced)
+            .map(|_| "closing time".to_string()),
     }
 }
 
@@ -104,6 +111,7 @@ fn snapshot() -> Snapshot {
         counts: Counts {
             users: 16,
             online_users: 3,
+            online_sessions: 3,
         },
         users_from: None,
         users: UserPage {
@@ -115,6 +123,7 @@ fn snapshot() -> Snapshot {
             session(42, 4, "Fedanoir", Role::Admin, 12, None),
             session(43, 5, "Hantz123", Role::Secretaire, 64, None),
         ],
+        online_offset: 0,
         online_total: 3,
         offline: vec![
             session(
@@ -162,8 +171,8 @@ fn state(width: u16, height: u16) -> State {
         Theme { color: false },
         &EN,
     );
-    update(&mut s, Msg::Resize(width, height));
-    update(&mut s, Msg::Loaded(snapshot()));
+    let _ = update(&mut s, Msg::Resize(width, height));
+    let _ = update(&mut s, Msg::Loaded(snapshot()));
     s
 }
 
@@ -174,13 +183,13 @@ fn render(state: &State) -> String {
 #[test]
 fn tab_moves_the_focus_round_the_panes() {
     let mut s = state(120, 40);
-    update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Tab));
     assert_eq!(s.focus, Pane::Online);
-    update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Tab));
     assert_eq!(s.focus, Pane::Offline);
-    update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Tab));
     assert_eq!(s.focus, Pane::Users);
-    update(&mut s, key(KeyCode::BackTab));
+    let _ = update(&mut s, key(KeyCode::BackTab));
     assert_eq!(s.focus, Pane::Offline);
 }
 
@@ -200,9 +209,10 @@ fn moving_past_the_page_asks_for_the_next_by_key() {
     let mut page = snapshot();
     page.users.next = Some(UserKey {
         role: "archives".into(),
+        recency: 0,
         username: "zoe".into(),
     });
-    update(&mut s, Msg::Loaded(page));
+    let _ = update(&mut s, Msg::Loaded(page));
     let effect = update(&mut s, key(KeyCode::PageDown));
     let Some(Effect::Load(query)) = effect else {
         panic!("{effect:?}")
@@ -211,6 +221,7 @@ fn moving_past_the_page_asks_for_the_next_by_key() {
         query.users_anchor,
         UsersAnchor::From(UserKey {
             role: "archives".into(),
+            recency: 0,
             username: "zoe".into()
         })
     );
@@ -244,19 +255,19 @@ fn scrolling_up_from_the_first_row_asks_for_the_row_before() {
 #[test]
 fn the_filter_reloads_every_pane_from_the_top() {
     let mut s = state(120, 40);
-    update(&mut s, key(KeyCode::Down));
-    update(&mut s, key(KeyCode::Char('/')));
+    let _ = update(&mut s, key(KeyCode::Down));
+    let _ = update(&mut s, key(KeyCode::Char('/')));
     assert!(s.editing_filter);
-    update(&mut s, key(KeyCode::Char('s')));
+    let _ = update(&mut s, key(KeyCode::Char('s')));
     let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('e'))) else {
         panic!()
     };
     assert_eq!(query.filter.as_deref(), Some("se"));
     assert_eq!(s.users_selected, 0);
-    update(&mut s, key(KeyCode::Enter));
+    let _ = update(&mut s, key(KeyCode::Enter));
     assert!(!s.editing_filter);
     assert_eq!(s.filter, "se");
-    update(&mut s, key(KeyCode::Char('/')));
+    let _ = update(&mut s, key(KeyCode::Char('/')));
     let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Esc)) else {
         panic!()
     };
@@ -266,14 +277,12 @@ fn the_filter_reloads_every_pane_from_the_top() {
 #[test]
 fn s_cycles_the_sort() {
     let mut s = state(120, 40);
-    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('s'))) else {
-        panic!()
-    };
-    assert_eq!(query.sort, PaneSort::Role);
-    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('s'))) else {
-        panic!()
-    };
-    assert_eq!(query.sort, PaneSort::Name);
+    for expected in [PaneSort::Role, PaneSort::LastLogin, PaneSort::Name] {
+        let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Char('s'))) else {
+            panic!()
+        };
+        assert_eq!(query.sort, expected);
+    }
 }
 
 #[test]
@@ -285,13 +294,62 @@ fn e_asks_before_ending_a_session_and_n_keeps_it() {
         "e is for online sessions"
     );
     assert_eq!(s.overlay, Overlay::None);
-    update(&mut s, key(KeyCode::Tab));
-    update(&mut s, key(KeyCode::Down));
+    let _ = update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Down));
+    let _ = update(&mut s, key(KeyCode::Down));
     assert_eq!(update(&mut s, key(KeyCode::Char('e'))), None);
-    assert!(matches!(s.overlay, Overlay::Confirm { session_id: 42, .. }));
+    let Overlay::Confirm(to_end) = &s.overlay else {
+        panic!("{:?}", s.overlay)
+    };
+    assert_eq!((to_end.session.id, to_end.own), (43, false));
+    let screen = render(&s);
+    for named in [
+        "Hantz123",
+        "frontdesk",
+        "/dev/pts/43",
+        "since 08:11",
+        "session 43",
+    ] {
+        assert!(screen.contains(named), "{named}:\n{screen}");
+    }
     assert_eq!(update(&mut s, key(KeyCode::Char('n'))), None);
     assert_eq!(s.overlay, Overlay::None);
-    update(&mut s, key(KeyCode::Char('e')));
+    let _ = update(&mut s, key(KeyCode::Char('e')));
+    assert_eq!(
+        update(&mut s, key(KeyCode::Char('y'))),
+        Some(Effect::EndSession { session_id: 43 })
+    );
+}
+
+#[test]
+fn the_selection_follows_the_session_when_others_come_and_go() {
+    let mut s = state(120, 40);
+    let _ = update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Down));
+    assert_eq!(s.selected_online().map(|l| l.id), Some(42));
+    // archives001 (41, above) logs out: Fedanoir's session moves up a row.
+    let mut later = snapshot();
+    later.online.remove(0);
+    later.online_total = 2;
+    let _ = update(&mut s, Msg::Loaded(later));
+    assert_eq!(s.selected_online().map(|l| l.id), Some(42));
+    assert_eq!(s.query().online_selected, Some(42));
+    // A new session above it: it moves down, the cursor with it.
+    let _ = update(&mut s, Msg::Loaded(snapshot()));
+    assert_eq!(s.selected_online().map(|l| l.id), Some(42));
+    assert_eq!(s.online_selected, 1);
+}
+
+#[test]
+fn ending_your_own_session_is_asked_twice() {
+    let mut s = state(120, 40);
+    s.own_session = Some(42);
+    let _ = update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Down));
+    let _ = update(&mut s, key(KeyCode::Char('e')));
+    assert!(render(&s).contains("This is your own session"));
+    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), None);
+    assert!(render(&s).contains("Really end your own session"));
     assert_eq!(
         update(&mut s, key(KeyCode::Char('y'))),
         Some(Effect::EndSession { session_id: 42 })
@@ -299,9 +357,69 @@ fn e_asks_before_ending_a_session_and_n_keeps_it() {
 }
 
 #[test]
+fn yes_is_the_letter_of_the_language() {
+    let mut s = state(120, 40);
+    s.texts = crate::i18n::Lang::Fr.texts();
+    let _ = update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Char('e')));
+    assert!(render(&s).contains("o oui · n non"), "{}", render(&s));
+    assert_eq!(
+        update(&mut s, key(KeyCode::Char('o'))),
+        Some(Effect::EndSession { session_id: 41 })
+    );
+    s.texts = crate::i18n::Lang::Ht.texts();
+    let _ = update(&mut s, key(KeyCode::Char('e')));
+    assert!(render(&s).contains("w wi · n non"));
+    assert_eq!(
+        update(&mut s, key(KeyCode::Char('w'))),
+        Some(Effect::EndSession { session_id: 41 })
+    );
+}
+
+#[test]
+fn esc_clears_a_kept_filter_before_it_leaves() {
+    let mut s = state(120, 40);
+    let _ = update(&mut s, key(KeyCode::Char('/')));
+    assert!(render(&s).contains("Enter keeps it · Esc clears it"));
+    let _ = update(&mut s, key(KeyCode::Char('h')));
+    let _ = update(&mut s, key(KeyCode::Enter));
+    let kept = render(&s);
+    assert!(
+        kept.contains("Filter: h (/ changes it · Esc clears it)"),
+        "{kept}"
+    );
+    let Some(Effect::Load(query)) = update(&mut s, key(KeyCode::Esc)) else {
+        panic!("Esc must clear the filter")
+    };
+    assert_eq!(query.filter, None);
+    assert_eq!(update(&mut s, key(KeyCode::Esc)), Some(Effect::Quit));
+}
+
+#[test]
+fn leaving_the_demo_is_asked_first() {
+    let mut s = state(120, 40);
+    s.confirm_quit = true;
+    assert_eq!(update(&mut s, key(KeyCode::Char('q'))), None);
+    assert!(render(&s).contains("Leave the demo?"));
+    assert_eq!(update(&mut s, key(KeyCode::Char('n'))), None);
+    assert_eq!(s.overlay, Overlay::None);
+    let _ = update(&mut s, key(KeyCode::Esc));
+    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), Some(Effect::Quit));
+}
+
+#[test]
+fn the_idle_countdown_and_a_waiting_database_show_on_the_monitor() {
+    let mut s = state(80, 24);
+    s.idle_left = Some(42_000);
+    assert!(render(&s).contains("No activity: logging out in 42 s"));
+    s.db_waiting = true;
+    assert!(render(&s).contains("Waiting for the database"));
+}
+
+#[test]
 fn enter_opens_the_history_of_the_selected_user() {
     let mut s = state(120, 40);
-    update(&mut s, key(KeyCode::Down));
+    let _ = update(&mut s, key(KeyCode::Down));
     let effect = update(&mut s, key(KeyCode::Enter));
     assert!(
         matches!(
@@ -314,8 +432,8 @@ fn enter_opens_the_history_of_the_selected_user() {
         ),
         "{effect:?}"
     );
-    update(&mut s, key(KeyCode::Tab));
-    update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Tab));
     let effect = update(&mut s, key(KeyCode::Enter));
     assert!(
         matches!(effect, Some(Effect::OpenHistory { user_id: 1, .. })),
@@ -326,19 +444,19 @@ fn enter_opens_the_history_of_the_selected_user() {
 #[test]
 fn a_change_lights_the_pulse_and_a_same_load_does_not() {
     let mut s = state(120, 40);
-    update(&mut s, Msg::Tick(NOW + 10_000));
-    update(&mut s, Msg::Loaded(snapshot()));
+    let _ = update(&mut s, Msg::Tick(NOW + 10_000));
+    let _ = update(&mut s, Msg::Loaded(snapshot()));
     assert!(s.pulse_until <= s.now, "nothing changed");
     let mut changed = snapshot();
     changed.counts.online_users = 4;
-    update(&mut s, Msg::Loaded(changed));
+    let _ = update(&mut s, Msg::Loaded(changed));
     assert!(s.pulse_until > s.now);
 }
 
 #[test]
 fn q_quits_and_closes_overlays_first() {
     let mut s = state(120, 40);
-    update(&mut s, key(KeyCode::Char('?')));
+    let _ = update(&mut s, key(KeyCode::Char('?')));
     assert_eq!(s.overlay, Overlay::Help);
     assert_eq!(update(&mut s, key(KeyCode::Char('q'))), None);
     assert_eq!(s.overlay, Overlay::None);
@@ -346,14 +464,71 @@ fn q_quits_and_closes_overlays_first() {
 }
 
 #[test]
-fn the_query_asks_for_as_many_rows_as_the_panes_show() {
+fn the_panes_are_sized_by_what_they_show() {
     let s = state(120, 40);
+    let [users, online, offline] = s.pane_heights();
+    // 36 lines: the three sessions online and the four ended ones each get all their
+    // rows, the users the rest.
+    assert_eq!((online, offline), (3 + 3, 3 + 4));
+    assert_eq!(users, 36 - 6 - 7);
     let query = s.query();
-    // 40 lines: header 3, hints 1; the users pane gets 2/5 of 36 = 14 lines, 11 rows.
-    assert_eq!(query.users_rows, 11);
-    assert_eq!(query.online_rows, 7);
+    assert_eq!((query.users_rows, query.online_rows), (20, 3));
     let small = state(40, 12);
     assert_eq!(small.query().users_rows, 4);
+}
+
+#[test]
+fn an_empty_pane_gives_its_room_to_the_others() {
+    let mut s = state(80, 24);
+    let mut quiet = snapshot();
+    quiet.offline.clear();
+    let _ = update(&mut s, Msg::Loaded(quiet));
+    let [_, online, offline] = s.pane_heights();
+    assert_eq!(offline, 4, "a frame and its 'nothing here'");
+    assert_eq!(online, 3 + 3, "every online session shows");
+}
+
+#[test]
+fn at_80x24_the_banner_and_the_quit_and_help_keys_show_whole() {
+    let mut s = state(80, 24);
+    s.banner = Some(
+        "DEMO · 5 simulated terminals · log in elsewhere: console --db /tmp/.tmpXy12Ab/demo.db · admin Fedanoir / Fedanoir-2026".into(),
+    );
+    let _ = update(&mut s, key(KeyCode::Tab));
+    let screen = render(&s);
+    assert!(screen.contains("Fedanoir-2026"), "{screen}");
+    let hints = screen.lines().last().unwrap().to_string();
+    assert!(
+        hints.contains("? help") && hints.contains("q quit"),
+        "{hints}"
+    );
+    assert!(hints.contains("e end session"), "{hints}");
+}
+
+#[test]
+fn the_header_counts_people_and_sessions() {
+    let mut s = state(120, 40);
+    let mut two_desks = snapshot();
+    two_desks.counts.online_sessions = 4;
+    let _ = update(&mut s, Msg::Loaded(two_desks));
+    let screen = render(&s);
+    assert!(
+        screen.contains("3/16 people online · 4 sessions"),
+        "{screen}"
+    );
+    assert!(screen.contains("Online now · 3 sessions"), "{screen}");
+}
+
+#[test]
+fn the_help_shows_every_line_in_every_language_at_80x24() {
+    for lang in crate::i18n::Lang::ALL {
+        let mut s = state(80, 24);
+        s.texts = lang.texts();
+        let _ = update(&mut s, key(KeyCode::Char('?')));
+        let screen = render(&s);
+        assert!(screen.contains(s.texts.help_quit), "{lang:?}:\n{screen}");
+        assert!(screen.contains(s.texts.help_pane), "{lang:?}:\n{screen}");
+    }
 }
 
 fn history() -> History {
@@ -400,60 +575,51 @@ fn snapshot_monitor_120x40() {
 }
 
 #[test]
-fn snapshot_monitor_40x12() {
-    insta::assert_snapshot!(render(&state(40, 12)));
-}
-
-#[test]
 fn snapshot_monitor_online_pane_40x12() {
     let mut s = state(40, 12);
-    update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Tab));
     insta::assert_snapshot!(render(&s));
 }
 
 #[test]
 fn snapshot_history_120x40() {
     let mut s = state(120, 40);
-    update(&mut s, Msg::HistoryLoaded(history()));
+    let _ = update(&mut s, Msg::HistoryLoaded(history()));
     insta::assert_snapshot!(render(&s));
 }
 
 #[test]
 fn snapshot_confirm_end_80x24() {
     let mut s = state(80, 24);
-    update(&mut s, key(KeyCode::Tab));
-    update(&mut s, key(KeyCode::Char('e')));
+    let _ = update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Char('e')));
     insta::assert_snapshot!(render(&s));
 }
 
 #[test]
 fn snapshot_help_80x24() {
     let mut s = state(80, 24);
-    update(&mut s, key(KeyCode::Char('?')));
+    let _ = update(&mut s, key(KeyCode::Char('?')));
     insta::assert_snapshot!(render(&s));
 }
 
-fn in_language(lang: crate::i18n::Lang) -> State {
-    let mut s = state(80, 24);
-    s.texts = lang.texts();
-    update(&mut s, Msg::Loaded(snapshot()));
-    s
-}
-
 #[test]
-fn snapshot_monitor_fr_80x24() {
-    insta::assert_snapshot!(render(&in_language(crate::i18n::Lang::Fr)));
-}
-
-#[test]
-fn snapshot_monitor_ht_80x24() {
-    insta::assert_snapshot!(render(&in_language(crate::i18n::Lang::Ht)));
+fn snapshots_in_every_language_at_80x24_and_40x12() {
+    for lang in crate::i18n::Lang::ALL {
+        for (width, height) in [(80, 24), (40, 12)] {
+            let mut s = state(width, height);
+            s.texts = lang.texts();
+            let _ = update(&mut s, Msg::Loaded(snapshot()));
+            let name = format!("monitor_{lang:?}_{width}x{height}").to_lowercase();
+            insta::assert_snapshot!(name, render(&s));
+        }
+    }
 }
 
 #[test]
 fn snapshot_history_fr_120x40() {
     let mut s = state(120, 40);
     s.texts = crate::i18n::Lang::Fr.texts();
-    update(&mut s, Msg::HistoryLoaded(history()));
+    let _ = update(&mut s, Msg::HistoryLoaded(history()));
     insta::assert_snapshot!(render(&s));
 }

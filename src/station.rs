@@ -1,0 +1,823 @@
+//! A station: the run loop of one terminal, shared by `console login`, `console monitor`
+//! and `console demo`. It carries out what the screens ask for (log in, end sessions,
+//! load the monitor), beats the heartbeat, and closes the session on SIGHUP, SIGTERM,
+//! SIGINT or a closed terminal before it exits.
+//!
+//! The loop never waits for the database: every query and write goes to a worker thread
+//! with its own connection, whose replies come back as events beside the keys, so that
+//! clocks keep ticking and the screen says so while another program holds the lock. Time
+//! comes from an injected clock, so that the whole station runs in tests on a temporary
+//! database without a terminal.
+
+mod worker;
+
+use std::io::Stdout;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::Duration;
+
+use anyhow::Result;
+use chrono::FixedOffset;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::auth::LockPolicy;
+use crate::cli::TerminalArgs;
+use crate::clock::{local_offset, now_ms, start_of_day};
+use crate::db::{Beat, Closed, Db};
+use crate::error::Error;
+use crate::i18n::{Texts, fill};
+use crate::model::{EndReason, Millis, Origin};
+use crate::origin::ThisHost;
+use crate::tui::login::Said;
+use crate::tui::{self, Input, TerminalGuard, Theme, login, monitor, session};
+
+pub use worker::{Job, LoggedIn, Opened, Reply};
+
+/// How often the loop wakes without an event: the clocks tick.
+const TICK: Duration = Duration::from_millis(100);
+/// How often the monitor's watcher asks the database whether anything changed
+/// (`PRAGMA data_version`, about a microsecond).
+const WATCH: Duration = Duration::from_millis(100);
+/// How often a logout that could not be written is tried again.
+const RETRY_END: Millis = 1_000;
+/// A job unanswered this long is said on screen: the database is held elsewhere.
+const WAIT_NOTICE: Millis = 1_500;
+
+/// Where the time comes from: the system's clock, or a test's.
+pub type Clock = Arc<dyn Fn() -> Millis + Send + Sync>;
+
+/// What a station is for.
+pub enum Mode {
+    /// A shared terminal: login, session, logout, the next person (or exit with `once`).
+    Terminal { once: bool },
+    /// The admin's monitor: an admin logs in, the monitor opens; leaving it logs out.
+    Monitor {
+        /// Shown above the panes (the demo says what it is).
+        banner: Option<String>,
+        /// Credentials to log in with at once, through the same path as a person.
+        sign_in: Option<(String, String)>,
+        /// Leaving asks first (the demo's database goes with it).
+        confirm_quit: bool,
+    },
+}
+
+/// How a terminal keeps its sessions.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub idle_timeout: Option<Millis>,
+    pub heartbeat: Millis,
+    pub policy: LockPolicy,
+    /// Whether Ctrl-C on the login screen leaves the program.
+    pub quit_allowed: bool,
+}
+
+impl Settings {
+    pub fn from_args(args: &TerminalArgs) -> Settings {
+        let minutes = Millis::from(args.lock_minutes) * 60_000;
+        Settings {
+            idle_timeout: args.idle_timeout.0,
+            heartbeat: args.heartbeat,
+            policy: LockPolicy {
+                max_failures: args.lock_after,
+                window: minutes,
+                lock: minutes,
+            },
+            quit_allowed: !args.no_quit,
+        }
+    }
+}
+
+/// What reaches the loop: a key, a reply of the worker, a change seen in the database.
+pub enum Event {
+    Input(Input),
+    Reply(Box<Reply>),
+    Changed,
+}
+
+/// Runs a station on the database at `db_path`, in this terminal, until it is done.
+pub fn run(db_path: &Path, args: &TerminalArgs, mode: Mode) -> Result<()> {
+    let db = Db::open_existing(db_path)?;
+    if matches!(mode, Mode::Monitor { .. }) && !db.has_enabled_admin()? {
+        return Err(Error::Refused(crate::tr!(no_admin, path = db_path.display())).into());
+    }
+    let watch = Db::open_existing(db_path)?;
+    let signals = Signals::install()?;
+    let mut guard = TerminalGuard::enter()?;
+    let (events, inbox) = mpsc::channel();
+    tui::spawn_input_reader(events.clone(), Event::Input);
+    spawn_watcher(watch, events.clone());
+    let place = Place {
+        origin: Origin::of_this_process(),
+        this_host: ThisHost::detect(),
+        tz: local_offset(),
+        theme: Theme::from_env(),
+        texts: crate::i18n::texts(),
+    };
+    let clock: Clock = Arc::new(now_ms);
+    let mut station = Station::new(db, Settings::from_args(args), mode, place, clock, events);
+    station.start();
+    station.run_loop(&mut guard.terminal, &inbox, &signals);
+    Ok(())
+}
+
+/// Tells the loop whenever another connection committed: the monitor reloads only then.
+fn spawn_watcher(watch: Db, events: Sender<Event>) {
+    thread::spawn(move || {
+        let mut seen = watch.data_version().ok();
+        loop {
+            thread::sleep(WATCH);
+            let version = watch.data_version().ok();
+            if version != seen {
+                seen = version;
+                if events.send(Event::Changed).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+}
+
+/// The stop signals, remembered until the loop looks.
+struct Signals(Arc<AtomicUsize>);
+
+impl Signals {
+    fn install() -> Result<Signals> {
+        let received = Arc::new(AtomicUsize::new(0));
+        for signal in [
+            signal_hook::consts::SIGHUP,
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGINT,
+        ] {
+            signal_hook::flag::register_usize(signal, Arc::clone(&received), signal as usize)?;
+        }
+        Ok(Signals(received))
+    }
+
+    fn received(&self) -> bool {
+        self.0.load(Ordering::Relaxed) != 0
+    }
+}
+
+/// Where the station runs and how it speaks.
+pub struct Place {
+    pub origin: Origin,
+    pub this_host: ThisHost,
+    pub tz: FixedOffset,
+    pub theme: Theme,
+    /// The terminal's own language (`--lang`, else the environment).
+    pub texts: &'static Texts,
+}
+
+pub enum Screen {
+    Login(login::State),
+    Session(session::State),
+    /// The monitor, opened within an admin's session (which goes on beating and can
+    /// still end for inactivity).
+    Monitor(session::State, Box<monitor::State>),
+}
+
+/// An end decided but not yet written: kept and retried until the database takes it.
+#[derive(Debug, Clone, Copy)]
+struct PendingEnd {
+    session_id: i64,
+    reason: EndReason,
+    at: Millis,
+    in_flight: bool,
+    retry_at: Millis,
+}
+
+pub struct Station {
+    settings: Settings,
+    mode: Mode,
+    place: Place,
+    clock: Clock,
+    jobs: Sender<Job>,
+    screen: Screen,
+    size: (u16, u16),
+    /// When each job still unanswered was sent, oldest first (the worker answers in order).
+    sent: std::collections::VecDeque<Millis>,
+    pending_end: Option<PendingEnd>,
+    beat_in_flight: bool,
+    next_beat: Millis,
+    load_in_flight: bool,
+    reload_wanted: bool,
+    finished: bool,
+}
+
+impl Station {
+    pub fn new(
+        db: Db,
+        settings: Settings,
+        mode: Mode,
+        place: Place,
+        clock: Clock,
+        events: Sender<Event>,
+    ) -> Station {
+        let jobs = worker::spawn(
+            db,
+            worker::Context {
+                origin: place.origin.clone(),
+                this_host: place.this_host.clone(),
+                policy: settings.policy,
+                heartbeat: settings.heartbeat,
+                tz: place.tz,
+                clock: Arc::clone(&clock),
+            },
+            events,
+        );
+        let now = clock();
+        let for_monitor = matches!(mode, Mode::Monitor { .. });
+        let first = login_screen(&place, &settings, for_monitor, now, None);
+        Station {
+            settings,
+            mode,
+            place,
+            clock,
+            jobs,
+            screen: Screen::Login(first),
+            size: (0, 0),
+            sent: Default::default(),
+            pending_end: None,
+            beat_in_flight: false,
+            next_beat: now,
+            load_in_flight: false,
+            reload_wanted: false,
+            finished: false,
+        }
+    }
+
+    /// The demo's admin signs in at once, through the same path as a person.
+    pub fn start(&mut self) {
+        if let Mode::Monitor {
+            sign_in: Some((username, password)),
+            ..
+        } = &self.mode
+        {
+            let (username, password) = (username.clone(), password.clone());
+            self.on_login_effect(Some(login::Effect::Authenticate { username, password }));
+        }
+    }
+
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    pub fn finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Whether a job is still waiting for its reply.
+    pub fn busy(&self) -> bool {
+        !self.sent.is_empty()
+    }
+
+    fn now(&self) -> Millis {
+        (self.clock)()
+    }
+
+    fn for_monitor(&self) -> bool {
+        matches!(self.mode, Mode::Monitor { .. })
+    }
+
+    fn login_screen(&self, notice: Option<Said>) -> login::State {
+        login_screen(
+            &self.place,
+            &self.settings,
+            self.for_monitor(),
+            self.now(),
+            notice,
+        )
+    }
+
+    fn run_loop(
+        &mut self,
+        terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+        inbox: &Receiver<Event>,
+        signals: &Signals,
+    ) {
+        while !self.finished {
+            if let Ok(size) = terminal.size() {
+                self.resized(size.width, size.height);
+            }
+            // A closed terminal shows up as a signal, as a terminal that cannot be drawn
+            // on, or as input that cannot be read: each is a hangup.
+            if signals.received() || terminal.draw(|frame| self.draw(frame)).is_err() {
+                return self.hang_up(inbox);
+            }
+            match inbox.recv_timeout(TICK) {
+                Ok(Event::Input(Input::Gone)) | Err(RecvTimeoutError::Disconnected) => {
+                    return self.hang_up(inbox);
+                }
+                // The screens' clocks move first: a key acts at the time it came, and a
+                // logout is written with the time L was pressed.
+                Ok(event) => {
+                    self.tick();
+                    self.on_event(event);
+                }
+                Err(RecvTimeoutError::Timeout) => self.tick(),
+            }
+        }
+    }
+
+    pub fn draw(&self, frame: &mut ratatui::Frame) {
+        match &self.screen {
+            Screen::Login(state) => frame.render_widget(state, frame.area()),
+            Screen::Session(state) => frame.render_widget(state, frame.area()),
+            Screen::Monitor(_, state) => frame.render_widget(&**state, frame.area()),
+        }
+    }
+
+    pub fn resized(&mut self, width: u16, height: u16) {
+        if self.size == (width, height) {
+            return;
+        }
+        self.size = (width, height);
+        if let Screen::Monitor(_, state) = &mut self.screen {
+            let effect = monitor::update(state, monitor::Msg::Resize(width, height));
+            self.on_monitor_effect(effect);
+        }
+    }
+
+    pub fn on_event(&mut self, event: Event) {
+        match event {
+            Event::Input(Input::Key(key)) => self.on_key(key),
+            Event::Input(Input::Resized | Input::Gone) => {}
+            Event::Reply(reply) => self.on_reply(*reply),
+            Event::Changed => {
+                if let Screen::Monitor(_, state) = &self.screen {
+                    let query = state.query();
+                    self.request_load(query);
+                }
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) {
+        match &mut self.screen {
+            Screen::Login(state) => {
+                let effect = login::update(state, login::Msg::Key(key));
+                self.on_login_effect(effect);
+            }
+            Screen::Session(state) => {
+                let effect = session::update(state, session::Msg::Key(key));
+                self.on_session_effect(effect);
+            }
+            Screen::Monitor(session, state) => {
+                // Watching is activity: the session stays, and so does its idle deadline.
+                session.last_activity = session.now;
+                let effect = monitor::update(state, monitor::Msg::Key(key));
+                self.on_monitor_effect(effect);
+            }
+        }
+    }
+
+    /// The clocks move on; an idle session ends; the heartbeat and a logout waiting to
+    /// be written are sent when due.
+    pub fn tick(&mut self) {
+        let now = self.now();
+        let waiting = self
+            .sent
+            .front()
+            .is_some_and(|&sent| now - sent >= WAIT_NOTICE);
+        match &mut self.screen {
+            Screen::Login(state) => {
+                let _ = login::update(state, login::Msg::Tick(now));
+            }
+            Screen::Session(state) => {
+                state.db_waiting = waiting;
+                let effect = session::update(state, session::Msg::Tick(now));
+                self.on_session_effect(effect);
+            }
+            Screen::Monitor(session, state) => {
+                session.db_waiting = waiting;
+                let effect = session::update(session, session::Msg::Tick(now));
+                state.idle_left = session.idle_countdown();
+                state.db_waiting = waiting;
+                let _ = monitor::update(state, monitor::Msg::Tick(now));
+                self.on_session_effect(effect);
+            }
+        }
+        if let Some(end) = self.pending_end
+            && !end.in_flight
+            && now >= end.retry_at
+        {
+            self.send_end(end);
+        }
+        if now >= self.next_beat {
+            self.next_beat = now + self.settings.heartbeat;
+            self.beat(now);
+        }
+    }
+
+    fn send(&mut self, job: Job) {
+        self.sent.push_back(self.now());
+        // The worker lives as long as the station: a send fails only when it panicked,
+        // and then its reply never comes; the hangup path stops waiting on its own.
+        let _ = self.jobs.send(job);
+    }
+
+    fn session(&self) -> Option<&session::State> {
+        match &self.screen {
+            Screen::Session(state) | Screen::Monitor(state, _) => Some(state),
+            Screen::Login(_) => None,
+        }
+    }
+
+    fn on_login_effect(&mut self, effect: Option<login::Effect>) {
+        match effect {
+            None => {}
+            Some(login::Effect::Quit) => self.finished = true,
+            Some(login::Effect::Authenticate { username, password }) => {
+                let admin_only = self.for_monitor();
+                self.send(Job::LogIn {
+                    username,
+                    password: password.into(),
+                    admin_only,
+                });
+            }
+            Some(login::Effect::ChangePassword { user, password }) => {
+                self.send(Job::ChangePassword {
+                    user,
+                    password: password.into(),
+                });
+            }
+        }
+    }
+
+    fn on_reply(&mut self, reply: Reply) {
+        self.sent.pop_front();
+        match reply {
+            Reply::LoggedIn(result) => self.logged_in(result),
+            Reply::Beat(result) => {
+                self.beat_in_flight = false;
+                if let (Ok(Beat::Ended(reason)), None) = (result, self.pending_end) {
+                    let now = self.now();
+                    self.session_ended(reason, now);
+                }
+            }
+            Reply::Swept => self.beat_in_flight = false,
+            Reply::Ended(result) => self.end_written(result),
+            Reply::EndedOther { session_id, result } => self.ended_other(session_id, result),
+            Reply::Loaded(result) => self.loaded(result),
+            Reply::History(result) => {
+                if let Screen::Monitor(_, state) = &mut self.screen {
+                    let msg = match result {
+                        Ok(history) => monitor::Msg::HistoryLoaded(history),
+                        Err(err) => monitor::Msg::Said(format!("{err:#}")),
+                    };
+                    let _ = monitor::update(state, msg);
+                }
+            }
+        }
+    }
+
+    fn logged_in(&mut self, result: Result<LoggedIn>) {
+        match result {
+            Ok(LoggedIn::Refused(refusal)) => self.tell_login(login::Msg::Refused(refusal)),
+            Ok(LoggedIn::MustChangePassword(user)) => {
+                self.tell_login(login::Msg::MustChangePassword(user));
+            }
+            Ok(LoggedIn::PasswordRejected(problem)) => {
+                self.tell_login(login::Msg::PasswordRejected(problem));
+            }
+            Ok(LoggedIn::Opened(opened)) => self.start_session(*opened),
+            Err(err) => self.tell_login(login::Msg::Notice(database_trouble(&err))),
+        }
+    }
+
+    fn tell_login(&mut self, msg: login::Msg) {
+        if let Screen::Login(state) = &mut self.screen {
+            let _ = login::update(state, msg);
+        }
+    }
+
+    /// The language of the person at the terminal: the one chosen on the login screen
+    /// (F2), then that of their session.
+    fn person_texts(&self) -> &'static Texts {
+        match &self.screen {
+            Screen::Login(state) => state.texts,
+            Screen::Session(state) | Screen::Monitor(state, _) => state.texts,
+        }
+    }
+
+    fn start_session(&mut self, opened: Opened) {
+        let now = self.now();
+        self.next_beat = opened.session.login_time + self.settings.heartbeat;
+        let state = session::State {
+            user: opened.user,
+            session_id: opened.session.id,
+            since: opened.session.login_time,
+            now,
+            tz: self.place.tz,
+            host: self.place.origin.host.clone(),
+            // The idle countdown starts at the login, not when the screen heard of it.
+            last_activity: opened.session.login_time,
+            idle_timeout: self.settings.idle_timeout,
+            previous: opened.previous,
+            failures_since_previous: opened.failures_since_previous,
+            ending: None,
+            trouble: false,
+            db_waiting: false,
+            theme: self.place.theme,
+            texts: self.person_texts(),
+        };
+        self.screen = Screen::Session(state);
+        if self.for_monitor() {
+            self.open_monitor();
+        }
+    }
+
+    fn open_monitor(&mut self) {
+        let session = match self.take_screen() {
+            Screen::Session(session) => session,
+            other => return self.screen = other,
+        };
+        let mut state = monitor::State::new(
+            session.user.username.clone(),
+            self.place.origin.host.clone(),
+            self.now(),
+            self.place.tz,
+            self.place.theme,
+            session.texts,
+        );
+        if let Mode::Monitor {
+            banner,
+            confirm_quit,
+            ..
+        } = &self.mode
+        {
+            state.banner = banner.clone();
+            state.confirm_quit = *confirm_quit;
+        }
+        state.idle_left = session.idle_countdown();
+        (state.width, state.height) = self.size;
+        let query = state.query();
+        self.screen = Screen::Monitor(session, Box::new(state));
+        self.request_load(query);
+    }
+
+    /// Loads the monitor, or, while a load is under way, loads again once it is done:
+    /// bursts of changes cost one load each way, not one per change.
+    fn request_load(&mut self, query: crate::db::Query) {
+        if self.load_in_flight {
+            self.reload_wanted = true;
+            return;
+        }
+        self.load_in_flight = true;
+        let now = self.now();
+        self.send(Job::LoadMonitor {
+            query,
+            at: now,
+            day_start: start_of_day(now, self.place.tz),
+        });
+    }
+
+    fn loaded(&mut self, result: Result<crate::db::Snapshot>) {
+        self.load_in_flight = false;
+        let Screen::Monitor(_, state) = &mut self.screen else {
+            return;
+        };
+        let effect = match result {
+            Ok(snapshot) => monitor::update(state, monitor::Msg::Loaded(snapshot)),
+            Err(err) => monitor::update(state, monitor::Msg::Said(trouble(state.texts, &err))),
+        };
+        if std::mem::take(&mut self.reload_wanted) {
+            let query = state.query();
+            self.request_load(query);
+        } else {
+            self.on_monitor_effect(effect);
+        }
+    }
+
+    fn on_monitor_effect(&mut self, effect: Option<monitor::Effect>) {
+        let Some(effect) = effect else { return };
+        match effect {
+            monitor::Effect::Load(query) => self.request_load(query),
+            monitor::Effect::EndSession { session_id } => {
+                let Screen::Monitor(session, _) = &self.screen else {
+                    return;
+                };
+                let admin = session.user.clone();
+                let at = self.now();
+                self.send(Job::EndOther {
+                    session_id,
+                    admin,
+                    at,
+                });
+            }
+            monitor::Effect::OpenHistory {
+                user_id,
+                offset,
+                rows,
+            } => {
+                let at = self.now();
+                self.send(Job::LoadHistory {
+                    user_id,
+                    offset,
+                    rows,
+                    at,
+                });
+            }
+            monitor::Effect::Quit => self.leave_monitor(),
+        }
+    }
+
+    /// What an admin's end of another session came to, told on the monitor.
+    fn ended_other(&mut self, session_id: i64, result: Result<Closed>) {
+        let Screen::Monitor(_, state) = &mut self.screen else {
+            return;
+        };
+        let texts = state.texts;
+        let said = match result {
+            Ok(Closed::Now) => fill(texts.ended_session, &[("id", &session_id)]),
+            Ok(Closed::Already(reason)) => format!("{session_id}: {}", texts.end_reason(reason)),
+            Err(err) => trouble(texts, &err),
+        };
+        let _ = monitor::update(state, monitor::Msg::Said(said));
+    }
+
+    /// Back to the session screen; for `console monitor`, leaving is logging out.
+    fn leave_monitor(&mut self) {
+        if self.for_monitor() {
+            let effect = self.session().map(|s| session::Effect::End {
+                reason: EndReason::Logout,
+                at: s.now,
+            });
+            return self.on_session_effect(effect);
+        }
+        self.screen = match self.take_screen() {
+            Screen::Monitor(session, _) => Screen::Session(session),
+            other => other,
+        };
+    }
+
+    /// The screen, to be moved into another (an empty login screen stands in meanwhile).
+    fn take_screen(&mut self) -> Screen {
+        let stand_in = Screen::Login(self.login_screen(None));
+        std::mem::replace(&mut self.screen, stand_in)
+    }
+
+    fn on_session_effect(&mut self, effect: Option<session::Effect>) {
+        match effect {
+            None => {}
+            Some(session::Effect::OpenMonitor) => self.open_monitor(),
+            Some(session::Effect::End { reason, at }) => {
+                if let Some(state) = self.session() {
+                    let end = PendingEnd {
+                        session_id: state.session_id,
+                        reason,
+                        at,
+                        in_flight: false,
+                        retry_at: at,
+                    };
+                    self.send_end(end);
+                }
+            }
+        }
+    }
+
+    fn send_end(&mut self, mut end: PendingEnd) {
+        end.in_flight = true;
+        self.pending_end = Some(end);
+        self.send(Job::End {
+            session_id: end.session_id,
+            reason: end.reason,
+            at: end.at,
+        });
+    }
+
+    /// The end is written (or was written by someone else first: the screen says what
+    /// the row says); if the database did not take it, the screen says so and it is
+    /// tried again. A logout is never dropped.
+    fn end_written(&mut self, result: Result<Closed>) {
+        let Some(mut end) = self.pending_end else {
+            return;
+        };
+        match result {
+            Ok(closed) => {
+                self.pending_end = None;
+                let reason = match closed {
+                    Closed::Now => end.reason,
+                    Closed::Already(reason) => reason,
+                };
+                self.session_ended(reason, end.at);
+            }
+            Err(_) => {
+                end.in_flight = false;
+                end.retry_at = self.now() + RETRY_END;
+                self.pending_end = Some(end);
+                if let Screen::Session(state) | Screen::Monitor(state, _) = &mut self.screen {
+                    let _ = session::update(state, session::Msg::EndNotWritten);
+                }
+            }
+        }
+    }
+
+    /// The heartbeat tells the database this terminal is alive and notices a session
+    /// ended elsewhere (an admin, a sweep); without a session it sweeps other terminals'
+    /// lost sessions. One at a time: a beat still waiting for the lock is not doubled.
+    fn beat(&mut self, now: Millis) {
+        if self.beat_in_flight {
+            return;
+        }
+        let job = match (self.session(), self.pending_end) {
+            (Some(state), None) => Job::Beat {
+                session_id: state.session_id,
+                at: now,
+            },
+            (Some(_), Some(_)) => return,
+            (None, _) => Job::Sweep { at: now },
+        };
+        self.beat_in_flight = true;
+        self.send(job);
+    }
+
+    /// Back to the login screen for the next person, saying how the session ended; or
+    /// the end of the program (--once, the monitor, a hangup).
+    fn session_ended(&mut self, reason: EndReason, at: Millis) {
+        let Some(state) = self.session() else { return };
+        let once = match self.mode {
+            Mode::Terminal { once } => once,
+            Mode::Monitor { .. } => reason == EndReason::Logout,
+        };
+        if once || reason == EndReason::Hangup {
+            self.finished = true;
+            return;
+        }
+        let lasted = at - state.since;
+        let notice = match reason {
+            EndReason::Logout => Said::LoggedOut { lasted },
+            EndReason::Idle => Said::LoggedOutIdle { lasted },
+            EndReason::Forced => Said::EndedByAdmin,
+            EndReason::Lost | EndReason::Hangup => Said::SessionLost,
+        };
+        self.screen = Screen::Login(self.login_screen(Some(notice)));
+    }
+
+    /// The terminal closed or the process was asked to stop: the open session (or the
+    /// end already pending, with its own reason and time) is written before the process
+    /// exits. Waits for the worker, which retries with back-off; past that the sweep
+    /// finds the session lost at its last heartbeat.
+    pub fn hang_up(&mut self, inbox: &Receiver<Event>) {
+        match (self.pending_end, self.session()) {
+            (None, Some(state)) => {
+                let end = PendingEnd {
+                    session_id: state.session_id,
+                    reason: EndReason::Hangup,
+                    at: self.now(),
+                    in_flight: false,
+                    retry_at: 0,
+                };
+                self.send_end(end);
+            }
+            (Some(end), _) if !end.in_flight => self.send_end(end),
+            _ => {}
+        }
+        while self.pending_end.is_some_and(|end| end.in_flight) {
+            match inbox.recv() {
+                Ok(Event::Reply(reply)) => self.on_reply(*reply),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        self.finished = true;
+    }
+}
+
+/// An empty login screen for the next person, in the terminal's language.
+fn login_screen(
+    place: &Place,
+    settings: &Settings,
+    for_monitor: bool,
+    now: Millis,
+    notice: Option<Said>,
+) -> login::State {
+    let mut state = login::State::new(
+        place.origin.host.clone(),
+        now,
+        place.tz,
+        place.theme,
+        place.texts,
+    );
+    state.for_monitor = for_monitor;
+    state.quit_allowed = settings.quit_allowed;
+    state.reset(notice);
+    state
+}
+
+fn database_trouble(err: &anyhow::Error) -> Said {
+    Said::DatabaseTrouble(format!("{err:#}"))
+}
+
+/// "Database unreachable: …", in `texts`' language.
+fn trouble(texts: &Texts, err: &anyhow::Error) -> String {
+    fill(texts.database_trouble, &[("error", &format!("{err:#}"))])
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,433 @@
+//! The whole station on a temporary database, without a terminal: keys and clock ticks
+//! in, the screens and the rows of the database out. The clock is the test's.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicI64;
+use std::time::Duration as StdDuration;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tempfile::TempDir;
+
+use super::*;
+use crate::auth::hash_password;
+use crate::db::Patience;
+use crate::i18n::{EN, HT};
+use crate::model::{NewUser, Role};
+
+/// 2026-11-24 09:15:02 UTC.
+const T0: Millis = 1_795_511_702_000;
+const SECOND: Millis = 1_000;
+
+struct Rig {
+    _dir: TempDir,
+    path: PathBuf,
+    clock: Arc<AtomicI64>,
+    station: Station,
+    inbox: Receiver<Event>,
+}
+
+fn settings() -> Settings {
+    Settings {
+        idle_timeout: Some(15 * 60 * SECOND),
+        heartbeat: 5 * SECOND,
+        policy: LockPolicy::default(),
+        quit_allowed: true,
+    }
+}
+
+fn terminal() -> Mode {
+    Mode::Terminal { once: false }
+}
+
+fn monitor() -> Mode {
+    Mode::Monitor {
+        banner: None,
+        sign_in: None,
+        confirm_quit: false,
+    }
+}
+
+impl Rig {
+    /// An office of three (clerk, and two admins: boss and deputy), and a station on it.
+    fn new(mode: Mode, settings: Settings, texts: &'static Texts, patience: Patience) -> Rig {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("office.db");
+        let person = |username: &str, role| NewUser {
+            username: username.into(),
+            full_name: String::new(),
+            role,
+            password_hash: hash_password(&format!("{username}-password")).unwrap(),
+            must_change_password: false,
+        };
+        let mut db = Db::open(&path).unwrap();
+        db.create_users(
+            &[
+                person("clerk", Role::Archives),
+                person("boss", Role::Admin),
+                person("deputy", Role::Admin),
+            ],
+            false,
+            0,
+        )
+        .unwrap();
+        db.set_patience(patience).unwrap();
+        let clock = Arc::new(AtomicI64::new(T0));
+        let read = Arc::clone(&clock);
+        let place = Place {
+            origin: Origin {
+                host: "frontdesk".into(),
+                tty: Some("/dev/pts/7".into()),
+                pid: std::process::id(),
+                ..Origin::default()
+            },
+            // Another machine's sweep: no process of the test is judged by its pid.
+            this_host: ThisHost {
+                host: "elsewhere".into(),
+                boot_id: None,
+                booted_at: None,
+            },
+            tz: FixedOffset::east_opt(0).unwrap(),
+            theme: Theme { color: false },
+            texts,
+        };
+        let (events, inbox) = mpsc::channel();
+        let mut station = Station::new(
+            db,
+            settings,
+            mode,
+            place,
+            Arc::new(move || read.load(Ordering::Relaxed)),
+            events,
+        );
+        station.resized(120, 40);
+        Rig {
+            _dir: dir,
+            path,
+            clock,
+            station,
+            inbox,
+        }
+    }
+
+    fn terminal() -> Rig {
+        Rig::new(terminal(), settings(), &EN, Patience::default())
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        let key = KeyEvent::new(code, KeyModifiers::NONE);
+        self.station.tick();
+        self.station.on_event(Event::Input(Input::Key(key)));
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(match c {
+                '\t' => KeyCode::Tab,
+                '\r' => KeyCode::Enter,
+                c => KeyCode::Char(c),
+            });
+        }
+    }
+
+    /// Waits until every job sent has been answered, and hands the answers over.
+    fn settle(&mut self) {
+        while self.station.busy() {
+            match self.inbox.recv_timeout(StdDuration::from_secs(20)) {
+                Ok(event) => self.station.on_event(event),
+                Err(e) => panic!("the worker did not answer: {e}"),
+            }
+        }
+    }
+
+    fn advance(&mut self, millis: Millis) {
+        self.clock.fetch_add(millis, Ordering::Relaxed);
+        self.station.tick();
+    }
+
+    fn now(&self) -> Millis {
+        self.clock.load(Ordering::Relaxed)
+    }
+
+    fn log_in(&mut self, username: &str) {
+        self.type_text(&format!("{username}\t{username}-password\r"));
+        self.settle();
+        assert!(
+            matches!(
+                self.station.screen(),
+                Screen::Session(_) | Screen::Monitor(..)
+            ),
+            "{username} did not get a session:\n{}",
+            self.screen_text(80, 24)
+        );
+    }
+
+    fn screen_text(&self, width: u16, height: u16) -> String {
+        let backend = ratatui::backend::TestBackend::new(width, height);
+        let mut terminal = Terminal::new(backend).unwrap();
+        terminal.draw(|frame| self.station.draw(frame)).unwrap();
+        terminal.backend().to_string()
+    }
+
+    fn other_connection(&self) -> Db {
+        Db::open(&self.path).unwrap()
+    }
+
+    /// (login, logout, reason) of the latest session.
+    fn latest(&self) -> (Millis, Option<Millis>, Option<String>) {
+        let conn = rusqlite::Connection::open(&self.path).unwrap();
+        conn.query_row(
+            "SELECT login_time, logout_time, end_reason FROM sessions ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    }
+
+    /// Holds the database's write lock, as a backup or a long import does.
+    fn hold_the_lock(&self) -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open(&self.path).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        conn
+    }
+
+    fn login_notice(&self) -> Option<Said> {
+        match self.station.screen() {
+            Screen::Login(state) => match &state.status {
+                login::Status::Notice(said) => Some(said.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+fn quick() -> Patience {
+    Patience {
+        busy_timeout: StdDuration::from_millis(20),
+        attempts: 2,
+    }
+}
+
+#[test]
+fn a_login_and_a_logout_are_written_at_the_times_they_happened() {
+    let mut rig = Rig::terminal();
+    rig.log_in("clerk");
+    assert_eq!(rig.latest(), (T0, None, None));
+    rig.advance(65 * SECOND);
+    rig.press(KeyCode::Char('l'));
+    rig.settle();
+    assert_eq!(
+        rig.latest(),
+        (T0, Some(T0 + 65 * SECOND), Some("logout".into()))
+    );
+    assert_eq!(
+        rig.login_notice(),
+        Some(Said::LoggedOut {
+            lasted: 65 * SECOND
+        })
+    );
+}
+
+#[test]
+fn every_screen_speaks_the_language_the_terminal_was_given() {
+    let mut rig = Rig::new(terminal(), settings(), &HT, Patience::default());
+    assert!(rig.screen_text(80, 24).contains("Non itilizatè"));
+    rig.log_in("clerk");
+    let session = rig.screen_text(80, 24);
+    assert!(session.contains("L dekonekte"), "{session}");
+    rig.press(KeyCode::Char('l'));
+    rig.settle();
+    let login = rig.screen_text(80, 24);
+    assert!(login.contains("Ou dekonekte"), "{login}");
+}
+
+#[test]
+fn a_logout_the_database_refuses_is_retried_until_it_is_written() {
+    let mut rig = Rig::new(terminal(), settings(), &EN, quick());
+    rig.log_in("clerk");
+    rig.advance(30 * SECOND);
+    let pressed = rig.now();
+    let lock = rig.hold_the_lock();
+    rig.press(KeyCode::Char('l'));
+    rig.settle();
+    assert!(
+        rig.screen_text(80, 24).contains("retrying the logout"),
+        "{}",
+        rig.screen_text(80, 24)
+    );
+    assert_eq!(rig.latest().1, None);
+    lock.execute_batch("ROLLBACK").unwrap();
+    rig.advance(RETRY_END);
+    rig.settle();
+    assert_eq!(rig.latest(), (T0, Some(pressed), Some("logout".into())));
+    assert!(matches!(rig.station.screen(), Screen::Login(_)));
+}
+
+#[test]
+fn a_hangup_while_a_logout_waits_for_the_lock_keeps_the_logout() {
+    let patience = Patience {
+        busy_timeout: StdDuration::from_secs(5),
+        attempts: 3,
+    };
+    let mut rig = Rig::new(terminal(), settings(), &EN, patience);
+    rig.log_in("clerk");
+    rig.advance(10 * SECOND);
+    let pressed = rig.now();
+    let lock = rig.hold_the_lock();
+    rig.press(KeyCode::Char('l'));
+    // The terminal closes while the logout waits; the lock is let go a little later.
+    let release = thread::spawn(move || {
+        thread::sleep(StdDuration::from_millis(300));
+        lock.execute_batch("ROLLBACK").unwrap();
+    });
+    rig.advance(SECOND);
+    let Rig { station, inbox, .. } = &mut rig;
+    station.hang_up(inbox);
+    release.join().unwrap();
+    assert!(rig.station.finished());
+    assert_eq!(rig.latest(), (T0, Some(pressed), Some("logout".into())));
+}
+
+#[test]
+fn a_hangup_closes_an_open_session_before_the_station_ends() {
+    let mut rig = Rig::terminal();
+    rig.log_in("clerk");
+    rig.advance(7 * SECOND);
+    let Rig { station, inbox, .. } = &mut rig;
+    station.hang_up(inbox);
+    assert!(rig.station.finished());
+    assert_eq!(
+        rig.latest(),
+        (T0, Some(T0 + 7 * SECOND), Some("hangup".into()))
+    );
+}
+
+#[test]
+fn the_screen_keeps_ticking_and_says_so_while_the_database_is_held() {
+    let patience = Patience {
+        busy_timeout: StdDuration::from_secs(3),
+        attempts: 1,
+    };
+    let mut rig = Rig::new(terminal(), settings(), &EN, patience);
+    rig.log_in("clerk");
+    let lock = rig.hold_the_lock();
+    // The heartbeat goes out and waits for the lock; the loop does not.
+    rig.advance(5 * SECOND);
+    assert!(rig.station.busy());
+    rig.advance(2 * SECOND);
+    let screen = rig.screen_text(80, 24);
+    assert!(screen.contains("Waiting for the database"), "{screen}");
+    assert!(
+        screen.contains("0:00:07"),
+        "the duration ticks on:\n{screen}"
+    );
+    lock.execute_batch("ROLLBACK").unwrap();
+    rig.settle();
+    rig.advance(100);
+    assert!(!rig.screen_text(80, 24).contains("Waiting for the database"));
+}
+
+#[test]
+fn an_admins_end_is_noticed_at_the_next_heartbeat() {
+    let mut rig = Rig::terminal();
+    rig.log_in("clerk");
+    let (login, ..) = rig.latest();
+    let id = rig
+        .other_connection()
+        .open_sessions()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.login_time == login)
+        .unwrap()
+        .id;
+    rig.other_connection()
+        .close_session(id, EndReason::Forced, T0 + SECOND, None, None)
+        .unwrap();
+    rig.advance(5 * SECOND);
+    rig.settle();
+    assert_eq!(rig.login_notice(), Some(Said::EndedByAdmin));
+}
+
+#[test]
+fn the_monitor_shows_a_login_made_elsewhere_once_told_of_a_change() {
+    let mut rig = Rig::new(monitor(), settings(), &EN, Patience::default());
+    rig.log_in("boss");
+    rig.settle();
+    let Screen::Monitor(_, state) = rig.station.screen() else {
+        panic!("no monitor")
+    };
+    assert_eq!(state.snapshot.counts.online_users, 1);
+    let other = rig.other_connection();
+    let clerk = other.user("clerk").unwrap().unwrap();
+    other
+        .open_session(clerk.id, &Origin::default(), 5_000, T0 + SECOND)
+        .unwrap();
+    rig.station.on_event(Event::Changed);
+    rig.settle();
+    let Screen::Monitor(_, state) = rig.station.screen() else {
+        panic!("no monitor")
+    };
+    assert_eq!(state.snapshot.counts.online_users, 2);
+    assert!(rig.screen_text(120, 40).contains("clerk"));
+}
+
+#[test]
+fn the_monitor_counts_down_before_an_idle_logout() {
+    let mut quick_idle = settings();
+    quick_idle.idle_timeout = Some(2 * 60 * SECOND);
+    let mut rig = Rig::new(monitor(), quick_idle, &EN, Patience::default());
+    rig.log_in("boss");
+    rig.settle();
+    rig.advance(61 * SECOND);
+    let screen = rig.screen_text(80, 24);
+    assert!(screen.contains("logging out in 59 s"), "{screen}");
+    rig.advance(60 * SECOND);
+    rig.settle();
+    assert_eq!(rig.latest().2.as_deref(), Some("idle"));
+}
+
+#[test]
+fn a_monitor_without_an_idle_timeout_stays_open() {
+    let mut wall = settings();
+    wall.idle_timeout = None;
+    let mut rig = Rig::new(monitor(), wall, &EN, Patience::default());
+    rig.log_in("boss");
+    rig.settle();
+    rig.advance(24 * 3600 * SECOND);
+    rig.settle();
+    assert!(matches!(rig.station.screen(), Screen::Monitor(..)));
+    assert_eq!(rig.latest().1, None);
+}
+
+#[test]
+fn an_admin_demoted_meanwhile_can_end_no_session() {
+    let mut rig = Rig::new(monitor(), settings(), &EN, Patience::default());
+    rig.log_in("boss");
+    rig.settle();
+    let other = rig.other_connection();
+    let clerk = other.user("clerk").unwrap().unwrap();
+    let session = other
+        .open_session(clerk.id, &Origin::default(), 5_000, T0)
+        .unwrap();
+    other.set_role("boss", Role::Directeur).unwrap();
+    rig.station
+        .on_monitor_effect(Some(monitor::Effect::EndSession {
+            session_id: session.id,
+        }));
+    rig.settle();
+    assert_eq!(
+        other.session(session.id).unwrap().unwrap().logout_time,
+        None
+    );
+    let Screen::Monitor(_, state) = rig.station.screen() else {
+        panic!("no monitor")
+    };
+    assert!(
+        state
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("no longer")),
+        "{:?}",
+        state.message
+    );
+}
