@@ -1,6 +1,7 @@
-//! Simulated terminals for `console demo`: threads that log the sample staff in and out
-//! through the same code as a real terminal (authenticate, open the session, beat,
-//! close), ending their sessions in every way a real one ends.
+//! What `console demo` shows: weeks of an office's past, and simulated terminals:
+//! threads that log the sample staff in and out through the same code as a real
+//! terminal (authenticate, open the session, beat, close), ending their sessions in
+//! every way a real one ends.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -9,16 +10,144 @@ use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use anyhow::Result;
+use chrono::{Datelike, FixedOffset, Weekday};
 use rand::RngExt;
 
 use crate::auth::{self, LockPolicy, LoginRequest};
-use crate::clock::now_ms;
-use crate::db::{Beat, Db};
-use crate::model::{EndReason, Millis, Origin};
+use crate::clock::{now_ms, start_of_day};
+use crate::db::{Beat, BulkLoader, Db};
+use crate::model::{EndReason, Millis, Origin, Outcome, Session};
 
 /// Simulated terminals beat fast, so that a "lost" one shows within seconds.
 const BEAT: Millis = 1_000;
 const HOSTS: [&str; 4] = ["frontdesk", "archives-pc", "office-2", "annex"];
+
+const MINUTE: Millis = 60_000;
+const HOUR: Millis = 60 * MINUTE;
+const DAY: Millis = 24 * HOUR;
+
+/// Writes `days` days of an office's past before `now`: on each working day, most of
+/// `staff` come in the morning, some step out at noon, all leave in the afternoon, a
+/// few forget to log out (idle), lose their terminal (hangup, lost), or mistype their
+/// password. Today's morning too, when it is over. Deterministic for a seed.
+pub fn seed_history(
+    db: &Db,
+    staff: &[(i64, String)],
+    now: Millis,
+    tz: FixedOffset,
+    days: i64,
+    seed: u64,
+) -> Result<()> {
+    use rand::SeedableRng;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let today = start_of_day(now, tz);
+    db.bulk_load(|load| {
+        for days_ago in (0..=days).rev() {
+            let midnight = start_of_day(today - days_ago * DAY + HOUR, tz);
+            let weekday = chrono::DateTime::from_timestamp_millis(midnight + 12 * HOUR)
+                .map(|t| t.with_timezone(&tz).weekday());
+            if matches!(weekday, Some(Weekday::Sat | Weekday::Sun)) {
+                continue;
+            }
+            for (desk, (user_id, username)) in staff.iter().enumerate() {
+                if rng.random_bool(0.12) {
+                    continue; // away today
+                }
+                let office_day = OfficeDay {
+                    load,
+                    user_id: *user_id,
+                    origin: desk_origin(desk),
+                    until: now - 10 * MINUTE,
+                };
+                office_day.live(midnight, username, &mut rng)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// One person's working day at their desk.
+struct OfficeDay<'a> {
+    load: &'a BulkLoader<'a>,
+    user_id: i64,
+    origin: Origin,
+    /// Nothing is written from here on: the simulated terminals take over.
+    until: Millis,
+}
+
+impl OfficeDay<'_> {
+    fn live(&self, midnight: Millis, username: &str, rng: &mut impl rand::Rng) -> Result<()> {
+        let arrive = midnight + 7 * HOUR + 30 * MINUTE + rng.random_range(0..120) * MINUTE;
+        let leave = midnight + 16 * HOUR + rng.random_range(0..120) * MINUTE;
+        if rng.random_bool(0.08) {
+            let typo = arrive - rng.random_range(1..3) * MINUTE;
+            self.attempt(username, Some(self.user_id), typo, Outcome::BadPassword)?;
+        }
+        if rng.random_bool(0.5) {
+            let out = midnight + 12 * HOUR + rng.random_range(0..30) * MINUTE;
+            let back = out + rng.random_range(40..75) * MINUTE;
+            self.session(arrive, out, EndReason::Logout)?;
+            self.session(back, leave, ending(rng))?;
+        } else {
+            self.session(arrive, leave, ending(rng))?;
+        }
+        if rng.random_bool(0.02) {
+            let at = arrive + rng.random_range(0..60) * MINUTE;
+            self.attempt("stagiaire", None, at, Outcome::UnknownUser)?;
+        }
+        Ok(())
+    }
+
+    fn session(&self, login: Millis, logout: Millis, reason: EndReason) -> Result<()> {
+        if logout > self.until {
+            return Ok(());
+        }
+        // An idle session ends at its deadline; a lost one at its last heartbeat.
+        let logout = match reason {
+            EndReason::Idle => logout + 15 * MINUTE,
+            _ => logout,
+        };
+        let session = Session {
+            id: 0,
+            user_id: self.user_id,
+            login_time: login,
+            last_seen: logout,
+            logout_time: Some(logout),
+            end_reason: Some(reason),
+            origin: self.origin.clone(),
+        };
+        self.load.session(&session, BEAT)
+    }
+
+    fn attempt(&self, typed: &str, user: Option<i64>, at: Millis, outcome: Outcome) -> Result<()> {
+        if at > self.until {
+            return Ok(());
+        }
+        self.load.attempt(typed, user, at, &self.origin, outcome)
+    }
+}
+
+/// How a working day ends: mostly a logout.
+fn ending(rng: &mut impl rand::Rng) -> EndReason {
+    match rng.random_range(0..100) {
+        0..84 => EndReason::Logout,
+        84..94 => EndReason::Idle,
+        94..98 => EndReason::Hangup,
+        _ => EndReason::Lost,
+    }
+}
+
+/// The terminal at desk `number`, as the simulated terminals have them.
+fn desk_origin(number: usize) -> Origin {
+    Origin {
+        host: HOSTS[number % HOSTS.len()].into(),
+        tty: Some(format!("/dev/pts/{}", number % 8 + 1)),
+        remote_ip: (number % 3 == 2).then(|| format!("192.0.2.{}", 10 + number)),
+        terminal: Some("xterm-256color".into()),
+        pid: 0,
+        boot_id: None,
+    }
+}
 
 /// The running simulated terminals; dropping it stops them, each closing its session.
 pub struct Simulator {
@@ -41,12 +170,8 @@ pub fn start(
         let db = Db::open(path)?;
         let (stop, accounts) = (Arc::clone(&stop), Arc::clone(&accounts));
         let origin = Origin {
-            host: HOSTS[number % HOSTS.len()].into(),
-            tty: Some(format!("/dev/pts/{}", number + 1)),
-            remote_ip: (number % 3 == 2).then(|| format!("192.0.2.{}", 10 + number)),
-            terminal: Some("xterm-256color".into()),
             pid: std::process::id(),
-            boot_id: None,
+            ..desk_origin(number)
         };
         let terminal = Terminal {
             db,
@@ -152,5 +277,61 @@ impl Terminal {
         while !self.stopped() && now_ms() < deadline {
             thread::sleep(Duration::from_millis(50));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Range;
+    use crate::model::{NewUser, Role};
+
+    #[test]
+    fn the_past_weeks_are_working_days_with_every_kind_of_end() {
+        let db = Db::open_in_memory().unwrap();
+        let names: Vec<String> = (0..12).map(|i| format!("clerk{i:02}")).collect();
+        let users: Vec<NewUser> = names
+            .iter()
+            .map(|n| NewUser {
+                username: n.clone(),
+                full_name: String::new(),
+                role: Role::Archives,
+                password_hash: "x".into(),
+                must_change_password: false,
+            })
+            .collect();
+        db.create_users(&users, false, 0).unwrap();
+        let staff: Vec<(i64, String)> = names
+            .iter()
+            .map(|n| (db.user(n).unwrap().unwrap().id, n.clone()))
+            .collect();
+        let utc = FixedOffset::east_opt(0).unwrap();
+        // Tuesday 2026-11-24, 15:00 UTC.
+        let now = 1_795_532_400_000;
+        seed_history(&db, &staff, now, utc, 28, 7).unwrap();
+        let mut reasons = std::collections::HashSet::new();
+        let mut sessions = 0;
+        db.visit_sessions(&Range::default(), |s| {
+            sessions += 1;
+            reasons.insert(s.end_reason);
+            let hour = (s.login_time % DAY) / HOUR;
+            assert!((7..=17).contains(&hour), "logged in at {hour}h");
+            let weekday = chrono::DateTime::from_timestamp_millis(s.login_time)
+                .unwrap()
+                .weekday();
+            assert!(!matches!(weekday, Weekday::Sat | Weekday::Sun));
+            assert!(s.logout_time.unwrap() < now, "the past only");
+        })
+        .unwrap();
+        assert!(sessions > 12 * 18, "four weeks of an office: {sessions}");
+        for reason in [
+            EndReason::Logout,
+            EndReason::Idle,
+            EndReason::Hangup,
+            EndReason::Lost,
+        ] {
+            assert!(reasons.contains(&Some(reason)), "{reason:?}");
+        }
+        assert!(!db.failed_attempts(None, None, None).unwrap().is_empty());
     }
 }

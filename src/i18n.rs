@@ -73,6 +73,17 @@ impl Lang {
         self.format(at, tz, "%m-%d %H:%M", "%d/%m %H:%M")
     }
 
+    /// When a session ended, as `last` writes it: the time alone on the day of its
+    /// login (`16:40`), else the day too (`11-24 16:40`, `24/11 16:40`).
+    pub fn end_time(self, login: Millis, logout: Millis, tz: FixedOffset) -> String {
+        let day = |at| crate::clock::format_in(at, tz, "%F");
+        if day(login) == day(logout) {
+            crate::clock::format_in(logout, tz, "%H:%M")
+        } else {
+            self.short_date_time(logout, tz)
+        }
+    }
+
     pub fn date(self, day: chrono::NaiveDate) -> String {
         match self {
             Lang::En => day.format("%Y-%m-%d").to_string(),

@@ -5,14 +5,16 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::cli::DemoArgs;
-use crate::clock::now_ms;
-use crate::db::Db;
+use crate::clock::{local_offset, now_ms};
+use crate::db::{Db, Range};
 use crate::demo;
 use crate::import;
 use crate::model::Role;
 use crate::station::{self, Mode};
 
 const SAMPLE_USERS: &str = include_str!("../../users_sample.csv");
+/// How far back the demo's history goes.
+const PAST_DAYS: i64 = 28;
 
 /// Runs the demo on `db` when given on the command line, else on a temporary database
 /// that is removed afterwards.
@@ -32,10 +34,12 @@ pub fn run(args: &DemoArgs, db: Option<&Path>) -> Result<()> {
         .find(|(_, _, role)| *role == Role::Admin)
         .map(|(name, password, _)| (name.clone(), password.clone()))
         .context("the sample users have no admin")?;
-    let admin_id = Db::open(&path)?
+    let db = Db::open(&path)?;
+    let admin_id = db
         .user(&admin_name)?
         .context("the sample admin is missing")?
         .id;
+    seed_past_weeks(&db, &accounts)?;
     let staff: Vec<(String, String)> = accounts
         .into_iter()
         .filter(|(_, _, role)| *role != Role::Admin)
@@ -57,6 +61,28 @@ pub fn run(args: &DemoArgs, db: Option<&Path>) -> Result<()> {
             sign_in: Some((admin_name, admin_password)),
             confirm_quit: true,
         },
+    )
+}
+
+/// Four weeks of the office's past, on a database that has no history yet: something
+/// for the histories and the reports to show.
+fn seed_past_weeks(db: &Db, accounts: &[(String, String, Role)]) -> Result<()> {
+    if !db.sessions_in(&Range::default(), Some(1))?.is_empty() {
+        return Ok(());
+    }
+    let mut staff = Vec::new();
+    for (name, _, _) in accounts {
+        if let Some(user) = db.user(name)? {
+            staff.push((user.id, user.username));
+        }
+    }
+    demo::seed_history(
+        db,
+        &staff,
+        now_ms(),
+        local_offset(),
+        PAST_DAYS,
+        rand::random(),
     )
 }
 

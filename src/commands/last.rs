@@ -108,12 +108,7 @@ impl HistorySession {
         let Some(logout) = self.logout_time else {
             return texts.still_logged_in.into();
         };
-        let tz = local_offset();
-        if clock::format_in(logout, tz, "%F") == clock::format_in(self.login_time, tz, "%F") {
-            clock::format_in(logout, tz, "%H:%M")
-        } else {
-            texts.lang.short_date_time(logout, tz)
-        }
+        texts.lang.end_time(self.login_time, logout, local_offset())
     }
 
     fn new(s: &SessionLine, now: Millis) -> Self {

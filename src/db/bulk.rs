@@ -1,12 +1,13 @@
-//! Loading many rows at once, for the generator of large benchmark databases: one
-//! transaction, prepared statements, none of the checks of normal operation.
+//! Loading many rows at once, for the generator of large benchmark databases and the
+//! demo's past weeks: one transaction, prepared statements, none of the checks of
+//! normal operation.
 
 use anyhow::Result;
 use rusqlite::{Transaction, params};
 
 use super::Db;
 use super::sessions::insert_session;
-use crate::model::{Millis, NewUser, Session};
+use crate::model::{Millis, NewUser, Origin, Outcome, Session};
 
 pub struct BulkLoader<'a> {
     tx: &'a Transaction<'a>,
@@ -39,6 +40,33 @@ impl BulkLoader<'_> {
     /// A session as given (its id is assigned anew).
     pub fn session(&self, session: &Session, heartbeat_ms: Millis) -> Result<()> {
         insert_session(self.tx, session, heartbeat_ms)?;
+        Ok(())
+    }
+
+    /// A login attempt as given.
+    pub fn attempt(
+        &self,
+        typed: &str,
+        user_id: Option<i64>,
+        at: Millis,
+        origin: &Origin,
+        outcome: Outcome,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO login_attempts (username_typed, user_id, at, host, tty, remote_ip,
+                                             outcome)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                typed,
+                user_id,
+                at,
+                origin.host,
+                origin.tty,
+                origin.remote_ip,
+                outcome.as_str()
+            ])?;
         Ok(())
     }
 }

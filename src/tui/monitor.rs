@@ -598,7 +598,7 @@ impl State {
             rows_need(snapshot.online_total),
             rows_need(snapshot.offline.len()),
         ];
-        share_lines(body, needs, [2, 3, 1])
+        share_lines(body, needs)
     }
 
     /// How many table rows each pane shows at this size.
@@ -654,37 +654,43 @@ impl State {
     }
 }
 
-/// The lines a pane needs for `rows` rows: its frame, and a line saying "nothing here".
+/// The lines a pane needs for `rows` rows: its frame and its rows; empty, its borders
+/// and a line saying "nothing here".
 fn rows_need(rows: usize) -> u16 {
-    PANE_FRAME + u16::try_from(rows.max(1)).unwrap_or(u16::MAX - PANE_FRAME)
+    if rows == 0 {
+        return PANE_FRAME;
+    }
+    PANE_FRAME.saturating_add(u16::try_from(rows).unwrap_or(u16::MAX))
 }
 
-/// Shares `lines` among panes that need `needs`, by `weights`: each first gets what it
-/// needs up to a minimum of a frame and one row, then the rest goes by weight to those
-/// that need more, and what nobody needs goes to the first.
-fn share_lines(lines: u16, needs: [u16; 3], weights: [u16; 3]) -> [u16; 3] {
-    let minimum = PANE_FRAME + 1;
-    let mut given = needs.map(|need| need.min(minimum));
-    if given.iter().sum::<u16>() > lines {
+/// Shares `lines` among the three panes, which need `needs` [users, online, offline]:
+/// who is online comes first (all of them, up to half the lines), then the users and
+/// the latest ended share the rest, two lines to one; each pane keeps at least its
+/// frame and a row, and the lines nobody needs go to the users.
+fn share_lines(lines: u16, needs: [u16; 3]) -> [u16; 3] {
+    let minimum = needs.map(|need| need.min(PANE_FRAME + 1));
+    if minimum.iter().sum::<u16>() > lines {
         let each = lines / 3;
         return [lines - 2 * each, each, each];
     }
+    let others = minimum[0] + minimum[2];
+    let online = needs[1].min(lines / 2).max(minimum[1]).min(lines - others);
+    let mut given = [minimum[0], online, minimum[2]];
     let mut left = lines - given.iter().sum::<u16>();
+    // Two lines to the users for one to the latest ended, while both want more.
     while left > 0 {
-        let wanting: Vec<usize> = (0..3).filter(|&i| given[i] < needs[i]).collect();
+        let wanting: Vec<usize> = [0, 0, 2]
+            .into_iter()
+            .filter(|&i| given[i] < needs[i])
+            .collect();
         if wanting.is_empty() {
             given[0] += left;
             break;
         }
-        let total_weight: u16 = wanting.iter().map(|&i| weights[i]).sum();
-        let round = left;
-        for &i in &wanting {
-            let share = (round * weights[i] / total_weight).max(1).min(left);
-            let take = share.min(needs[i] - given[i]);
-            given[i] += take;
-            left -= take;
-            if left == 0 {
-                break;
+        for i in wanting {
+            if left > 0 && given[i] < needs[i] {
+                given[i] += 1;
+                left -= 1;
             }
         }
     }
@@ -1005,8 +1011,10 @@ fn scroll_users(state: &mut State, step: Step, page: usize) -> Option<Effect> {
     state.reload()
 }
 
+/// The sessions a user's history shows: the screen but its borders, its header and the
+/// hint bar.
 fn history_rows(height: u16) -> usize {
-    usize::from(height.saturating_sub(8)).max(1)
+    usize::from(height.saturating_sub(4)).max(1)
 }
 
 fn scroll_history(state: &mut State, history: &History, step: Step) -> Option<Effect> {
@@ -1323,12 +1331,12 @@ impl State {
         )
     }
 
-    /// A duration column as wide as its header and as this language writes nine hours.
+    /// A duration column as wide as its header and as this language writes a long day.
     fn duration_width(&self) -> Constraint {
         let widest = self
             .texts
             .lang
-            .duration(35_999_000)
+            .duration(86_399_000)
             .width()
             .max(self.texts.col_duration.width());
         Constraint::Length(widest as u16)
@@ -1618,7 +1626,7 @@ impl State {
             .map(|s| {
                 let logout = s.logout_time.map_or_else(
                     || t.still_online.to_string(),
-                    |at| self.short_time(Some(at)),
+                    |at| t.lang.end_time(s.login_time, at, self.tz),
                 );
                 let lasted = self
                     .texts

@@ -478,13 +478,21 @@ fn the_panes_are_sized_by_what_they_show() {
 }
 
 #[test]
+fn who_is_online_comes_first_up_to_half_the_screen() {
+    assert_eq!(share_lines(20, [u16::MAX, 9, 23]), [6, 9, 5]);
+    assert_eq!(share_lines(20, [u16::MAX, 40, 23]), [6, 10, 4]);
+    assert_eq!(share_lines(36, [9, 6, 7]), [23, 6, 7]);
+    assert_eq!(share_lines(10, [u16::MAX, 9, 3]), [4, 3, 3]);
+}
+
+#[test]
 fn an_empty_pane_gives_its_room_to_the_others() {
     let mut s = state(80, 24);
     let mut quiet = snapshot();
     quiet.offline.clear();
     let _ = update(&mut s, Msg::Loaded(quiet));
     let [_, online, offline] = s.pane_heights();
-    assert_eq!(offline, 4, "a frame and its 'nothing here'");
+    assert_eq!(offline, 3, "its borders and its 'nothing here'");
     assert_eq!(online, 3 + 3, "every online session shows");
 }
 
