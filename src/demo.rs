@@ -26,10 +26,19 @@ const MINUTE: Millis = 60_000;
 const HOUR: Millis = 60 * MINUTE;
 const DAY: Millis = 24 * HOUR;
 
+/// Someone at work now, since the morning: their session is open, and ends when they
+/// leave (the simulator sees to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AtWork {
+    pub session_id: i64,
+    pub leaves_at: Millis,
+}
+
 /// Writes `days` days of an office's past before `now`: on each working day, most of
 /// `staff` come in the morning, some step out at noon, all leave in the afternoon, a
 /// few forget to log out (idle), lose their terminal (hangup, lost), or mistype their
-/// password. Today's morning too, when it is over. Deterministic for a seed.
+/// password. Today's sessions that are over are written closed, those going on open:
+/// they are returned, to be kept alive until their end. Deterministic for a seed.
 pub fn seed_history(
     db: &Db,
     staff: &[(i64, String)],
@@ -37,10 +46,11 @@ pub fn seed_history(
     tz: FixedOffset,
     days: i64,
     seed: u64,
-) -> Result<()> {
+) -> Result<Vec<AtWork>> {
     use rand::SeedableRng;
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let today = start_of_day(now, tz);
+    let at_work = std::cell::RefCell::new(Vec::new());
     db.bulk_load(|load| {
         for days_ago in (0..=days).rev() {
             let midnight = start_of_day(today - days_ago * DAY + HOUR, tz);
@@ -57,13 +67,15 @@ pub fn seed_history(
                     load,
                     user_id: *user_id,
                     origin: desk_origin(desk),
-                    until: now - 10 * MINUTE,
+                    now,
+                    at_work: &at_work,
                 };
                 office_day.live(midnight, username, &mut rng)?;
             }
         }
         Ok(())
-    })
+    })?;
+    Ok(at_work.into_inner())
 }
 
 /// One person's working day at their desk.
@@ -71,8 +83,9 @@ struct OfficeDay<'a> {
     load: &'a BulkLoader<'a>,
     user_id: i64,
     origin: Origin,
-    /// Nothing is written from here on: the simulated terminals take over.
-    until: Millis,
+    /// Nothing is written from here on: what goes on is left open.
+    now: Millis,
+    at_work: &'a std::cell::RefCell<Vec<AtWork>>,
 }
 
 impl OfficeDay<'_> {
@@ -99,7 +112,7 @@ impl OfficeDay<'_> {
     }
 
     fn session(&self, login: Millis, logout: Millis, reason: EndReason) -> Result<()> {
-        if logout > self.until {
+        if login > self.now {
             return Ok(());
         }
         // An idle session ends at its deadline; a lost one at its last heartbeat.
@@ -107,20 +120,28 @@ impl OfficeDay<'_> {
             EndReason::Idle => logout + 15 * MINUTE,
             _ => logout,
         };
+        let ended = logout <= self.now;
         let session = Session {
             id: 0,
             user_id: self.user_id,
             login_time: login,
-            last_seen: logout,
-            logout_time: Some(logout),
-            end_reason: Some(reason),
+            last_seen: logout.min(self.now),
+            logout_time: ended.then_some(logout),
+            end_reason: ended.then_some(reason),
             origin: self.origin.clone(),
         };
-        self.load.session(&session, BEAT)
+        let session_id = self.load.session(&session, BEAT)?;
+        if !ended {
+            self.at_work.borrow_mut().push(AtWork {
+                session_id,
+                leaves_at: logout,
+            });
+        }
+        Ok(())
     }
 
     fn attempt(&self, typed: &str, user: Option<i64>, at: Millis, outcome: Outcome) -> Result<()> {
-        if at > self.until {
+        if at > self.now {
             return Ok(());
         }
         self.load.attempt(typed, user, at, &self.origin, outcome)
@@ -162,10 +183,17 @@ pub fn start(
     terminals: usize,
     accounts: Vec<(String, String)>,
     admin_id: i64,
+    at_work: Vec<AtWork>,
 ) -> Result<Simulator> {
     let stop = Arc::new(AtomicBool::new(false));
     let accounts = Arc::new(accounts);
-    let mut threads = Vec::with_capacity(terminals);
+    let mut threads = Vec::with_capacity(terminals + 1);
+    let desks = Desks {
+        db: Db::open(path)?,
+        at_work,
+        stop: Arc::clone(&stop),
+    };
+    threads.push(thread::spawn(move || desks.run()));
     for number in 0..terminals {
         let db = Db::open(path)?;
         let (stop, accounts) = (Arc::clone(&stop), Arc::clone(&accounts));
@@ -189,6 +217,39 @@ impl Drop for Simulator {
         self.stop.store(true, Ordering::Relaxed);
         for thread in self.threads.drain(..) {
             let _ = thread.join();
+        }
+    }
+}
+
+/// The desks of those at work since the morning: their sessions beat, and each ends
+/// when its person leaves (or as a closed terminal when the demo ends).
+struct Desks {
+    db: Db,
+    at_work: Vec<AtWork>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Desks {
+    fn run(mut self) {
+        while !self.at_work.is_empty() {
+            let now = now_ms();
+            if self.stop.load(Ordering::Relaxed) {
+                for desk in self.at_work.drain(..) {
+                    let _ =
+                        self.db
+                            .close_session(desk.session_id, EndReason::Hangup, now, None, None);
+                }
+                return;
+            }
+            let db = &self.db;
+            self.at_work.retain(|desk| {
+                if now >= desk.leaves_at {
+                    let _ = db.close_session(desk.session_id, EndReason::Logout, now, None, None);
+                    return false;
+                }
+                matches!(db.beat(desk.session_id, now), Ok(Beat::Alive))
+            });
+            thread::sleep(Duration::from_millis(BEAT as u64 / 2));
         }
     }
 }
@@ -308,9 +369,9 @@ mod tests {
         let utc = FixedOffset::east_opt(0).unwrap();
         // Tuesday 2026-11-24, 15:00 UTC.
         let now = 1_795_532_400_000;
-        seed_history(&db, &staff, now, utc, 28, 7).unwrap();
+        let at_work = seed_history(&db, &staff, now, utc, 28, 7).unwrap();
         let mut reasons = std::collections::HashSet::new();
-        let mut sessions = 0;
+        let (mut sessions, mut open) = (0, 0);
         db.visit_sessions(&Range::default(), |s| {
             sessions += 1;
             reasons.insert(s.end_reason);
@@ -320,9 +381,18 @@ mod tests {
                 .unwrap()
                 .weekday();
             assert!(!matches!(weekday, Weekday::Sat | Weekday::Sun));
-            assert!(s.logout_time.unwrap() < now, "the past only");
+            assert!(s.login_time <= now, "the past only");
+            if s.logout_time.is_none() {
+                open += 1;
+            }
         })
         .unwrap();
+        assert_eq!(open, at_work.len(), "those at work now are returned");
+        assert!(
+            !at_work.is_empty(),
+            "a Tuesday at 15:00: people are at work"
+        );
+        assert!(at_work.iter().all(|desk| desk.leaves_at > now));
         assert!(sessions > 12 * 18, "four weeks of an office: {sessions}");
         for reason in [
             EndReason::Logout,

@@ -95,22 +95,13 @@ impl Lang {
         crate::clock::format_in(at, tz, if self == Lang::En { english } else { french })
     }
 
-    /// A duration, the one way every screen and table writes it: hours, minutes and
-    /// seconds, `1:05:09`; from a day on, the days first: `2d 1:05:09` (`2 j 1:05:09`).
+    /// A duration, the one way every screen and table writes it, in every language:
+    /// hours, minutes and seconds, `1:05:09`, the hours counted on past a day
+    /// (`38:34:53`), as a week's total reads.
     pub fn duration(self, millis: Millis) -> String {
         let seconds = millis.max(0) / 1000;
-        let (days, h, m, s) = (
-            seconds / 86_400,
-            seconds % 86_400 / 3600,
-            seconds % 3600 / 60,
-            seconds % 60,
-        );
-        let clock = format!("{h}:{m:02}:{s:02}");
-        match (self, days) {
-            (_, 0) => clock,
-            (Lang::En, _) => format!("{days}d {clock}"),
-            (Lang::Fr | Lang::Ht, _) => format!("{days} j {clock}"),
-        }
+        let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+        format!("{h}:{m:02}:{s:02}")
     }
 }
 
@@ -736,8 +727,7 @@ mod tests {
         for lang in Lang::ALL {
             assert_eq!(lang.duration(lasted), "2:05:09");
         }
-        assert_eq!(Lang::En.duration(2 * 86_400_000 + 3_600_000), "2d 1:00:00");
-        assert_eq!(Lang::Ht.duration(2 * 86_400_000 + 3_600_000), "2 j 1:00:00");
+        assert_eq!(Lang::En.duration(2 * 86_400_000 + 3_600_000), "49:00:00");
         assert_eq!(Lang::Fr.duration(-5), "0:00:00");
     }
 

@@ -555,6 +555,7 @@ impl Station {
             state.confirm_quit = *confirm_quit;
         }
         state.idle_left = session.idle_countdown();
+        state.own_session = Some(session.session_id);
         (state.width, state.height) = self.size;
         let query = state.query();
         self.screen = Screen::Monitor(session, Box::new(state));

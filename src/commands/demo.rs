@@ -39,13 +39,13 @@ pub fn run(args: &DemoArgs, db: Option<&Path>) -> Result<()> {
         .user(&admin_name)?
         .context("the sample admin is missing")?
         .id;
-    seed_past_weeks(&db, &accounts)?;
+    let at_work = seed_past_weeks(&db, &accounts)?;
     let staff: Vec<(String, String)> = accounts
         .into_iter()
         .filter(|(_, _, role)| *role != Role::Admin)
         .map(|(name, password, _)| (name, password))
         .collect();
-    let _simulator = demo::start(&path, usize::from(args.terminals), staff, admin_id)?;
+    let _simulator = demo::start(&path, usize::from(args.terminals), staff, admin_id, at_work)?;
     let banner = crate::tr!(
         demo_banner,
         terminals = args.terminals,
@@ -65,10 +65,10 @@ pub fn run(args: &DemoArgs, db: Option<&Path>) -> Result<()> {
 }
 
 /// Four weeks of the office's past, on a database that has no history yet: something
-/// for the histories and the reports to show.
-fn seed_past_weeks(db: &Db, accounts: &[(String, String, Role)]) -> Result<()> {
+/// for the histories and the reports to show. Returns those at work since the morning.
+fn seed_past_weeks(db: &Db, accounts: &[(String, String, Role)]) -> Result<Vec<demo::AtWork>> {
     if !db.sessions_in(&Range::default(), Some(1))?.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let mut staff = Vec::new();
     for (name, _, _) in accounts {

@@ -37,10 +37,9 @@ impl BulkLoader<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// A session as given (its id is assigned anew).
-    pub fn session(&self, session: &Session, heartbeat_ms: Millis) -> Result<()> {
-        insert_session(self.tx, session, heartbeat_ms)?;
-        Ok(())
+    /// A session as given (its id is assigned anew); returns its id.
+    pub fn session(&self, session: &Session, heartbeat_ms: Millis) -> Result<i64> {
+        Ok(insert_session(self.tx, session, heartbeat_ms)?)
     }
 
     /// A login attempt as given.

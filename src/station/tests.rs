@@ -372,6 +372,17 @@ fn the_monitor_shows_a_login_made_elsewhere_once_told_of_a_change() {
 }
 
 #[test]
+fn the_monitor_knows_the_admins_own_session() {
+    let mut rig = Rig::new(monitor(), settings(), &EN, Patience::default());
+    rig.log_in("boss");
+    rig.settle();
+    let Screen::Monitor(session, state) = rig.station.screen() else {
+        panic!("no monitor")
+    };
+    assert_eq!(state.own_session, Some(session.session_id));
+}
+
+#[test]
 fn the_monitor_counts_down_before_an_idle_logout() {
     let mut quick_idle = settings();
     quick_idle.idle_timeout = Some(2 * 60 * SECOND);
