@@ -96,20 +96,7 @@ impl Db {
                     state.locked_until
                 ])?;
             }
-            tx.prepare_cached(
-                "INSERT INTO login_attempts (username_typed, user_id, at, host, tty, remote_ip,
-                                             outcome)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                typed,
-                user_id,
-                now,
-                origin.host,
-                origin.tty,
-                origin.remote_ip,
-                outcome.as_str()
-            ])?;
+            insert_attempt(tx, typed, user_id, now, origin, outcome)?;
             Ok((outcome, state))
         })
     }
@@ -124,6 +111,31 @@ impl Db {
             )?
             .query_row(params![user_id, since], |row| row.get(0))?)
     }
+}
+
+/// Writes one login attempt.
+pub(super) fn insert_attempt(
+    conn: &rusqlite::Connection,
+    typed: &str,
+    user_id: Option<i64>,
+    at: Millis,
+    origin: &Origin,
+    outcome: Outcome,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO login_attempts (username_typed, user_id, at, host, tty, remote_ip, outcome)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        typed,
+        user_id,
+        at,
+        origin.host,
+        origin.tty,
+        origin.remote_ip,
+        outcome.as_str()
+    ])?;
+    Ok(())
 }
 
 fn unknown_name_history(

@@ -6,6 +6,7 @@ use anyhow::Result;
 use rusqlite::{Transaction, params};
 
 use super::Db;
+use super::attempts::insert_attempt;
 use super::sessions::insert_session;
 use crate::model::{Millis, NewUser, Origin, Outcome, Session};
 
@@ -51,21 +52,7 @@ impl BulkLoader<'_> {
         origin: &Origin,
         outcome: Outcome,
     ) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO login_attempts (username_typed, user_id, at, host, tty, remote_ip,
-                                             outcome)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                typed,
-                user_id,
-                at,
-                origin.host,
-                origin.tty,
-                origin.remote_ip,
-                outcome.as_str()
-            ])?;
+        insert_attempt(self.tx, typed, user_id, at, origin, outcome)?;
         Ok(())
     }
 }
