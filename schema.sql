@@ -1,6 +1,7 @@
--- konekte schema, version 2: what a new database is created with. An older database is
+-- konekte schema, version 3, for SQLite: what a new database is created with. An older database is
 -- brought here by the steps in src/db/migrations/ (a test checks that both agree).
--- Every time is an INTEGER of milliseconds since 1970-01-01 UTC.
+-- Every time is an INTEGER of milliseconds since 1970-01-01 UTC. PostgreSQL's is
+-- schema.postgres.sql, the same tables in its dialect.
 
 CREATE TABLE users (
     id                   INTEGER PRIMARY KEY,
@@ -22,12 +23,15 @@ CREATE TABLE users (
     last_login           INTEGER,
     last_logout          INTEGER,
     sessions_count       INTEGER NOT NULL DEFAULT 0,
-    connected_ms         INTEGER NOT NULL DEFAULT 0    -- of the ended sessions
+    connected_ms         INTEGER NOT NULL DEFAULT 0,   -- of the ended sessions
+    -- The name in any case as one key, which SQLite and PostgreSQL order alike.
+    username_key         TEXT GENERATED ALWAYS AS (lower(username)) VIRTUAL
 );
 
-CREATE INDEX users_role ON users (role, username);
+CREATE UNIQUE INDEX users_username_key ON users (username_key);
+CREATE INDEX users_role ON users (role, username_key);
 -- The monitor's "latest login first" order.
-CREATE INDEX users_recent ON users (-coalesce(last_login, 0), username);
+CREATE INDEX users_recent ON users (-coalesce(last_login, 0), username_key);
 
 -- The whole life of one login, from login to its end, however it ended.
 CREATE TABLE sessions (
@@ -48,6 +52,7 @@ CREATE TABLE sessions (
     end_reason   TEXT CHECK (end_reason IN ('logout', 'idle', 'hangup', 'forced', 'lost')),
     ended_by     INTEGER REFERENCES users (id), -- the admin who forced it
     end_note     TEXT,                          -- the admin's --reason
+    machine_id   TEXT,                          -- /etc/machine-id of its machine
     -- A session is open (both NULL) or closed (both set), never half of each.
     CHECK ((logout_time IS NULL) = (end_reason IS NULL))
 );
@@ -93,10 +98,13 @@ CREATE TABLE login_attempts (
     remote_ip      TEXT,
     outcome        TEXT    NOT NULL
                    CHECK (outcome IN ('success', 'bad_password', 'unknown_user',
-                                      'disabled', 'locked', 'not_admin'))
+                                      'disabled', 'locked', 'not_admin')),
+    -- Written once, however often its transaction is tried.
+    attempt_key    TEXT
 );
 
 CREATE INDEX login_attempts_at ON login_attempts (at);
 CREATE INDEX login_attempts_user ON login_attempts (user_id, at);
 -- Failures by the name as typed: `failures USER`, and the lockout of unknown names.
-CREATE INDEX login_attempts_typed ON login_attempts (username_typed COLLATE NOCASE, at);
+CREATE INDEX login_attempts_typed ON login_attempts (lower(username_typed), at);
+CREATE UNIQUE INDEX login_attempts_key ON login_attempts (attempt_key);

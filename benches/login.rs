@@ -10,7 +10,7 @@ use argon2::password_hash::{PasswordHasher, phc::Salt};
 use argon2::{Algorithm, Argon2, Params, Version};
 use konekte::auth::{self, LockPolicy, LoginRequest};
 use konekte::clock::now_ms;
-use konekte::db::Db;
+use konekte::db::{Db, Target};
 use konekte::model::{EndReason, NewUser, Origin, Role};
 
 const LOGINS: usize = 200;
@@ -18,7 +18,7 @@ const PASSWORD: &str = "bench-password";
 
 fn main() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let db = Db::open(&dir.path().join("bench.db")).expect("database");
+    let db = Db::open(&Target::Sqlite(dir.path().join("bench.db"))).expect("database");
     let real_cost = auth::hash_password(PASSWORD).expect("hash");
     db.create_users(
         &[

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use chrono::FixedOffset;
 use konekte::clock::{now_ms, start_of_day};
-use konekte::db::{Db, Here, UserKey, UsersAnchor};
+use konekte::db::{Db, Here, Target, UserKey, UsersAnchor, Watch};
 use konekte::i18n::EN;
 use konekte::model::{EndReason, Millis, Origin};
 use konekte::tui::Theme;
@@ -30,8 +30,9 @@ const POLL: Duration = Duration::from_millis(100);
 
 fn main() {
     let path = support::office_database(USERS, SESSIONS);
-    let db = Db::open(&path).expect("database");
-    let watch = Db::open(&path).expect("watch connection");
+    let target = Target::Sqlite(path.clone());
+    let db = Db::open(&target).expect("database");
+    let mut watch = Watch::open(&target).expect("watch connection");
     let utc = FixedOffset::east_opt(0).expect("utc");
     let mut state = State::new(
         "admin".into(),
@@ -76,7 +77,7 @@ fn main() {
         .collect();
     let (render_p50, render_p95) = percentiles(&mut renders);
 
-    let mut delays = change_to_screen(&path, &watch, &mut state, &reload, area);
+    let mut delays = change_to_screen(&path, &mut watch, &mut state, &reload, area);
     let (delay_p50, delay_p95) = percentiles(&mut delays);
 
     println!("monitor on {USERS} users / {SESSIONS} sessions, a 200x60 screen:");
@@ -133,7 +134,7 @@ fn main() {
 /// measures from each commit to the frame that shows it.
 fn change_to_screen(
     path: &std::path::Path,
-    watch: &Db,
+    watch: &mut Watch,
     state: &mut State,
     reload: &dyn Fn(&mut State),
     area: Rect,
@@ -141,7 +142,7 @@ fn change_to_screen(
     let (commits, committed) = mpsc::channel::<Instant>();
     let path = path.to_path_buf();
     let writer = thread::spawn(move || {
-        let db = Db::open(&path).expect("writer connection");
+        let db = Db::open(&Target::Sqlite(path)).expect("writer connection");
         let origin = Origin {
             host: "bench-desk".into(),
             ..Origin::default()
@@ -158,15 +159,11 @@ fn change_to_screen(
             commits.send(Instant::now()).expect("send");
         }
     });
-    let mut seen = watch.data_version().expect("data_version");
     let mut delays = Vec::new();
     while delays.len() < CHANGES * 2 {
-        thread::sleep(POLL);
-        let version = watch.data_version().expect("data_version");
-        if version == seen {
+        if !watch.wait(POLL).expect("watch") {
             continue;
         }
-        seen = version;
         reload(state);
         let mut buf = Buffer::empty(area);
         (&*state).render(area, &mut buf);
@@ -181,6 +178,7 @@ fn sweep(db: &Db) {
     let alive = |_: u32| true;
     let here = Here {
         host: "bench",
+        machine_id: None,
         boot_id: None,
         booted_at: None,
         pid_alive: &alive,

@@ -358,8 +358,8 @@ mod tests {
 
         const MINUTE: Millis = 60_000;
 
-        fn office() -> Db {
-            let db = Db::open_in_memory().unwrap();
+        fn office() -> crate::db::testing::TestDb {
+            let db = crate::db::testing::db();
             let user = |username: &str, role, password: &str| NewUser {
                 username: username.into(),
                 full_name: String::new(),
@@ -401,14 +401,7 @@ mod tests {
         }
 
         fn outcomes(db: &Db) -> Vec<String> {
-            let conn = &db.conn_for_tests();
-            let mut stmt = conn
-                .prepare("SELECT outcome FROM login_attempts ORDER BY id")
-                .unwrap();
-            stmt.query_map([], |r| r.get(0))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect()
+            db.column_for_tests("SELECT outcome FROM login_attempts ORDER BY id")
         }
 
         #[test]

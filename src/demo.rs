@@ -3,7 +3,6 @@
 //! terminal (authenticate, open the session, beat, close), ending their sessions in
 //! every way a real one ends.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
@@ -15,7 +14,7 @@ use rand::RngExt;
 
 use crate::auth::{self, LockPolicy, LoginRequest};
 use crate::clock::{now_ms, start_of_day};
-use crate::db::{Beat, BulkLoader, Db};
+use crate::db::{Beat, BulkLoader, Db, Target};
 use crate::model::{EndReason, Millis, Origin, Outcome, Session};
 
 /// Simulated terminals beat fast, so that a "lost" one shows within seconds.
@@ -79,8 +78,8 @@ pub fn seed_history(
 }
 
 /// One person's working day at their desk.
-struct OfficeDay<'a> {
-    load: &'a BulkLoader<'a>,
+struct OfficeDay<'a, 't, 'c> {
+    load: &'a BulkLoader<'t, 'c>,
     user_id: i64,
     origin: Origin,
     /// Nothing is written from here on: what goes on is left open.
@@ -88,7 +87,7 @@ struct OfficeDay<'a> {
     at_work: &'a std::cell::RefCell<Vec<AtWork>>,
 }
 
-impl OfficeDay<'_> {
+impl OfficeDay<'_, '_, '_> {
     fn live(&self, midnight: Millis, username: &str, rng: &mut impl rand::Rng) -> Result<()> {
         let arrive = midnight + 7 * HOUR + 30 * MINUTE + rng.random_range(0..120) * MINUTE;
         let leave = midnight + 16 * HOUR + rng.random_range(0..120) * MINUTE;
@@ -167,6 +166,7 @@ fn desk_origin(number: usize) -> Origin {
         terminal: Some("xterm-256color".into()),
         pid: 0,
         boot_id: None,
+        machine_id: None,
     }
 }
 
@@ -179,7 +179,7 @@ pub struct Simulator {
 /// Starts `terminals` simulated terminals on the database at `path`. `accounts` are the
 /// (username, password) pairs they log in with; `admin_id` is who ends the `forced` ones.
 pub fn start(
-    path: &Path,
+    target: &Target,
     terminals: usize,
     accounts: Vec<(String, String)>,
     admin_id: i64,
@@ -189,13 +189,13 @@ pub fn start(
     let accounts = Arc::new(accounts);
     let mut threads = Vec::with_capacity(terminals + 1);
     let desks = Desks {
-        db: Db::open(path)?,
+        db: Db::open(target)?,
         at_work,
         stop: Arc::clone(&stop),
     };
     threads.push(thread::spawn(move || desks.run()));
     for number in 0..terminals {
-        let db = Db::open(path)?;
+        let db = Db::open(target)?;
         let (stop, accounts) = (Arc::clone(&stop), Arc::clone(&accounts));
         let origin = Origin {
             pid: std::process::id(),

@@ -402,6 +402,11 @@ catalog! {
     key_back: ["back", "retour", "retounen"],
     key_clear_filter: ["clear filter", "effacer le filtre", "efase filtè"],
     key_keep_filter: ["keep", "garder", "kenbe"],
+    demo_not_empty: [
+        "{db}: the demo runs only on an empty database (its sample accounts have public passwords); this one holds users",
+        "{db} : la démo ne tourne que sur une base vide (ses comptes d'exemple ont des mots de passe publics) ; celle-ci contient des utilisateurs",
+        "{db}: demo a mache sèlman sou yon baz vid (kont egzanp li yo gen modpas piblik); baz sa a gen itilizatè",
+    ],
     demo_banner: [
         "DEMO · {terminals} simulated terminals · log in elsewhere: console --db {db} · admin {admin} / {password}",
         "DÉMO · {terminals} terminaux simulés · connectez-vous ailleurs : console --db {db} · admin {admin} / {password}",
@@ -563,6 +568,51 @@ catalog! {
         "{path}: pa gen baz done la a (verifye --db oswa CONSOLE_DB; console add-users kreye youn)",
     ],
     db_cannot_create: ["{path}: cannot create: {error}", "{path} : création impossible : {error}", "{path}: pa ka kreye l: {error}"],
+    db_lost: [
+        "the database could not be reached; try again",
+        "la base de données est injoignable ; réessayez",
+        "baz done a pa ka jwenn; eseye ankò",
+    ],
+    pg_unreachable: [
+        "{target}: cannot connect to the database: {error}",
+        "{target} : connexion à la base de données impossible : {error}",
+        "{target}: pa ka konekte ak baz done a: {error}",
+    ],
+    pg_no_schema: [
+        "{target}: no konekte database here (check --db or CONSOLE_DB; console add-users creates one)",
+        "{target} : aucune base konekte ici (vérifiez --db ou CONSOLE_DB ; console add-users en crée une)",
+        "{target}: pa gen baz konekte la a (verifye --db oswa CONSOLE_DB; console add-users kreye youn)",
+    ],
+    pg_foreign: [
+        "{target}: this database holds other tables, not konekte's; refusing to touch it",
+        "{target} : cette base contient d'autres tables que celles de konekte ; on n'y touche pas",
+        "{target}: baz done sa a gen lòt tab, se pa pou konekte; nou p ap manyen l",
+    ],
+    pg_bad_url: [
+        "cannot read the database URL: {error}",
+        "impossible de lire l'URL de la base de données : {error}",
+        "pa ka li URL baz done a: {error}",
+    ],
+    pg_bad_sslmode: [
+        "sslmode={mode}: expected disable, prefer, require, verify-ca or verify-full",
+        "sslmode={mode} : disable, prefer, require, verify-ca ou verify-full attendu",
+        "sslmode={mode}: nou tann disable, prefer, require, verify-ca oswa verify-full",
+    ],
+    pg_no_root_cert: [
+        "sslmode verify-ca and verify-full need the server's root certificate: give sslrootcert=FILE (or PGSSLROOTCERT, or ~/.postgresql/root.crt)",
+        "sslmode verify-ca et verify-full demandent le certificat racine du serveur : donnez sslrootcert=FICHIER (ou PGSSLROOTCERT, ou ~/.postgresql/root.crt)",
+        "sslmode verify-ca ak verify-full bezwen sètifika rasin sèvè a: bay sslrootcert=FICHYE (oswa PGSSLROOTCERT, oswa ~/.postgresql/root.crt)",
+    ],
+    pg_password_in_url: [
+        "--db: a password in the URL would be seen by every user of this machine (ps); put it in ~/.pgpass, PGPASSWORD or CONSOLE_DB",
+        "--db : un mot de passe dans l'URL serait vu par tous les utilisateurs de cette machine (ps) ; mettez-le dans ~/.pgpass, PGPASSWORD ou CONSOLE_DB",
+        "--db: yon modpas nan URL la ta parèt pou tout itilizatè machin sa a (ps); mete l nan ~/.pgpass, PGPASSWORD oswa CONSOLE_DB",
+    ],
+    pgpass_open: [
+        "{file}: others can read it, so it is ignored (chmod 600 {file})",
+        "{file} : d'autres peuvent le lire, il est donc ignoré (chmod 600 {file})",
+        "{file}: lòt moun ka li l, se poutèt sa nou pa sèvi avè l (chmod 600 {file})",
+    ],
     db_busy: [
         "the database stayed busy; try again",
         "la base de données est restée occupée ; réessayez",

@@ -212,6 +212,8 @@ pub struct Origin {
     pub terminal: Option<String>,
     pub pid: u32,
     pub boot_id: Option<String>,
+    /// `/etc/machine-id`: which machine, whatever its host name.
+    pub machine_id: Option<String>,
 }
 
 /// What became of one login attempt, as `login_attempts.outcome` stores it.

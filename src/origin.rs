@@ -10,6 +10,7 @@ use crate::model::{Millis, Origin};
 #[derive(Debug, Clone)]
 pub struct ThisHost {
     pub host: String,
+    pub machine_id: Option<String>,
     pub boot_id: Option<String>,
     pub booted_at: Option<Millis>,
 }
@@ -18,6 +19,7 @@ impl ThisHost {
     pub fn detect() -> ThisHost {
         ThisHost {
             host: hostname(),
+            machine_id: machine_id(),
             boot_id: boot_id(),
             booted_at: booted_at(),
         }
@@ -26,6 +28,7 @@ impl ThisHost {
     pub fn here(&self) -> Here<'_> {
         Here {
             host: &self.host,
+            machine_id: self.machine_id.as_deref(),
             boot_id: self.boot_id.as_deref(),
             booted_at: self.booted_at,
             pid_alive: &pid_alive,
@@ -55,8 +58,19 @@ impl Origin {
             terminal: std::env::var("TERM").ok().filter(|t| !t.is_empty()),
             pid: std::process::id(),
             boot_id: boot_id(),
+            machine_id: machine_id(),
         }
     }
+}
+
+/// Which machine this is, whatever its host name: `/etc/machine-id` (systemd's, also
+/// written by dbus as /var/lib/dbus/machine-id).
+pub fn machine_id() -> Option<String> {
+    ["/etc/machine-id", "/var/lib/dbus/machine-id"]
+        .iter()
+        .find_map(|file| std::fs::read_to_string(file).ok())
+        .map(|id| id.trim().to_string())
+        .filter(|id| !id.is_empty())
 }
 
 pub fn hostname() -> String {

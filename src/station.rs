@@ -12,7 +12,6 @@
 mod worker;
 
 use std::io::Stdout;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -28,7 +27,7 @@ use ratatui::crossterm::event::KeyEvent;
 use crate::auth::LockPolicy;
 use crate::cli::TerminalArgs;
 use crate::clock::{local_offset, now_ms, start_of_day};
-use crate::db::{Beat, Closed, Db};
+use crate::db::{Beat, Closed, Db, Target, Watch};
 use crate::error::Error;
 use crate::i18n::{Texts, fill};
 use crate::model::{EndReason, Millis, Origin};
@@ -40,9 +39,11 @@ pub use worker::{Job, LoggedIn, Opened, Reply};
 
 /// How often the loop wakes without an event: the clocks tick.
 const TICK: Duration = Duration::from_millis(100);
-/// How often the monitor's watcher asks the database whether anything changed
-/// (`PRAGMA data_version`, about a microsecond).
+/// How long the watcher waits for a sign of change before it looks anyway (SQLite's
+/// `data_version`; PostgreSQL's notifications come as they are sent).
 const WATCH: Duration = Duration::from_millis(100);
+/// How long the watcher waits before it connects again, after a drop.
+const WATCH_RETRY: Duration = Duration::from_secs(1);
 /// How often a logout that could not be written is tried again.
 const RETRY_END: Millis = 1_000;
 /// A job unanswered this long is said on screen: the database is held elsewhere.
@@ -99,13 +100,13 @@ pub enum Event {
     Changed,
 }
 
-/// Runs a station on the database at `db_path`, in this terminal, until it is done.
-pub fn run(db_path: &Path, args: &TerminalArgs, mode: Mode) -> Result<()> {
-    let db = Db::open_existing(db_path)?;
+/// Runs a station on the database `target`, in this terminal, until it is done.
+pub fn run(target: &Target, args: &TerminalArgs, mode: Mode) -> Result<()> {
+    let db = Db::open_existing(target)?;
     if matches!(mode, Mode::Monitor { .. }) && !db.has_enabled_admin()? {
-        return Err(Error::Refused(crate::tr!(no_admin, path = db_path.display())).into());
+        return Err(Error::Refused(crate::tr!(no_admin, path = target.describe())).into());
     }
-    let watch = Db::open_existing(db_path)?;
+    let watch = Watch::open(target)?;
     let signals = Signals::install()?;
     let mut guard = TerminalGuard::enter()?;
     let (events, inbox) = mpsc::channel();
@@ -118,25 +119,28 @@ pub fn run(db_path: &Path, args: &TerminalArgs, mode: Mode) -> Result<()> {
         theme: Theme::from_env(),
         texts: crate::i18n::texts(),
     };
-    let clock: Clock = Arc::new(now_ms);
+    // The database's clock: on PostgreSQL the server's, as each heartbeat measures it.
+    let offset = db.clock_offset();
+    let clock: Clock = Arc::new(move || now_ms() + offset.load(Ordering::Relaxed));
     let mut station = Station::new(db, Settings::from_args(args), mode, place, clock, events);
     station.start();
     station.run_loop(&mut guard.terminal, &inbox, &signals);
     Ok(())
 }
 
-/// Tells the loop whenever another connection committed: the monitor reloads only then.
-fn spawn_watcher(watch: Db, events: Sender<Event>) {
+/// Tells the loop whenever another connection changed the database: the monitor
+/// reloads only then. A lost connection is made again, and counts as a change.
+pub fn spawn_watcher(mut watch: Watch, events: Sender<Event>) {
     thread::spawn(move || {
-        let mut seen = watch.data_version().ok();
         loop {
-            thread::sleep(WATCH);
-            let version = watch.data_version().ok();
-            if version != seen {
-                seen = version;
-                if events.send(Event::Changed).is_err() {
-                    return;
+            match watch.wait(WATCH) {
+                Ok(false) => {}
+                Ok(true) => {
+                    if events.send(Event::Changed).is_err() {
+                        return;
+                    }
                 }
+                Err(_) => thread::sleep(WATCH_RETRY),
             }
         }
     });

@@ -20,7 +20,7 @@ fn import(bytes: &[u8]) -> (anyhow::Result<()>, i64, Vec<u8>) {
         temporary: false,
     };
     let mut out = Vec::new();
-    let result = add_users::run(&args, &db, &mut out);
+    let result = add_users::run(&args, &konekte::db::Target::Sqlite(db.clone()), &mut out);
     let users = if db.exists() {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))

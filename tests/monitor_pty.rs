@@ -131,5 +131,8 @@ fn the_demo_shows_the_office_and_leaves_nothing_behind() {
     demo.wait_for("Leave the demo?");
     demo.type_keys("y");
     assert_eq!(demo.wait_exit(), 0);
-    assert!(!office.db.exists(), "CONSOLE_DB is not the demo's database");
+    assert!(
+        !office.has_database(),
+        "CONSOLE_DB is not the demo's database"
+    );
 }

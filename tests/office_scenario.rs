@@ -34,14 +34,23 @@ fn monitor_shows(monitor: &Terminal, pane: &str, texts: &[&str]) -> bool {
 
 /// The stored times of a user's only session: (login, last_seen, logout, ended_by).
 fn stored(office: &Office, username: &str) -> (i64, i64, Option<i64>, Option<i64>) {
-    let conn = rusqlite::Connection::open(&office.db).unwrap();
-    conn.query_row(
-        "SELECT s.login_time, s.last_seen, s.logout_time, s.ended_by
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?1",
-        [username],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    let session = office
+        .sessions(&format!(
+            "SELECT s.id, s.login_time, s.last_seen, s.logout_time, s.end_reason, s.end_note
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = '{username}'"
+        ))
+        .pop()
+        .expect(username);
+    let ended_by = office.sql_count(&format!(
+        "SELECT coalesce(max(ended_by), -1) FROM sessions WHERE id = {}",
+        session.id
+    ));
+    (
+        session.login_time,
+        session.last_seen,
+        session.logout_time,
+        (ended_by >= 0).then_some(ended_by),
     )
-    .unwrap()
 }
 
 fn rfc3339(ms: i64) -> String {

@@ -1,11 +1,13 @@
-//! Many terminals, one file: 32 writers, each with its own connection, log in and out
-//! 100 times at once, while readers sweep. No error surfaces and nothing is lost.
+//! Many terminals, one database: 32 writers, each with its own connection, log in and
+//! out 100 times at once, while readers sweep. No error surfaces and nothing is lost.
+//! On the backend of the suite (a SQLite file, or a PostgreSQL database).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use konekte::clock::now_ms;
-use konekte::db::{Closed, Db, Here};
+use konekte::db::testing;
+use konekte::db::{Closed, Db, Here, Range};
 use konekte::model::{EndReason, NewUser, Origin, Role};
 
 const WRITERS: usize = 32;
@@ -14,7 +16,7 @@ const CYCLES: usize = 100;
 #[test]
 fn thirty_two_terminals_times_a_hundred_logins_are_all_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("office.db");
+    let (target, _postgres) = testing::shared(dir.path());
     let users: Vec<NewUser> = (0..WRITERS)
         .map(|i| NewUser {
             username: format!("clerk{i:03}"),
@@ -24,7 +26,7 @@ fn thirty_two_terminals_times_a_hundred_logins_are_all_kept() {
             must_change_password: false,
         })
         .collect();
-    Db::open(&path)
+    Db::open(&target)
         .unwrap()
         .create_users(&users, false, 0)
         .unwrap();
@@ -32,12 +34,13 @@ fn thirty_two_terminals_times_a_hundred_logins_are_all_kept() {
     let writing = Arc::new(AtomicBool::new(true));
     let readers: Vec<_> = (0..2)
         .map(|_| {
-            let (path, writing) = (path.clone(), Arc::clone(&writing));
+            let (target, writing) = (target.clone(), Arc::clone(&writing));
             std::thread::spawn(move || {
-                let db = Db::open(&path).unwrap();
+                let db = Db::open(&target).unwrap();
                 let alive = |_: u32| true;
                 let here = Here {
                     host: "reader",
+                    machine_id: None,
                     boot_id: None,
                     booted_at: None,
                     pid_alive: &alive,
@@ -52,9 +55,9 @@ fn thirty_two_terminals_times_a_hundred_logins_are_all_kept() {
 
     let writers: Vec<_> = (0..WRITERS)
         .map(|terminal| {
-            let path = path.clone();
+            let target = target.clone();
             std::thread::spawn(move || {
-                let db = Db::open(&path).unwrap();
+                let db = Db::open(&target).unwrap();
                 let user = db.user(&format!("clerk{terminal:03}")).unwrap().unwrap();
                 let origin = Origin {
                     host: format!("desk{terminal}"),
@@ -80,16 +83,23 @@ fn thirty_two_terminals_times_a_hundred_logins_are_all_kept() {
         reader.join().expect("a reader failed");
     }
 
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-    assert_eq!(
-        count("SELECT count(*) FROM sessions"),
-        (WRITERS * CYCLES) as i64
+    let db = Db::open(&target).unwrap();
+    let sessions = db.sessions_in(&Range::default(), None).unwrap();
+    assert_eq!(sessions.len(), WRITERS * CYCLES);
+    assert!(
+        sessions
+            .iter()
+            .all(|s| s.end_reason == Some(EndReason::Logout) && s.logout_time.is_some())
     );
+    let counted: i64 = db
+        .list_users(None, now_ms())
+        .unwrap()
+        .iter()
+        .map(|u| u.sessions)
+        .sum();
     assert_eq!(
-        count(
-            "SELECT count(*) FROM sessions WHERE end_reason = 'logout' AND logout_time IS NOT NULL"
-        ),
-        (WRITERS * CYCLES) as i64
+        counted,
+        (WRITERS * CYCLES) as i64,
+        "each account counted each"
     );
 }

@@ -43,7 +43,7 @@ fn the_table_names_its_columns() {
 #[test]
 fn an_empty_list_in_csv_still_has_its_header() {
     let office = Office::new();
-    konekte::db::Db::open(&office.db).expect("an empty office");
+    konekte::db::Db::open(&office.target).expect("an empty office");
     office
         .console(&["users", "list", "--format", "csv"])
         .assert()
@@ -118,12 +118,9 @@ fn unlocking_an_account_that_is_not_locked_says_so() {
 #[test]
 fn unlock_clears_a_lockout() {
     let office = Office::with_sample_users();
-    let conn = rusqlite::Connection::open(&office.db).unwrap();
-    conn.execute(
+    office.sql(
         "UPDATE users SET failed_attempts = 5, locked_until = 9999999999999 WHERE username = 'admin001'",
-        [],
-    )
-    .unwrap();
+    );
     assert!(
         office
             .users_csv()
@@ -147,15 +144,8 @@ fn unlock_clears_a_lockout() {
 #[test]
 fn passwd_from_stdin_replaces_the_hash_and_never_echoes() {
     let office = Office::with_sample_users();
-    let hash_of = || -> String {
-        let conn = rusqlite::Connection::open(&office.db).unwrap();
-        conn.query_row(
-            "SELECT password_hash FROM users WHERE username = 'Wilbert001'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap()
-    };
+    let hash_of =
+        || office.sql_text("SELECT password_hash FROM users WHERE username = 'Wilbert001'");
     let before = hash_of();
     office
         .console(&[

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use konekte::auth;
 use konekte::clock::now_ms;
-use konekte::db::Db;
+use konekte::db::{Db, Target};
 use konekte::model::{EndReason, Millis, NewUser, Origin, Role, Session};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -47,7 +47,7 @@ pub fn generate(path: &Path, users: usize, sessions: usize, seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
     let hash = auth::hash_password("generated-password").expect("hash");
     let now = now_ms();
-    let db = Db::open(path).expect("database");
+    let db = Db::open(&Target::Sqlite(path.to_path_buf())).expect("database");
     let roles = [
         Role::Archives,
         Role::Secretaire,
@@ -102,6 +102,7 @@ pub fn generate(path: &Path, users: usize, sessions: usize, seed: u64) {
                     terminal: Some("xterm-256color".into()),
                     pid: rng.random_range(1000..60000),
                     boot_id: None,
+                    machine_id: None,
                 },
             };
             // The open ones have no terminal behind them: a day-long heartbeat keeps the

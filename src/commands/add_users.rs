@@ -9,23 +9,22 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::auth;
 use crate::cli::AddUsersArgs;
-use crate::clock::now_ms;
-use crate::db::Db;
+use crate::db::{Db, Target};
 use crate::error::Error;
 use crate::import::{self, Candidate, Parsed};
 use crate::model::Role;
 use crate::tr;
 
-pub fn run(args: &AddUsersArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
+pub fn run(args: &AddUsersArgs, target: &Target, out: &mut dyn Write) -> Result<()> {
     // The input is read before the database is opened: a missing file creates nothing.
     let file_rows = match &args.file {
         Some(file) => Some(read_csv(file)?),
         None => None,
     };
     let db = if args.dry_run {
-        Db::open_read_only(db_path)?
+        Db::open_read_only(target)?
     } else {
-        Some(Db::open(db_path)?)
+        Some(Db::open(target)?)
     };
     let candidates = match (file_rows, args.role, args.count) {
         (Some((parsed, source)), _, _) => {
@@ -163,7 +162,7 @@ fn create(
         user.must_change_password |= temporary;
     }
     progress.finish_and_clear();
-    let created = db.create_users(&new_users, skip_existing, now_ms())?;
+    let created = db.create_users(&new_users, skip_existing, db.now())?;
 
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(["username", "role", "password"])?;

@@ -1,13 +1,12 @@
 //! `console demo`: the whole product on a throw-away database, with one command.
 
-use std::path::{Path, PathBuf};
-
 use anyhow::{Context, Result};
 
 use crate::cli::DemoArgs;
-use crate::clock::{local_offset, now_ms};
-use crate::db::{Db, Range};
+use crate::clock::local_offset;
+use crate::db::{Db, Range, Target};
 use crate::demo;
+use crate::error::Error;
 use crate::import;
 use crate::model::Role;
 use crate::station::{self, Mode};
@@ -16,25 +15,31 @@ const SAMPLE_USERS: &str = include_str!("../../users_sample.csv");
 /// How far back the demo's history goes.
 const PAST_DAYS: i64 = 28;
 
-/// Runs the demo on `db` when given on the command line, else on a temporary database
-/// that is removed afterwards.
-pub fn run(args: &DemoArgs, db: Option<&Path>) -> Result<()> {
-    let temporary = match db {
+/// Runs the demo on `given` when typed on the command line, else on a temporary SQLite
+/// database that is removed afterwards. A PostgreSQL database must hold no users yet:
+/// the demo's public passwords never land in an office's database.
+pub fn run(args: &DemoArgs, given: Option<&Target>) -> Result<()> {
+    let temporary = match given {
         Some(_) => None,
         None => Some(tempfile::tempdir().context("creating a temporary folder")?),
     };
-    let path: PathBuf = match (&temporary, db) {
-        (Some(dir), _) => dir.path().join("demo.db"),
-        (None, Some(path)) => path.to_path_buf(),
+    let target = match (&temporary, given) {
+        (Some(dir), _) => Target::Sqlite(dir.path().join("demo.db")),
+        (None, Some(target)) => target.clone(),
         (None, None) => unreachable!("one of the two is set"),
     };
-    let accounts = import_sample_users(&path)?;
+    if let Target::Postgres(_) = &target
+        && !Db::open(&target)?.list_users(None, 0)?.is_empty()
+    {
+        return Err(Error::Refused(crate::tr!(demo_not_empty, db = target.describe())).into());
+    }
+    let accounts = import_sample_users(&target)?;
     let (admin_name, admin_password) = accounts
         .iter()
         .find(|(_, _, role)| *role == Role::Admin)
         .map(|(name, password, _)| (name.clone(), password.clone()))
         .context("the sample users have no admin")?;
-    let db = Db::open(&path)?;
+    let db = Db::open(&target)?;
     let admin_id = db
         .user(&admin_name)?
         .context("the sample admin is missing")?
@@ -45,16 +50,22 @@ pub fn run(args: &DemoArgs, db: Option<&Path>) -> Result<()> {
         .filter(|(_, _, role)| *role != Role::Admin)
         .map(|(name, password, _)| (name, password))
         .collect();
-    let _simulator = demo::start(&path, usize::from(args.terminals), staff, admin_id, at_work)?;
+    let _simulator = demo::start(
+        &target,
+        usize::from(args.terminals),
+        staff,
+        admin_id,
+        at_work,
+    )?;
     let banner = crate::tr!(
         demo_banner,
         terminals = args.terminals,
-        db = path.display(),
+        db = target.describe(),
         admin = admin_name,
         password = admin_password
     );
     station::run(
-        &path,
+        &target,
         &args.terminal,
         Mode::Monitor {
             banner: Some(banner),
@@ -79,7 +90,7 @@ fn seed_past_weeks(db: &Db, accounts: &[(String, String, Role)]) -> Result<Vec<d
     demo::seed_history(
         db,
         &staff,
-        now_ms(),
+        db.now(),
         local_offset(),
         PAST_DAYS,
         rand::random(),
@@ -88,14 +99,15 @@ fn seed_past_weeks(db: &Db, accounts: &[(String, String, Role)]) -> Result<Vec<d
 
 /// Imports the sample users (those that exist already are left as they are) and returns
 /// each with its password and role.
-fn import_sample_users(path: &Path) -> Result<Vec<(String, String, Role)>> {
+fn import_sample_users(target: &Target) -> Result<Vec<(String, String, Role)>> {
     let candidates = import::parse_csv(SAMPLE_USERS.as_bytes(), "users_sample.csv")?;
     let passwords: Vec<String> = candidates
         .iter()
         .map(|c| c.password.clone().unwrap_or_default())
         .collect();
     let users = import::hashed(&candidates, &passwords, || {})?;
-    Db::open(path)?.create_users(&users, true, now_ms())?;
+    let db = Db::open(target)?;
+    db.create_users(&users, true, db.now())?;
     Ok(candidates
         .into_iter()
         .zip(passwords)

@@ -1,19 +1,16 @@
 //! `console end-session ID [--reason TEXT]`: an admin ends a live session from the shell.
 
-use std::path::Path;
-
 use anyhow::Result;
 
 use super::sweep;
-use crate::clock::now_ms;
-use crate::db::{Closed, Db};
+use crate::db::{Closed, Db, Target};
 use crate::error::Error;
 use crate::model::EndReason;
 use crate::origin::ThisHost;
 
-pub fn run(session_id: i64, reason: Option<&str>, db_path: &Path) -> Result<()> {
-    let db = Db::open_existing(db_path)?;
-    let now = now_ms();
+pub fn run(session_id: i64, reason: Option<&str>, target: &Target) -> Result<()> {
+    let db = Db::open_existing(target)?;
+    let now = db.now();
     sweep(&db, &ThisHost::detect(), now);
     match db.close_session(session_id, EndReason::Forced, now, None, reason)? {
         Closed::Now => {

@@ -2,21 +2,20 @@
 //! per name typed, with the accounts locked now flagged.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use serde::Serialize;
 
 use super::{Columns, time_arg, write_rows};
 use crate::cli::{FailuresArgs, Format};
-use crate::clock::{self, now_ms};
-use crate::db::Db;
+use crate::clock;
+use crate::db::{Db, Target};
 use crate::model::{Attempt, FailureCount, Millis, Outcome};
 
-pub fn run(args: &FailuresArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
-    let now = now_ms();
+pub fn run(args: &FailuresArgs, target: &Target, out: &mut dyn Write) -> Result<()> {
+    let db = Db::open_existing(target)?;
+    let now = db.now();
     let since = time_arg("--since", args.since.as_deref(), now)?;
-    let db = Db::open_existing(db_path)?;
     let typed = args.user.as_deref();
     let attempts: Vec<FailedAttempt> = db
         .failed_attempts(typed, since, args.limit)?

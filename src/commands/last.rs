@@ -1,20 +1,19 @@
 //! `console last [USER]`: session history, newest first, as `last` shows it.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use serde::Serialize;
 
 use super::{Columns, open_swept, short_tty, time_arg, time_range, user_id_of, write_rows};
 use crate::cli::LastArgs;
-use crate::clock::{self, local_offset, now_ms};
-use crate::db::Range;
+use crate::clock::{self, local_offset};
+use crate::db::{Range, Target};
 use crate::i18n::Texts;
 use crate::model::{EndReason, Millis, Role, SessionLine};
 
-pub fn run(args: &LastArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
-    let now = now_ms();
+pub fn run(args: &LastArgs, target: &Target, out: &mut dyn Write) -> Result<()> {
+    let (db, now) = open_swept(target)?;
     let present = time_arg("--present", args.present.as_deref(), now)?;
     let (since, until) = time_range(args.since.as_deref(), args.until.as_deref(), now)?;
     let mut range = Range {
@@ -26,7 +25,6 @@ pub fn run(args: &LastArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
         // Connected at T: begun by T, not ended by T.
         (range.since, range.until) = (Some(at), Some(at + 1));
     }
-    let db = open_swept(db_path, now)?;
     if let Some(user) = &args.user {
         range.user_id = Some(user_id_of(&db, user)?);
     }

@@ -1,16 +1,16 @@
 //! `console login`: the shared terminal, as a station (`crate::station`).
 
-use std::path::Path;
-
 use anyhow::Result;
+
+use crate::db::Target;
 
 use crate::cli::LoginArgs;
 use crate::error::Error;
 use crate::station::{self, Mode};
 
-pub fn run(args: &LoginArgs, db_path: &Path) -> Result<()> {
+pub fn run(args: &LoginArgs, target: &Target) -> Result<()> {
     if args.terminal.idle_timeout.0.is_none() {
         return Err(Error::Usage(crate::tr!(idle_off_monitor_only)).into());
     }
-    station::run(db_path, &args.terminal, Mode::Terminal { once: args.once })
+    station::run(target, &args.terminal, Mode::Terminal { once: args.once })
 }

@@ -22,7 +22,7 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::cli::{Cli, Command, Format};
-use crate::db::{self, Db};
+use crate::db::{self, Db, PgTarget, Target};
 use crate::error::Error;
 use crate::i18n::{self, Texts};
 use crate::model::Millis;
@@ -31,39 +31,46 @@ use crate::origin::ThisHost;
 /// Runs the command line given, writing its results to `out`. `db_on_command_line`
 /// says whether --db was typed (rather than taken from CONSOLE_DB).
 pub fn run(cli: Cli, db_on_command_line: bool, out: &mut dyn Write) -> Result<()> {
-    if let Some(Command::Demo(args)) = &cli.command {
-        let db = cli.db.as_deref().filter(|_| db_on_command_line);
-        return demo::run(args, db);
+    let given = cli.db.as_deref().filter(|_| db_on_command_line);
+    if let Some(text) = given.and_then(Path::to_str)
+        && PgTarget::url_has_password(text)
+    {
+        return Err(Error::Usage(crate::tr!(pg_password_in_url)).into());
     }
-    let db_path = match cli.db {
-        Some(path) => path,
+    if let Some(Command::Demo(args)) = &cli.command {
+        return demo::run(args, given.map(Target::parse).transpose()?.as_ref());
+    }
+    let db_text = match cli.db {
+        Some(text) => text,
         None => db::default_path()?,
     };
+    let target = &Target::parse(&db_text)?;
     match cli.command {
-        Some(Command::AddUsers(args)) => add_users::run(&args, &db_path, out),
-        Some(Command::Users(command)) => users::run(command, &db_path, out),
-        Some(Command::Login(args)) => login::run(&args, &db_path),
-        Some(Command::Monitor(args)) => monitor::run(&args, &db_path),
+        Some(Command::AddUsers(args)) => add_users::run(&args, target, out),
+        Some(Command::Users(command)) => users::run(command, target, out),
+        Some(Command::Login(args)) => login::run(&args, target),
+        Some(Command::Monitor(args)) => monitor::run(&args, target),
         Some(Command::Demo(_)) => unreachable!("handled above"),
-        Some(Command::Who { format }) => who::run(format, &db_path, out),
-        Some(Command::Last(args)) => last::run(&args, &db_path, out),
-        Some(Command::Report(args)) => report::run(&args, &db_path, out),
-        Some(Command::Failures(args)) => failures::run(&args, &db_path, out),
-        Some(Command::Prune { before, dry_run }) => prune::run(&before, dry_run, &db_path, out),
+        Some(Command::Who { format }) => who::run(format, target, out),
+        Some(Command::Last(args)) => last::run(&args, target, out),
+        Some(Command::Report(args)) => report::run(&args, target, out),
+        Some(Command::Failures(args)) => failures::run(&args, target, out),
+        Some(Command::Prune { before, dry_run }) => prune::run(&before, dry_run, target, out),
         Some(Command::EndSession { session_id, reason }) => {
-            end_session::run(session_id, reason.as_deref(), &db_path)
+            end_session::run(session_id, reason.as_deref(), target)
         }
-        None => login::run(&cli.login, &db_path),
+        None => login::run(&cli.login, target),
     }
 }
 
-/// Opens the database for a command that reads sessions: after a sweep, so that what
-/// it reads says which sessions are lost. The database must exist: a mistyped path is
-/// an error (exit 66), not an empty office.
-pub fn open_swept(db_path: &Path, now: Millis) -> Result<Db> {
-    let db = Db::open_existing(db_path)?;
+/// Opens the database for a command that reads sessions, and sweeps it first, so that
+/// what it reads says which sessions are lost; returns it with now by its clock. The
+/// database must exist: a mistyped path is an error (exit 66), not an empty office.
+pub fn open_swept(target: &Target) -> Result<(Db, Millis)> {
+    let db = Db::open_existing(target)?;
+    let now = db.now();
     sweep(&db, &ThisHost::detect(), now);
-    Ok(db)
+    Ok((db, now))
 }
 
 /// A time argument (CLI.md's forms), or a usage error naming it.

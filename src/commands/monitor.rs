@@ -1,15 +1,15 @@
 //! `console monitor`: the admin's live monitor, as a station (`crate::station`).
 
-use std::path::Path;
-
 use anyhow::Result;
+
+use crate::db::Target;
 
 use crate::cli::TerminalArgs;
 use crate::station::{self, Mode};
 
-pub fn run(args: &TerminalArgs, db_path: &Path) -> Result<()> {
+pub fn run(args: &TerminalArgs, target: &Target) -> Result<()> {
     station::run(
-        db_path,
+        target,
         args,
         Mode::Monitor {
             banner: None,

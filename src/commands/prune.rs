@@ -2,22 +2,22 @@
 //! session. Each user's last login and logout, and their totals, stay on the account.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 
+use crate::db::Target;
+
 use super::{open_swept, time_arg};
-use crate::clock::{self, now_ms};
+use crate::clock;
 
 /// Rows deleted per transaction: terminals logging in meanwhile wait at most one batch.
 const BATCH: usize = 5_000;
 
-pub fn run(before: &str, dry_run: bool, db_path: &Path, out: &mut dyn Write) -> Result<()> {
-    let now = now_ms();
+pub fn run(before: &str, dry_run: bool, target: &Target, out: &mut dyn Write) -> Result<()> {
+    let (db, now) = open_swept(target)?;
     let Some(before) = time_arg("--before", Some(before), now)? else {
         return Ok(());
     };
-    let db = open_swept(db_path, now)?;
     let time = clock::rfc3339(before);
     let said = if dry_run {
         let (sessions, attempts) = db.count_prunable(before)?;

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -11,12 +10,12 @@ use serde::Serialize;
 
 use super::{Columns, open_swept, time_range, write_rows, write_table};
 use crate::cli::{Format, ReportArgs, ReportBy};
-use crate::clock::{self, local_offset, now_ms, split_by_day};
-use crate::db::Range;
+use crate::clock::{self, local_offset, split_by_day};
+use crate::db::{Range, Target};
 use crate::model::{Millis, Role, SessionLine};
 
-pub fn run(args: &ReportArgs, db_path: &Path, out: &mut dyn Write) -> Result<()> {
-    let now = now_ms();
+pub fn run(args: &ReportArgs, target: &Target, out: &mut dyn Write) -> Result<()> {
+    let (db, now) = open_swept(target)?;
     let (since, until) = time_range(args.since.as_deref(), args.until.as_deref(), now)?;
     let until = until.unwrap_or(now);
     let range = Range {
@@ -25,7 +24,6 @@ pub fn run(args: &ReportArgs, db_path: &Path, out: &mut dyn Write) -> Result<()>
         until: Some(until),
         ..Range::default()
     };
-    let db = open_swept(db_path, now)?;
     // Only the part of each session inside the range; an open one up to now.
     let clip = |s: &SessionLine| {
         let start = since.map_or(s.login_time, |since| s.login_time.max(since));

@@ -1,7 +1,6 @@
 //! `console users list | passwd | disable | enable | unlock | set-role`.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -9,16 +8,15 @@ use serde::Serialize;
 use super::{Columns, write_rows};
 use crate::auth;
 use crate::cli::UsersCommand;
-use crate::clock::{self, now_ms};
-use crate::db::Db;
+use crate::clock;
+use crate::db::{Db, Target};
 use crate::error::Error;
 use crate::model::{Millis, Role, UserRecord, UserState};
 use crate::tr;
 
-pub fn run(command: UsersCommand, db_path: &Path, out: &mut dyn Write) -> Result<()> {
+pub fn run(command: UsersCommand, target: &Target, out: &mut dyn Write) -> Result<()> {
     if let UsersCommand::List { role, format } = command {
-        let now = now_ms();
-        let db = super::open_swept(db_path, now)?;
+        let (db, now) = super::open_swept(target)?;
         let rows: Vec<UserRow> = db
             .list_users(role, now)?
             .iter()
@@ -26,7 +24,7 @@ pub fn run(command: UsersCommand, db_path: &Path, out: &mut dyn Write) -> Result
             .collect();
         return write_rows(out, format, &LIST_COLUMNS, &rows, UserRow::cells);
     }
-    let db = Db::open_existing(db_path)?;
+    let db = Db::open_existing(target)?;
     match command {
         UsersCommand::List { .. } => unreachable!("listed above"),
         UsersCommand::Passwd {
@@ -43,7 +41,7 @@ pub fn run(command: UsersCommand, db_path: &Path, out: &mut dyn Write) -> Result
             done(&tr!(enabled_user, name = user))
         }
         UsersCommand::Unlock { user } => {
-            if db.unlock(&user, now_ms())? {
+            if db.unlock(&user, db.now())? {
                 done(&tr!(unlocked_user, name = user))
             } else {
                 done(&tr!(was_not_locked, name = user))

@@ -2,19 +2,20 @@
 
 use std::collections::HashSet;
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
+
+use crate::db::Target;
 use serde::Serialize;
 
 use super::{Columns, open_swept, write_rows};
 use crate::cli::Format;
-use crate::clock::{self, now_ms};
+use crate::clock;
 use crate::model::{Millis, Role, SessionLine};
 
-pub fn run(format: Format, db_path: &Path, out: &mut dyn Write) -> Result<()> {
-    let now = now_ms();
-    let sessions = open_swept(db_path, now)?.open_sessions()?;
+pub fn run(format: Format, target: &Target, out: &mut dyn Write) -> Result<()> {
+    let (db, now) = open_swept(target)?;
+    let sessions = db.open_sessions()?;
     let rows: Vec<LiveSession> = sessions.iter().map(LiveSession::from).collect();
     if format != Format::Json {
         return write_rows(out, format, &WHO_COLUMNS, &rows, |row| row.cells(now));

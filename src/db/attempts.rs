@@ -1,9 +1,11 @@
 //! Login attempts, and the lockout state they feed, settled in one transaction.
 
 use anyhow::Result;
-use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::conn::Exec;
+use super::users::USER_COLUMNS;
+use super::value::{Row, params};
+use super::{Db, sessions};
 use crate::model::{FailureState, Millis, Origin, Outcome, User};
 
 /// What is known of an attempt's subject before deciding it.
@@ -24,39 +26,29 @@ pub struct Credentials {
 }
 
 impl Db {
+    /// The account of `username` (any case) with what the login checks: one read.
     pub fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
-        let user = match self.user(username)? {
-            Some(user) => user,
-            None => return Ok(None),
-        };
-        let found = self
-            .conn
-            .prepare_cached(
-                "SELECT password_hash, failed_attempts, failure_window_start, locked_until
-                 FROM users WHERE id = ?1",
-            )?
-            .query_row([user.id], |row| {
-                Ok((
-                    row.get(0)?,
-                    FailureState {
-                        failures: row.get(1)?,
-                        window_start: row.get(2)?,
-                        locked_until: row.get(3)?,
-                    },
-                ))
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, u.password_hash, u.failed_attempts,
+                    u.failure_window_start, u.locked_until
+             FROM users u WHERE u.username_key = lower(?1)"
+        );
+        self.query_opt(&sql, params![username])?
+            .map(|row| {
+                Ok(Credentials {
+                    user: super::users::user_from_row(&row)?,
+                    password_hash: row.get(8)?,
+                    failures: failure_state(&row, 9)?,
+                })
             })
-            .optional()?;
-        Ok(found.map(|(password_hash, failures)| Credentials {
-            user,
-            password_hash,
-            failures,
-        }))
+            .transpose()
     }
 
     /// Reads the subject's lockout state, lets `decide` judge the attempt, then stores the
-    /// new state and the attempt: all in one write transaction, so two terminals trying
-    /// the same name at once are both counted. `history_since` bounds the history read
-    /// for an unknown name.
+    /// new state and the attempt: all in one write transaction, which waits for any other
+    /// on the same name (any case, known or not), so two terminals trying the same name
+    /// at once are both counted. `history_since` bounds the history read for an unknown
+    /// name. The attempt is written once, however often the transaction is tried.
     pub fn settle_attempt(
         &self,
         typed: &str,
@@ -66,101 +58,123 @@ impl Db {
         history_since: Millis,
         decide: impl Fn(Prior) -> (Outcome, FailureState),
     ) -> Result<(Outcome, FailureState)> {
+        let key = sessions::session_key();
         self.write(|tx| {
+            tx.lock(&format!("konekte:attempt:{}", typed.to_lowercase()))?;
             let prior = match user_id {
-                Some(id) => Prior::Account(tx.query_row(
-                    "SELECT failed_attempts, failure_window_start, locked_until
-                     FROM users WHERE id = ?1",
-                    [id],
-                    |row| {
-                        Ok(FailureState {
-                            failures: row.get(0)?,
-                            window_start: row.get(1)?,
-                            locked_until: row.get(2)?,
-                        })
-                    },
-                )?),
+                Some(id) => Prior::Account(account_state(tx, id)?),
                 None => Prior::UnknownName(unknown_name_history(tx, typed, history_since)?),
             };
+            if let Some(outcome) = recorded(tx, &key)? {
+                // Committed already, its answer lost on the way: as it was decided.
+                let state = match prior {
+                    Prior::Account(state) => state,
+                    Prior::UnknownName(_) => FailureState::default(),
+                };
+                return Ok((outcome, state));
+            }
             let (outcome, state) = decide(prior);
             if let Some(id) = user_id {
-                tx.prepare_cached(
+                tx.execute(
                     "UPDATE users SET failed_attempts = ?2, failure_window_start = ?3,
                                       locked_until = ?4
                      WHERE id = ?1",
-                )?
-                .execute(params![
-                    id,
-                    state.failures,
-                    state.window_start,
-                    state.locked_until
-                ])?;
+                    params![id, state.failures, state.window_start, state.locked_until],
+                )?;
             }
-            insert_attempt(tx, typed, user_id, now, origin, outcome)?;
+            insert_attempt(tx, typed, user_id, now, origin, outcome, Some(&key))?;
             Ok((outcome, state))
         })
     }
 
     /// How many failed attempts on this account since `since`.
     pub fn failures_since(&self, user_id: i64, since: Millis) -> Result<u32> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT count(*) FROM login_attempts
-                 WHERE user_id = ?1 AND at > ?2 AND outcome != 'success'",
-            )?
-            .query_row(params![user_id, since], |row| row.get(0))?)
+        self.query_row(
+            "SELECT count(*) FROM login_attempts
+             WHERE user_id = ?1 AND at > ?2 AND outcome != 'success'",
+            params![user_id, since],
+        )?
+        .get(0)
     }
+}
+
+fn account_state(conn: &impl Exec, user_id: i64) -> Result<FailureState> {
+    let row = conn.query_row(
+        "SELECT failed_attempts, failure_window_start, locked_until FROM users WHERE id = ?1",
+        params![user_id],
+    )?;
+    failure_state(&row, 0)
+}
+
+/// The three lockout columns of `row`, from `first` on.
+fn failure_state(row: &Row, first: usize) -> Result<FailureState> {
+    Ok(FailureState {
+        failures: row.get(first)?,
+        window_start: row.get(first + 1)?,
+        locked_until: row.get(first + 2)?,
+    })
+}
+
+/// The outcome written under `key`, if that attempt is written already.
+fn recorded(conn: &impl Exec, key: &str) -> Result<Option<Outcome>> {
+    let Some(row) = conn.query_opt(
+        "SELECT outcome FROM login_attempts WHERE attempt_key = ?1",
+        params![key],
+    )?
+    else {
+        return Ok(None);
+    };
+    Ok(Outcome::parse(&row.get::<String>(0)?))
 }
 
 /// Writes one login attempt.
 pub(super) fn insert_attempt(
-    conn: &rusqlite::Connection,
+    conn: &impl Exec,
     typed: &str,
     user_id: Option<i64>,
     at: Millis,
     origin: &Origin,
     outcome: Outcome,
-) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO login_attempts (username_typed, user_id, at, host, tty, remote_ip, outcome)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        typed,
-        user_id,
-        at,
-        origin.host,
-        origin.tty,
-        origin.remote_ip,
-        outcome.as_str()
-    ])?;
+    key: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO login_attempts (username_typed, user_id, at, host, tty, remote_ip, outcome,
+                                     attempt_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            typed,
+            user_id,
+            at,
+            origin.host,
+            origin.tty,
+            origin.remote_ip,
+            outcome.as_str(),
+            key
+        ],
+    )?;
     Ok(())
 }
 
 fn unknown_name_history(
-    conn: &rusqlite::Connection,
+    conn: &impl Exec,
     typed: &str,
     since: Millis,
-) -> rusqlite::Result<Vec<(Millis, Outcome)>> {
-    let mut stmt = conn.prepare_cached(
+) -> Result<Vec<(Millis, Outcome)>> {
+    conn.query(
         "SELECT at, outcome FROM login_attempts
-         WHERE username_typed = ?1 COLLATE NOCASE AND user_id IS NULL AND at >= ?2
+         WHERE lower(username_typed) = lower(?1) AND user_id IS NULL AND at >= ?2
          ORDER BY at",
-    )?;
-    let rows = stmt.query_map(params![typed, since], |row| {
+        params![typed, since],
+    )?
+    .iter()
+    .map(|row| {
         let outcome: String = row.get(1)?;
-        Ok((row.get(0)?, outcome))
-    })?;
-    let mut history = Vec::new();
-    for row in rows {
-        let (at, outcome) = row?;
         let outcome = if outcome == Outcome::Locked.as_str() {
             Outcome::Locked
         } else {
             Outcome::UnknownUser
         };
-        history.push((at, outcome));
-    }
-    Ok(history)
+        Ok((row.get(0)?, outcome))
+    })
+    .collect()
 }

@@ -3,44 +3,48 @@
 //! normal operation.
 
 use anyhow::Result;
-use rusqlite::{Transaction, params};
 
 use super::Db;
 use super::attempts::insert_attempt;
-use super::sessions::insert_session;
+use super::conn::{Exec, Tx};
+use super::sessions::{insert_session, session_key};
+use super::value::params;
 use crate::model::{Millis, NewUser, Origin, Outcome, Session};
 
-pub struct BulkLoader<'a> {
-    tx: &'a Transaction<'a>,
+pub struct BulkLoader<'t, 'c> {
+    tx: &'t Tx<'c>,
 }
 
 impl Db {
     /// Runs `fill` in one write transaction: all its rows are written, or none.
-    pub fn bulk_load<T>(&self, mut fill: impl FnMut(&BulkLoader) -> Result<T>) -> Result<T> {
+    pub fn bulk_load<T>(
+        &self,
+        mut fill: impl FnMut(&BulkLoader<'_, '_>) -> Result<T>,
+    ) -> Result<T> {
         self.write(|tx| fill(&BulkLoader { tx }))
     }
 }
 
-impl BulkLoader<'_> {
+impl BulkLoader<'_, '_> {
     pub fn user(&self, user: &NewUser, created_at: Millis) -> Result<i64> {
         self.tx
-            .prepare_cached(
+            .query_row(
                 "INSERT INTO users (username, full_name, role, password_hash, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                params![
+                    user.username,
+                    user.full_name,
+                    user.role.as_str(),
+                    user.password_hash,
+                    created_at
+                ],
             )?
-            .execute(params![
-                user.username,
-                user.full_name,
-                user.role.as_str(),
-                user.password_hash,
-                created_at
-            ])?;
-        Ok(self.tx.last_insert_rowid())
+            .get(0)
     }
 
     /// A session as given (its id is assigned anew); returns its id.
     pub fn session(&self, session: &Session, heartbeat_ms: Millis) -> Result<i64> {
-        Ok(insert_session(self.tx, session, heartbeat_ms)?)
+        insert_session(self.tx, session, heartbeat_ms, &session_key())
     }
 
     /// A login attempt as given.
@@ -52,7 +56,7 @@ impl BulkLoader<'_> {
         origin: &Origin,
         outcome: Outcome,
     ) -> Result<()> {
-        insert_attempt(self.tx, typed, user_id, at, origin, outcome)?;
+        insert_attempt(self.tx, typed, user_id, at, origin, outcome, None)?;
         Ok(())
     }
 }

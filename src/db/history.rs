@@ -3,10 +3,11 @@
 //! index (an `?1 IS NULL OR …` condition cannot).
 
 use anyhow::Result;
-use rusqlite::ToSql;
 
 use super::Db;
+use super::conn::Exec;
 use super::monitor::{SESSION_LINE_COLUMNS, session_line_from_row};
+use super::value::{ToValue, Value, params};
 use crate::model::{Attempt, FailureCount, Millis, Role, SessionLine};
 
 /// Which sessions: those of a user or a role, that overlap [since, until).
@@ -20,29 +21,30 @@ pub struct Range {
     pub until: Option<Millis>,
 }
 
-/// A WHERE clause and its parameters, built up condition by condition.
+/// A WHERE clause and its parameters, built up condition by condition; its `?`s are
+/// numbered in order.
 #[derive(Default)]
 struct Conditions {
     clauses: Vec<&'static str>,
-    params: Vec<Box<dyn ToSql>>,
+    params: Vec<Value>,
 }
 
 impl Conditions {
-    fn add(&mut self, clause: &'static str, param: impl ToSql + 'static) {
+    fn add(&mut self, clause: &'static str, param: impl ToValue) {
         self.clauses.push(clause);
-        self.params.push(Box::new(param));
+        self.params.push(param.to_value());
     }
 
     fn sql(&self) -> String {
         if self.clauses.is_empty() {
-            "1".into()
+            "TRUE".into()
         } else {
             self.clauses.join(" AND ")
         }
     }
 
-    fn params(&self) -> Vec<&dyn ToSql> {
-        self.params.iter().map(|p| p.as_ref()).collect()
+    fn params(&self) -> Vec<&dyn ToValue> {
+        self.params.iter().map(|p| p as &dyn ToValue).collect()
     }
 }
 
@@ -63,20 +65,26 @@ fn range_conditions(range: &Range) -> Conditions {
     conditions
 }
 
+/// ` LIMIT n`, or nothing for no limit.
+fn limit_clause(limit: Option<usize>) -> String {
+    limit.map_or_else(String::new, |n| format!(" LIMIT {n}"))
+}
+
 impl Db {
     /// Sessions in `range`, newest login first, at most `limit`.
     pub fn sessions_in(&self, range: &Range, limit: Option<usize>) -> Result<Vec<SessionLine>> {
         let conditions = range_conditions(range);
-        let limit = limit.map_or(-1, |n| n as i64);
         let sql = format!(
             "SELECT {SESSION_LINE_COLUMNS}
              FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE {} ORDER BY s.login_time DESC, s.id DESC LIMIT {limit}",
-            conditions.sql()
+             WHERE {} ORDER BY s.login_time DESC, s.id DESC{}",
+            conditions.sql(),
+            limit_clause(limit)
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(conditions.params().as_slice(), session_line_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.query(&sql, &conditions.params())?
+            .iter()
+            .map(session_line_from_row)
+            .collect()
     }
 
     /// Calls `visit` with every session in `range`, without holding them all in memory.
@@ -87,23 +95,24 @@ impl Db {
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE {}",
             conditions.sql()
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        for line in stmt.query_map(conditions.params().as_slice(), session_line_from_row)? {
-            visit(line?);
-        }
-        Ok(())
+        self.each(&sql, &conditions.params(), &mut |row| {
+            visit(session_line_from_row(&row)?);
+            Ok(())
+        })
     }
 
     /// The open sessions, earliest login first.
     pub fn open_sessions(&self) -> Result<Vec<SessionLine>> {
         let sql = format!(
             "SELECT {SESSION_LINE_COLUMNS}
-             FROM sessions s INDEXED BY sessions_open JOIN users u ON u.id = s.user_id
-             WHERE s.logout_time IS NULL ORDER BY s.login_time, s.id"
+             FROM sessions s{open} JOIN users u ON u.id = s.user_id
+             WHERE s.logout_time IS NULL ORDER BY s.login_time, s.id",
+            open = self.dialect().indexed_by("sessions_open")
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], session_line_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.query(&sql, params![])?
+            .iter()
+            .map(session_line_from_row)
+            .collect()
     }
 
     /// Failed attempts, newest first: of one typed name (any case) if given, since a time
@@ -117,23 +126,24 @@ impl Db {
         let conditions = failure_conditions(typed, since);
         let sql = format!(
             "SELECT a.at, a.username_typed, a.user_id, a.host, a.tty, a.remote_ip, a.outcome
-             FROM login_attempts a WHERE {} ORDER BY a.at DESC, a.id DESC LIMIT {}",
+             FROM login_attempts a WHERE {} ORDER BY a.at DESC, a.id DESC{}",
             conditions.sql(),
-            limit.map_or(-1, |n| n as i64)
+            limit_clause(limit)
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(conditions.params().as_slice(), |row| {
-            Ok(Attempt {
-                at: row.get(0)?,
-                username_typed: row.get(1)?,
-                user_id: row.get(2)?,
-                host: row.get(3)?,
-                tty: row.get(4)?,
-                remote_ip: row.get(5)?,
-                outcome: row.get(6)?,
+        self.query(&sql, &conditions.params())?
+            .iter()
+            .map(|row| {
+                Ok(Attempt {
+                    at: row.get(0)?,
+                    username_typed: row.get(1)?,
+                    user_id: row.get(2)?,
+                    host: row.get(3)?,
+                    tty: row.get(4)?,
+                    remote_ip: row.get(5)?,
+                    outcome: row.get(6)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect()
     }
 
     /// The failures of each typed name (names in any case count as one), most first, and
@@ -148,20 +158,22 @@ impl Db {
         let sql = format!(
             "SELECT min(a.username_typed), count(*), max(a.at)
              FROM login_attempts a WHERE {}
-             GROUP BY a.username_typed COLLATE NOCASE
+             GROUP BY lower(a.username_typed)
              ORDER BY count(*) DESC, min(a.username_typed)",
             conditions.sql()
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(conditions.params().as_slice(), |row| {
-            Ok(FailureCount {
-                name: row.get(0)?,
-                failures: row.get(1)?,
-                latest: row.get(2)?,
-                locked: false,
+        let mut counts = self
+            .query(&sql, &conditions.params())?
+            .iter()
+            .map(|row| {
+                Ok(FailureCount {
+                    name: row.get(0)?,
+                    failures: row.get(1)?,
+                    latest: row.get(2)?,
+                    locked: false,
+                })
             })
-        })?;
-        let mut counts = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?;
         for count in &mut counts {
             count.locked = self
                 .user(&count.name)?
@@ -172,13 +184,14 @@ impl Db {
 
     /// How many ended sessions and attempts `prune_before(before)` would delete.
     pub fn count_prunable(&self, before: Millis) -> Result<(i64, i64)> {
-        Ok(self.conn.query_row(
-            "SELECT (SELECT count(*) FROM sessions INDEXED BY sessions_logout
+        let sql = format!(
+            "SELECT (SELECT count(*) FROM sessions{logout}
                      WHERE logout_time IS NOT NULL AND logout_time < ?1),
                     (SELECT count(*) FROM login_attempts WHERE at < ?1)",
-            [before],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?)
+            logout = self.dialect().indexed_by("sessions_logout")
+        );
+        let row = self.query_row(&sql, params![before])?;
+        Ok((row.get(0)?, row.get(1)?))
     }
 
     /// Deletes the ended sessions that ended before `before`, and the attempts made
@@ -186,9 +199,12 @@ impl Db {
     /// Open sessions are never touched. Returns (sessions, attempts) deleted.
     pub fn prune_before(&self, before: Millis, batch: usize) -> Result<(usize, usize)> {
         let sessions = self.delete_in_batches(
-            "DELETE FROM sessions WHERE id IN (
-                 SELECT id FROM sessions INDEXED BY sessions_logout
-                 WHERE logout_time IS NOT NULL AND logout_time < ?1 LIMIT ?2)",
+            &format!(
+                "DELETE FROM sessions WHERE id IN (
+                     SELECT id FROM sessions{logout}
+                     WHERE logout_time IS NOT NULL AND logout_time < ?1 LIMIT ?2)",
+                logout = self.dialect().indexed_by("sessions_logout")
+            ),
             before,
             batch,
         )?;
@@ -204,11 +220,7 @@ impl Db {
     fn delete_in_batches(&self, sql: &str, before: Millis, batch: usize) -> Result<usize> {
         let mut total = 0;
         loop {
-            let deleted = self.write(|tx| {
-                Ok(tx
-                    .prepare_cached(sql)?
-                    .execute(rusqlite::params![before, batch as i64])?)
-            })?;
+            let deleted = self.write(|tx| tx.execute(sql, params![before, batch]))? as usize;
             total += deleted;
             if deleted < batch {
                 return Ok(total);
@@ -221,7 +233,7 @@ fn failure_conditions(typed: Option<&str>, since: Option<Millis>) -> Conditions 
     let mut conditions = Conditions::default();
     conditions.clauses.push("a.outcome != 'success'");
     if let Some(name) = typed {
-        conditions.add("a.username_typed = ? COLLATE NOCASE", name.to_string());
+        conditions.add("lower(a.username_typed) = lower(?)", name.to_string());
     }
     if let Some(since) = since {
         conditions.add("a.at >= ?", since);
@@ -238,8 +250,8 @@ mod tests {
     const HOUR: Millis = 3_600_000;
 
     /// ann: 1h-3h (logout), 5h-open; bob: 2h-6h (lost).
-    fn office() -> (Db, i64, i64) {
-        let db = Db::open_in_memory().unwrap();
+    fn office() -> (crate::db::testing::TestDb, i64, i64) {
+        let db = crate::db::testing::db();
         db.create_users(
             &[
                 new_user("ann", Role::Secretaire),

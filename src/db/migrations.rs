@@ -1,40 +1,150 @@
-//! The schema on `PRAGMA user_version`: a new database is created from `schema.sql` (the
-//! whole schema of the latest version); an older one is brought up to it by the upgrade
-//! steps, applied in order. A step that has shipped is never edited; the next is added,
-//! with the same change made to `schema.sql`, and a test checks that both roads agree.
+//! The schema's versions, one number for both backends: a new database is created
+//! from the whole schema of the latest version (`schema.sql`, `schema.postgres.sql`);
+//! an older one is brought up by the upgrade steps, applied in order. A step that has
+//! shipped is never edited; the next is added, with the same change made to the whole
+//! schemas, and a test checks that both roads agree. SQLite keeps the version in
+//! `PRAGMA user_version`, PostgreSQL in the table `konekte_schema`.
 
+use anyhow::Result;
+use postgres::{Client, GenericClient};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-const SCHEMA: &str = include_str!("../../schema.sql");
+use super::pg::PgTarget;
+use crate::error::Error;
+
+const SQLITE_SCHEMA: &str = include_str!("../../schema.sql");
+const POSTGRES_SCHEMA: &str = include_str!("../../schema.postgres.sql");
+
+/// One upgrade: from a version to the next, in each dialect (`None` before the
+/// backend existed: no database of it can be that old).
+struct Upgrade {
+    sqlite: &'static str,
+    postgres: Option<&'static str>,
+}
 
 /// `UPGRADES[i]` brings a database from version `i + 1` to `i + 2`.
-const UPGRADES: &[&str] = &[include_str!("migrations/v2.sql")];
+const UPGRADES: &[Upgrade] = &[
+    Upgrade {
+        sqlite: include_str!("migrations/v2.sql"),
+        postgres: None,
+    },
+    Upgrade {
+        sqlite: include_str!("migrations/v3.sql"),
+        postgres: None,
+    },
+];
 
 pub const LATEST_VERSION: i64 = UPGRADES.len() as i64 + 1;
 
+/// Whoever holds it migrates; the others wait, then find the schema up to date.
+const MIGRATION_LOCK: i64 = 0x6b6f_6e65_6b74_6501;
+
 /// Creates or upgrades the schema in one exclusive transaction, so that two terminals
 /// opening a new database at once do not both do it.
-pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    if version(conn)? == LATEST_VERSION {
+pub fn migrate_sqlite(conn: &Connection) -> rusqlite::Result<()> {
+    if sqlite_version(conn)? == LATEST_VERSION {
         return Ok(());
     }
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Exclusive)?;
     // Read again under the lock: another terminal may have migrated meanwhile.
-    let current = version(&tx)?;
+    let current = sqlite_version(&tx)?;
     if current == 0 {
-        tx.execute_batch(SCHEMA)?;
+        tx.execute_batch(SQLITE_SCHEMA)?;
     } else {
-        let done = usize::try_from(current - 1).unwrap_or(usize::MAX);
-        for step in UPGRADES.iter().skip(done) {
-            tx.execute_batch(step)?;
+        for step in steps_from(current) {
+            tx.execute_batch(step.sqlite)?;
         }
     }
     tx.pragma_update(None, "user_version", LATEST_VERSION)?;
     tx.commit()
 }
 
-pub(super) fn version(conn: &Connection) -> rusqlite::Result<i64> {
+pub fn sqlite_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+fn steps_from(version: i64) -> impl Iterator<Item = &'static Upgrade> {
+    UPGRADES
+        .iter()
+        .skip(usize::try_from(version - 1).unwrap_or(usize::MAX))
+}
+
+/// The version of the konekte schema in the database, `None` if it has none; another
+/// program's tables, or a newer version, are refused (exit 74) before anything is
+/// written.
+pub fn postgres_version(client: &mut impl GenericClient, target: &PgTarget) -> Result<Option<i64>> {
+    let refused = |message: String| -> anyhow::Error { Error::Database(message).into() };
+    let unreadable = |e: postgres::Error| {
+        refused(crate::tr!(
+            db_unreadable,
+            path = target.describe(),
+            error = e
+        ))
+    };
+    let ours: bool = client
+        .query_one("SELECT to_regclass('konekte_schema') IS NOT NULL", &[])
+        .map_err(unreadable)?
+        .get(0);
+    if !ours {
+        let tables: i64 = client
+            .query_one(
+                "SELECT count(*) FROM information_schema.tables
+                 WHERE table_schema = current_schema()",
+                &[],
+            )
+            .map_err(unreadable)?
+            .get(0);
+        if tables > 0 {
+            return Err(refused(crate::tr!(pg_foreign, target = target.describe())));
+        }
+        return Ok(None);
+    }
+    let version: i64 = client
+        .query_one("SELECT max(version) FROM konekte_schema", &[])
+        .map_err(unreadable)?
+        .get(0);
+    if version > LATEST_VERSION {
+        return Err(refused(crate::tr!(
+            db_newer,
+            path = target.describe(),
+            found = version,
+            known = LATEST_VERSION
+        )));
+    }
+    Ok(Some(version))
+}
+
+/// Creates or upgrades the schema, in one transaction under an advisory lock: two
+/// terminals starting at once on an empty database create it once.
+pub fn migrate_postgres(client: &mut Client, target: &PgTarget) -> Result<()> {
+    if postgres_version(client, target)? == Some(LATEST_VERSION) {
+        return Ok(());
+    }
+    let failed = |e: postgres::Error| {
+        Error::Database(crate::tr!(
+            db_unreadable,
+            path = target.describe(),
+            error = e
+        ))
+    };
+    let mut tx = client.transaction().map_err(failed)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(failed)?;
+    // Read again under the lock: another terminal may have migrated meanwhile.
+    match postgres_version(&mut tx, target)? {
+        None => tx.batch_execute(POSTGRES_SCHEMA).map_err(failed)?,
+        Some(version) => {
+            for step in steps_from(version) {
+                if let Some(sql) = step.postgres {
+                    tx.batch_execute(sql).map_err(failed)?;
+                }
+            }
+            tx.execute("UPDATE konekte_schema SET version = $1", &[&LATEST_VERSION])
+                .map_err(failed)?;
+        }
+    }
+    tx.commit().map_err(failed)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -117,15 +227,15 @@ mod tests {
     #[test]
     fn an_upgraded_database_has_the_schema_of_a_new_one() {
         let new = Connection::open_in_memory().unwrap();
-        migrate(&new).unwrap();
+        migrate_sqlite(&new).unwrap();
         let old = Connection::open_in_memory().unwrap();
         old.execute_batch(include_str!("migrations/v1.sql"))
             .unwrap();
         old.pragma_update(None, "user_version", 1).unwrap();
-        migrate(&old).unwrap();
+        migrate_sqlite(&old).unwrap();
         assert_eq!(structure(&old), structure(&new));
         assert_eq!(trigger_bodies(&old), trigger_bodies(&new));
-        assert_eq!(version(&old).unwrap(), LATEST_VERSION);
+        assert_eq!(sqlite_version(&old).unwrap(), LATEST_VERSION);
     }
 
     #[test]
@@ -143,7 +253,7 @@ mod tests {
                     (1, 'b', 'desk', 5000, 6000, NULL, NULL);",
         )
         .unwrap();
-        migrate(&conn).unwrap();
+        migrate_sqlite(&conn).unwrap();
         let kept: (i64, i64, i64, i64) = conn
             .query_row(
                 "SELECT last_login, last_logout, sessions_count, connected_ms FROM users",
@@ -157,11 +267,11 @@ mod tests {
     #[test]
     fn migrating_twice_changes_nothing_the_second_time() {
         let conn = Connection::open_in_memory().unwrap();
-        migrate(&conn).unwrap();
+        migrate_sqlite(&conn).unwrap();
         let first = structure(&conn);
-        migrate(&conn).unwrap();
+        migrate_sqlite(&conn).unwrap();
         assert_eq!(structure(&conn), first);
-        assert_eq!(version(&conn).unwrap(), LATEST_VERSION);
+        assert_eq!(sqlite_version(&conn).unwrap(), LATEST_VERSION);
     }
 
     #[test]
@@ -170,8 +280,8 @@ mod tests {
         let path = dir.path().join("k.db");
         for _ in 0..2 {
             let conn = Connection::open(&path).unwrap();
-            migrate(&conn).unwrap();
-            assert_eq!(version(&conn).unwrap(), LATEST_VERSION);
+            migrate_sqlite(&conn).unwrap();
+            assert_eq!(sqlite_version(&conn).unwrap(), LATEST_VERSION);
         }
     }
 }

@@ -1,33 +1,48 @@
-//! The one SQLite file every terminal shares. All SQL of the crate lives under this folder.
+//! The one database every terminal shares: a SQLite file (the embedded default) or a
+//! PostgreSQL server (terminals on many hosts). All SQL of the crate lives under this
+//! folder; one `Db` API serves both, each statement written once where the dialects
+//! agree.
 
 mod attempts;
 mod bulk;
+mod conn;
 mod history;
 mod migrations;
 mod monitor;
+mod pg;
 mod sessions;
+mod sqlite;
 mod users;
+pub(crate) mod value;
 
-use std::fs::{DirBuilder, OpenOptions};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 
+use crate::clock::now_ms;
 use crate::error::Error;
+use crate::model::Millis;
 
 pub use attempts::{Credentials, Prior};
 pub use bulk::BulkLoader;
+pub use conn::Dialect;
 pub use history::Range;
 pub use migrations::LATEST_VERSION;
 pub use monitor::{
     Counts, HISTORY_DAYS, History, PaneSort, Query, RECENT_OFFLINE, Snapshot, UserKey, UserPage,
     UsersAnchor,
 };
+pub use pg::{Environment, PgTarget, TlsMode};
 pub use sessions::{Beat, Closed, Here};
+
+use conn::{Conn, Exec, Tx};
+use pg::PgConn;
 
 /// How long one statement waits for another terminal's lock before SQLite gives up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -37,9 +52,41 @@ const WRITE_ATTEMPTS: u32 = 8;
 const FIRST_BACKOFF: Duration = Duration::from_millis(20);
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
 
+/// Which database: a SQLite file, or a PostgreSQL database on a server.
+#[derive(Clone)]
+pub enum Target {
+    Sqlite(PathBuf),
+    Postgres(Box<PgTarget>),
+}
+
+impl Target {
+    /// `postgres://…` (or `postgresql://…`) is a PostgreSQL database, completed from the
+    /// environment as libpq completes it; anything else is the path of a SQLite file.
+    pub fn parse(text: &Path) -> Result<Target> {
+        match text.to_str().filter(|t| pg::is_url(t)) {
+            Some(url) => Ok(Target::Postgres(Box::new(PgTarget::parse(
+                url,
+                &Environment::of_this_process(),
+            )?))),
+            None => Ok(Target::Sqlite(text.to_path_buf())),
+        }
+    }
+
+    /// How messages name it: the path, or `user@host:port/database`.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Sqlite(path) => path.display().to_string(),
+            Target::Postgres(pg) => pg.describe(),
+        }
+    }
+}
+
 pub struct Db {
-    conn: Connection,
+    conn: Conn,
     patience: Patience,
+    /// How far the database server's clock is ahead of this machine's (0 on SQLite,
+    /// whose every terminal shares this machine's clock).
+    offset: Arc<AtomicI64>,
 }
 
 /// How long a write waits for another terminal's lock: each attempt waits up to
@@ -60,147 +107,226 @@ impl Default for Patience {
 }
 
 impl Db {
-    /// Opens the database at `path`, creating it (mode 0600, and its folder) if missing,
-    /// and brings its schema up to date. A file that is not a konekte database, is corrupt,
-    /// or has a newer schema is refused before anything is written to it.
-    pub fn open(path: &Path) -> Result<Db> {
-        if !path.exists() {
-            create_private_file(path)?;
+    /// Opens the database, creating it if missing (a SQLite file, mode 0600, and its
+    /// folder; a PostgreSQL schema in an empty database), and brings its schema up to
+    /// date. Another program's database, a corrupt one, or one of a newer schema is
+    /// refused before anything is written to it.
+    pub fn open(target: &Target) -> Result<Db> {
+        match target {
+            Target::Sqlite(path) => {
+                if !path.exists() {
+                    sqlite::create_private_file(path)?;
+                }
+                Ok(Db::with(Conn::Sqlite(sqlite::open(path)?)))
+            }
+            Target::Postgres(pg) => Db::open_postgres(pg, true),
         }
-        Db::open_file(path)
     }
 
     /// Opens a database that must exist already: what every command but `add-users` and
     /// `demo` opens, so that a mistyped path is an error (exit 66), not a new empty office.
-    pub fn open_existing(path: &Path) -> Result<Db> {
-        if !path.exists() {
-            return Err(Error::NoInput(crate::tr!(db_missing, path = path.display())).into());
+    pub fn open_existing(target: &Target) -> Result<Db> {
+        match target {
+            Target::Sqlite(path) if !path.exists() => {
+                Err(Error::NoInput(crate::tr!(db_missing, path = path.display())).into())
+            }
+            Target::Sqlite(path) => Ok(Db::with(Conn::Sqlite(sqlite::open(path)?))),
+            Target::Postgres(pg) => Db::open_postgres(pg, false),
         }
-        Db::open_file(path)
-    }
-
-    fn open_file(path: &Path) -> Result<Db> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| unreadable(path, &e))?;
-        let db = Db::configure(conn, path)?;
-        db.conn
-            .pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| unreadable(path, &e))?;
-        migrations::migrate(&db.conn).map_err(|e| unreadable(path, &e))?;
-        Ok(db)
     }
 
     /// Opens an existing database without writing anything to it, not even a schema
-    /// migration: for `--dry-run`. `None` when the file does not exist yet.
-    pub fn open_read_only(path: &Path) -> Result<Option<Db>> {
-        if !path.exists() {
-            return Ok(None);
+    /// migration: for `--dry-run`. `None` when it has no konekte schema yet.
+    pub fn open_read_only(target: &Target) -> Result<Option<Db>> {
+        match target {
+            Target::Sqlite(path) => {
+                Ok(sqlite::open_read_only(path)?.map(|conn| Db::with(Conn::Sqlite(conn))))
+            }
+            Target::Postgres(pg) => {
+                let conn = PgConn::connect(pg)?;
+                let current = migrations::postgres_version(&mut *conn.client.borrow_mut(), pg)?;
+                Ok((current == Some(LATEST_VERSION))
+                    .then(|| Db::with(Conn::Postgres(Box::new(conn)))))
+            }
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| unreadable(path, &e))?;
-        let db = Db::configure(conn, path)?;
-        Ok((migrations::version(&db.conn)? == LATEST_VERSION).then_some(db))
+    }
+
+    fn open_postgres(target: &PgTarget, create: bool) -> Result<Db> {
+        let conn = PgConn::connect(target)?;
+        {
+            let mut client = conn.client.borrow_mut();
+            if !create && migrations::postgres_version(&mut *client, target)?.is_none() {
+                return Err(
+                    Error::NoInput(crate::tr!(pg_no_schema, target = target.describe())).into(),
+                );
+            }
+            migrations::migrate_postgres(&mut client, target)?;
+        }
+        let db = Db::with(Conn::Postgres(Box::new(conn)));
+        db.measure_clock();
+        Ok(db)
+    }
+
+    fn with(conn: Conn) -> Db {
+        Db {
+            conn,
+            patience: Patience::default(),
+            offset: Arc::new(AtomicI64::new(0)),
+        }
     }
 
     /// A private database for tests, with the full schema.
     pub fn open_in_memory() -> Result<Db> {
         let conn = Connection::open_in_memory()?;
-        let db = Db::configure(conn, Path::new(":memory:"))?;
-        migrations::migrate(&db.conn)?;
-        Ok(db)
+        sqlite::configure(&conn, Path::new(":memory:"))?;
+        migrations::migrate_sqlite(&conn)?;
+        Ok(Db::with(Conn::Sqlite(conn)))
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.conn.dialect()
+    }
+
+    /// Now, by the database's clock: this machine's, moved by the server's offset.
+    pub fn now(&self) -> Millis {
+        now_ms() + self.offset.load(Ordering::Relaxed)
+    }
+
+    /// The offset of the server's clock, shared: it moves as heartbeats measure it again.
+    pub fn clock_offset(&self) -> Arc<AtomicI64> {
+        Arc::clone(&self.offset)
+    }
+
+    /// Measures the server's clock again (PostgreSQL); kept as it was if it cannot be.
+    fn measure_clock(&self) {
+        if let Conn::Postgres(pg) = &self.conn
+            && let Ok(offset) = pg.clock_offset()
+        {
+            self.offset.store(offset, Ordering::Relaxed);
+        }
     }
 
     /// How long writes wait for a lock held elsewhere (tests shorten it).
     pub fn set_patience(&mut self, patience: Patience) -> Result<()> {
-        self.conn.busy_timeout(patience.busy_timeout)?;
+        match &self.conn {
+            Conn::Sqlite(conn) => conn.busy_timeout(patience.busy_timeout)?,
+            Conn::Postgres(pg) => pg.set_lock_timeout(patience.busy_timeout)?,
+        }
         self.patience = patience;
         Ok(())
     }
 
-    /// Settings every connection needs, then the checks that must pass before any write.
-    fn configure(conn: Connection, path: &Path) -> Result<Db> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        let db = Db {
-            conn,
-            patience: Patience::default(),
-        };
-        let version = migrations::version(&db.conn).map_err(|e| unreadable(path, &e))?;
-        if version > LATEST_VERSION {
-            return Err(Error::Database(crate::tr!(
-                db_newer,
-                path = path.display(),
-                found = version,
-                known = LATEST_VERSION
-            ))
-            .into());
-        }
-        if !db.is_konekte(version).map_err(|e| unreadable(path, &e))? {
-            return Err(Error::Database(crate::tr!(db_foreign, path = path.display())).into());
-        }
-        Ok(db)
-    }
-
-    /// Whether the file holds konekte's tables (or nothing yet): another program's
-    /// database is recognised, and refused, before anything is written to it.
-    fn is_konekte(&self, version: i64) -> rusqlite::Result<bool> {
-        let tables: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
-        if version == 0 {
-            return Ok(tables == 0);
-        }
-        let ours: i64 = self.conn.query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND
-               (name = 'users' AND sql LIKE '%password_hash%'
-                OR name = 'sessions' AND sql LIKE '%session_key%'
-                OR name = 'login_attempts' AND sql LIKE '%username_typed%')",
-            [],
-            |row| row.get(0),
-        )?;
-        Ok(ours == 3)
-    }
-
-    /// Runs `work` in a `BEGIN IMMEDIATE` transaction and commits it. The write lock is
-    /// taken up front, so a read-then-write never fails half-way with SQLITE_BUSY; if the
-    /// lock is still not had after busy_timeout, the whole transaction is tried again
-    /// with back-off, a bounded number of times. Only the database layer writes.
-    fn write<T>(&self, mut work: impl FnMut(&Transaction) -> Result<T>) -> Result<T> {
+    /// Runs `work` in a write transaction and commits it. On SQLite the write lock is
+    /// taken up front (`BEGIN IMMEDIATE`), so a read-then-write never fails half-way
+    /// with SQLITE_BUSY; on PostgreSQL (READ COMMITTED) the read-then-writes take their
+    /// own locks (`Tx::lock`). A busy database, a serialization failure or a deadlock,
+    /// and a dropped connection (made again) are tried again with back-off, a bounded
+    /// number of times; inserts carry their own keys, so a commit whose answer was lost
+    /// is not written twice. Only the database layer writes.
+    fn write<T>(&self, mut work: impl FnMut(&Tx) -> Result<T>) -> Result<T> {
         let mut backoff = FIRST_BACKOFF;
-        for attempt in 1.. {
-            match self.try_write(&mut work) {
-                Err(err) if is_busy(&err) && attempt < self.patience.attempts => {
-                    thread::sleep(backoff + jitter(backoff));
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
-                }
-                Err(err) if is_busy(&err) => {
-                    return Err(err.context(Error::Refused(crate::tr!(db_busy))));
-                }
-                result => return result,
+        let mut attempt = 1;
+        loop {
+            let err = match self.try_write(&mut work) {
+                Ok(value) => return Ok(value),
+                Err(err) => err,
+            };
+            let lost = pg::connection_lost(&err);
+            let busy = is_busy(&err) || pg::lock_timeout(&err) || pg::conflict(&err);
+            if !(lost || busy) {
+                return Err(err);
+            }
+            if attempt >= self.patience.attempts {
+                let said = if lost {
+                    Error::Database(crate::tr!(db_lost))
+                } else {
+                    Error::Refused(crate::tr!(db_busy))
+                };
+                return Err(err.context(said));
+            }
+            thread::sleep(backoff + jitter(backoff));
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+            attempt += 1;
+            if lost && let Conn::Postgres(pg) = &self.conn {
+                // Failing to reconnect is one more failed attempt.
+                let _ = pg.reconnect();
             }
         }
-        unreachable!("the loop returns on its last attempt")
     }
 
-    fn try_write<T>(&self, work: &mut impl FnMut(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let value = work(&tx)?;
-        tx.commit()?;
-        Ok(value)
+    fn try_write<T>(&self, work: &mut impl FnMut(&Tx) -> Result<T>) -> Result<T> {
+        match &self.conn {
+            Conn::Sqlite(conn) => {
+                let tx = Tx::Sqlite(Transaction::new_unchecked(
+                    conn,
+                    TransactionBehavior::Immediate,
+                )?);
+                let value = work(&tx)?;
+                tx.commit()?;
+                Ok(value)
+            }
+            Conn::Postgres(pg) => {
+                let mut client = pg.client.borrow_mut();
+                let tx = Tx::Postgres {
+                    tx: RefCell::new(client.transaction()?),
+                    statements: &pg.statements,
+                };
+                let value = work(&tx)?;
+                tx.commit()?;
+                Ok(value)
+            }
+        }
     }
 }
 
-#[cfg(test)]
-impl Db {
-    /// The raw connection, for tests that check rows no method returns.
-    pub(crate) fn conn_for_tests(&self) -> &Connection {
-        &self.conn
+impl Exec for Db {
+    fn dialect(&self) -> Dialect {
+        self.conn.dialect()
+    }
+
+    fn query(&self, sql: &str, params: &[&dyn value::ToValue]) -> Result<Vec<value::Row>> {
+        self.conn.query(sql, params)
+    }
+
+    fn execute(&self, sql: &str, params: &[&dyn value::ToValue]) -> Result<u64> {
+        self.conn.execute(sql, params)
+    }
+
+    fn each(
+        &self,
+        sql: &str,
+        params: &[&dyn value::ToValue],
+        visit: &mut dyn FnMut(value::Row) -> Result<()>,
+    ) -> Result<()> {
+        self.conn.each(sql, params, visit)
+    }
+}
+
+/// Waits for another connection's change to the database, for a live monitor: on
+/// PostgreSQL a LISTEN for the triggers' NOTIFY, made again after a drop; on SQLite
+/// inotify and `data_version`.
+pub enum Watch {
+    Sqlite(sqlite::SqliteWatch),
+    Postgres(Box<pg::PgWatch>),
+}
+
+impl Watch {
+    pub fn open(target: &Target) -> Result<Watch> {
+        Ok(match target {
+            Target::Sqlite(path) => {
+                Watch::Sqlite(sqlite::SqliteWatch::new(sqlite::open(path)?, path)?)
+            }
+            Target::Postgres(pg) => Watch::Postgres(Box::new(pg::PgWatch::new(pg)?)),
+        })
+    }
+
+    /// Whether something changed; waits at most `patience` for it. An error is a lost
+    /// connection: the next call connects again.
+    pub fn wait(&mut self, patience: Duration) -> Result<bool> {
+        match self {
+            Watch::Sqlite(watch) => watch.wait(patience),
+            Watch::Postgres(watch) => watch.wait(patience),
+        }
     }
 }
 
@@ -210,49 +336,6 @@ pub fn default_path() -> Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "konekte")
         .context("no home folder to keep the database in; give --db PATH or CONSOLE_DB")?;
     Ok(dirs.data_dir().join("konekte.db"))
-}
-
-/// Creates the database file readable by its owner only (and its folder, 0700, if
-/// missing), before SQLite opens it: anyone who can read it can read every record.
-fn create_private_file(path: &Path) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(parent)
-            .map_err(|e| {
-                Error::Database(crate::tr!(
-                    db_cannot_create,
-                    path = parent.display(),
-                    error = e
-                ))
-            })?;
-    }
-    match OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
-        Ok(_) => Ok(()),
-        // Another terminal created it in the meantime: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::Database(crate::tr!(
-            db_cannot_create,
-            path = path.display(),
-            error = e
-        ))
-        .into()),
-    }
-}
-
-fn unreadable(path: &Path, err: &dyn std::fmt::Display) -> anyhow::Error {
-    Error::Database(crate::tr!(
-        db_unreadable,
-        path = path.display(),
-        error = err
-    ))
-    .into()
 }
 
 fn is_busy(err: &anyhow::Error) -> bool {
@@ -270,133 +353,97 @@ fn jitter(base: Duration) -> Duration {
     base.mul_f64(rand::random::<f64>() / 2.0)
 }
 
+#[doc(hidden)]
+pub mod testing;
+
+#[cfg(test)]
+impl Db {
+    /// The first column of every row of `sql`, as text: for tests that check rows no
+    /// method returns.
+    pub(crate) fn column_for_tests(&self, sql: &str) -> Vec<String> {
+        self.query(sql, &[])
+            .expect("a test query")
+            .iter()
+            .map(|row| match &row.0[0] {
+                value::Value::Text(text) => text.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
+    use value::params;
 
     #[test]
-    fn a_new_database_and_its_folder_are_private() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("office/konekte.db");
-        Db::open(&path).unwrap();
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&path), 0o600);
-        assert_eq!(mode(path.parent().unwrap()), 0o700);
-    }
-
-    #[test]
-    fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("notes.db");
-        let content = b"these are my notes, not a database at all; ".repeat(100);
-        std::fs::write(&path, &content).unwrap();
-        let err = Db::open(&path).err().unwrap();
-        assert_eq!(crate::error::exit_code_of(&err), crate::error::Exit::IoErr);
-        assert_eq!(std::fs::read(&path).unwrap(), content);
-    }
-
-    #[test]
-    fn a_newer_schema_is_refused_and_left_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("future.db");
-        let conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
+    fn a_write_that_fails_leaves_nothing_behind() {
+        let db = testing::db();
+        let result: Result<()> = db.write(|tx| {
+            tx.execute(
+                "INSERT INTO users (username, role, password_hash, created_at)
+                 VALUES ('ghost', 'admin', 'x', 0)",
+                params![],
+            )?;
+            anyhow::bail!("changed my mind")
+        });
+        assert!(result.is_err());
+        let count: i64 = db
+            .query_row("SELECT count(*) FROM users", params![])
+            .unwrap()
+            .get(0)
             .unwrap();
-        drop(conn);
-        let before = std::fs::read(&path).unwrap();
-        let err = Db::open(&path).err().unwrap();
-        assert!(format!("{err:#}").contains("newer"), "{err:#}");
-        assert_eq!(crate::error::exit_code_of(&err), crate::error::Exit::IoErr);
-        assert_eq!(std::fs::read(&path).unwrap(), before);
-    }
-
-    #[test]
-    fn another_programs_database_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("other.db");
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE users (name TEXT)")
-            .unwrap();
-        drop(conn);
-        let err = Db::open(&path).err().unwrap();
-        assert!(format!("{err:#}").contains("not a konekte"), "{err:#}");
-    }
-
-    #[test]
-    fn another_programs_database_of_version_one_is_refused_before_any_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("other.db");
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE users (name TEXT); PRAGMA user_version = 1;")
-            .unwrap();
-        drop(conn);
-        let before = std::fs::read(&path).unwrap();
-        let err = Db::open(&path).err().unwrap();
-        assert!(format!("{err:#}").contains("not a konekte"), "{err:#}");
-        assert_eq!(std::fs::read(&path).unwrap(), before);
-        assert!(
-            !dir.path().join("other.db-wal").exists(),
-            "not switched to WAL"
-        );
+        assert_eq!(count, 0);
     }
 
     #[test]
     fn a_database_that_must_exist_is_not_created() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("typo.db");
-        let err = Db::open_existing(&path).err().unwrap();
+        let target = Target::Sqlite(path.clone());
+        let err = Db::open_existing(&target).err().unwrap();
         assert_eq!(
             crate::error::exit_code_of(&err),
             crate::error::Exit::NoInput
         );
         assert!(format!("{err:#}").contains("typo.db"), "{err:#}");
         assert!(!path.exists());
-        Db::open(&path).unwrap();
-        Db::open_existing(&path).unwrap();
-    }
-
-    #[test]
-    fn read_only_open_creates_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("absent.db");
-        assert!(Db::open_read_only(&path).unwrap().is_none());
-        assert!(!path.exists());
-    }
-
-    #[test]
-    fn a_write_that_fails_leaves_nothing_behind() {
-        let db = Db::open_in_memory().unwrap();
-        let result: Result<()> = db.write(|tx| {
-            tx.execute(
-                "INSERT INTO users (username, role, password_hash, created_at)
-                 VALUES ('ghost', 'admin', 'x', 0)",
-                [],
-            )?;
-            anyhow::bail!("changed my mind")
-        });
-        assert!(result.is_err());
-        let count: i64 = db
-            .conn
-            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(count, 0);
+        Db::open(&target).unwrap();
+        Db::open_existing(&target).unwrap();
     }
 
     #[test]
     fn a_busy_database_is_retried_until_it_frees_up() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("busy.db");
-        let db = Db::open(&path).unwrap();
-        let other = Db::open(&path).unwrap();
-        other.conn.busy_timeout(Duration::from_millis(1)).unwrap();
-        db.conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let target = Target::Sqlite(dir.path().join("busy.db"));
+        let db = Db::open(&target).unwrap();
+        let mut other = Db::open(&target).unwrap();
+        other
+            .set_patience(Patience {
+                busy_timeout: Duration::from_millis(1),
+                attempts: WRITE_ATTEMPTS,
+            })
+            .unwrap();
+        db.execute("BEGIN IMMEDIATE", params![]).unwrap();
         let holder = thread::spawn(move || {
             thread::sleep(Duration::from_millis(100));
-            db.conn.execute_batch("COMMIT").unwrap();
+            db.execute("COMMIT", params![]).unwrap();
         });
         let value = other.write(|_| Ok(42)).unwrap();
         holder.join().unwrap();
         assert_eq!(value, 42);
+    }
+
+    #[test]
+    fn a_url_is_postgresql_and_anything_else_a_file() {
+        assert!(matches!(
+            Target::parse(Path::new("postgres://desk@db.office/konekte")).unwrap(),
+            Target::Postgres(_)
+        ));
+        assert!(matches!(
+            Target::parse(Path::new("/srv/konekte/konekte.db")).unwrap(),
+            Target::Sqlite(_)
+        ));
     }
 }

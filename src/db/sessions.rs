@@ -1,9 +1,10 @@
 //! Sessions: opened at login, kept alive by heartbeats, closed exactly once.
 
 use anyhow::Result;
-use rusqlite::{OptionalExtension, Row, params};
 
 use super::Db;
+use super::conn::Exec;
+use super::value::{Row, params};
 use crate::model::{EndReason, Millis, Origin, PreviousLogin, Session};
 
 /// Three missed heartbeats and a session is taken for lost.
@@ -25,20 +26,23 @@ pub enum Closed {
     Already(EndReason),
 }
 
-/// The machine a sweep runs on: sessions of this host can be checked for a dead process
-/// or an earlier boot at once, without waiting for missed heartbeats.
+/// The machine a sweep runs on: its sessions can be checked for a dead process or an
+/// earlier boot at once, without waiting for missed heartbeats. A machine is its
+/// machine-id: two PCs of one host name are two machines.
 pub struct Here<'a> {
     pub host: &'a str,
+    pub machine_id: Option<&'a str>,
     pub boot_id: Option<&'a str>,
     pub booted_at: Option<Millis>,
     pub pid_alive: &'a dyn Fn(u32) -> bool,
 }
 
 const SESSION_COLUMNS: &str = "id, user_id, login_time, last_seen, logout_time, end_reason, \
-                               host, tty, remote_ip, terminal, pid, boot_id";
+                               host, tty, remote_ip, terminal, pid, boot_id, machine_id";
 
 impl Db {
-    /// Opens a session for `user_id` at `now`, with a fresh random key.
+    /// Opens a session for `user_id` at `now`, with a fresh random key: if the commit's
+    /// answer is lost and the write is tried again, the key finds the row written.
     pub fn open_session(
         &self,
         user_id: i64,
@@ -55,27 +59,30 @@ impl Db {
             end_reason: None,
             origin: origin.clone(),
         };
-        session.id = self.write(|tx| Ok(insert_session(tx, &session, heartbeat_ms)?))?;
+        let key = session_key();
+        session.id = self.write(|tx| insert_session(tx, &session, heartbeat_ms, &key))?;
         Ok(session)
     }
 
     /// Records that the session's terminal is alive at `now`, unless the session was
-    /// closed meanwhile; then says how it ended.
+    /// closed meanwhile; then says how it ended. On PostgreSQL it measures the server's
+    /// clock again.
     pub fn beat(&self, id: i64, now: Millis) -> Result<Beat> {
-        self.write(|tx| {
-            let changed = tx
-                .prepare_cached(
-                    "UPDATE sessions SET last_seen = max(last_seen, ?2)
-                     WHERE id = ?1 AND logout_time IS NULL",
-                )?
-                .execute(params![id, now])?;
+        let beat = self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE sessions SET last_seen = CASE WHEN ?2 > last_seen THEN ?2 ELSE last_seen END
+                 WHERE id = ?1 AND logout_time IS NULL",
+                params![id, now],
+            )?;
             if changed == 1 {
                 return Ok(Beat::Alive);
             }
             Ok(Beat::Ended(
                 end_reason_of(tx, id)?.unwrap_or(EndReason::Lost),
             ))
-        })
+        })?;
+        self.measure_clock();
+        Ok(beat)
     }
 
     /// Closes session `id` at `at` for `reason`, if it is still open: a session is never
@@ -89,14 +96,13 @@ impl Db {
         note: Option<&str>,
     ) -> Result<Closed> {
         self.write(|tx| {
-            let changed = tx
-                .prepare_cached(
-                    "UPDATE sessions
-                     SET logout_time = max(?3, login_time), end_reason = ?2,
-                         ended_by = ?4, end_note = ?5
-                     WHERE id = ?1 AND logout_time IS NULL",
-                )?
-                .execute(params![id, reason.as_str(), at, ended_by, note])?;
+            let changed = tx.execute(
+                "UPDATE sessions
+                 SET logout_time = CASE WHEN ?3 > login_time THEN ?3 ELSE login_time END,
+                     end_reason = ?2, ended_by = ?4, end_note = ?5
+                 WHERE id = ?1 AND logout_time IS NULL",
+                params![id, reason.as_str(), at, ended_by, note],
+            )?;
             if changed == 1 {
                 return Ok(Closed::Now);
             }
@@ -108,37 +114,35 @@ impl Db {
     }
 
     pub fn session(&self, id: i64) -> Result<Option<Session>> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"
-            ))?
-            .query_row([id], session_from_row)
-            .optional()?)
+        self.query_opt(
+            &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"),
+            params![id],
+        )?
+        .map(|row| session_from_row(&row))
+        .transpose()
     }
 
     /// The user's login before session `current`, as `lastlog` shows it.
     pub fn previous_login(&self, user_id: i64, current: i64) -> Result<Option<PreviousLogin>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT login_time, host, tty, remote_ip FROM sessions
-                 WHERE user_id = ?1 AND id != ?2
-                 ORDER BY login_time DESC LIMIT 1",
-            )?
-            .query_row(params![user_id, current], |row| {
-                Ok(PreviousLogin {
-                    at: row.get(0)?,
-                    host: row.get(1)?,
-                    tty: row.get(2)?,
-                    remote_ip: row.get(3)?,
-                })
+        self.query_opt(
+            "SELECT login_time, host, tty, remote_ip FROM sessions
+             WHERE user_id = ?1 AND id != ?2
+             ORDER BY login_time DESC LIMIT 1",
+            params![user_id, current],
+        )?
+        .map(|row| {
+            Ok(PreviousLogin {
+                at: row.get(0)?,
+                host: row.get(1)?,
+                tty: row.get(2)?,
+                remote_ip: row.get(3)?,
             })
-            .optional()?)
+        })
+        .transpose()
     }
 
     /// Closes as `lost` every open session whose terminal stopped beating three beats ago,
-    /// and, on this host, every one whose process is gone or that belongs to an earlier
+    /// and, on this machine, every one whose process is gone or that belongs to an earlier
     /// boot. Its logout time is its last heartbeat, not the time of the sweep. Reads only
     /// the open sessions; writes only when it has something to close.
     pub fn sweep_lost(&self, now: Millis, here: &Here) -> Result<usize> {
@@ -149,40 +153,40 @@ impl Db {
         self.write(|tx| {
             // Judged again under the write lock: a heartbeat that landed since the read
             // above keeps its session alive. A dead process needs no second look.
-            let mut close = tx.prepare_cached(
-                "UPDATE sessions SET logout_time = last_seen, end_reason = 'lost'
-                 WHERE id = ?1 AND logout_time IS NULL
-                   AND (?2 OR last_seen + ?3 * heartbeat_ms < ?4)",
-            )?;
             let mut closed = 0;
             for (id, process_gone) in &lost {
-                closed += close.execute(params![id, process_gone, MISSED_BEATS, now])?;
+                closed += tx.execute(
+                    "UPDATE sessions SET logout_time = last_seen, end_reason = 'lost'
+                     WHERE id = ?1 AND logout_time IS NULL
+                       AND (?2 OR last_seen + ?3 * heartbeat_ms < ?4)",
+                    params![id, process_gone, MISSED_BEATS, now],
+                )?;
             }
-            Ok(closed)
+            Ok(closed as usize)
         })
     }
 
     /// The open sessions to close, each with whether its process is known to be gone.
     fn lost_sessions(&self, now: Millis, here: &Here) -> Result<Vec<(i64, bool)>> {
-        let mut stmt = self.conn.prepare_cached(
-            // Only the open sessions, through their own index, however many have ended.
-            "SELECT id, last_seen + ?1 * heartbeat_ms < ?2, host = ?3, pid, boot_id, login_time
-             FROM sessions INDEXED BY sessions_open WHERE logout_time IS NULL",
-        )?;
-        let rows = stmt.query_map(params![MISSED_BEATS, now, here.host], |row| {
-            Ok(OpenSession {
+        // Only the open sessions, through their own index, however many have ended.
+        let sql = format!(
+            "SELECT id, last_seen + ?1 * heartbeat_ms < ?2, host, machine_id, pid, boot_id,
+                    login_time
+             FROM sessions{open} WHERE logout_time IS NULL",
+            open = self.dialect().indexed_by("sessions_open"),
+        );
+        let mut lost = Vec::new();
+        for row in self.query(&sql, params![MISSED_BEATS, now])? {
+            let session = OpenSession {
                 id: row.get(0)?,
                 silent: row.get(1)?,
-                on_this_host: row.get(2)?,
-                pid: row.get(3)?,
-                boot_id: row.get(4)?,
-                login_time: row.get(5)?,
-            })
-        })?;
-        let mut lost = Vec::new();
-        for session in rows {
-            let session = session?;
-            let process_gone = session.on_this_host && session.is_dead_here(here);
+                host: row.get(2)?,
+                machine_id: row.get(3)?,
+                pid: row.get(4)?,
+                boot_id: row.get(5)?,
+                login_time: row.get(6)?,
+            };
+            let process_gone = session.on_this_machine(here) && session.is_dead_here(here);
             if session.silent || process_gone {
                 lost.push((session.id, process_gone));
             }
@@ -194,16 +198,25 @@ impl Db {
 struct OpenSession {
     id: i64,
     silent: bool,
-    on_this_host: bool,
+    host: String,
+    machine_id: Option<String>,
     pid: Option<u32>,
     boot_id: Option<String>,
     login_time: Millis,
 }
 
 impl OpenSession {
-    /// Its process is gone (same boot), or it began before this host's current boot.
-    /// A different boot id with a later login is another machine of the same name: left
-    /// to the heartbeat rule.
+    /// The same machine: the same machine-id; for a session written before konekte kept
+    /// it, the same host name.
+    fn on_this_machine(&self, here: &Here) -> bool {
+        match (&self.machine_id, here.machine_id) {
+            (Some(theirs), Some(ours)) => theirs == ours,
+            (None, _) => self.host == here.host,
+            (Some(_), None) => false,
+        }
+    }
+
+    /// Its process is gone (same boot), or it began before this machine's current boot.
     fn is_dead_here(&self, here: &Here) -> bool {
         let same_boot = self.boot_id.as_deref() == here.boot_id;
         if same_boot {
@@ -214,44 +227,60 @@ impl OpenSession {
     }
 }
 
-/// Writes `session` as a new row, with a fresh random key; returns its id.
+/// Writes `session` as a new row under `key`; returns its id. Written once: if a row
+/// of that key exists (the same write tried again), its id.
 pub(super) fn insert_session(
-    conn: &rusqlite::Connection,
+    conn: &impl Exec,
     session: &Session,
     heartbeat_ms: Millis,
-) -> rusqlite::Result<i64> {
+    key: &str,
+) -> Result<i64> {
     let origin = &session.origin;
-    conn.prepare_cached(
+    let inserted = conn.query_opt(
         "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id,
-                               login_time, last_seen, heartbeat_ms, logout_time, end_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?
-    .execute(params![
-        session.user_id,
-        session_key(),
-        origin.host,
-        origin.tty,
-        origin.remote_ip,
-        origin.terminal,
-        origin.pid,
-        origin.boot_id,
-        session.login_time,
-        session.last_seen,
-        heartbeat_ms,
-        session.logout_time,
-        session.end_reason.map(EndReason::as_str),
-    ])?;
-    Ok(conn.last_insert_rowid())
+                               machine_id, login_time, last_seen, heartbeat_ms, logout_time,
+                               end_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (session_key) DO NOTHING
+         RETURNING id",
+        params![
+            session.user_id,
+            key,
+            origin.host,
+            origin.tty,
+            origin.remote_ip,
+            origin.terminal,
+            origin.pid,
+            origin.boot_id,
+            origin.machine_id,
+            session.login_time,
+            session.last_seen,
+            heartbeat_ms,
+            session.logout_time,
+            session.end_reason.map(EndReason::as_str),
+        ],
+    )?;
+    match inserted {
+        Some(row) => row.get(0),
+        None => conn
+            .query_row(
+                "SELECT id FROM sessions WHERE session_key = ?1",
+                params![key],
+            )?
+            .get(0),
+    }
 }
 
-fn end_reason_of(conn: &rusqlite::Connection, id: i64) -> rusqlite::Result<Option<EndReason>> {
-    conn.prepare_cached("SELECT end_reason FROM sessions WHERE id = ?1")?
-        .query_row([id], |row| row.get::<_, Option<String>>(0))
-        .optional()
-        .map(|reason| reason.flatten().as_deref().and_then(EndReason::parse))
+fn end_reason_of(conn: &impl Exec, id: i64) -> Result<Option<EndReason>> {
+    let reason: Option<String> =
+        match conn.query_opt("SELECT end_reason FROM sessions WHERE id = ?1", params![id])? {
+            Some(row) => row.get(0)?,
+            None => None,
+        };
+    Ok(reason.as_deref().and_then(EndReason::parse))
 }
 
-fn session_from_row(row: &Row) -> rusqlite::Result<Session> {
+fn session_from_row(row: &Row) -> Result<Session> {
     let reason: Option<String> = row.get(5)?;
     Ok(Session {
         id: row.get(0)?,
@@ -265,14 +294,15 @@ fn session_from_row(row: &Row) -> rusqlite::Result<Session> {
             tty: row.get(7)?,
             remote_ip: row.get(8)?,
             terminal: row.get(9)?,
-            pid: row.get::<_, Option<u32>>(10)?.unwrap_or(0),
+            pid: row.get::<Option<u32>>(10)?.unwrap_or(0),
             boot_id: row.get(11)?,
+            machine_id: row.get(12)?,
         },
     })
 }
 
 /// 128 random bits, as hex: unique per session, unguessable.
-fn session_key() -> String {
+pub(super) fn session_key() -> String {
     let bytes: [u8; 16] = rand::random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -290,12 +320,13 @@ mod tests {
             host: host.into(),
             pid,
             boot_id: Some(boot.into()),
+            machine_id: Some(format!("machine-of-{host}")),
             ..Origin::default()
         }
     }
 
-    fn db_with_user() -> (Db, i64) {
-        let db = Db::open_in_memory().unwrap();
+    fn db_with_user() -> (crate::db::testing::TestDb, i64) {
+        let db = crate::db::testing::db();
         db.create_users(&[new_user("clerk", Role::Archives)], false, 0)
             .unwrap();
         let id = db.user("clerk").unwrap().unwrap().id;
@@ -309,6 +340,7 @@ mod tests {
     fn elsewhere() -> Here<'static> {
         Here {
             host: "elsewhere",
+            machine_id: None,
             boot_id: None,
             booted_at: None,
             pid_alive: &everything_alive,
@@ -418,6 +450,7 @@ mod tests {
         let alive = |pid: u32| pid != 111;
         let here = Here {
             host: "desk",
+            machine_id: Some("machine-of-desk"),
             boot_id: Some("boot-2"),
             booted_at: Some(900),
             pid_alive: &alive,
@@ -428,6 +461,54 @@ mod tests {
         assert_eq!(end(before_boot.id), Some(EndReason::Lost));
         assert_eq!(end(running.id), None);
         assert_eq!(end(twin_machine.id), None);
+    }
+
+    #[test]
+    fn two_machines_of_one_host_name_never_close_each_others_sessions() {
+        let (db, user) = db_with_user();
+        let mut theirs = origin("debian", 111, "boot-a");
+        theirs.machine_id = Some("machine-a".into());
+        let session = db.open_session(user, &theirs, BEAT, 1_000).unwrap();
+        // The other "debian": no such process there, and it booted after the login.
+        let nothing_runs = |_: u32| false;
+        let here = Here {
+            host: "debian",
+            machine_id: Some("machine-b"),
+            boot_id: Some("boot-b"),
+            booted_at: Some(1_500),
+            pid_alive: &nothing_runs,
+        };
+        assert_eq!(db.sweep_lost(2_000, &here).unwrap(), 0);
+        assert_eq!(db.session(session.id).unwrap().unwrap().logout_time, None);
+        // Its heartbeats stopping is what ends it, as anywhere else.
+        assert_eq!(db.sweep_lost(1_000 + 3 * BEAT + 1, &here).unwrap(), 1);
+    }
+
+    #[test]
+    fn an_open_written_twice_under_one_key_is_one_session() {
+        let (db, user) = db_with_user();
+        let session = Session {
+            id: 0,
+            user_id: user,
+            login_time: 1_000,
+            last_seen: 1_000,
+            logout_time: None,
+            end_reason: None,
+            origin: origin("desk", 1, "b"),
+        };
+        let first = db
+            .write(|tx| insert_session(tx, &session, BEAT, "same-key"))
+            .unwrap();
+        let again = db
+            .write(|tx| insert_session(tx, &session, BEAT, "same-key"))
+            .unwrap();
+        assert_eq!(first, again);
+        let count: i64 = db
+            .query_row("SELECT count(*) FROM sessions", params![])
+            .unwrap()
+            .get(0)
+            .unwrap();
+        assert_eq!(count, 1);
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Accounts: creation, lookup, listing and administration.
 
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::Db;
+use super::conn::{Dialect, Exec};
+use super::value::{Row, params};
+use super::{Db, pg};
 use crate::error::Error;
 use crate::model::{Millis, NewUser, Role, User, UserRecord, UserState, UserSummary};
 
@@ -12,10 +13,17 @@ pub(super) const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.
 
 /// After USER_COLUMNS: whether the user is online (one probe of the open sessions' index
 /// by user), the last login, the last logout (kept on the account).
-pub(super) const ACTIVITY_COLUMNS: &str =
-    "EXISTS (SELECT 1 FROM sessions s INDEXED BY sessions_open_user
-             WHERE s.user_id = u.id AND s.logout_time IS NULL),
-     u.last_login, u.last_logout";
+pub(super) fn activity_columns(dialect: Dialect) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM sessions s{open_user}
+                 WHERE s.user_id = u.id AND s.logout_time IS NULL),
+         u.last_login, u.last_logout",
+        open_user = dialect.indexed_by("sessions_open_user")
+    )
+}
+
+/// The one transaction lock of everything that could leave no enabled admin.
+const LAST_ADMIN_LOCK: &str = "konekte:last-admin";
 
 impl Db {
     /// Writes `users` in one transaction: all of them or none. A name that exists already
@@ -28,32 +36,48 @@ impl Db {
         now: Millis,
     ) -> Result<Vec<usize>> {
         self.write(|tx| {
-            let mut exists = tx.prepare_cached("SELECT 1 FROM users WHERE username = ?1")?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO users (username, full_name, role, password_hash,
-                                    must_change_password, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
             let mut created = Vec::with_capacity(users.len());
             for (index, user) in users.iter().enumerate() {
-                if exists.exists([&user.username])? {
-                    if skip_existing {
-                        continue;
-                    }
-                    return Err(Error::bad_input(crate::tr!(
+                let exists = tx
+                    .query_opt(
+                        "SELECT 1 FROM users WHERE username_key = lower(?1)",
+                        params![user.username],
+                    )?
+                    .is_some();
+                let exists_already = || -> anyhow::Error {
+                    Error::bad_input(crate::tr!(
                         user_exists_nothing_written,
                         name = user.username
                     ))
-                    .into());
+                    .into()
+                };
+                if exists && skip_existing {
+                    continue;
                 }
-                insert.execute(params![
-                    user.username,
-                    user.full_name,
-                    user.role.as_str(),
-                    user.password_hash,
-                    user.must_change_password,
-                    now
-                ])?;
+                if exists {
+                    return Err(exists_already());
+                }
+                tx.execute(
+                    "INSERT INTO users (username, full_name, role, password_hash,
+                                        must_change_password, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        user.username,
+                        user.full_name,
+                        user.role.as_str(),
+                        user.password_hash,
+                        user.must_change_password,
+                        now
+                    ],
+                )
+                // Created elsewhere since the check (PostgreSQL's writers run side by side).
+                .map_err(|e| {
+                    if pg::unique_violation(&e) {
+                        exists_already()
+                    } else {
+                        e
+                    }
+                })?;
                 created.push(index);
             }
             Ok(created)
@@ -65,13 +89,13 @@ impl Db {
         &self,
         names: impl IntoIterator<Item = &'a str>,
     ) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT username FROM users WHERE username = ?1")?;
         let mut found = Vec::new();
         for name in names {
-            if let Some(stored) = stmt.query_row([name], |row| row.get(0)).optional()? {
-                found.push(stored);
+            if let Some(row) = self.query_opt(
+                "SELECT username FROM users WHERE username_key = lower(?1)",
+                params![name],
+            )? {
+                found.push(row.get(0)?);
             }
         }
         Ok(found)
@@ -79,59 +103,64 @@ impl Db {
 
     /// Every username that starts with `prefix`, in any case.
     pub fn usernames_with_prefix(&self, prefix: &str) -> Result<Vec<String>> {
-        let pattern = format!("{}%", escape_like(prefix));
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT username FROM users WHERE username LIKE ?1 ESCAPE '\\'")?;
-        let names = stmt.query_map([pattern], |row| row.get(0))?;
-        Ok(names.collect::<rusqlite::Result<_>>()?)
+        let pattern = format!("{}%", escape_like(&prefix.to_lowercase()));
+        self.query(
+            "SELECT username FROM users WHERE username_key LIKE ?1 ESCAPE '\\'",
+            params![pattern],
+        )?
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
     }
 
     pub fn user(&self, username: &str) -> Result<Option<User>> {
-        Ok(find_user(&self.conn, username)?)
+        find_user(self, username)
     }
 
     pub fn user_by_id(&self, id: i64) -> Result<Option<User>> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?1"
-            ))?
-            .query_row([id], user_from_row)
-            .optional()?)
+        self.query_opt(
+            &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?1"),
+            params![id],
+        )?
+        .map(|row| user_from_row(&row))
+        .transpose()
     }
 
     /// Every account (of one role, if given), by name, with its state, latest session,
     /// number of sessions and connected time (open sessions counted up to `now`). The
     /// totals are kept on the account: they count the sessions a prune has forgotten.
     pub fn list_users(&self, role: Option<Role>, now: Millis) -> Result<Vec<UserRecord>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {USER_COLUMNS}, {ACTIVITY_COLUMNS}, u.sessions_count,
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, {activity}, u.sessions_count,
                     u.connected_ms + coalesce(
-                        (SELECT sum(?2 - s.login_time) FROM sessions s INDEXED BY sessions_open_user
+                        (SELECT CAST(sum(?2 - s.login_time) AS BIGINT)
+                         FROM sessions s{open_user}
                          WHERE s.user_id = u.id AND s.logout_time IS NULL), 0)
              FROM users u
-             WHERE ?1 IS NULL OR u.role = ?1
-             ORDER BY u.username"
-        ))?;
-        let rows = stmt.query_map(params![role.map(Role::as_str), now], |row| {
-            Ok(UserRecord {
-                summary: summary_from_row(row, now)?,
-                sessions: row.get(11)?,
-                connected: row.get(12)?,
+             WHERE CAST(?1 AS TEXT) IS NULL OR u.role = ?1
+             ORDER BY u.username_key",
+            activity = activity_columns(self.dialect()),
+            open_user = self.dialect().indexed_by("sessions_open_user"),
+        );
+        self.query(&sql, params![role.map(Role::as_str), now])?
+            .iter()
+            .map(|row| {
+                Ok(UserRecord {
+                    summary: summary_from_row(row, now)?,
+                    sessions: row.get(11)?,
+                    connected: row.get(12)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect()
     }
 
     /// Whether some enabled account is an admin: without one, nobody can open the monitor.
     pub fn has_enabled_admin(&self) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND disabled = 0)",
-            )?
-            .query_row([], |row| row.get(0))?)
+        self.query_row(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND NOT disabled)",
+            params![],
+        )?
+        .get(0)
     }
 
     /// Sets a new password hash; `must_change` makes the user choose another at next login.
@@ -150,6 +179,7 @@ impl Db {
     /// could open the monitor any more.
     pub fn set_disabled(&self, username: &str, disabled: bool) -> Result<()> {
         self.write(|tx| {
+            tx.lock(LAST_ADMIN_LOCK)?;
             let user = require_user(tx, username)?;
             if disabled {
                 refuse_if_last_admin(tx, &user, crate::i18n::texts().last_admin_disable)?;
@@ -180,6 +210,7 @@ impl Db {
     /// Changes a role. The last enabled admin cannot be demoted.
     pub fn set_role(&self, username: &str, role: Role) -> Result<()> {
         self.write(|tx| {
+            tx.lock(LAST_ADMIN_LOCK)?;
             let user = require_user(tx, username)?;
             if role != Role::Admin {
                 refuse_if_last_admin(tx, &user, crate::i18n::texts().last_admin_demote)?;
@@ -193,38 +224,40 @@ impl Db {
     }
 }
 
-fn find_user(conn: &Connection, username: &str) -> rusqlite::Result<Option<User>> {
-    conn.prepare_cached(&format!(
-        "SELECT {USER_COLUMNS} FROM users u WHERE u.username = ?1"
-    ))?
-    .query_row([username], user_from_row)
-    .optional()
+pub(super) fn find_user(conn: &impl Exec, username: &str) -> Result<Option<User>> {
+    conn.query_opt(
+        &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username_key = lower(?1)"),
+        params![username],
+    )?
+    .map(|row| user_from_row(&row))
+    .transpose()
 }
 
 /// The user named `username`, or the error a script gets for a name that does not exist.
-fn require_user(conn: &Connection, username: &str) -> Result<User> {
+fn require_user(conn: &impl Exec, username: &str) -> Result<User> {
     find_user(conn, username)?
         .ok_or_else(|| Error::bad_input(crate::tr!(no_user, name = username)).into())
 }
 
-/// `refusal` says why, with a `{name}` placeholder.
-fn refuse_if_last_admin(conn: &Connection, user: &User, action: &str) -> Result<()> {
+/// `refusal` says why, with a `{name}` placeholder. Inside the last-admin lock.
+fn refuse_if_last_admin(conn: &impl Exec, user: &User, action: &str) -> Result<()> {
     if user.role != Role::Admin || user.disabled {
         return Ok(());
     }
-    let other_admins: i64 = conn.query_row(
-        "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id != ?1",
-        [user.id],
-        |row| row.get(0),
-    )?;
+    let other_admins: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled AND id != ?1",
+            params![user.id],
+        )?
+        .get(0)?;
     if other_admins == 0 {
         return Err(Error::Refused(crate::i18n::fill(action, &[("name", &user.username)])).into());
     }
     Ok(())
 }
 
-/// A row of USER_COLUMNS then ACTIVITY_COLUMNS.
-pub(super) fn summary_from_row(row: &Row, now: Millis) -> rusqlite::Result<UserSummary> {
+/// A row of USER_COLUMNS then the activity columns.
+pub(super) fn summary_from_row(row: &Row, now: Millis) -> Result<UserSummary> {
     let user = user_from_row(row)?;
     let online: bool = row.get(8)?;
     Ok(UserSummary {
@@ -235,15 +268,13 @@ pub(super) fn summary_from_row(row: &Row, now: Millis) -> rusqlite::Result<UserS
     })
 }
 
-fn user_from_row(row: &Row) -> rusqlite::Result<User> {
+pub(super) fn user_from_row(row: &Row) -> Result<User> {
     let role: String = row.get(3)?;
     Ok(User {
         id: row.get(0)?,
         username: row.get(1)?,
         full_name: row.get(2)?,
-        role: role.parse().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
-        })?,
+        role: role.parse()?,
         disabled: row.get(4)?,
         must_change_password: row.get(5)?,
         locked_until: row.get(6)?,
@@ -284,8 +315,8 @@ pub(crate) mod tests {
         }
     }
 
-    fn db_with(users: &[(&str, Role)]) -> Db {
-        let db = Db::open_in_memory().unwrap();
+    fn db_with(users: &[(&str, Role)]) -> crate::db::testing::TestDb {
+        let db = crate::db::testing::db();
         let users: Vec<_> = users.iter().map(|(n, r)| new_user(n, *r)).collect();
         db.create_users(&users, false, 1_000).unwrap();
         db
@@ -372,12 +403,11 @@ pub(crate) mod tests {
             ("d2", Role::Directeur),
         ]);
         db.set_disabled("d2", true).unwrap();
-        db.conn
-            .execute(
-                "UPDATE users SET locked_until = 5000 WHERE username = 'd1'",
-                [],
-            )
-            .unwrap();
+        db.execute(
+            "UPDATE users SET locked_until = 5000 WHERE username = 'd1'",
+            params![],
+        )
+        .unwrap();
         let all = db.list_users(None, 4_000).unwrap();
         let states: Vec<_> = all
             .iter()
@@ -425,8 +455,9 @@ pub(crate) mod tests {
         db.set_password("a1", "$argon2id$new", true).unwrap();
         assert!(db.user("a1").unwrap().unwrap().must_change_password);
         let stored: String = db
-            .conn
-            .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+            .query_row("SELECT password_hash FROM users", params![])
+            .unwrap()
+            .get(0)
             .unwrap();
         assert_eq!(stored, "$argon2id$new");
     }

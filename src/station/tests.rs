@@ -1,7 +1,6 @@
 //! The whole station on a temporary database, without a terminal: keys and clock ticks
 //! in, the screens and the rows of the database out. The clock is the test's.
 
-use std::path::PathBuf;
 use std::sync::atomic::AtomicI64;
 use std::time::Duration as StdDuration;
 
@@ -10,7 +9,7 @@ use tempfile::TempDir;
 
 use super::*;
 use crate::auth::hash_password;
-use crate::db::Patience;
+use crate::db::{Patience, Target};
 use crate::i18n::{EN, HT};
 use crate::model::{NewUser, Role};
 
@@ -20,7 +19,8 @@ const SECOND: Millis = 1_000;
 
 struct Rig {
     _dir: TempDir,
-    path: PathBuf,
+    _postgres: Option<crate::db::testing::PgDatabase>,
+    target: Target,
     clock: Arc<AtomicI64>,
     station: Station,
     inbox: Receiver<Event>,
@@ -51,7 +51,7 @@ impl Rig {
     /// An office of three (clerk, and two admins: boss and deputy), and a station on it.
     fn new(mode: Mode, settings: Settings, texts: &'static Texts, patience: Patience) -> Rig {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("office.db");
+        let (target, postgres) = crate::db::testing::shared(dir.path());
         let person = |username: &str, role| NewUser {
             username: username.into(),
             full_name: String::new(),
@@ -59,7 +59,7 @@ impl Rig {
             password_hash: hash_password(&format!("{username}-password")).unwrap(),
             must_change_password: false,
         };
-        let mut db = Db::open(&path).unwrap();
+        let mut db = Db::open(&target).unwrap();
         db.create_users(
             &[
                 person("clerk", Role::Archives),
@@ -83,6 +83,7 @@ impl Rig {
             // Another machine's sweep: no process of the test is judged by its pid.
             this_host: ThisHost {
                 host: "elsewhere".into(),
+                machine_id: None,
                 boot_id: None,
                 booted_at: None,
             },
@@ -102,7 +103,8 @@ impl Rig {
         station.resized(120, 40);
         Rig {
             _dir: dir,
-            path,
+            _postgres: postgres,
+            target,
             clock,
             station,
             inbox,
@@ -169,25 +171,26 @@ impl Rig {
     }
 
     fn other_connection(&self) -> Db {
-        Db::open(&self.path).unwrap()
+        Db::open(&self.target).unwrap()
     }
 
     /// (login, logout, reason) of the latest session.
     fn latest(&self) -> (Millis, Option<Millis>, Option<String>) {
-        let conn = rusqlite::Connection::open(&self.path).unwrap();
-        conn.query_row(
-            "SELECT login_time, logout_time, end_reason FROM sessions ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        let latest = self
+            .other_connection()
+            .sessions_in(&crate::db::Range::default(), Some(1))
+            .unwrap()
+            .remove(0);
+        (
+            latest.login_time,
+            latest.logout_time,
+            latest.end_reason.map(|r| r.as_str().to_string()),
         )
-        .unwrap()
     }
 
     /// Holds the database's write lock, as a backup or a long import does.
-    fn hold_the_lock(&self) -> rusqlite::Connection {
-        let conn = rusqlite::Connection::open(&self.path).unwrap();
-        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-        conn
+    fn hold_the_lock(&self) -> crate::db::testing::HeldLock {
+        crate::db::testing::hold_write_lock(&self.target)
     }
 
     fn login_notice(&self) -> Option<Said> {
@@ -256,7 +259,7 @@ fn a_logout_the_database_refuses_is_retried_until_it_is_written() {
         rig.screen_text(80, 24)
     );
     assert_eq!(rig.latest().1, None);
-    lock.execute_batch("ROLLBACK").unwrap();
+    lock.release();
     rig.advance(RETRY_END);
     rig.settle();
     assert_eq!(rig.latest(), (T0, Some(pressed), Some("logout".into())));
@@ -278,7 +281,7 @@ fn a_hangup_while_a_logout_waits_for_the_lock_keeps_the_logout() {
     // The terminal closes while the logout waits; the lock is let go a little later.
     let release = thread::spawn(move || {
         thread::sleep(StdDuration::from_millis(300));
-        lock.execute_batch("ROLLBACK").unwrap();
+        lock.release();
     });
     rig.advance(SECOND);
     let Rig { station, inbox, .. } = &mut rig;
@@ -321,7 +324,7 @@ fn the_screen_keeps_ticking_and_says_so_while_the_database_is_held() {
         screen.contains("0:00:07"),
         "the duration ticks on:\n{screen}"
     );
-    lock.execute_batch("ROLLBACK").unwrap();
+    lock.release();
     rig.settle();
     rig.advance(100);
     assert!(!rig.screen_text(80, 24).contains("Waiting for the database"));

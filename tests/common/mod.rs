@@ -6,21 +6,45 @@ pub mod pty;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use konekte::db::Target;
+use konekte::db::testing::{self, PgDatabase};
 use tempfile::TempDir;
 
 pub const SAMPLE_CSV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/users_sample.csv");
 
-/// A temporary folder holding one database, removed at the end of the test.
+/// One database for a test, on the backend of the suite (`KONEKTE_TEST_BACKEND`): a
+/// SQLite file in a temporary folder, or a PostgreSQL database of its own; removed at
+/// the end of the test.
 pub struct Office {
     pub dir: TempDir,
+    /// The SQLite file (on SQLite; on PostgreSQL the path is never created).
     pub db: PathBuf,
+    pub target: Target,
+    /// What CONSOLE_DB says: the file, or the URL.
+    pub console_db: String,
+    _postgres: Option<PgDatabase>,
 }
 
 impl Office {
     pub fn new() -> Office {
         let dir = tempfile::tempdir().expect("temporary folder");
         let db = dir.path().join("konekte.db");
-        Office { dir, db }
+        let (target, postgres) = testing::shared(dir.path());
+        let console_db = match &postgres {
+            Some(database) => database.url(),
+            None => db.display().to_string(),
+        };
+        Office {
+            dir,
+            db,
+            target,
+            console_db,
+            _postgres: postgres,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.target, Target::Postgres(_))
     }
 
     /// An office with the 16 sample users imported.
@@ -37,7 +61,7 @@ impl Office {
     pub fn console(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("console").expect("the console binary");
         cmd.args(args)
-            .env("CONSOLE_DB", &self.db)
+            .env("CONSOLE_DB", &self.console_db)
             .env("NO_COLOR", "1")
             .env("TZ", "UTC")
             .env_remove("CONSOLE_LANG")
@@ -65,58 +89,164 @@ impl Office {
     /// - failed attempts: "ghost" three times, "ann" once (bad password).
     pub fn with_history() -> Office {
         let office = Office::new();
-        konekte::db::Db::open(&office.db).expect("a new database");
-        let conn = rusqlite::Connection::open(&office.db).expect("open");
-        conn.execute_batch(HISTORY).expect("the history fixture");
+        konekte::db::Db::open(&office.target).expect("a new database");
+        office.sql(HISTORY);
         office
     }
 
     /// The history of `with_history`, with names and places as long as they come.
     pub fn with_history_of_long_names() -> Office {
         let office = Office::with_history();
-        let conn = rusqlite::Connection::open(&office.db).expect("open");
-        conn.execute_batch(
+        office.sql(
             "UPDATE users SET username = 'secretaire_principale', full_name = 'Marie-Roseline Toussaint-Augustin de la Rivière'
              WHERE id = 1;
              UPDATE users SET username = 'archiviste_principale' WHERE id = 4;
              UPDATE sessions SET host = 'poste-accueil-rez-de-chaussee', remote_ip = '2001:db8:85a3::8a2e:370:7334';
              UPDATE login_attempts SET username_typed = 'secretaire_principale', host = 'poste-accueil-rez-de-chaussee',
                                        remote_ip = '2001:db8:85a3::8a2e:370:7334';",
-        )
-        .expect("long names");
+        );
         office
+    }
+
+    /// Runs `statements` (`;`-separated) on the database, as another program would; on
+    /// PostgreSQL the ids given by hand move the identity sequences on.
+    pub fn sql(&self, statements: &str) {
+        match &self.target {
+            Target::Sqlite(path) => rusqlite::Connection::open(path)
+                .expect("open")
+                .execute_batch(statements)
+                .expect("the statements"),
+            Target::Postgres(pg) => {
+                let mut client = pg.connect().expect("connect");
+                client.batch_execute(statements).expect("the statements");
+                client
+                    .batch_execute(
+                        "SELECT setval(pg_get_serial_sequence(t, 'id'), coalesce(max_id, 0) + 1, false)
+                         FROM (VALUES ('users', (SELECT max(id) FROM users)),
+                                      ('sessions', (SELECT max(id) FROM sessions)),
+                                      ('login_attempts', (SELECT max(id) FROM login_attempts)))
+                              AS ids (t, max_id)",
+                    )
+                    .expect("the sequences");
+            }
+        }
+    }
+
+    /// The integer that `query` returns (one row, one column).
+    pub fn sql_count(&self, query: &str) -> i64 {
+        match &self.target {
+            Target::Sqlite(path) => {
+                let conn = rusqlite::Connection::open(path).expect("open");
+                conn.query_row(query, [], |row| row.get(0)).expect("query")
+            }
+            Target::Postgres(pg) => {
+                let mut client = pg.connect().expect("connect");
+                let row = client.query_one(query, &[]).expect("query");
+                row.try_get::<_, i64>(0)
+                    .or_else(|_| row.try_get::<_, bool>(0).map(i64::from))
+                    .or_else(|_| row.try_get::<_, i32>(0).map(i64::from))
+                    .expect("an integer")
+            }
+        }
+    }
+
+    /// The text that `query` returns (one row, one column).
+    pub fn sql_text(&self, query: &str) -> String {
+        match &self.target {
+            Target::Sqlite(path) => {
+                let conn = rusqlite::Connection::open(path).expect("open");
+                conn.query_row(query, [], |row| row.get(0)).expect("query")
+            }
+            Target::Postgres(pg) => {
+                let mut client = pg.connect().expect("connect");
+                client.query_one(query, &[]).expect("query").get(0)
+            }
+        }
+    }
+
+    /// The latest session: (id, login_time, last_seen, logout_time, end_reason).
+    pub fn latest_session(&self) -> Option<SessionRow> {
+        self.sessions(
+            "SELECT id, login_time, last_seen, logout_time, end_reason, end_note
+             FROM sessions ORDER BY id DESC LIMIT 1",
+        )
+        .pop()
+    }
+
+    /// The rows of `query`, whose columns are those of `SessionRow`, in that order.
+    pub fn sessions(&self, query: &str) -> Vec<SessionRow> {
+        match &self.target {
+            Target::Sqlite(path) => {
+                let conn = rusqlite::Connection::open(path).expect("open");
+                let mut statement = conn.prepare(query).expect("query");
+                statement
+                    .query_map([], |row| {
+                        Ok(SessionRow {
+                            id: row.get(0)?,
+                            login_time: row.get(1)?,
+                            last_seen: row.get(2)?,
+                            logout_time: row.get(3)?,
+                            end_reason: row.get(4)?,
+                            end_note: row.get(5)?,
+                        })
+                    })
+                    .expect("rows")
+                    .map(|row| row.expect("a row"))
+                    .collect()
+            }
+            Target::Postgres(pg) => {
+                let mut client = pg.connect().expect("connect");
+                client
+                    .query(query, &[])
+                    .expect("query")
+                    .iter()
+                    .map(|row| SessionRow {
+                        id: row.get(0),
+                        login_time: row.get(1),
+                        last_seen: row.get(2),
+                        logout_time: row.get(3),
+                        end_reason: row.get(4),
+                        end_note: row.get(5),
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Whether the office has a database yet: the file, or konekte's tables.
+    pub fn has_database(&self) -> bool {
+        match &self.target {
+            Target::Sqlite(path) => path.exists(),
+            Target::Postgres(_) => {
+                self.sql_count(
+                    "SELECT count(*) FROM information_schema.tables
+                     WHERE table_schema = current_schema()",
+                ) > 0
+            }
+        }
+    }
+
+    /// Everything the database holds, to compare before and after: the file's bytes,
+    /// or every row of PostgreSQL's tables.
+    pub fn snapshot(&self) -> String {
+        match &self.target {
+            Target::Sqlite(path) => format!("{:?}", std::fs::read(path).expect("the file")),
+            Target::Postgres(_) => ["users", "sessions", "login_attempts", "konekte_schema"]
+                .iter()
+                .map(|table| {
+                    self.sql_text(&format!(
+                        "SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM {table} t"
+                    ))
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
     }
 
     pub fn file(&self, name: &str, content: &[u8]) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::write(&path, content).expect("write a test file");
         path
-    }
-
-    pub fn sql_count(&self, query: &str) -> i64 {
-        let conn = rusqlite::Connection::open(&self.db).expect("open");
-        conn.query_row(query, [], |row| row.get(0)).expect("query")
-    }
-
-    /// The latest session: (id, login_time, last_seen, logout_time, end_reason).
-    pub fn latest_session(&self) -> Option<SessionRow> {
-        let conn = rusqlite::Connection::open(&self.db).expect("open");
-        conn.query_row(
-            "SELECT id, login_time, last_seen, logout_time, end_reason, end_note
-             FROM sessions ORDER BY id DESC LIMIT 1",
-            [],
-            |row| {
-                Ok(SessionRow {
-                    id: row.get(0)?,
-                    login_time: row.get(1)?,
-                    last_seen: row.get(2)?,
-                    logout_time: row.get(3)?,
-                    end_reason: row.get(4)?,
-                    end_note: row.get(5)?,
-                })
-            },
-        )
-        .ok()
     }
 }
 

@@ -40,7 +40,7 @@ impl Terminal {
             .expect("a pseudo-terminal");
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_console"));
         command.args(args);
-        command.env("CONSOLE_DB", &office.db);
+        command.env("CONSOLE_DB", &office.console_db);
         command.env("TERM", "xterm-256color");
         for name in ["CONSOLE_LANG", "LANG", "LC_ALL", "LC_MESSAGES", "NO_COLOR"] {
             command.env_remove(name);

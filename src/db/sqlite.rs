@@ -1,0 +1,299 @@
+//! SQLite: the database file, private to its owner, recognised as konekte's before
+//! anything is written to it; and the watch that tells a monitor another connection
+//! committed (inotify on the file's folder, `PRAGMA data_version` to be sure).
+
+use std::fs::{DirBuilder, OpenOptions};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Result;
+use inotify::{Inotify, WatchMask};
+use rusqlite::{Connection, OpenFlags};
+
+use super::BUSY_TIMEOUT;
+use super::migrations::{self, LATEST_VERSION};
+use crate::error::Error;
+
+/// Opens the file at `path` for reading and writing, checks it, brings its schema up to
+/// date. A file that is not a konekte database, is corrupt, or has a newer schema is
+/// refused before anything is written to it.
+pub fn open(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| unreadable(path, &e))?;
+    configure(&conn, path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(|e| unreadable(path, &e))?;
+    migrations::migrate_sqlite(&conn).map_err(|e| unreadable(path, &e))?;
+    Ok(conn)
+}
+
+/// Opens the file without writing anything to it, not even a migration; `None` when
+/// it does not exist or is of an older schema (nothing to read yet).
+pub fn open_read_only(path: &Path) -> Result<Option<Connection>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| unreadable(path, &e))?;
+    configure(&conn, path)?;
+    let current = migrations::sqlite_version(&conn).map_err(|e| unreadable(path, &e))?;
+    Ok((current == LATEST_VERSION).then_some(conn))
+}
+
+/// Settings every connection needs, then the checks that must pass before any write.
+pub fn configure(conn: &Connection, path: &Path) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    let version = migrations::sqlite_version(conn).map_err(|e| unreadable(path, &e))?;
+    if version > LATEST_VERSION {
+        return Err(Error::Database(crate::tr!(
+            db_newer,
+            path = path.display(),
+            found = version,
+            known = LATEST_VERSION
+        ))
+        .into());
+    }
+    if !is_konekte(conn, version).map_err(|e| unreadable(path, &e))? {
+        return Err(Error::Database(crate::tr!(db_foreign, path = path.display())).into());
+    }
+    Ok(())
+}
+
+/// Whether the file holds konekte's tables (or nothing yet): another program's
+/// database is recognised, and refused, before anything is written to it.
+fn is_konekte(conn: &Connection, version: i64) -> rusqlite::Result<bool> {
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
+    if version == 0 {
+        return Ok(tables == 0);
+    }
+    let ours: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND
+           (name = 'users' AND sql LIKE '%password_hash%'
+            OR name = 'sessions' AND sql LIKE '%session_key%'
+            OR name = 'login_attempts' AND sql LIKE '%username_typed%')",
+        [],
+        |row| row.get(0),
+    )?;
+    Ok(ours == 3)
+}
+
+/// Creates the database file readable by its owner only (and its folder, 0700, if
+/// missing), before SQLite opens it: anyone who can read it can read every record.
+pub fn create_private_file(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(parent)
+            .map_err(|e| {
+                Error::Database(crate::tr!(
+                    db_cannot_create,
+                    path = parent.display(),
+                    error = e
+                ))
+            })?;
+    }
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        // Another terminal created it in the meantime: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Database(crate::tr!(
+            db_cannot_create,
+            path = path.display(),
+            error = e
+        ))
+        .into()),
+    }
+}
+
+pub fn unreadable(path: &Path, err: &dyn std::fmt::Display) -> anyhow::Error {
+    Error::Database(crate::tr!(
+        db_unreadable,
+        path = path.display(),
+        error = err
+    ))
+    .into()
+}
+
+/// Waits for another connection's commit to the file: the kernel tells when the
+/// folder's files are written (the WAL at every commit), and `data_version` says
+/// whether that was a commit. Without inotify it looks every `fallback`.
+pub struct SqliteWatch {
+    conn: Connection,
+    inotify: Option<Inotify>,
+    seen: i64,
+}
+
+impl SqliteWatch {
+    pub fn new(conn: Connection, path: &Path) -> Result<SqliteWatch> {
+        let folder = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let inotify = Inotify::init().ok().and_then(|inotify| {
+            let mask = WatchMask::MODIFY | WatchMask::CLOSE_WRITE | WatchMask::MOVED_TO;
+            inotify.watches().add(&folder, mask).ok()?;
+            Some(inotify)
+        });
+        let seen = data_version(&conn)?;
+        Ok(SqliteWatch {
+            conn,
+            inotify,
+            seen,
+        })
+    }
+
+    /// Whether another connection committed, waiting at most `fallback` for a sign.
+    pub fn wait(&mut self, fallback: Duration) -> Result<bool> {
+        if let Some(inotify) = &mut self.inotify {
+            let mut fd = libc::pollfd {
+                fd: inotify.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let millis = i32::try_from(fallback.as_millis()).unwrap_or(i32::MAX);
+            // SAFETY: one pollfd of a descriptor this watch owns, for the given time.
+            let ready = unsafe { libc::poll(&mut fd, 1, millis) };
+            if ready > 0 {
+                let mut buffer = [0u8; 4096];
+                // The events themselves say nothing data_version does not.
+                while inotify
+                    .read_events(&mut buffer)
+                    .is_ok_and(|mut e| e.next().is_some())
+                {}
+            }
+        } else {
+            std::thread::sleep(fallback);
+        }
+        let version = data_version(&self.conn)?;
+        let changed = version != self.seen;
+        self.seen = version;
+        Ok(changed)
+    }
+}
+
+/// A number that changes whenever another connection commits to the database: about a
+/// microsecond to ask.
+pub fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "data_version", |row| row.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_new_database_and_its_folder_are_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("office/konekte.db");
+        create_private_file(&path).unwrap();
+        open(&path).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.db");
+        let content = b"these are my notes, not a database at all; ".repeat(100);
+        std::fs::write(&path, &content).unwrap();
+        let err = open(&path).err().unwrap();
+        assert_eq!(crate::error::exit_code_of(&err), crate::error::Exit::IoErr);
+        assert_eq!(std::fs::read(&path).unwrap(), content);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        let before = std::fs::read(&path).unwrap();
+        let err = open(&path).err().unwrap();
+        assert!(format!("{err:#}").contains("newer"), "{err:#}");
+        assert_eq!(crate::error::exit_code_of(&err), crate::error::Exit::IoErr);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn another_programs_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE users (name TEXT)")
+            .unwrap();
+        drop(conn);
+        let err = open(&path).err().unwrap();
+        assert!(format!("{err:#}").contains("not a konekte"), "{err:#}");
+    }
+
+    #[test]
+    fn another_programs_database_of_version_one_is_refused_before_any_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE users (name TEXT); PRAGMA user_version = 1;")
+            .unwrap();
+        drop(conn);
+        let before = std::fs::read(&path).unwrap();
+        let err = open(&path).err().unwrap();
+        assert!(format!("{err:#}").contains("not a konekte"), "{err:#}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert!(
+            !dir.path().join("other.db-wal").exists(),
+            "not switched to WAL"
+        );
+    }
+
+    #[test]
+    fn read_only_open_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("absent.db");
+        assert!(open_read_only(&path).unwrap().is_none());
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn the_watch_sees_another_connections_commit_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.db");
+        create_private_file(&path).unwrap();
+        let mut watch = SqliteWatch::new(open(&path).unwrap(), &path).unwrap();
+        assert!(watch.inotify.is_some(), "inotify on Linux");
+        assert!(!watch.wait(Duration::from_millis(20)).unwrap());
+        let writer = open(&path).unwrap();
+        writer
+            .execute(
+                "INSERT INTO users (username, role, password_hash, created_at)
+                 VALUES ('fresh', 'admin', 'x', 0)",
+                [],
+            )
+            .unwrap();
+        let started = std::time::Instant::now();
+        assert!(watch.wait(Duration::from_secs(5)).unwrap());
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "woken by the write, not by the time"
+        );
+        assert!(!watch.wait(Duration::from_millis(20)).unwrap());
+    }
+}
