@@ -83,6 +83,18 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
     },
+    /// Copy this office's whole database (users, sessions, attempts, with their ids)
+    /// into another, empty one: a SQLite file into a PostgreSQL server, to move an
+    /// office from one PC to many.
+    ///
+    /// The database copied from is --db (or CONSOLE_DB); nothing of it changes. The one
+    /// copied into must hold no user; the copy is one transaction, all or nothing.
+    Copy {
+        /// Where to: a postgres:// URL (its password in ~/.pgpass or PGPASSWORD, never
+        /// here), or a SQLite path.
+        #[arg(long, value_name = "URL|PATH")]
+        to: PathBuf,
+    },
     /// Add user accounts: from a CSV file, by role and count, or one by one at prompts.
     ///
     /// The accounts created are written to stdout as CSV (username,role,password), with

@@ -441,6 +441,16 @@ catalog! {
         "essai à blanc : {sessions} sessions terminées et {attempts} tentatives de connexion d'avant {time} seraient supprimées ; rien n'a été supprimé",
         "esè: {sessions} sesyon ki fini ak {attempts} tantativ koneksyon anvan {time} ta efase; anyen pa efase",
     ],
+    copied: [
+        "copied {users} users, {sessions} sessions and {attempts} login attempts to {to}",
+        "{users} utilisateurs, {sessions} sessions et {attempts} tentatives de connexion copiés vers {to}",
+        "kopye {users} itilizatè, {sessions} sesyon ak {attempts} tantativ koneksyon nan {to}",
+    ],
+    copy_not_empty: [
+        "the database copied into already holds users: nothing was copied (copy into an empty one)",
+        "la base de destination contient déjà des utilisateurs : rien n'a été copié (copiez vers une base vide)",
+        "baz done kote n ap kopye a gen itilizatè deja: anyen pa kopye (kopye nan yon baz vid)",
+    ],
     created_users: ["created {count} user(s)", "{count} utilisateur(s) créé(s)", "kreye {count} itilizatè"],
     generated_passwords: [
         "{count} generated password(s) written to stdout: shown this once, to be changed at first login",

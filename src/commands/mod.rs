@@ -1,6 +1,7 @@
 //! One file per subcommand, each a `run`; what they share about output lives here.
 
 pub mod add_users;
+pub mod copy;
 pub mod demo;
 pub mod end_session;
 pub mod failures;
@@ -32,8 +33,16 @@ use crate::origin::ThisHost;
 /// says whether --db was typed (rather than taken from CONSOLE_DB).
 pub fn run(cli: Cli, db_on_command_line: bool, out: &mut dyn Write) -> Result<()> {
     let given = cli.db.as_deref().filter(|_| db_on_command_line);
-    if let Some(text) = given.and_then(Path::to_str)
-        && PgTarget::url_has_password(text)
+    let copy_to = match &cli.command {
+        Some(Command::Copy { to }) => Some(to.as_path()),
+        _ => None,
+    };
+    // Every user of the machine can read a command line (ps).
+    if [given, copy_to]
+        .into_iter()
+        .flatten()
+        .filter_map(Path::to_str)
+        .any(PgTarget::url_has_password)
     {
         return Err(Error::Usage(crate::tr!(pg_password_in_url)).into());
     }
@@ -47,6 +56,7 @@ pub fn run(cli: Cli, db_on_command_line: bool, out: &mut dyn Write) -> Result<()
     let target = &Target::parse(&db_text)?;
     match cli.command {
         Some(Command::AddUsers(args)) => add_users::run(&args, target, out),
+        Some(Command::Copy { to }) => copy::run(target, &Target::parse(&to)?),
         Some(Command::Users(command)) => users::run(command, target, out),
         Some(Command::Login(args)) => login::run(&args, target),
         Some(Command::Monitor(args)) => monitor::run(&args, target),

@@ -81,8 +81,15 @@ pub fn postgres_version(client: &mut impl GenericClient, target: &PgTarget) -> R
             error = e
         ))
     };
+    // Read from the catalog tables themselves: to_regclass() would answer from a cache
+    // that, inside the migration's transaction, may not have seen another's commit.
     let ours: bool = client
-        .query_one("SELECT to_regclass('konekte_schema') IS NOT NULL", &[])
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.tables
+                            WHERE table_schema = current_schema()
+                              AND table_name = 'konekte_schema')",
+            &[],
+        )
         .map_err(unreadable)?
         .get(0);
     if !ours {

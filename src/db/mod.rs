@@ -6,6 +6,7 @@
 mod attempts;
 mod bulk;
 mod conn;
+mod copy;
 mod history;
 mod migrations;
 mod monitor;
@@ -32,6 +33,7 @@ use crate::model::Millis;
 pub use attempts::{Credentials, Prior};
 pub use bulk::BulkLoader;
 pub use conn::Dialect;
+pub use copy::Copied;
 pub use history::Range;
 pub use migrations::LATEST_VERSION;
 pub use monitor::{

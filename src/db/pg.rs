@@ -188,11 +188,35 @@ impl PgTarget {
         self.config.get_dbname().unwrap_or_default()
     }
 
-    /// The same server, another database (for tests and `copy`).
+    /// The same server, another database (for tests).
     pub fn with_dbname(&self, dbname: &str) -> PgTarget {
         let mut other = self.clone();
         other.config.dbname(dbname);
         other
+    }
+
+    /// The same database reached at another address, in the clear (for a test's proxy).
+    pub fn through(&self, host: &str, port: u16) -> PgTarget {
+        let mut config = postgres::Config::new();
+        if let Some(user) = self.config.get_user() {
+            config.user(user);
+        }
+        if let Some(password) = self.config.get_password() {
+            config.password(password);
+        }
+        if let Some(dbname) = self.config.get_dbname() {
+            config.dbname(dbname);
+        }
+        config
+            .host(host)
+            .port(port)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .application_name("konekte");
+        PgTarget {
+            config,
+            tls: TlsMode::Disable,
+            root_cert: None,
+        }
     }
 
     /// A new connection, or the error that says which server and database could not be

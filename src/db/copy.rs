@@ -1,0 +1,217 @@
+//! `console copy`: an office's whole database into another, empty one (a SQLite file
+//! into a PostgreSQL server, usually), every row with its id, in one transaction.
+
+use anyhow::Result;
+
+use super::Db;
+use super::conn::{Dialect, Exec, Tx};
+use super::value::{Row, ToValue, Value, params};
+use crate::error::Error;
+
+/// What a copy wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Copied {
+    pub users: usize,
+    pub sessions: usize,
+    pub attempts: usize,
+}
+
+/// Rows per INSERT: few round trips, well under PostgreSQL's 65 535 parameters.
+const BATCH: usize = 500;
+
+/// Each table's columns, in the order they are copied. What an account counts of its
+/// sessions is counted again as they are copied (the triggers), and `username_key` is
+/// made by the database itself.
+const TABLES: [(&str, &str); 3] = [
+    (
+        "users",
+        "id, username, full_name, role, password_hash, disabled, must_change_password, \
+         failed_attempts, failure_window_start, locked_until, created_at",
+    ),
+    (
+        "sessions",
+        "id, user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id, login_time, \
+         last_seen, heartbeat_ms, logout_time, end_reason, ended_by, end_note, machine_id",
+    ),
+    (
+        "login_attempts",
+        "id, username_typed, user_id, at, host, tty, remote_ip, outcome, attempt_key",
+    ),
+];
+
+impl Db {
+    /// Copies every user, session and attempt, with their ids, into `into`, which must
+    /// hold no user yet; all of it or nothing.
+    pub fn copy_into(&self, into: &Db) -> Result<Copied> {
+        let users: i64 = into
+            .query_row("SELECT count(*) FROM users", params![])?
+            .get(0)?;
+        if users > 0 {
+            return Err(Error::Refused(crate::tr!(copy_not_empty)).into());
+        }
+        into.write(|tx| {
+            let mut counts = [0; 3];
+            for ((table, columns), count) in TABLES.iter().zip(&mut counts) {
+                *count = self.copy_table(tx, table, columns)?;
+            }
+            self.copy_kept_totals(tx)?;
+            if tx.dialect() == Dialect::Postgres {
+                for (table, _) in TABLES {
+                    tx.query(
+                        &format!(
+                            "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
+                                           coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+                        ),
+                        params![],
+                    )?;
+                }
+            }
+            Ok(Copied {
+                users: counts[0],
+                sessions: counts[1],
+                attempts: counts[2],
+            })
+        })
+    }
+
+    fn copy_table(&self, tx: &Tx, table: &str, columns: &str) -> Result<usize> {
+        let mut batch: Vec<Row> = Vec::with_capacity(BATCH);
+        let mut copied = 0;
+        self.each(
+            &format!("SELECT {columns} FROM {table} ORDER BY id"),
+            params![],
+            &mut |row| {
+                batch.push(row);
+                if batch.len() == BATCH {
+                    copied += insert_rows(tx, table, columns, &std::mem::take(&mut batch))?;
+                }
+                Ok(())
+            },
+        )?;
+        copied += insert_rows(tx, table, columns, &batch)?;
+        Ok(copied)
+    }
+
+    /// The sessions copied have counted themselves into their accounts (the triggers);
+    /// an account whose history was pruned keeps what it counted before.
+    fn copy_kept_totals(&self, tx: &Tx) -> Result<()> {
+        let pruned = self.query(
+            "SELECT u.id, u.last_login, u.last_logout, u.sessions_count, u.connected_ms
+             FROM users u
+             WHERE u.sessions_count != (SELECT count(*) FROM sessions s WHERE s.user_id = u.id)",
+            params![],
+        )?;
+        for row in pruned {
+            let (id, last_login, last_logout, count, connected) = (
+                row.get::<i64>(0)?,
+                row.get::<Option<i64>>(1)?,
+                row.get::<Option<i64>>(2)?,
+                row.get::<i64>(3)?,
+                row.get::<i64>(4)?,
+            );
+            tx.execute(
+                "UPDATE users SET last_login = ?2, last_logout = ?3, sessions_count = ?4,
+                                  connected_ms = ?5
+                 WHERE id = ?1",
+                params![id, last_login, last_logout, count, connected],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn insert_rows(tx: &Tx, table: &str, columns: &str, rows: &[Row]) -> Result<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let width = rows[0].0.len();
+    let one = format!("({})", vec!["?"; width].join(", "));
+    let sql = format!(
+        "INSERT INTO {table} ({columns}) VALUES {}",
+        vec![one; rows.len()].join(", ")
+    );
+    let values: Vec<&dyn ToValue> = rows
+        .iter()
+        .flat_map(|row| row.0.iter().map(|v: &Value| v as &dyn ToValue))
+        .collect();
+    tx.execute(&sql, &values)?;
+    Ok(rows.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Range;
+    use crate::db::testing;
+    use crate::model::{EndReason, NewUser, Origin, Outcome, Role};
+
+    fn office() -> testing::TestDb {
+        let db = testing::db();
+        let users: Vec<NewUser> = (0..3)
+            .map(|i| NewUser {
+                username: format!("Clerk{i}"),
+                full_name: format!("Clerk Number {i}"),
+                role: Role::Archives,
+                password_hash: "hash".into(),
+                must_change_password: i == 1,
+            })
+            .collect();
+        db.create_users(&users, false, 0).unwrap();
+        let id = db.user("clerk0").unwrap().unwrap().id;
+        for login in [1_000, 5_000, 9_000] {
+            let s = db
+                .open_session(id, &Origin::default(), 5_000, login)
+                .unwrap();
+            if login < 9_000 {
+                db.close_session(s.id, EndReason::Logout, login + 2_000, None, Some("bye"))
+                    .unwrap();
+            }
+        }
+        db.settle_attempt("ghost", None, &Origin::default(), 4_000, 0, |_| {
+            (Outcome::UnknownUser, Default::default())
+        })
+        .unwrap();
+        db
+    }
+
+    #[test]
+    fn everything_is_copied_with_its_ids_and_the_next_rows_follow_them() {
+        let from = office();
+        // The first session is pruned: its account keeps counting it.
+        from.prune_before(3_500, 10).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let into = Db::open(&crate::db::Target::Sqlite(dir.path().join("copy.db"))).unwrap();
+        let copied = from.copy_into(&into).unwrap();
+        assert_eq!(
+            copied,
+            Copied {
+                users: 3,
+                sessions: 2,
+                attempts: 1
+            }
+        );
+        let all = |db: &Db| db.sessions_in(&Range::default(), None).unwrap();
+        assert_eq!(all(&into), all(&from));
+        assert_eq!(
+            into.list_users(None, 20_000).unwrap(),
+            from.list_users(None, 20_000).unwrap()
+        );
+        assert_eq!(
+            into.failed_attempts(None, None, None).unwrap(),
+            from.failed_attempts(None, None, None).unwrap()
+        );
+        // New rows take ids after the copied ones.
+        let clerk = into.user("clerk2").unwrap().unwrap();
+        let next = into
+            .open_session(clerk.id, &Origin::default(), 5_000, 20_000)
+            .unwrap();
+        assert!(all(&from).iter().all(|s| s.id < next.id));
+        // Into a database that holds users: refused, and nothing written.
+        let err = from.copy_into(&into).unwrap_err();
+        assert_eq!(
+            crate::error::exit_code_of(&err),
+            crate::error::Exit::Failure
+        );
+        assert_eq!(all(&into).len(), 3);
+    }
+}
