@@ -1,4 +1,4 @@
--- konekte schema, version 3, for SQLite: what a new database is created with. An older database is
+-- konekte schema, version 4, for SQLite: what a new database is created with. An older database is
 -- brought here by the steps in src/db/migrations/ (a test checks that both agree).
 -- Every time is an INTEGER of milliseconds since 1970-01-01 UTC. PostgreSQL's is
 -- schema.postgres.sql, the same tables in its dialect.
@@ -25,13 +25,33 @@ CREATE TABLE users (
     sessions_count       INTEGER NOT NULL DEFAULT 0,
     connected_ms         INTEGER NOT NULL DEFAULT 0,   -- of the ended sessions
     -- The name in any case as one key, which SQLite and PostgreSQL order alike.
-    username_key         TEXT GENERATED ALWAYS AS (lower(username)) VIRTUAL
+    username_key         TEXT GENERATED ALWAYS AS (lower(username)) VIRTUAL,
+    -- Its sessions still open, kept by the triggers below: who is online, at a glance.
+    open_sessions        INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE UNIQUE INDEX users_username_key ON users (username_key);
 CREATE INDEX users_role ON users (role, username_key);
 -- The monitor's "latest login first" order.
 CREATE INDEX users_recent ON users (-coalesce(last_login, 0), username_key);
+-- Those online: the "Online now" pane reads them, not 100 000 users.
+CREATE INDEX users_online ON users (username_key) WHERE open_sessions > 0;
+
+-- How many users there are, kept by the triggers below: the monitor shows it at every
+-- change, and PostgreSQL counts 100 000 rows in 25 ms.
+CREATE TABLE tallies (
+    only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+    users    INTEGER NOT NULL
+);
+INSERT INTO tallies (only_row, users) VALUES (1, 0);
+
+CREATE TRIGGER users_added AFTER INSERT ON users BEGIN
+    UPDATE tallies SET users = users + 1;
+END;
+
+CREATE TRIGGER users_removed AFTER DELETE ON users BEGIN
+    UPDATE tallies SET users = users - 1;
+END;
 
 -- The whole life of one login, from login to its end, however it ended.
 CREATE TABLE sessions (
@@ -74,7 +94,8 @@ CREATE TRIGGER sessions_opened AFTER INSERT ON sessions BEGIN
         last_logout = CASE WHEN NEW.logout_time IS NULL THEN last_logout
                            ELSE max(coalesce(last_logout, NEW.logout_time), NEW.logout_time) END,
         sessions_count = sessions_count + 1,
-        connected_ms = connected_ms + coalesce(NEW.logout_time - NEW.login_time, 0)
+        connected_ms = connected_ms + coalesce(NEW.logout_time - NEW.login_time, 0),
+        open_sessions = open_sessions + CASE WHEN NEW.logout_time IS NULL THEN 1 ELSE 0 END
     WHERE id = NEW.user_id;
 END;
 
@@ -83,8 +104,16 @@ WHEN NEW.logout_time IS NOT NULL BEGIN
     UPDATE users SET
         last_logout = max(coalesce(last_logout, NEW.logout_time), NEW.logout_time),
         connected_ms = connected_ms + (NEW.logout_time - NEW.login_time)
-                       - coalesce(OLD.logout_time - OLD.login_time, 0)
+                       - coalesce(OLD.logout_time - OLD.login_time, 0),
+        open_sessions = open_sessions - CASE WHEN OLD.logout_time IS NULL THEN 1 ELSE 0 END
     WHERE id = NEW.user_id;
+END;
+
+-- The history outlives a prune (ended sessions only); an open session deleted by hand
+-- is no longer open.
+CREATE TRIGGER sessions_removed AFTER DELETE ON sessions
+WHEN OLD.logout_time IS NULL BEGIN
+    UPDATE users SET open_sessions = open_sessions - 1 WHERE id = OLD.user_id;
 END;
 
 -- Every attempt to log in, failed or not.

@@ -9,14 +9,17 @@ use crate::model::{Millis, Role};
 
 /// konekte: who logs in to the office's terminals, and when they log out.
 ///
-/// Every terminal of the office shares one SQLite database. Staff log in at a shared
-/// terminal; admins watch who is online; scripts add users and read the history.
+/// Every terminal of the office shares one database: a SQLite file on one PC, or a
+/// PostgreSQL server for many. Staff log in at a shared terminal; admins watch who is
+/// online; scripts add users and read the history.
 #[derive(Debug, Parser)]
 #[command(name = "console", version, propagate_version = true)]
 pub struct Cli {
-    /// The database file [default: ~/.local/share/konekte/konekte.db]. Created, with its
-    /// folder, on first use; readable by its owner only.
-    #[arg(long, global = true, env = "CONSOLE_DB", value_name = "PATH")]
+    /// The database: a SQLite file [default: ~/.local/share/konekte/konekte.db], created
+    /// with its folder by add-users (readable by its owner only), or a PostgreSQL server,
+    /// postgres://USER@HOST[:PORT]/DATABASE[?sslmode=…] (the password from ~/.pgpass or
+    /// PGPASSWORD, never here).
+    #[arg(long, global = true, env = "CONSOLE_DB", value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
 
     /// The language of what people read [default: CONSOLE_LANG, else LC_ALL, LC_MESSAGES

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use konekte::auth;
 use konekte::clock::now_ms;
-use konekte::db::{Db, Target};
+use konekte::db::{Db, Environment, PgTarget, Target};
 use konekte::model::{EndReason, Millis, NewUser, Origin, Role, Session};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -118,4 +118,58 @@ pub fn generate(path: &Path, users: usize, sessions: usize, seed: u64) {
 /// and the bound it is measured against.
 pub fn row(metric: &str, figure: String, goal: &str, bound: String) {
     println!("ROW\t{metric}\t{figure}\t{goal}\t{bound}");
+}
+
+/// The PostgreSQL server the benchmarks measure on: KONEKTE_BENCH_POSTGRES (a URL), else
+/// the one of the PG* variables (scripts/bench starts one); `None` says there is none.
+pub fn postgres_server() -> Option<PgTarget> {
+    let url = std::env::var("KONEKTE_BENCH_POSTGRES")
+        .ok()
+        .or_else(|| std::env::var_os("PGHOST").map(|_| "postgres://".to_string()))?;
+    let target = PgTarget::parse(&url, &Environment::of_this_process()).ok()?;
+    target.connect().ok().map(|_| target)
+}
+
+/// The office of `users` users and `sessions` sessions on the PostgreSQL `server`: the
+/// SQLite one copied once into a database of its own, kept there for later runs.
+pub fn postgres_office(server: &PgTarget, users: usize, sessions: usize) -> Target {
+    let name = format!("konekte_bench_{users}_{sessions}");
+    let target = Target::Postgres(Box::new(server.with_dbname(&name)));
+    let ready = Db::open_existing(&target)
+        .ok()
+        .and_then(|db| db.counts().ok())
+        .is_some_and(|counts| counts.users == users as i64);
+    if !ready {
+        let mut admin = server.connect().expect("the bench server");
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .expect("drop");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create");
+        let started = std::time::Instant::now();
+        let from = Db::open(&Target::Sqlite(office_database(users, sessions))).expect("the file");
+        from.copy_into(&Db::open(&target).expect("the server"))
+            .expect("copy");
+        let Target::Postgres(pg) = &target else {
+            unreachable!()
+        };
+        pg.connect()
+            .expect("connect")
+            .batch_execute("ANALYZE")
+            .expect("analyze");
+        eprintln!(
+            "copied the office into {} in {:.1} s",
+            pg.describe(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    target
+}
+
+/// Microseconds since 1970 by the wall clock: what two processes can compare.
+pub fn wall_micros() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64)
 }

@@ -19,25 +19,21 @@ pub struct Copied {
 /// Rows per INSERT: few round trips, well under PostgreSQL's 65 535 parameters.
 const BATCH: usize = 500;
 
-/// Each table's columns, in the order they are copied. What an account counts of its
-/// sessions is counted again as they are copied (the triggers), and `username_key` is
-/// made by the database itself.
-const TABLES: [(&str, &str); 3] = [
-    (
-        "users",
-        "id, username, full_name, role, password_hash, disabled, must_change_password, \
-         failed_attempts, failure_window_start, locked_until, created_at",
-    ),
-    (
-        "sessions",
-        "id, user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id, login_time, \
-         last_seen, heartbeat_ms, logout_time, end_reason, ended_by, end_note, machine_id",
-    ),
-    (
-        "login_attempts",
-        "id, username_typed, user_id, at, host, tty, remote_ip, outcome, attempt_key",
-    ),
-];
+/// Each table's columns, in the order they are copied; `username_key` is made by the
+/// database itself. What an account counts of its sessions (`USER_TOTALS`) is counted
+/// again as the sessions are copied into SQLite, by its triggers. PostgreSQL copies it
+/// instead, its row trigger off: one update of the account per session would leave a
+/// million dead rows behind in the users table.
+const USERS: &str = "id, username, full_name, role, password_hash, disabled, \
+                     must_change_password, failed_attempts, failure_window_start, \
+                     locked_until, created_at";
+const USER_TOTALS: &str = "last_login, last_logout, sessions_count, connected_ms, open_sessions";
+const SESSIONS: &str = "id, user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id, \
+                        login_time, last_seen, heartbeat_ms, logout_time, end_reason, \
+                        ended_by, end_note, machine_id";
+const ATTEMPTS: &str =
+    "id, username_typed, user_id, at, host, tty, remote_ip, outcome, attempt_key";
+const TABLES: [&str; 3] = ["users", "sessions", "login_attempts"];
 
 impl Db {
     /// Copies every user, session and attempt, with their ids, into `into`, which must
@@ -49,14 +45,23 @@ impl Db {
         if users > 0 {
             return Err(Error::Refused(crate::tr!(copy_not_empty)).into());
         }
-        into.write(|tx| {
-            let mut counts = [0; 3];
-            for ((table, columns), count) in TABLES.iter().zip(&mut counts) {
-                *count = self.copy_table(tx, table, columns)?;
+        into.write(|tx| match tx.dialect() {
+            Dialect::Sqlite => {
+                let copied = self.copy_rows(tx, USERS)?;
+                self.copy_kept_totals(tx)?;
+                Ok(copied)
             }
-            self.copy_kept_totals(tx)?;
-            if tx.dialect() == Dialect::Postgres {
-                for (table, _) in TABLES {
+            Dialect::Postgres => {
+                tx.execute(
+                    "ALTER TABLE sessions DISABLE TRIGGER sessions_opened",
+                    params![],
+                )?;
+                let copied = self.copy_rows(tx, &format!("{USERS}, {USER_TOTALS}"))?;
+                tx.execute(
+                    "ALTER TABLE sessions ENABLE TRIGGER sessions_opened",
+                    params![],
+                )?;
+                for table in TABLES {
                     tx.query(
                         &format!(
                             "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
@@ -65,12 +70,17 @@ impl Db {
                         params![],
                     )?;
                 }
+                Ok(copied)
             }
-            Ok(Copied {
-                users: counts[0],
-                sessions: counts[1],
-                attempts: counts[2],
-            })
+        })
+    }
+
+    /// The rows of the three tables, the users' with `user_columns`.
+    fn copy_rows(&self, tx: &Tx, user_columns: &str) -> Result<Copied> {
+        Ok(Copied {
+            users: self.copy_table(tx, "users", user_columns)?,
+            sessions: self.copy_table(tx, "sessions", SESSIONS)?,
+            attempts: self.copy_table(tx, "login_attempts", ATTEMPTS)?,
         })
     }
 
@@ -92,8 +102,8 @@ impl Db {
         Ok(copied)
     }
 
-    /// The sessions copied have counted themselves into their accounts (the triggers);
-    /// an account whose history was pruned keeps what it counted before.
+    /// The sessions copied into SQLite have counted themselves into their accounts (the
+    /// triggers); an account whose history was pruned keeps what it counted before.
     fn copy_kept_totals(&self, tx: &Tx) -> Result<()> {
         let pruned = self.query(
             "SELECT u.id, u.last_login, u.last_logout, u.sessions_count, u.connected_ms
@@ -200,6 +210,15 @@ mod tests {
             into.failed_attempts(None, None, None).unwrap(),
             from.failed_attempts(None, None, None).unwrap()
         );
+        // And back into the backend under test: PostgreSQL copies the accounts' totals
+        // rather than counts them again.
+        let back = testing::db();
+        into.copy_into(&back).unwrap();
+        assert_eq!(
+            back.list_users(None, 20_000).unwrap(),
+            from.list_users(None, 20_000).unwrap()
+        );
+        assert_eq!(all(&back), all(&from));
         // New rows take ids after the copied ones.
         let clerk = into.user("clerk2").unwrap().unwrap();
         let next = into

@@ -16,7 +16,7 @@ const SQLITE_SCHEMA: &str = include_str!("../../schema.sql");
 const POSTGRES_SCHEMA: &str = include_str!("../../schema.postgres.sql");
 
 /// One upgrade: from a version to the next, in each dialect (`None` before the
-/// backend existed: no database of it can be that old).
+/// backend existed: no database of it can be that old; PostgreSQL's first is 4).
 struct Upgrade {
     sqlite: &'static str,
     postgres: Option<&'static str>,
@@ -30,6 +30,10 @@ const UPGRADES: &[Upgrade] = &[
     },
     Upgrade {
         sqlite: include_str!("migrations/v3.sql"),
+        postgres: None,
+    },
+    Upgrade {
+        sqlite: include_str!("migrations/v4.sql"),
         postgres: None,
     },
 ];
@@ -261,14 +265,19 @@ mod tests {
         )
         .unwrap();
         migrate_sqlite(&conn).unwrap();
-        let kept: (i64, i64, i64, i64) = conn
+        let kept: (i64, i64, i64, i64, i64) = conn
             .query_row(
-                "SELECT last_login, last_logout, sessions_count, connected_ms FROM users",
+                "SELECT last_login, last_logout, sessions_count, connected_ms, open_sessions
+                 FROM users",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .unwrap();
-        assert_eq!(kept, (5000, 4000, 2, 3000));
+        assert_eq!(kept, (5000, 4000, 2, 3000, 1));
+        let tallied: i64 = conn
+            .query_row("SELECT users FROM tallies", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tallied, 1);
     }
 
     #[test]

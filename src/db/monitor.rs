@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::Db;
 use super::conn::Exec;
 use super::history::Range;
-use super::users::{USER_COLUMNS, activity_columns, escape_like, summary_from_row};
+use super::users::{ACTIVITY_COLUMNS, USER_COLUMNS, escape_like, summary_from_row};
 use super::value::{Row, ToValue, Value, params};
 use crate::clock::{split_by_day, start_of_day};
 use crate::error::Error;
@@ -112,6 +112,17 @@ pub struct Snapshot {
     pub offline: Vec<SessionLine>,
 }
 
+/// A page of the "Online now" pane.
+struct OnlinePage {
+    page: Vec<SessionLine>,
+    /// The position of `page[0]` among all the open sessions shown.
+    offset: usize,
+    /// How many open sessions are shown (`None`: no row was read to say it).
+    total: Option<usize>,
+    /// Where the selected session stands, if it is open and shown.
+    selected_at: Option<usize>,
+}
+
 /// One user's history, a page of sessions and the totals of the latest days.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct History {
@@ -141,14 +152,14 @@ impl Db {
             now,
             day_start,
         )?;
-        let (online_offset, online_total) = self.online_window(query)?;
+        let online = self.online_pane(query)?;
         Ok(Snapshot {
             counts: self.counts()?,
             users_from,
             users,
-            online: self.online_page(query.sort, filter, online_offset, query.online_rows)?,
-            online_offset,
-            online_total,
+            online: online.page,
+            online_offset: online.offset,
+            online_total: online.total.unwrap_or(0),
             offline: self.recently_offline(filter, RECENT_OFFLINE)?,
         })
     }
@@ -172,63 +183,85 @@ impl Db {
         })
     }
 
-    /// The open sessions shown: their own index, and the filter if any.
-    fn open_sessions_shown(&self, pattern: Option<&str>, params: &mut Vec<Value>) -> String {
-        let mut sql = format!(
-            "FROM sessions s{open} JOIN users u ON u.id = s.user_id
-             WHERE s.logout_time IS NULL",
-            open = self.dialect().indexed_by("sessions_open")
-        );
-        push_filter(&mut sql, SESSION_FILTER, pattern, params);
-        sql
-    }
-
-    /// The first open session shown, and how many there are: the page moves just enough
-    /// to keep the selected session in view, wherever others came or went.
-    fn online_window(&self, query: &Query) -> Result<(usize, usize)> {
-        let pattern = like_pattern(query.filter.as_deref());
-        let mut params = Vec::new();
-        let from = self.open_sessions_shown(pattern.as_deref(), &mut params);
-        let total: i64 = self
-            .query_row(&format!("SELECT count(*) {from}"), &values(&params))?
-            .get(0)?;
-        let total = usize::try_from(total).unwrap_or(0);
+    /// The "Online now" pane: the page moves just enough to keep the selected session in
+    /// view, wherever others came or went, and stays as full as it can be. One query
+    /// mostly; another when the page has to move.
+    fn online_pane(&self, query: &Query) -> Result<OnlinePage> {
         let rows = query.online_rows.max(1);
-        let rank = match query.online_selected {
-            Some(id) => self.online_rank(query.sort, pattern.as_deref(), id)?,
-            None => None,
+        let mut asked = self.online_ranked(query, query.online_offset, rows)?;
+        if asked.total.is_none() && query.online_offset > 0 {
+            // An empty page says neither how many there are nor where the selected
+            // one stands: the sessions below the page have gone; look from the top.
+            asked = self.online_ranked(query, 0, rows)?;
+        }
+        let total = asked.total.unwrap_or(0);
+        let offset = match asked.selected_at {
+            Some(rank) if rank < asked.offset => rank,
+            Some(rank) if rank >= asked.offset + rows => rank + 1 - rows,
+            _ => asked.offset,
+        }
+        // No blank rows below while rows above are hidden.
+        .min(total.saturating_sub(rows));
+        let page = if offset == asked.offset {
+            asked
+        } else {
+            self.online_ranked(query, offset, rows)?
         };
-        let offset = match rank {
-            Some(rank) if rank < query.online_offset => rank,
-            Some(rank) if rank >= query.online_offset + rows => rank + 1 - rows,
-            _ => query.online_offset,
-        };
-        // A page as full as it can be: no blank rows below while rows above are hidden.
-        Ok((offset.min(total.saturating_sub(rows)), total))
+        Ok(OnlinePage {
+            total: Some(page.total.unwrap_or(total)),
+            ..page
+        })
     }
 
-    /// Where open session `id` stands in the pane's order, if it is open and shown.
-    fn online_rank(&self, sort: PaneSort, pattern: Option<&str>, id: i64) -> Result<Option<usize>> {
-        let key = online_key(sort);
-        // The ?s in the order of the text: the count's filter, the id twice, the
-        // selected session's filter.
+    /// The open sessions shown (those matching the filter), `rows` from `offset` in the
+    /// pane's order, and where the selected one stands among them.
+    fn online_ranked(&self, query: &Query, offset: usize, rows: usize) -> Result<OnlinePage> {
         let mut params = Vec::new();
-        let shown = self.open_sessions_shown(pattern, &mut params);
-        params.extend([Value::Int(id), Value::Int(id)]);
-        let mut selected = String::from(
-            "FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.id = ? AND s.logout_time IS NULL",
+        let mut shown = format!(
+            "SELECT s.id, row_number() OVER (ORDER BY {key}) - 1 AS position,
+                    count(*) OVER () AS total
+             FROM users u{online} JOIN sessions s{open} ON s.user_id = u.id
+             WHERE s.logout_time IS NULL AND u.open_sessions > 0",
+            key = online_key(query.sort),
+            online = self.dialect().indexed_by("users_online"),
+            open = self.dialect().indexed_by("sessions_open_user"),
         );
-        push_filter(&mut selected, SESSION_FILTER, pattern, &mut params);
+        let pattern = like_pattern(query.filter.as_deref());
+        push_filter(&mut shown, SESSION_FILTER, pattern.as_deref(), &mut params);
+        params.extend([
+            Value::Int(offset as i64),
+            Value::Int((offset + rows) as i64),
+            query.online_selected.to_value(),
+        ]);
+        // Every open session is ranked by the keys of its order, from the users online
+        // (their own index, not the 100 000 users); the lines are read for the page only. CROSS JOIN: SQLite then takes the page's ids first and reads
+        // each of their rows by id, where it would otherwise scan every session.
         let sql = format!(
-            "SELECT (SELECT count(*) {shown}
-                     AND ({key}) < (SELECT {key} FROM sessions s JOIN users u ON u.id = s.user_id
-                                    WHERE s.id = ?))
-             {selected}"
+            "WITH ranked AS ({shown})
+             SELECT {SESSION_LINE_COLUMNS}, r.position, r.total
+             FROM ranked r CROSS JOIN sessions s CROSS JOIN users u
+             WHERE s.id = r.id AND u.id = s.user_id
+               AND ((r.position >= ? AND r.position < ?) OR r.id = ?)
+             ORDER BY r.position"
         );
-        self.query_opt(&sql, &values(&params))?
-            .map(|row| row.get::<usize>(0))
-            .transpose()
+        let mut ranked = OnlinePage {
+            page: Vec::with_capacity(rows),
+            offset,
+            total: None,
+            selected_at: None,
+        };
+        for row in self.query(&sql, &values(&params))? {
+            let line = session_line_from_row(&row)?;
+            let position: usize = row.get(SESSION_LINE_WIDTH)?;
+            ranked.total = Some(row.get(SESSION_LINE_WIDTH + 1)?);
+            if Some(line.id) == query.online_selected {
+                ranked.selected_at = Some(position);
+            }
+            if (offset..offset + rows).contains(&position) {
+                ranked.page.push(line);
+            }
+        }
+        Ok(ranked)
     }
 
     /// A page of one user's sessions, and the connected time of each of the latest days.
@@ -273,7 +306,7 @@ impl Db {
         let open = self.dialect().indexed_by("sessions_open");
         let row = self.query_row(
             &format!(
-                "SELECT (SELECT count(*) FROM users),
+                "SELECT (SELECT users FROM tallies),
                         (SELECT count(DISTINCT user_id) FROM sessions{open}
                          WHERE logout_time IS NULL),
                         (SELECT count(*) FROM sessions{open} WHERE logout_time IS NULL)"
@@ -300,11 +333,10 @@ impl Db {
     ) -> Result<UserPage> {
         let mut params = vec![Value::Int(day_start)];
         let mut sql = format!(
-            "SELECT {USER_COLUMNS}, {activity},
+            "SELECT {USER_COLUMNS}, {ACTIVITY_COLUMNS},
                     (SELECT count(*) FROM sessions s
                      WHERE s.user_id = u.id AND s.login_time >= ?)
-             FROM users u WHERE TRUE",
-            activity = activity_columns(self.dialect()),
+             FROM users u WHERE TRUE"
         );
         if let Some(key) = from {
             sql.push_str(&format!(" AND {}", key_condition(sort, ">=")));
@@ -402,27 +434,6 @@ impl Db {
             .transpose()
     }
 
-    /// Open sessions, `limit` from `offset`.
-    pub fn online_page(
-        &self,
-        sort: PaneSort,
-        filter: Option<&str>,
-        offset: usize,
-        limit: usize,
-    ) -> Result<Vec<SessionLine>> {
-        let mut params = Vec::new();
-        let from = self.open_sessions_shown(like_pattern(filter).as_deref(), &mut params);
-        params.extend([Value::Int(limit as i64), Value::Int(offset as i64)]);
-        let sql = format!(
-            "SELECT {SESSION_LINE_COLUMNS} {from} ORDER BY {key} LIMIT ? OFFSET ?",
-            key = online_key(sort)
-        );
-        self.query(&sql, &values(&params))?
-            .iter()
-            .map(session_line_from_row)
-            .collect()
-    }
-
     /// The latest ended sessions, newest logout first.
     pub fn recently_offline(&self, filter: Option<&str>, limit: usize) -> Result<Vec<SessionLine>> {
         let mut params = Vec::new();
@@ -486,6 +497,9 @@ fn push_filter(sql: &mut String, filter: &str, pattern: Option<&str>, params: &m
 fn values(params: &[Value]) -> Vec<&dyn ToValue> {
     params.iter().map(|p| p as &dyn ToValue).collect()
 }
+
+/// How many columns `SESSION_LINE_COLUMNS` are.
+const SESSION_LINE_WIDTH: usize = 14;
 
 pub(super) const SESSION_LINE_COLUMNS: &str = "s.id, s.user_id, u.username, u.role, s.login_time, s.last_seen, s.logout_time, \
      s.end_reason, s.host, s.tty, s.remote_ip, s.terminal, \
@@ -679,18 +693,14 @@ mod tests {
         let ended = db.open_session(clerk.id, &annex, 5_000, 50).unwrap();
         db.close_session(ended.id, EndReason::Idle, 90, None, None)
             .unwrap();
-        assert_eq!(
-            db.online_page(PaneSort::Name, Some("FRONT"), 0, 10)
-                .unwrap()
-                .len(),
-            1
-        );
-        assert_eq!(
-            db.online_page(PaneSort::Name, Some("annex"), 0, 10)
-                .unwrap()
-                .len(),
-            0
-        );
+        let online = |filter: &str| {
+            let mut q = query(UsersAnchor::Start, 20);
+            q.filter = Some(filter.into());
+            let snapshot = db.monitor_snapshot(&q, 200, 0).unwrap();
+            (snapshot.online.len(), snapshot.online_total)
+        };
+        assert_eq!(online("FRONT"), (1, 1));
+        assert_eq!(online("annex"), (0, 0));
         assert_eq!(db.recently_offline(Some("annex"), 20).unwrap().len(), 1);
         assert_eq!(db.recently_offline(Some("100%"), 20).unwrap().len(), 0);
         assert_eq!(
@@ -833,18 +843,23 @@ mod tests {
         assert_eq!(first_names(&snapshot), ["user004", "user005"]);
     }
 
-    #[test]
-    fn the_online_page_keeps_the_selected_session_in_view() {
+    /// Eight users, each logged in once, in the order of their names; and their sessions.
+    fn eight_online() -> (crate::db::testing::TestDb, Vec<i64>) {
         let db = office(8);
-        let mut sessions = Vec::new();
-        for i in 0..8 {
-            let user = db.user(&format!("user{i:03}")).unwrap().unwrap();
-            sessions.push(
+        let sessions = (0..8)
+            .map(|i| {
+                let user = db.user(&format!("user{i:03}")).unwrap().unwrap();
                 db.open_session(user.id, &desk(), 5_000, 1_000 + i)
                     .unwrap()
-                    .id,
-            );
-        }
+                    .id
+            })
+            .collect();
+        (db, sessions)
+    }
+
+    #[test]
+    fn the_online_page_keeps_the_selected_session_in_view() {
+        let (db, sessions) = eight_online();
         let mut q = query(UsersAnchor::Start, 2);
         q.online_rows = 3;
         q.online_selected = Some(sessions[6]);
@@ -861,6 +876,22 @@ mod tests {
         // The page stays as full as it can: it starts one row higher.
         assert_eq!((snapshot.online_offset, snapshot.online_total), (3, 6));
         assert_eq!(snapshot.online[1].id, sessions[6]);
+    }
+
+    #[test]
+    fn a_page_below_the_sessions_left_comes_back_up_to_them() {
+        let (db, sessions) = eight_online();
+        let mut q = query(UsersAnchor::Start, 2);
+        q.online_rows = 2;
+        q.online_offset = 6;
+        for id in &sessions[1..7] {
+            db.close_session(*id, EndReason::Logout, 1_500, None, None)
+                .unwrap();
+        }
+        let snapshot = db.monitor_snapshot(&q, 2_000, 0).unwrap();
+        assert_eq!((snapshot.online_offset, snapshot.online_total), (0, 2));
+        let shown: Vec<i64> = snapshot.online.iter().map(|line| line.id).collect();
+        assert_eq!(shown, [sessions[0], sessions[7]]);
     }
 
     #[test]

@@ -168,25 +168,32 @@ impl Db {
 
     /// The open sessions to close, each with whether its process is known to be gone.
     fn lost_sessions(&self, now: Millis, here: &Here) -> Result<Vec<(i64, bool)>> {
-        // Only the open sessions, through their own index, however many have ended.
+        // Only the open sessions, through their own index, however many have ended; and
+        // of those only the silent ones and this machine's, whose processes can be asked.
+        // The same machine is the same machine-id; for a session written before konekte
+        // kept it, the same host name.
         let sql = format!(
-            "SELECT id, last_seen + ?1 * heartbeat_ms < ?2, host, machine_id, pid, boot_id,
-                    login_time
-             FROM sessions{open} WHERE logout_time IS NULL",
+            "SELECT id, silent, here, pid, boot_id, login_time
+             FROM (SELECT id, pid, boot_id, login_time,
+                          last_seen + ?1 * heartbeat_ms < ?2 AS silent,
+                          CASE WHEN machine_id IS NULL THEN host = ?4
+                               ELSE coalesce(machine_id = ?3, FALSE) END AS here
+                   FROM sessions{open} WHERE logout_time IS NULL) open
+             WHERE silent OR here",
             open = self.dialect().indexed_by("sessions_open"),
         );
         let mut lost = Vec::new();
-        for row in self.query(&sql, params![MISSED_BEATS, now])? {
+        let params = params![MISSED_BEATS, now, here.machine_id, here.host];
+        for row in self.query(&sql, params)? {
             let session = OpenSession {
                 id: row.get(0)?,
                 silent: row.get(1)?,
-                host: row.get(2)?,
-                machine_id: row.get(3)?,
-                pid: row.get(4)?,
-                boot_id: row.get(5)?,
-                login_time: row.get(6)?,
+                here: row.get(2)?,
+                pid: row.get(3)?,
+                boot_id: row.get(4)?,
+                login_time: row.get(5)?,
             };
-            let process_gone = session.on_this_machine(here) && session.is_dead_here(here);
+            let process_gone = session.here && session.is_dead_here(here);
             if session.silent || process_gone {
                 lost.push((session.id, process_gone));
             }
@@ -198,24 +205,14 @@ impl Db {
 struct OpenSession {
     id: i64,
     silent: bool,
-    host: String,
-    machine_id: Option<String>,
+    /// On this machine.
+    here: bool,
     pid: Option<u32>,
     boot_id: Option<String>,
     login_time: Millis,
 }
 
 impl OpenSession {
-    /// The same machine: the same machine-id; for a session written before konekte kept
-    /// it, the same host name.
-    fn on_this_machine(&self, here: &Here) -> bool {
-        match (&self.machine_id, here.machine_id) {
-            (Some(theirs), Some(ours)) => theirs == ours,
-            (None, _) => self.host == here.host,
-            (Some(_), None) => false,
-        }
-    }
-
     /// Its process is gone (same boot), or it began before this machine's current boot.
     fn is_dead_here(&self, here: &Here) -> bool {
         let same_boot = self.boot_id.as_deref() == here.boot_id;
@@ -532,5 +529,124 @@ mod tests {
         let (a, b) = (session_key(), session_key());
         assert_ne!(a, b);
         assert_eq!(a.len(), 32);
+    }
+
+    /// What can happen to the sessions, as the property test below draws it.
+    #[derive(Debug, Clone)]
+    enum Step {
+        Login {
+            user: usize,
+        },
+        Logout {
+            nth_open: usize,
+        },
+        /// Closing one again: it keeps its first end.
+        CloseAgain {
+            nth: usize,
+        },
+        Silence,
+        Prune,
+    }
+
+    fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => (0..3usize).prop_map(|user| Step::Login { user }),
+            3 => (0..8usize).prop_map(|nth_open| Step::Logout { nth_open }),
+            1 => (0..8usize).prop_map(|nth| Step::CloseAgain { nth }),
+            1 => Just(Step::Silence),
+            1 => Just(Step::Prune),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(24))]
+
+        /// Whatever happens, each account's kept totals (open sessions, sessions, time
+        /// connected, last login and logout) are those of its sessions, pruned or not.
+        #[test]
+        fn the_accounts_totals_follow_their_sessions(
+            steps in proptest::collection::vec(step(), 1..30)
+        ) {
+            let db = crate::db::testing::db();
+            let users: Vec<_> = (0..3)
+                .map(|i| new_user(&format!("user{i}"), Role::Archives))
+                .collect();
+            db.create_users(&users, false, 0).unwrap();
+            let ids: Vec<i64> = (0..3)
+                .map(|i| db.user(&format!("user{i}")).unwrap().unwrap().id)
+                .collect();
+            // Every session ever opened: its user, login and logout, as they should be.
+            let mut model: Vec<(i64, i64, Millis, Option<Millis>)> = Vec::new();
+            let mut pruned = std::collections::BTreeSet::new();
+            let mut now = 1_000;
+            for step in steps {
+                now += 1_000;
+                let open: Vec<usize> =
+                    (0..model.len()).filter(|&i| model[i].3.is_none()).collect();
+                let closing = match step {
+                    Step::Login { user } => {
+                        let session = db
+                            .open_session(ids[user], &origin("desk", 1, "b"), BEAT, now)
+                            .unwrap();
+                        model.push((session.id, ids[user], now, None));
+                        vec![]
+                    }
+                    Step::Logout { nth_open } => {
+                        open.get(nth_open % open.len().max(1)).map(|&i| (i, now)).into_iter().collect()
+                    }
+                    Step::CloseAgain { nth } => {
+                        let kept: Vec<usize> =
+                            (0..model.len()).filter(|&i| !pruned.contains(&i)).collect();
+                        kept.get(nth % kept.len().max(1)).map(|&i| (i, now)).into_iter().collect()
+                    }
+                    Step::Silence => {
+                        now += 4 * BEAT;
+                        db.sweep_lost(now, &elsewhere()).unwrap();
+                        // Never a heartbeat: each ends at its login, its last sign.
+                        open.iter().map(|&i| (i, model[i].2)).collect::<Vec<_>>()
+                    }
+                    Step::Prune => {
+                        db.prune_before(now - 2_500, 10).unwrap();
+                        let gone = |i: &usize| model[*i].3.is_some_and(|out| out < now - 2_500);
+                        pruned.extend((0..model.len()).filter(gone));
+                        vec![]
+                    }
+                };
+                for (i, at) in closing {
+                    if !matches!(step, Step::Silence) {
+                        db.close_session(model[i].0, EndReason::Logout, at, None, None)
+                            .unwrap();
+                    }
+                    model[i].3.get_or_insert(at);
+                }
+            }
+            for user in &ids {
+                let mine: Vec<_> = model.iter().filter(|s| s.1 == *user).collect();
+                let expected = (
+                    mine.iter().filter(|s| s.3.is_none()).count() as i64,
+                    mine.len() as i64,
+                    mine.iter().filter_map(|s| s.3.map(|out| out - s.2)).sum::<Millis>(),
+                    mine.iter().map(|s| s.2).max(),
+                    mine.iter().filter_map(|s| s.3).max(),
+                );
+                let row = db
+                    .query_row(
+                        "SELECT open_sessions, sessions_count, connected_ms, last_login,
+                                last_logout
+                         FROM users WHERE id = ?1",
+                        params![user],
+                    )
+                    .unwrap();
+                let kept = (
+                    row.get::<i64>(0).unwrap(),
+                    row.get::<i64>(1).unwrap(),
+                    row.get::<Millis>(2).unwrap(),
+                    row.get::<Option<Millis>>(3).unwrap(),
+                    row.get::<Option<Millis>>(4).unwrap(),
+                );
+                proptest::prop_assert_eq!(kept, expected, "user {}", user);
+            }
+        }
     }
 }

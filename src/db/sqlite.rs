@@ -6,7 +6,7 @@ use std::fs::{DirBuilder, OpenOptions};
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use inotify::{Inotify, WatchMask};
@@ -159,31 +159,69 @@ impl SqliteWatch {
 
     /// Whether another connection committed, waiting at most `fallback` for a sign.
     pub fn wait(&mut self, fallback: Duration) -> Result<bool> {
-        if let Some(inotify) = &mut self.inotify {
-            let mut fd = libc::pollfd {
-                fd: inotify.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            let millis = i32::try_from(fallback.as_millis()).unwrap_or(i32::MAX);
-            // SAFETY: one pollfd of a descriptor this watch owns, for the given time.
-            let ready = unsafe { libc::poll(&mut fd, 1, millis) };
-            if ready > 0 {
-                let mut buffer = [0u8; 4096];
-                // The events themselves say nothing data_version does not.
-                while inotify
-                    .read_events(&mut buffer)
-                    .is_ok_and(|mut e| e.next().is_some())
-                {}
-            }
-        } else {
+        let SqliteWatch {
+            conn,
+            inotify,
+            seen,
+        } = self;
+        let Some(inotify) = inotify else {
             std::thread::sleep(fallback);
+            return committed_since(conn, seen);
+        };
+        if !readable_within(inotify, fallback) {
+            return committed_since(conn, seen);
         }
-        let version = data_version(&self.conn)?;
-        let changed = version != self.seen;
-        self.seen = version;
-        Ok(changed)
+        drain(inotify);
+        // The kernel reports the write to the WAL a moment before the writer
+        // publishes the commit in the shared-memory index, which data_version
+        // reads and which inotify never sees (it is mapped memory): look again
+        // for a short while rather than wait a whole fallback for it.
+        let settle_until = Instant::now() + COMMIT_SETTLE.min(fallback);
+        loop {
+            if committed_since(conn, seen)? {
+                return Ok(true);
+            }
+            if Instant::now() >= settle_until {
+                return Ok(false);
+            }
+            if readable_within(inotify, SETTLE_STEP) {
+                drain(inotify);
+            }
+        }
     }
+}
+
+/// Whether data_version moved from `seen`, which it then becomes.
+fn committed_since(conn: &Connection, seen: &mut i64) -> Result<bool> {
+    let version = data_version(conn)?;
+    let changed = version != *seen;
+    *seen = version;
+    Ok(changed)
+}
+
+/// How long after a write to the folder a commit may still become visible: the
+/// writer's fsync of the WAL (synchronous=FULL) sits between the two.
+const COMMIT_SETTLE: Duration = Duration::from_millis(30);
+const SETTLE_STEP: Duration = Duration::from_millis(1);
+
+fn readable_within(inotify: &Inotify, timeout: Duration) -> bool {
+    let mut fd = libc::pollfd {
+        fd: inotify.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let millis = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
+    // SAFETY: one pollfd of a descriptor this watch owns, for the given time.
+    unsafe { libc::poll(&mut fd, 1, millis) > 0 }
+}
+
+/// Empties the queue: the events themselves say nothing data_version does not.
+fn drain(inotify: &mut Inotify) {
+    let mut buffer = [0u8; 4096];
+    while inotify
+        .read_events(&mut buffer)
+        .is_ok_and(|mut events| events.next().is_some())
+    {}
 }
 
 /// A number that changes whenever another connection commits to the database: about a
@@ -295,5 +333,41 @@ mod tests {
             "woken by the write, not by the time"
         );
         assert!(!watch.wait(Duration::from_millis(20)).unwrap());
+    }
+
+    #[test]
+    fn a_commit_made_while_the_watch_waits_ends_that_same_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.db");
+        create_private_file(&path).unwrap();
+        let mut watch = SqliteWatch::new(open(&path).unwrap(), &path).unwrap();
+        let (ready, waiting) = std::sync::mpsc::channel();
+        let (report, results) = std::sync::mpsc::channel();
+        let rounds = 20;
+        let watcher = std::thread::spawn(move || {
+            for _ in 0..rounds {
+                ready.send(()).unwrap();
+                // A fallback far longer than the test: only the commit can end it.
+                report
+                    .send(watch.wait(Duration::from_secs(600)).unwrap())
+                    .unwrap();
+            }
+        });
+        let writer = open(&path).unwrap();
+        for round in 0..rounds {
+            waiting.recv().unwrap();
+            writer
+                .execute(
+                    "INSERT INTO users (username, role, password_hash, created_at)
+                     VALUES (?1, 'admin', 'x', 0)",
+                    [format!("user{round}")],
+                )
+                .unwrap();
+            assert!(
+                results.recv().unwrap(),
+                "round {round}: the commit was seen"
+            );
+        }
+        watcher.join().unwrap();
     }
 }

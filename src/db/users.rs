@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::conn::{Dialect, Exec};
+use super::conn::Exec;
 use super::value::{Row, params};
 use super::{Db, pg};
 use crate::error::Error;
@@ -11,16 +11,9 @@ use crate::model::{Millis, NewUser, Role, User, UserRecord, UserState, UserSumma
 pub(super) const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.disabled, \
                             u.must_change_password, u.locked_until, u.created_at";
 
-/// After USER_COLUMNS: whether the user is online (one probe of the open sessions' index
-/// by user), the last login, the last logout (kept on the account).
-pub(super) fn activity_columns(dialect: Dialect) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM sessions s{open_user}
-                 WHERE s.user_id = u.id AND s.logout_time IS NULL),
-         u.last_login, u.last_logout",
-        open_user = dialect.indexed_by("sessions_open_user")
-    )
-}
+/// After USER_COLUMNS: whether the user is online, the last login, the last logout (all
+/// kept on the account).
+pub(super) const ACTIVITY_COLUMNS: &str = "u.open_sessions > 0, u.last_login, u.last_logout";
 
 /// The one transaction lock of everything that could leave no enabled admin.
 const LAST_ADMIN_LOCK: &str = "konekte:last-admin";
@@ -131,15 +124,14 @@ impl Db {
     /// totals are kept on the account: they count the sessions a prune has forgotten.
     pub fn list_users(&self, role: Option<Role>, now: Millis) -> Result<Vec<UserRecord>> {
         let sql = format!(
-            "SELECT {USER_COLUMNS}, {activity}, u.sessions_count,
-                    u.connected_ms + coalesce(
+            "SELECT {USER_COLUMNS}, {ACTIVITY_COLUMNS}, u.sessions_count,
+                    u.connected_ms + CASE WHEN u.open_sessions = 0 THEN 0 ELSE coalesce(
                         (SELECT CAST(sum(?2 - s.login_time) AS BIGINT)
                          FROM sessions s{open_user}
-                         WHERE s.user_id = u.id AND s.logout_time IS NULL), 0)
+                         WHERE s.user_id = u.id AND s.logout_time IS NULL), 0) END
              FROM users u
              WHERE CAST(?1 AS TEXT) IS NULL OR u.role = ?1
              ORDER BY u.username_key",
-            activity = activity_columns(self.dialect()),
             open_user = self.dialect().indexed_by("sessions_open_user"),
         );
         self.query(&sql, params![role.map(Role::as_str), now])?

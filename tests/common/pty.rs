@@ -150,11 +150,13 @@ impl Terminal {
         assert!(status.success());
     }
 
-    /// Waits for the process to exit; returns its exit code.
+    /// Waits for the process to exit, and for the screen to show all it wrote; returns
+    /// its exit code.
     pub fn wait_exit(&mut self) -> u32 {
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
+                self.read_to_the_end(started);
                 return status.exit_code();
             }
             assert!(
@@ -164,6 +166,25 @@ impl Terminal {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+}
+
+impl Terminal {
+    /// What the process wrote before it exited may still be in the pty: the reader
+    /// stops at the end of it, when the last descriptor of the other side is closed.
+    fn read_to_the_end(&mut self, started: Instant) {
+        let Some(reader) = self.reader.take() else {
+            return;
+        };
+        while !reader.is_finished() {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "the terminal was never closed:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        reader.join().expect("the reading thread");
     }
 }
 
