@@ -73,6 +73,7 @@ CREATE TABLE sessions (
     ended_by     INTEGER REFERENCES users (id), -- the admin who forced it
     end_note     TEXT,                          -- the admin's --reason
     machine_id   TEXT,                          -- /etc/machine-id of its machine
+    last_key     INTEGER,                       -- the last key pressed, told with the heartbeat
     -- A session is open (both NULL) or closed (both set), never half of each.
     CHECK ((logout_time IS NULL) = (end_reason IS NULL))
 );
@@ -87,6 +88,11 @@ CREATE INDEX sessions_logout ON sessions (logout_time DESC) WHERE logout_time IS
 CREATE INDEX sessions_login ON sessions (login_time);
 -- "Is this user online?", one probe per user.
 CREATE INDEX sessions_open_user ON sessions (user_id) WHERE logout_time IS NULL;
+-- The ended sessions longer than a day, few: every other session that overlaps a range
+-- began at most a day before it, so a range reads its own logins and these
+-- (src/db/history.rs).
+CREATE INDEX sessions_long ON sessions (login_time)
+    WHERE logout_time - login_time > 86400000;
 
 CREATE TRIGGER sessions_opened AFTER INSERT ON sessions BEGIN
     UPDATE users SET

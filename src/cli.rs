@@ -136,25 +136,48 @@ pub struct LastArgs {
     /// At most N sessions.
     #[arg(short = 'n', long = "limit", value_name = "N")]
     pub limit: Option<usize>,
+    /// Only sessions at this host (any case).
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+    /// Only sessions on this tty (`pts/3` or `/dev/pts/3`).
+    #[arg(long, value_name = "TTY")]
+    pub tty: Option<String>,
+    /// How the table writes times: short (`11-24 09:15`, the logout's day only when it
+    /// is not the login's), full (date and seconds), iso (RFC 3339, with the offset).
+    #[arg(long, value_enum, default_value_t = TimeFormat::Short, value_name = "FORMAT")]
+    pub time_format: TimeFormat,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
 
-/// Times (T) as for `last`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimeFormat {
+    Short,
+    Full,
+    Iso,
+}
+
+/// Times (T) as for `last`. Connected time counts a person at two terminals at once
+/// once (`summed` adds the sessions up instead).
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
+    /// Only this user's time.
+    pub user: Option<String>,
     /// From T [default: the beginning of the history].
     #[arg(long, value_name = "T")]
     pub since: Option<String>,
     /// Until T [default: now].
     #[arg(long, value_name = "T")]
     pub until: Option<String>,
-    /// One line per user, or per day.
+    /// One line per user, per day (the office's), or per user and day (attendance).
     #[arg(long, value_enum, default_value_t = ReportBy::User)]
     pub by: ReportBy,
     /// Only users of this role.
     #[arg(long, value_name = "ROLE")]
     pub role: Option<Role>,
+    /// The lines without time too: every user (of the role), every day of the range.
+    #[arg(long)]
+    pub all: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -163,6 +186,7 @@ pub struct ReportArgs {
 pub enum ReportBy {
     User,
     Day,
+    UserDay,
 }
 
 /// Times (T) as for `last`.

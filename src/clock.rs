@@ -27,15 +27,17 @@ pub fn format_in(at: Millis, tz: FixedOffset, format: &str) -> String {
         .unwrap_or_default()
 }
 
-/// How much of [start, end) falls on each calendar day of `tz`, earliest first: a
-/// session across midnight counts on both days.
-pub fn split_by_day(start: Millis, end: Millis, tz: FixedOffset) -> Vec<(NaiveDate, Millis)> {
+/// The parts of [start, end) on each calendar day of `tz`, earliest first, each as
+/// (day, from, to): a session across midnight counts on both days.
+pub fn split_by_day(
+    start: Millis,
+    end: Millis,
+    tz: FixedOffset,
+) -> Vec<(NaiveDate, Millis, Millis)> {
     let mut parts = Vec::new();
     let mut from = start;
     while from < end {
-        let Some(day) =
-            DateTime::from_timestamp_millis(from).map(|t| t.with_timezone(&tz).date_naive())
-        else {
+        let Some(day) = day_of(from, tz) else {
             break;
         };
         let next_midnight = day
@@ -44,10 +46,15 @@ pub fn split_by_day(start: Millis, end: Millis, tz: FixedOffset) -> Vec<(NaiveDa
             .and_then(|midnight| midnight.and_local_timezone(tz).single())
             .map_or(end, |midnight| midnight.timestamp_millis());
         let to = next_midnight.min(end);
-        parts.push((day, to - from));
+        parts.push((day, from, to));
         from = to;
     }
     parts
+}
+
+/// The calendar day of `at` in `tz`.
+pub fn day_of(at: Millis, tz: FixedOffset) -> Option<NaiveDate> {
+    DateTime::from_timestamp_millis(at).map(|t| t.with_timezone(&tz).date_naive())
 }
 
 /// Local midnight at the start of the day of `at`.
@@ -203,7 +210,14 @@ mod tests {
         let start = 1_795_494_600_000;
         let parts = split_by_day(start, start + 90 * 60_000, tz);
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
-        assert_eq!(parts, [(day(23), 30 * 60_000), (day(24), 60 * 60_000)]);
+        let midnight = start + 30 * 60_000;
+        assert_eq!(
+            parts,
+            [
+                (day(23), start, midnight),
+                (day(24), midnight, start + 90 * 60_000)
+            ]
+        );
         assert_eq!(
             start_of_day(start, tz),
             start - 23 * 3_600_000 - 30 * 60_000

@@ -247,7 +247,7 @@ impl Desks {
                     let _ = db.close_session(desk.session_id, EndReason::Logout, now, None, None);
                     return false;
                 }
-                matches!(db.beat(desk.session_id, now), Ok(Beat::Alive))
+                matches!(db.beat(desk.session_id, now, now), Ok(Beat::Alive))
             });
             thread::sleep(Duration::from_millis(BEAT as u64 / 2));
         }
@@ -311,7 +311,8 @@ impl Terminal {
                     .close_session(session.id, EndReason::Hangup, now_ms(), None, None);
                 return;
             }
-            if !matches!(self.db.beat(session.id, now_ms()), Ok(Beat::Alive)) {
+            let now = now_ms();
+            if !matches!(self.db.beat(session.id, now, now), Ok(Beat::Alive)) {
                 return;
             }
         }

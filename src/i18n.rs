@@ -68,6 +68,11 @@ impl Lang {
         self.format(at, tz, "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S")
     }
 
+    /// The time of day: `09:15`, in every language.
+    pub fn time(self, at: Millis, tz: FixedOffset) -> String {
+        crate::clock::format_in(at, tz, "%H:%M")
+    }
+
     /// Without the year: `11-24 09:15`, `24/11 09:15`.
     pub fn short_date_time(self, at: Millis, tz: FixedOffset) -> String {
         self.format(at, tz, "%m-%d %H:%M", "%d/%m %H:%M")
@@ -326,6 +331,7 @@ catalog! {
     col_last_logout: ["Last logout", "Déconnexion", "Dekoneksyon"],
     col_today: ["Today", "Auj.", "Jodi a"],
     col_since: ["Since", "Depuis", "Depi"],
+    col_idle: ["Idle", "Inactif", "San touche"],
     col_duration: ["Duration", "Durée", "Dire"],
     col_host: ["Host", "Hôte", "Machin"],
     col_tty: ["TTY", "TTY", "TTY"],
@@ -416,6 +422,9 @@ catalog! {
     // The commands' tables.
     col_sessions: ["Sessions", "Sessions", "Sesyon"],
     col_connected: ["Connected", "Connecté", "Konekte"],
+    col_summed: ["Sessions' sum", "Somme des sessions", "Total sesyon yo"],
+    col_people: ["People", "Personnes", "Moun"],
+    col_first_login: ["First login", "Première connexion", "Premye koneksyon"],
     col_day: ["Day", "Jour", "Jou"],
     col_time: ["Time", "Heure", "Lè"],
     col_name_typed: ["Name typed", "Nom saisi", "Non ki tape"],
@@ -427,6 +436,16 @@ catalog! {
     col_password: ["Password", "Mot de passe", "Modpas"],
     seconds_ago: ["{seconds}s ago", "il y a {seconds} s", "sa gen {seconds} s"],
     still_logged_in: ["still logged in", "toujours connecté", "toujou konekte"],
+    history_begins: [
+        "history begins {time}",
+        "historique depuis le {time}",
+        "istwa a kòmanse {time}",
+    ],
+    history_empty: [
+        "no session in the history yet",
+        "aucune session dans l'historique",
+        "poko gen sesyon nan istwa a",
+    ],
     locked_flag: ["LOCKED", "BLOQUÉ", "BLOKE"],
     total: ["Total", "Total", "Total"],
 

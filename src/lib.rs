@@ -1,6 +1,7 @@
 //! konekte: a terminal console that records when each person of an office logs in and
 //! out, on one SQLite database shared by every terminal.
 
+pub mod attendance;
 pub mod auth;
 pub mod cli;
 pub mod clock;

@@ -308,6 +308,8 @@ pub struct SessionLine {
     pub ended_by: Option<String>,
     /// Why, as the admin wrote it.
     pub end_note: Option<String>,
+    /// When a key was last pressed in it, as its last heartbeat told.
+    pub last_key: Option<Millis>,
 }
 
 /// A line of the monitor's "All users" pane.

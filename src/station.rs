@@ -734,6 +734,7 @@ impl Station {
             (Some(state), None) => Job::Beat {
                 session_id: state.session_id,
                 at: now,
+                last_key: state.last_activity,
             },
             (Some(_), Some(_)) => return,
             (None, _) => Job::Sweep { at: now },

@@ -38,6 +38,7 @@ fn who_is_the_json_of_the_contract() {
         [
             "host",
             "id",
+            "idle_seconds",
             "last_seen",
             "login_time",
             "remote_ip",
@@ -58,7 +59,7 @@ fn who_is_the_json_of_the_contract() {
         .stdout(predicate::str::contains("dee").and(predicate::str::contains("direction")));
     let csv = stdout_of(office.console(&["who", "--format", "csv"]));
     assert!(csv.starts_with(
-        "id,username,role,login_time,last_seen,host,tty,remote_ip,terminal\n5,dee,admin,"
+        "id,username,role,login_time,last_seen,host,tty,remote_ip,terminal,idle_seconds\n5,dee,admin,"
     ));
 }
 
@@ -333,8 +334,195 @@ fn report_by_day_splits_sessions_at_midnight() {
     ]));
     assert_eq!(
         csv,
-        "day,sessions,seconds\n2026-11-20,2,21600\n2026-11-21,3,14400\n"
+        "day,people,sessions,seconds,hours,summed_seconds,first_login,last_logout\n\
+         2026-11-20,1,2,21600,6.0,21600,2026-11-20T08:00:00Z,2026-11-21T02:00:00Z\n\
+         2026-11-21,3,3,14400,4.0,14400,2026-11-20T22:00:00Z,2026-11-21T11:30:00Z\n"
     );
+}
+
+/// ann at a second terminal, 10:00 to 13:00 on the 20th, while her first session runs.
+fn with_ann_at_two_terminals() -> Office {
+    let office = Office::with_history();
+    office.sql(
+        "INSERT INTO sessions (id, user_id, session_key, host, tty, login_time, last_seen,
+                               heartbeat_ms, logout_time, end_reason)
+         VALUES (6, 1, 'k6', 'annex', '/dev/pts/9', 1795168800000, 1795179600000, 5000,
+                 1795179600000, 'logout')",
+    );
+    office
+}
+
+#[test]
+fn a_person_at_two_terminals_is_present_once_and_the_sum_stays() {
+    let office = with_ann_at_two_terminals();
+    let report = json(
+        &office,
+        &["report", "ann", "--until", "2026-11-22", "--format", "json"],
+    );
+    let ann = &report["rows"][0];
+    // 08:00-13:00 and 22:00-02:00: nine hours there; eleven hours of sessions.
+    assert_eq!(
+        (ann["seconds"].as_i64(), ann["summed_seconds"].as_i64()),
+        (Some(9 * 3600), Some(11 * 3600))
+    );
+    assert_eq!(ann["hours"], 9.0);
+    assert_eq!(ann["sessions"], 3);
+    assert_eq!(report["rows"].as_array().unwrap().len(), 1, "ann only");
+    assert_eq!(report["total_summed_seconds"], 11 * 3600);
+}
+
+#[test]
+fn an_attendance_sheet_per_user_and_day_with_arrivals_and_departures() {
+    let office = with_ann_at_two_terminals();
+    let args = [
+        "report",
+        "--by",
+        "user-day",
+        "--since",
+        "2026-11-20",
+        "--until",
+        "2026-11-22",
+        "--format",
+        "json",
+    ];
+    let sheet = json(&office, &args);
+    assert_eq!(sheet["by"], "user-day");
+    let rows = &sheet["rows"];
+    assert_eq!(
+        field(rows, "day"),
+        ["2026-11-20", "2026-11-21", "2026-11-21", "2026-11-21"]
+    );
+    assert_eq!(field(rows, "username"), ["ann", "ann", "bob", "cid"]);
+    assert_eq!(field(rows, "seconds"), [7 * 3600, 2 * 3600, 5400, 1800]);
+    assert_eq!(
+        field(rows, "first_login")[..2],
+        ["2026-11-20T08:00:00Z", "2026-11-20T22:00:00Z"]
+    );
+    assert_eq!(
+        field(rows, "last_logout")[..2],
+        ["2026-11-21T02:00:00Z", "2026-11-21T02:00:00Z"]
+    );
+    let table = stdout_of(office.console(&[
+        "report",
+        "--by",
+        "user-day",
+        "--since",
+        "2026-11-20",
+        "--until",
+        "2026-11-22",
+    ]));
+    assert!(
+        table.contains("08:00") && table.contains("11-21 02:00"),
+        "{table}"
+    );
+    // --all: every user on every day, the absent at zero.
+    let mut all = args.to_vec();
+    all.insert(1, "--all");
+    let everyone = json(&office, &all);
+    assert_eq!(
+        everyone["rows"].as_array().unwrap().len(),
+        8,
+        "4 users, 2 days"
+    );
+    let dee: Vec<&Value> = everyone["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["username"] == "dee")
+        .map(|row| &row["seconds"])
+        .collect();
+    assert_eq!(dee, [0, 0]);
+}
+
+#[test]
+fn report_all_lists_the_users_and_days_without_time() {
+    let office = Office::with_history();
+    let users = json(
+        &office,
+        &[
+            "report",
+            "--all",
+            "--until",
+            "2026-11-22",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        field(&users["rows"], "username"),
+        ["ann", "bob", "cid", "dee"]
+    );
+    assert_eq!(users["rows"][3]["seconds"], 0);
+    assert!(users["rows"][3]["first_login"].is_null());
+    let days = json(
+        &office,
+        &[
+            "report",
+            "--by",
+            "day",
+            "--all",
+            "--since",
+            "2026-11-18",
+            "--until",
+            "2026-11-22",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        field(&days["rows"], "day"),
+        ["2026-11-18", "2026-11-19", "2026-11-20", "2026-11-21"]
+    );
+    assert_eq!(field(&days["rows"], "people"), [0, 0, 1, 3]);
+}
+
+#[test]
+fn last_filters_by_host_and_tty_and_says_where_history_begins() {
+    let office = Office::with_history();
+    let annex = json(&office, &["last", "--host", "ANNEX", "--format", "json"]);
+    assert_eq!(field(&annex, "id"), [4, 3]);
+    let tty = json(&office, &["last", "--tty", "pts/1", "--format", "json"]);
+    assert_eq!(field(&tty, "id"), [2, 1]);
+    let table = stdout_of(office.console(&["last", "--tty", "/dev/pts/3"]));
+    assert!(table.contains("cid") && !table.contains("bob"), "{table}");
+    assert!(
+        table
+            .trim_end()
+            .ends_with("history begins 2026-11-20 08:00:00"),
+        "{table}"
+    );
+    let iso = stdout_of(office.console(&["last", "cid", "--time-format", "iso"]));
+    assert!(
+        iso.contains("2026-11-21T11:00:00+00:00") && iso.contains("2026-11-21T11:30:00+00:00"),
+        "{iso}"
+    );
+    let full = stdout_of(office.console(&["last", "cid", "--time-format", "full"]));
+    assert!(full.contains("2026-11-21 11:00:00"), "{full}");
+    let empty = Office::new();
+    empty
+        .console(&["add-users", "--role", "admin", "--count", "1"])
+        .assert()
+        .success();
+    let none = stdout_of(empty.console(&["last"]));
+    assert!(none.contains("no session in the history yet"), "{none}");
+}
+
+#[test]
+fn who_shows_how_long_since_the_last_key() {
+    let office = Office::with_history();
+    office.sql("UPDATE sessions SET last_key = login_time WHERE id = 5");
+    let who = json(&office, &["who", "--format", "json"]);
+    let idle = who["sessions"][0]["idle_seconds"].as_i64().unwrap();
+    let since_login = who["sessions"][0]["login_time"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(idle > 3600, "idle since {since_login}: {idle} s");
+    let table = stdout_of(office.console(&["who"]));
+    assert!(table.contains("Idle"), "{table}");
+    office.sql("UPDATE sessions SET last_key = NULL WHERE id = 5");
+    let who = json(&office, &["who", "--format", "json"]);
+    assert!(who["sessions"][0]["idle_seconds"].is_null(), "never told");
 }
 
 #[test]

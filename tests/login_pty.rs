@@ -269,7 +269,8 @@ fn listings_fit_an_80_column_terminal_without_cutting_a_name() {
             .filter(|line| !line.trim().is_empty())
             .count();
         let expected = match args[0] {
-            "last" => 2 + 5,
+            // The rows, then where the history begins.
+            "last" => 2 + 5 + 1,
             "who" => 2 + 1,
             "users" => 2 + 4,
             _ => rows,

@@ -66,7 +66,7 @@ fn thirty_two_terminals_times_a_hundred_logins_are_all_kept() {
                 };
                 for _ in 0..CYCLES {
                     let session = db.open_session(user.id, &origin, 5_000, now_ms()).unwrap();
-                    db.beat(session.id, now_ms()).unwrap();
+                    db.beat(session.id, now_ms(), now_ms()).unwrap();
                     let closed = db
                         .close_session(session.id, EndReason::Logout, now_ms(), None, None)
                         .unwrap();

@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::{Columns, open_swept, short_tty, time_arg, time_range, user_id_of, write_rows};
-use crate::cli::LastArgs;
+use crate::cli::{Format, LastArgs, TimeFormat};
 use crate::clock::{self, local_offset};
 use crate::db::{Range, Target};
 use crate::i18n::Texts;
@@ -28,18 +28,36 @@ pub fn run(args: &LastArgs, target: &Target, out: &mut dyn Write) -> Result<()> 
     if let Some(user) = &args.user {
         range.user_id = Some(user_id_of(&db, user)?);
     }
+    (range.host, range.tty) = (args.host.clone(), args.tty.clone());
     let rows: Vec<HistorySession> = db
         .sessions_in(&range, args.limit)?
         .iter()
         .map(|s| HistorySession::new(s, now))
         .collect();
-    write_rows(
-        out,
-        args.format,
-        &LAST_COLUMNS,
-        &rows,
-        HistorySession::cells,
-    )
+    write_rows(out, args.format, &LAST_COLUMNS, &rows, |row| {
+        row.cells(args.time_format)
+    })?;
+    if args.format == Format::Table {
+        // As `last` ends with "wtmp begins": what is older was pruned, or never was.
+        let begins = match db.history_begins()? {
+            Some(at) => crate::tr!(history_begins, time = time_cell(at, TimeFormat::Full)),
+            None => crate::tr!(history_empty),
+        };
+        writeln!(out, "\n{begins}")?;
+    }
+    Ok(())
+}
+
+/// A time as `--time-format` writes it; `short` is the login's (the logout's is
+/// shorter still, `HistorySession::logout_cell`).
+fn time_cell(at: Millis, format: TimeFormat) -> String {
+    let lang = crate::i18n::texts().lang;
+    let tz = local_offset();
+    match format {
+        TimeFormat::Short => lang.short_date_time(at, tz),
+        TimeFormat::Full => lang.date_time_seconds(at, tz),
+        TimeFormat::Iso => clock::format_in(at, tz, "%Y-%m-%dT%H:%M:%S%:z"),
+    }
 }
 
 const LAST_COLUMNS: Columns = Columns {
@@ -101,12 +119,16 @@ struct HistorySession {
 }
 
 impl HistorySession {
-    /// As `last` writes it: the time alone when the logout is on the day of the login.
-    fn logout_cell(&self, texts: &Texts) -> String {
+    /// As `last` writes it: the time alone when the logout is on the day of the login
+    /// (in the short format).
+    fn logout_cell(&self, texts: &Texts, format: TimeFormat) -> String {
         let Some(logout) = self.logout_time else {
             return texts.still_logged_in.into();
         };
-        texts.lang.end_time(self.login_time, logout, local_offset())
+        match format {
+            TimeFormat::Short => texts.lang.end_time(self.login_time, logout, local_offset()),
+            _ => time_cell(logout, format),
+        }
     }
 
     fn new(s: &SessionLine, now: Millis) -> Self {
@@ -128,7 +150,7 @@ impl HistorySession {
         }
     }
 
-    fn cells(&self) -> Vec<String> {
+    fn cells(&self, format: TimeFormat) -> Vec<String> {
         let t = crate::i18n::texts();
         let ended_by: Vec<&str> = [self.ended_by.as_deref(), self.end_note.as_deref()]
             .into_iter()
@@ -141,8 +163,8 @@ impl HistorySession {
             self.host.clone(),
             short_tty(self.tty.as_deref()),
             self.remote_ip.clone().unwrap_or_default(),
-            t.lang.short_date_time(self.login_time, local_offset()),
-            self.logout_cell(t),
+            time_cell(self.login_time, format),
+            self.logout_cell(t, format),
             t.lang.duration(self.duration_seconds * 1000),
             self.end_reason
                 .map_or("", |reason| t.end_reason(reason))

@@ -1,136 +1,295 @@
-//! `console report`: connected time per user or per day over a range, as `ac -p` and
-//! `ac -d` count it.
+//! `console report [USER]`: connected time per user (as `ac -p`), per day (as `ac -d`),
+//! or per user and day (an attendance sheet: first login, last logout), over a range.
+//! A person at two terminals at once is present once: `connected` is the union of their
+//! sessions, `summed` their plain sum.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
-use chrono::NaiveDate;
+use chrono::{FixedOffset, NaiveDate};
 use serde::Serialize;
 
-use super::{Columns, open_swept, time_range, write_rows, write_table};
+use super::{Columns, open_swept, time_range, user_id_of, write_rows, write_table};
+use crate::attendance::{Piece, Tally, hours};
 use crate::cli::{Format, ReportArgs, ReportBy};
 use crate::clock::{self, local_offset, split_by_day};
-use crate::db::{Range, Target};
+use crate::db::{Db, Range, Target};
+use crate::i18n::Texts;
 use crate::model::{Millis, Role, SessionLine};
 
 pub fn run(args: &ReportArgs, target: &Target, out: &mut dyn Write) -> Result<()> {
     let (db, now) = open_swept(target)?;
     let (since, until) = time_range(args.since.as_deref(), args.until.as_deref(), now)?;
     let until = until.unwrap_or(now);
-    let range = Range {
+    let mut range = Range {
         role: args.role,
         since,
         until: Some(until),
         ..Range::default()
     };
-    // Only the part of each session inside the range; an open one up to now.
-    let clip = |s: &SessionLine| {
-        let start = since.map_or(s.login_time, |since| s.login_time.max(since));
-        let end = s.logout_time.unwrap_or(now).min(until);
-        (start < end).then_some((start, end))
+    if let Some(user) = &args.user {
+        range.user_id = Some(user_id_of(&db, user)?);
+    }
+    let window = Window {
+        since,
+        until,
+        now,
+        tz: local_offset(),
+        by: args.by,
     };
-    let report = match args.by {
-        ReportBy::User => {
-            let mut totals: HashMap<i64, Line> = HashMap::new();
-            db.visit_sessions(&range, |s| {
-                if let Some((start, end)) = clip(&s) {
-                    let line = totals.entry(s.user_id).or_insert_with(|| Line::named(&s));
-                    line.add(end - start);
-                }
-            })?;
-            let mut lines: Vec<Line> = totals.into_values().collect();
-            lines.sort_by_key(|line| line.key.to_lowercase());
-            lines
-        }
+    let mut lines = BTreeMap::new();
+    db.visit_sessions(&range, |session| window.tally(&session, &mut lines))?;
+    if args.all && args.by != ReportBy::Day {
+        window.add_empty_lines(&db, &range, &mut lines)?;
+    }
+    let lines: Vec<Line> = match args.by {
         ReportBy::Day => {
-            let tz = local_offset();
-            let mut days: BTreeMap<NaiveDate, Line> = BTreeMap::new();
-            db.visit_sessions(&range, |s| {
-                let Some((start, end)) = clip(&s) else { return };
-                for (day, millis) in split_by_day(start, end, tz) {
-                    days.entry(day)
-                        .or_insert_with(|| Line::day(day))
-                        .add(millis);
+            let mut days = by_day(lines);
+            if args.all {
+                for day in window.days(&db)? {
+                    days.entry(day).or_insert_with(|| Line::day(day));
                 }
-            })?;
+            }
             days.into_values().collect()
         }
+        ReportBy::User | ReportBy::UserDay => lines.into_values().collect(),
     };
-    write_report(out, args, since, until, &report)
+    write_report(out, args, since, until, &lines)
 }
 
-/// One line of the report: a user (with its role) or a day.
-#[derive(Serialize)]
+/// The range a report counts, and how it splits it.
+struct Window {
+    since: Option<Millis>,
+    until: Millis,
+    now: Millis,
+    tz: FixedOffset,
+    by: ReportBy,
+}
+
+/// A line's place in the report: the day (if lines are per day), then the user, in
+/// the order of names whatever their case.
+type Key = (Option<NaiveDate>, String, i64);
+
+impl Window {
+    /// Adds the part of `session` inside the range (an open one up to now) to its line,
+    /// or to one line per day it spans.
+    fn tally(&self, session: &SessionLine, lines: &mut BTreeMap<Key, Line>) {
+        let start = self
+            .since
+            .map_or(session.login_time, |since| session.login_time.max(since));
+        let end = session.logout_time.unwrap_or(self.now).min(self.until);
+        if start >= end {
+            return;
+        }
+        let per_day = self.by != ReportBy::User;
+        let pieces = if per_day {
+            split_by_day(start, end, self.tz)
+                .into_iter()
+                .map(|(day, from, to)| (Some(day), from, to))
+                .collect()
+        } else {
+            vec![(None, start, end)]
+        };
+        for (day, from, to) in pieces {
+            let key = (day, session.username.to_lowercase(), session.user_id);
+            lines
+                .entry(key)
+                .or_insert_with(|| Line::of(day, &session.username, session.role))
+                .tally
+                .add(Piece {
+                    session: session.id,
+                    from,
+                    to,
+                    login: session.login_time,
+                    logout: session.logout_time,
+                });
+        }
+    }
+
+    /// `--all`: a line for each user (of the role, or the one asked for) without time,
+    /// on each day of the range when lines are per day.
+    fn add_empty_lines(
+        &self,
+        db: &Db,
+        range: &Range,
+        lines: &mut BTreeMap<Key, Line>,
+    ) -> Result<()> {
+        let days = match self.by {
+            ReportBy::User => vec![None],
+            ReportBy::Day | ReportBy::UserDay => self.days(db)?,
+        };
+        let users = db
+            .list_users(range.role, self.now)?
+            .into_iter()
+            .map(|record| record.summary.user)
+            .filter(|user| range.user_id.is_none_or(|id| id == user.id));
+        for user in users {
+            for day in &days {
+                let key = (*day, user.username.to_lowercase(), user.id);
+                lines
+                    .entry(key)
+                    .or_insert_with(|| Line::of(*day, &user.username, user.role));
+            }
+        }
+        Ok(())
+    }
+
+    /// The days of the range: from `since`, or from the first session kept.
+    fn days(&self, db: &Db) -> Result<Vec<Option<NaiveDate>>> {
+        let first = match self.since {
+            Some(since) => Some(since),
+            None => db.history_begins()?,
+        };
+        Ok(first.map_or_else(Vec::new, |first| self.days_from(first)))
+    }
+
+    /// Every calendar day from the one of `first` to the one before `until`.
+    fn days_from(&self, first: Millis) -> Vec<Option<NaiveDate>> {
+        let (Some(mut day), Some(last)) = (
+            clock::day_of(first, self.tz),
+            clock::day_of(self.until - 1, self.tz),
+        ) else {
+            return Vec::new();
+        };
+        let mut days = Vec::new();
+        while day <= last {
+            days.push(Some(day));
+            let Some(next) = day.succ_opt() else { break };
+            day = next;
+        }
+        days
+    }
+}
+
+/// The days of the office: each day's people, their times added up (each person's
+/// overlaps counted once).
+fn by_day(lines: BTreeMap<Key, Line>) -> BTreeMap<Option<NaiveDate>, Line> {
+    let mut days: BTreeMap<Option<NaiveDate>, Line> = BTreeMap::new();
+    for ((day, _, _), line) in lines {
+        let total = days.entry(day).or_insert_with(|| Line::day(day));
+        total.people = total.people.map(|people| people + 1);
+        total.tally.merge(&line.tally);
+    }
+    days
+}
+
+/// One line of the report: a user, a day, or a user's day.
 struct Line {
-    #[serde(skip)]
-    key: String,
+    day: Option<NaiveDate>,
+    username: Option<String>,
+    role: Option<Role>,
+    /// On a day of the office: how many people had time on it.
+    people: Option<usize>,
+    tally: Tally,
+}
+
+impl Line {
+    fn of(day: Option<NaiveDate>, username: &str, role: Role) -> Line {
+        Line {
+            day,
+            username: Some(username.to_string()),
+            role: Some(role),
+            people: None,
+            tally: Tally::default(),
+        }
+    }
+
+    /// A day of the office, its people yet to count.
+    fn day(day: Option<NaiveDate>) -> Line {
+        Line {
+            day,
+            username: None,
+            role: None,
+            people: Some(0),
+            tally: Tally::default(),
+        }
+    }
+
+    fn row(&self) -> Row {
+        let tally = &self.tally;
+        Row {
+            day: self.day.map(|day| day.format("%Y-%m-%d").to_string()),
+            username: self.username.clone(),
+            role: self.role,
+            people: self.people,
+            sessions: tally.sessions,
+            seconds: tally.connected / 1000,
+            hours: hours(tally.connected),
+            summed_seconds: tally.summed / 1000,
+            first_login: tally.first_login(),
+            last_logout: tally.last_logout(),
+        }
+    }
+
+    fn cells(&self, t: &Texts) -> Vec<String> {
+        let tz = local_offset();
+        // The time alone on the line's own day; with the date on another (a night
+        // across midnight), and always on a line of many days.
+        let when = |at: Millis| match self.day {
+            Some(day) if clock::day_of(at, tz) == Some(day) => t.lang.time(at, tz),
+            _ => t.lang.short_date_time(at, tz),
+        };
+        let first = self.tally.first_login().map(when).unwrap_or_default();
+        let last = if self.tally.ongoing() {
+            t.still_logged_in.to_string()
+        } else {
+            self.tally.last_logout().map(when).unwrap_or_default()
+        };
+        let [sessions, connected, summed] = [
+            self.tally.sessions.to_string(),
+            t.lang.duration(self.tally.connected),
+            t.lang.duration(self.tally.summed),
+        ];
+        let day = self.day.map(|day| t.lang.date(day)).unwrap_or_default();
+        let username = self.username.clone().unwrap_or_default();
+        let role = self.role.map(|role| role.to_string()).unwrap_or_default();
+        match (self.day.is_some(), self.username.is_some()) {
+            (false, _) => vec![username, role, sessions, connected, summed, first, last],
+            (true, false) => {
+                let people = self.people.unwrap_or(0).to_string();
+                vec![day, people, sessions, connected, summed, first, last]
+            }
+            (true, true) => vec![
+                day, username, role, first, last, sessions, connected, summed,
+            ],
+        }
+    }
+}
+
+/// A line as scripts read it (CSV and JSON): hours as a decimal beside the seconds, the
+/// first login and last logout (null while the last session goes on).
+#[derive(Serialize)]
+struct Row {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    day: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     username: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     role: Option<Role>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    day: Option<String>,
+    people: Option<usize>,
     sessions: i64,
     seconds: i64,
-    #[serde(skip)]
-    millis: Millis,
-    #[serde(skip)]
-    day_value: Option<NaiveDate>,
-}
-
-impl Line {
-    fn named(session: &SessionLine) -> Line {
-        Line::empty(
-            session.username.clone(),
-            Some(session.username.clone()),
-            Some(session.role),
-            None,
-        )
-    }
-
-    fn day(day: NaiveDate) -> Line {
-        let text = day.format("%Y-%m-%d").to_string();
-        Line {
-            day_value: Some(day),
-            ..Line::empty(text.clone(), None, None, Some(text))
-        }
-    }
-
-    fn empty(
-        key: String,
-        username: Option<String>,
-        role: Option<Role>,
-        day: Option<String>,
-    ) -> Line {
-        Line {
-            key,
-            username,
-            role,
-            day,
-            sessions: 0,
-            seconds: 0,
-            millis: 0,
-            day_value: None,
-        }
-    }
-
-    fn add(&mut self, millis: Millis) {
-        self.sessions += 1;
-        self.millis += millis;
-        self.seconds = self.millis / 1000;
-    }
+    hours: f64,
+    summed_seconds: i64,
+    #[serde(serialize_with = "clock::serialize_rfc3339")]
+    first_login: Option<Millis>,
+    #[serde(serialize_with = "clock::serialize_rfc3339")]
+    last_logout: Option<Millis>,
 }
 
 #[derive(Serialize)]
-struct Report<'a> {
+struct Report {
     #[serde(serialize_with = "clock::serialize_rfc3339")]
     since: Option<Millis>,
     #[serde(serialize_with = "clock::serialize_time")]
     until: Millis,
     by: &'static str,
-    rows: &'a [Line],
+    rows: Vec<Row>,
     total_seconds: i64,
+    total_hours: f64,
+    total_summed_seconds: i64,
 }
 
 fn write_report(
@@ -140,36 +299,80 @@ fn write_report(
     until: Millis,
     lines: &[Line],
 ) -> Result<()> {
-    let total: Millis = lines.iter().map(|l| l.millis).sum();
+    let mut total = Tally::default();
+    for line in lines {
+        total.merge(&line.tally);
+    }
     let (by, columns) = match args.by {
         ReportBy::User => ("user", USER_COLUMNS),
         ReportBy::Day => ("day", DAY_COLUMNS),
+        ReportBy::UserDay => ("user-day", USER_DAY_COLUMNS),
     };
+    let rows: Vec<Row> = lines.iter().map(Line::row).collect();
     match args.format {
         Format::Json => {
             let report = Report {
                 since,
                 until,
                 by,
-                rows: lines,
-                total_seconds: total / 1000,
+                rows,
+                total_seconds: total.connected / 1000,
+                total_hours: hours(total.connected),
+                total_summed_seconds: total.summed / 1000,
             };
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
             Ok(())
         }
-        Format::Csv => write_rows(out, Format::Csv, &columns, lines, |_| Vec::new()),
+        Format::Csv => write_rows(out, Format::Csv, &columns, &rows, |_| Vec::new()),
         Format::Table => {
             let t = crate::i18n::texts();
-            let mut rows: Vec<Vec<String>> = lines.iter().map(Line::cells).collect();
-            let sessions: i64 = lines.iter().map(|l| l.sessions).sum();
-            let mut total_row = vec![t.total.to_string()];
-            if args.by == ReportBy::User {
-                total_row.push(String::new());
-            }
-            total_row.extend([sessions.to_string(), t.lang.duration(total)]);
-            rows.push(total_row);
-            write_table(out, &(columns.table)(t), &rows, super::terminal_width())
+            let mut cells: Vec<Vec<String>> = lines.iter().map(|line| line.cells(t)).collect();
+            cells.push(total_cells(args.by, &total, t));
+            write_table(out, &(columns.table)(t), &cells, super::terminal_width())
+        }
+    }
+}
+
+/// The table's last line: the sessions and times of all the lines.
+fn total_cells(by: ReportBy, total: &Tally, t: &Texts) -> Vec<String> {
+    let (sessions, connected, summed) = (
+        total.sessions.to_string(),
+        t.lang.duration(total.connected),
+        t.lang.duration(total.summed),
+    );
+    let label = t.total.to_string();
+    let blank = String::new;
+    match by {
+        ReportBy::User => vec![
+            label,
+            blank(),
+            sessions,
+            connected,
+            summed,
+            blank(),
+            blank(),
+        ],
+        ReportBy::Day => vec![
+            label,
+            blank(),
+            sessions,
+            connected,
+            summed,
+            blank(),
+            blank(),
+        ],
+        ReportBy::UserDay => {
+            vec![
+                label,
+                blank(),
+                blank(),
+                blank(),
+                blank(),
+                sessions,
+                connected,
+                summed,
+            ]
         }
     }
 }
@@ -178,31 +381,72 @@ const USER_COLUMNS: Columns = Columns {
     table: |t| {
         vec![
             (t.col_username, 0),
-            (t.col_role, 1),
-            (t.col_sessions, 0),
+            (t.col_role, 2),
+            (t.col_sessions, 1),
             (t.col_connected, 0),
+            (t.col_summed, 4),
+            (t.col_first_login, 3),
+            (t.col_last_logout, 3),
         ]
     },
-    fields: &["username", "role", "sessions", "seconds"],
+    fields: &[
+        "username",
+        "role",
+        "sessions",
+        "seconds",
+        "hours",
+        "summed_seconds",
+        "first_login",
+        "last_logout",
+    ],
 };
 
 const DAY_COLUMNS: Columns = Columns {
-    table: |t| vec![(t.col_day, 0), (t.col_sessions, 0), (t.col_connected, 0)],
-    fields: &["day", "sessions", "seconds"],
+    table: |t| {
+        vec![
+            (t.col_day, 0),
+            (t.col_people, 1),
+            (t.col_sessions, 2),
+            (t.col_connected, 0),
+            (t.col_summed, 4),
+            (t.col_first_login, 3),
+            (t.col_last_logout, 3),
+        ]
+    },
+    fields: &[
+        "day",
+        "people",
+        "sessions",
+        "seconds",
+        "hours",
+        "summed_seconds",
+        "first_login",
+        "last_logout",
+    ],
 };
 
-impl Line {
-    fn cells(&self) -> Vec<String> {
-        let t = crate::i18n::texts();
-        let first = match (&self.day_value, &self.username) {
-            (Some(day), _) => t.lang.date(*day),
-            _ => self.key.clone(),
-        };
-        let mut cells = vec![first];
-        if let Some(role) = self.role {
-            cells.push(role.to_string());
-        }
-        cells.extend([self.sessions.to_string(), t.lang.duration(self.millis)]);
-        cells
-    }
-}
+const USER_DAY_COLUMNS: Columns = Columns {
+    table: |t| {
+        vec![
+            (t.col_day, 0),
+            (t.col_username, 0),
+            (t.col_role, 3),
+            (t.col_first_login, 1),
+            (t.col_last_logout, 1),
+            (t.col_sessions, 2),
+            (t.col_connected, 0),
+            (t.col_summed, 4),
+        ]
+    },
+    fields: &[
+        "day",
+        "username",
+        "role",
+        "sessions",
+        "seconds",
+        "hours",
+        "summed_seconds",
+        "first_login",
+        "last_logout",
+    ],
+};

@@ -16,7 +16,7 @@ use crate::model::{Millis, Role, SessionLine};
 pub fn run(format: Format, target: &Target, out: &mut dyn Write) -> Result<()> {
     let (db, now) = open_swept(target)?;
     let sessions = db.open_sessions()?;
-    let rows: Vec<LiveSession> = sessions.iter().map(LiveSession::from).collect();
+    let rows: Vec<LiveSession> = sessions.iter().map(|s| LiveSession::new(s, now)).collect();
     if format != Format::Json {
         return write_rows(out, format, &WHO_COLUMNS, &rows, |row| row.cells(now));
     }
@@ -56,6 +56,7 @@ const WHO_COLUMNS: Columns = Columns {
             (t.col_role, 2),
             (t.col_since, 0),
             (t.col_duration, 1),
+            (t.col_idle, 1),
             (t.col_host, 1),
             (t.col_tty, 3),
             (t.col_ip, 3),
@@ -72,6 +73,7 @@ const WHO_COLUMNS: Columns = Columns {
         "tty",
         "remote_ip",
         "terminal",
+        "idle_seconds",
     ],
 };
 
@@ -88,10 +90,12 @@ struct LiveSession {
     tty: Option<String>,
     remote_ip: Option<String>,
     terminal: Option<String>,
+    /// Since the last key pressed, as `w` says it (null when the session never told).
+    idle_seconds: Option<i64>,
 }
 
-impl From<&SessionLine> for LiveSession {
-    fn from(s: &SessionLine) -> Self {
+impl LiveSession {
+    fn new(s: &SessionLine, now: Millis) -> Self {
         LiveSession {
             id: s.id,
             username: s.username.clone(),
@@ -102,11 +106,10 @@ impl From<&SessionLine> for LiveSession {
             tty: s.tty.clone(),
             remote_ip: s.remote_ip.clone(),
             terminal: s.terminal.clone(),
+            idle_seconds: s.last_key.map(|key| (now - key).max(0) / 1000),
         }
     }
-}
 
-impl LiveSession {
     fn cells(&self, now: Millis) -> Vec<String> {
         let t = crate::i18n::texts();
         vec![
@@ -115,6 +118,9 @@ impl LiveSession {
             self.role.to_string(),
             super::local_time(self.login_time),
             t.lang.duration(now - self.login_time),
+            self.idle_seconds
+                .map(|idle| t.lang.duration(idle * 1000))
+                .unwrap_or_default(),
             self.host.clone(),
             super::short_tty(self.tty.as_deref()),
             self.remote_ip.clone().unwrap_or_default(),

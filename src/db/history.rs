@@ -10,20 +10,32 @@ use super::monitor::{SESSION_LINE_COLUMNS, session_line_from_row};
 use super::value::{ToValue, Value, params};
 use crate::model::{Attempt, FailureCount, Millis, Role, SessionLine};
 
-/// Which sessions: those of a user or a role, that overlap [since, until).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Which sessions: those of a user or a role, from a host or a tty, that overlap
+/// [since, until).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Range {
     pub user_id: Option<i64>,
     pub role: Option<Role>,
+    /// The host, in any case.
+    pub host: Option<String>,
+    /// The tty, with or without its `/dev/`.
+    pub tty: Option<String>,
     /// Still going at or after this time (open sessions always are).
     pub since: Option<Millis>,
     /// Began before this time.
     pub until: Option<Millis>,
 }
 
+/// Longer than this, an ended session is "long" (the `sessions_long` index of
+/// schema.sql, whose condition says the same number): any other session that overlaps a
+/// range began at most this long before the range does.
+pub const LONG_SESSION_MS: Millis = 86_400_000;
+/// The index's condition, word for word (a bound parameter would not match it).
+const LONG_SESSION: &str = "s.logout_time - s.login_time > 86400000";
+
 /// A WHERE clause and its parameters, built up condition by condition; its `?`s are
 /// numbered in order.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Conditions {
     clauses: Vec<&'static str>,
     params: Vec<Value>,
@@ -48,7 +60,8 @@ impl Conditions {
     }
 }
 
-fn range_conditions(range: &Range) -> Conditions {
+/// Who and where: the conditions of `range` that are not times.
+fn whose(range: &Range) -> Conditions {
     let mut conditions = Conditions::default();
     if let Some(user_id) = range.user_id {
         conditions.add("s.user_id = ?", user_id);
@@ -56,13 +69,52 @@ fn range_conditions(range: &Range) -> Conditions {
     if let Some(role) = range.role {
         conditions.add("u.role = ?", role.as_str());
     }
-    if let Some(since) = range.since {
-        conditions.add("(s.logout_time IS NULL OR s.logout_time > ?)", since);
+    if let Some(host) = &range.host {
+        conditions.add("lower(s.host) = lower(?)", host.as_str());
     }
-    if let Some(until) = range.until {
-        conditions.add("s.login_time < ?", until);
+    if let Some(tty) = &range.tty {
+        let tty = tty.strip_prefix("/dev/").unwrap_or(tty);
+        conditions.add("s.tty = '/dev/' || ?", tty);
     }
     conditions
+}
+
+/// The sessions of `range` as one or more SELECTs of `columns`, each of which an index
+/// bounds on both ends, so that a range costs what it returns, however long the
+/// history. With a `since`: the ended sessions that began at most a day before it
+/// (`sessions_login`, or the user's own index), the few longer ones (`sessions_long`),
+/// and the open ones (`sessions_open`). Without: every session begun before `until`.
+fn range_selects(range: &Range, columns: &str) -> (Vec<String>, Vec<Value>) {
+    let select = |conditions: &Conditions| {
+        format!(
+            "SELECT {columns} FROM sessions s JOIN users u ON u.id = s.user_id WHERE {}",
+            conditions.sql()
+        )
+    };
+    let mut base = whose(range);
+    if let Some(until) = range.until {
+        base.add("s.login_time < ?", until);
+    }
+    let Some(since) = range.since else {
+        return (vec![select(&base)], base.params);
+    };
+    let mut short = base.clone();
+    short.add("s.login_time >= ?", since - LONG_SESSION_MS);
+    short.add("s.logout_time > ?", since);
+    short.add("s.logout_time - s.login_time <= ?", LONG_SESSION_MS);
+    let mut long = base.clone();
+    long.clauses.push(LONG_SESSION);
+    long.add("s.logout_time > ?", since);
+    let mut open = base;
+    open.clauses.push("s.logout_time IS NULL");
+    let parts = [short, long, open];
+    let selects = parts.iter().map(select).collect();
+    let params = parts.into_iter().flat_map(|part| part.params).collect();
+    (selects, params)
+}
+
+fn values(params: &[Value]) -> Vec<&dyn ToValue> {
+    params.iter().map(|p| p as &dyn ToValue).collect()
 }
 
 /// ` LIMIT n`, or nothing for no limit.
@@ -73,32 +125,36 @@ fn limit_clause(limit: Option<usize>) -> String {
 impl Db {
     /// Sessions in `range`, newest login first, at most `limit`.
     pub fn sessions_in(&self, range: &Range, limit: Option<usize>) -> Result<Vec<SessionLine>> {
-        let conditions = range_conditions(range);
+        let (selects, params) = range_selects(range, SESSION_LINE_COLUMNS);
+        // By position: the same in every part, and in both dialects.
         let sql = format!(
-            "SELECT {SESSION_LINE_COLUMNS}
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE {} ORDER BY s.login_time DESC, s.id DESC{}",
-            conditions.sql(),
+            "{} ORDER BY 5 DESC, 1 DESC{}",
+            selects.join(" UNION ALL "),
             limit_clause(limit)
         );
-        self.query(&sql, &conditions.params())?
+        self.query(&sql, &values(&params))?
             .iter()
             .map(session_line_from_row)
             .collect()
     }
 
-    /// Calls `visit` with every session in `range`, without holding them all in memory.
+    /// Calls `visit` with every session in `range`, earliest login first (what a tally
+    /// of overlaps needs), without holding them all in memory.
     pub fn visit_sessions(&self, range: &Range, mut visit: impl FnMut(SessionLine)) -> Result<()> {
-        let conditions = range_conditions(range);
-        let sql = format!(
-            "SELECT {SESSION_LINE_COLUMNS}
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE {}",
-            conditions.sql()
-        );
-        self.each(&sql, &conditions.params(), &mut |row| {
+        let (selects, params) = range_selects(range, SESSION_LINE_COLUMNS);
+        let sql = format!("{} ORDER BY 5, 1", selects.join(" UNION ALL "));
+        self.each(&sql, &values(&params), &mut |row| {
             visit(session_line_from_row(&row)?);
             Ok(())
         })
+    }
+
+    /// The login time of the oldest session kept (older ones were pruned), if any: where
+    /// the history begins.
+    pub fn history_begins(&self) -> Result<Option<Millis>> {
+        Ok(self
+            .query_row("SELECT min(login_time) FROM sessions", params![])?
+            .get(0)?)
     }
 
     /// The open sessions, earliest login first.
@@ -317,6 +373,70 @@ mod tests {
         db.visit_sessions(&range(2, 6), |_| visited += 1).unwrap();
         assert_eq!(visited, 3);
         assert_eq!(logins(&db.open_sessions().unwrap()), [5]);
+    }
+
+    #[test]
+    fn a_range_finds_a_session_of_many_days_from_its_middle() {
+        let (db, ann, bob) = office();
+        let desk = Origin {
+            host: "Annex".into(),
+            tty: Some("/dev/pts/7".into()),
+            ..Origin::default()
+        };
+        // Three days, and exactly one day: the long index and the day before.
+        let days = db.open_session(bob, &desk, 5_000, 10 * HOUR).unwrap();
+        db.close_session(days.id, EndReason::Logout, 82 * HOUR, None, None)
+            .unwrap();
+        let day = db.open_session(ann, &desk, 5_000, 30 * HOUR).unwrap();
+        db.close_session(day.id, EndReason::Logout, 54 * HOUR, None, None)
+            .unwrap();
+        let range = |since, until| Range {
+            since: Some(since * HOUR),
+            until: Some(until * HOUR),
+            ..Range::default()
+        };
+        assert_eq!(
+            logins(&db.sessions_in(&range(53, 54), None).unwrap()),
+            [30, 10, 5]
+        );
+        assert_eq!(
+            logins(&db.sessions_in(&range(60, 61), None).unwrap()),
+            [10, 5]
+        );
+        let annex = Range {
+            host: Some("annex".into()),
+            tty: Some("pts/7".into()),
+            ..range(0, 100)
+        };
+        assert_eq!(logins(&db.sessions_in(&annex, None).unwrap()), [30, 10]);
+        let desk_only = Range {
+            tty: Some("/dev/pts/7".into()),
+            host: Some("desk".into()),
+            ..Range::default()
+        };
+        assert!(db.sessions_in(&desk_only, None).unwrap().is_empty());
+        assert_eq!(db.history_begins().unwrap(), Some(HOUR));
+    }
+
+    #[test]
+    fn the_long_sessions_condition_is_the_indexs_word_for_word() {
+        let index = |schema: &str| {
+            let start = schema.find("CREATE INDEX sessions_long").unwrap();
+            schema[start..]
+                .split(';')
+                .next()
+                .unwrap()
+                .replace("\n", " ")
+        };
+        for schema in [
+            include_str!("../../schema.sql"),
+            include_str!("../../schema.postgres.sql"),
+            include_str!("migrations/v4.sql"),
+        ] {
+            let unqualified = LONG_SESSION.replace("s.", "");
+            assert!(index(schema).contains(&unqualified), "{}", index(schema));
+        }
+        assert!(LONG_SESSION.ends_with(&format!("> {LONG_SESSION_MS}")));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::conn::Exec;
 use super::history::Range;
 use super::users::{ACTIVITY_COLUMNS, USER_COLUMNS, escape_like, summary_from_row};
 use super::value::{Row, ToValue, Value, params};
+use crate::attendance::{Piece, Tally};
 use crate::clock::{split_by_day, start_of_day};
 use crate::error::Error;
 use crate::model::{EndReason, Millis, SessionLine, UserLine};
@@ -277,17 +278,27 @@ impl Db {
             .user_by_id(user_id)?
             .ok_or_else(|| Error::bad_input(crate::tr!(no_user, name = user_id)))?;
         let since = start_of_day(now - (HISTORY_DAYS - 1) * 86_400_000, tz);
-        let mut per_day: BTreeMap<NaiveDate, Millis> = BTreeMap::new();
+        let mut per_day: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
         let range = Range {
             user_id: Some(user_id),
             since: Some(since),
             until: Some(now),
             ..Range::default()
         };
+        // Two terminals at once are one person's time once.
         self.visit_sessions(&range, |session| {
-            let end = session.logout_time.unwrap_or(now);
-            for (day, millis) in split_by_day(session.login_time.max(since), end, tz) {
-                *per_day.entry(day).or_default() += millis;
+            let (start, end) = (
+                session.login_time.max(since),
+                session.logout_time.unwrap_or(now),
+            );
+            for (day, from, to) in split_by_day(start, end, tz) {
+                per_day.entry(day).or_default().add(Piece {
+                    session: session.id,
+                    from,
+                    to,
+                    login: session.login_time,
+                    logout: session.logout_time,
+                });
             }
         })?;
         Ok(History {
@@ -296,7 +307,10 @@ impl Db {
             full_name: user.full_name,
             offset,
             sessions: self.user_sessions(user_id, offset, rows)?,
-            per_day: per_day.into_iter().collect(),
+            per_day: per_day
+                .into_iter()
+                .map(|(day, tally)| (day, tally.connected))
+                .collect(),
         })
     }
 
@@ -499,11 +513,11 @@ fn values(params: &[Value]) -> Vec<&dyn ToValue> {
 }
 
 /// How many columns `SESSION_LINE_COLUMNS` are.
-const SESSION_LINE_WIDTH: usize = 14;
+const SESSION_LINE_WIDTH: usize = 15;
 
 pub(super) const SESSION_LINE_COLUMNS: &str = "s.id, s.user_id, u.username, u.role, s.login_time, s.last_seen, s.logout_time, \
      s.end_reason, s.host, s.tty, s.remote_ip, s.terminal, \
-     (SELECT a.username FROM users a WHERE a.id = s.ended_by), s.end_note";
+     (SELECT a.username FROM users a WHERE a.id = s.ended_by), s.end_note, s.last_key";
 
 pub(super) fn session_line_from_row(row: &Row) -> Result<SessionLine> {
     let role: String = row.get(3)?;
@@ -523,6 +537,7 @@ pub(super) fn session_line_from_row(row: &Row) -> Result<SessionLine> {
         terminal: row.get(11)?,
         ended_by: row.get(12)?,
         end_note: row.get(13)?,
+        last_key: row.get(14)?,
     })
 }
 

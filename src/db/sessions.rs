@@ -67,12 +67,13 @@ impl Db {
     /// Records that the session's terminal is alive at `now`, unless the session was
     /// closed meanwhile; then says how it ended. On PostgreSQL it measures the server's
     /// clock again.
-    pub fn beat(&self, id: i64, now: Millis) -> Result<Beat> {
+    pub fn beat(&self, id: i64, now: Millis, last_key: Millis) -> Result<Beat> {
         let beat = self.write(|tx| {
             let changed = tx.execute(
-                "UPDATE sessions SET last_seen = CASE WHEN ?2 > last_seen THEN ?2 ELSE last_seen END
+                "UPDATE sessions SET last_seen = CASE WHEN ?2 > last_seen THEN ?2 ELSE last_seen END,
+                                     last_key = ?3
                  WHERE id = ?1 AND logout_time IS NULL",
-                params![id, now],
+                params![id, now, last_key],
             )?;
             if changed == 1 {
                 return Ok(Beat::Alive);
@@ -236,8 +237,8 @@ pub(super) fn insert_session(
     let inserted = conn.query_opt(
         "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id,
                                machine_id, login_time, last_seen, heartbeat_ms, logout_time,
-                               end_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                               end_reason, last_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?10)
          ON CONFLICT (session_key) DO NOTHING
          RETURNING id",
         params![
@@ -391,7 +392,7 @@ mod tests {
         let session = db
             .open_session(user, &origin("desk", 1, "b"), BEAT, 1_000)
             .unwrap();
-        assert_eq!(db.beat(session.id, 6_000).unwrap(), Beat::Alive);
+        assert_eq!(db.beat(session.id, 6_000, 6_000).unwrap(), Beat::Alive);
         assert_eq!(db.session(session.id).unwrap().unwrap().last_seen, 6_000);
         db.close_session(
             session.id,
@@ -402,7 +403,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            db.beat(session.id, 11_000).unwrap(),
+            db.beat(session.id, 11_000, 11_000).unwrap(),
             Beat::Ended(EndReason::Forced)
         );
     }
@@ -416,8 +417,8 @@ mod tests {
         let alive = db
             .open_session(user, &origin("far", 2, "b"), BEAT, 1_000)
             .unwrap();
-        db.beat(quiet.id, 4_000).unwrap();
-        db.beat(alive.id, 17_000).unwrap();
+        db.beat(quiet.id, 4_000, 4_000).unwrap();
+        db.beat(alive.id, 17_000, 17_000).unwrap();
         // 4 000 + 3 beats = 19 000: not yet lost at 19 000, lost after.
         assert_eq!(db.sweep_lost(19_000, &elsewhere()).unwrap(), 0);
         assert_eq!(db.sweep_lost(19_001, &elsewhere()).unwrap(), 1);

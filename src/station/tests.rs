@@ -352,6 +352,24 @@ fn an_admins_end_is_noticed_at_the_next_heartbeat() {
 }
 
 #[test]
+fn the_heartbeat_tells_when_a_key_was_last_pressed() {
+    let mut rig = Rig::terminal();
+    rig.log_in("clerk");
+    let db = rig.other_connection();
+    let last_key = || db.open_sessions().unwrap()[0].last_key;
+    assert_eq!(last_key(), Some(T0), "the login is the first key");
+    rig.advance(2 * SECOND);
+    rig.press(KeyCode::Char('x'));
+    let pressed = rig.now();
+    rig.advance(3 * SECOND);
+    rig.settle();
+    assert_eq!(last_key(), Some(pressed));
+    rig.advance(5 * SECOND);
+    rig.settle();
+    assert_eq!(last_key(), Some(pressed), "no key since");
+}
+
+#[test]
 fn the_monitor_shows_a_login_made_elsewhere_once_told_of_a_change() {
     let mut rig = Rig::new(monitor(), settings(), &EN, Patience::default());
     rig.log_in("boss");

@@ -30,6 +30,8 @@ pub enum Job {
     Beat {
         session_id: i64,
         at: Millis,
+        /// When a key was last pressed in the session (`who` shows the idle time).
+        last_key: Millis,
     },
     Sweep {
         at: Millis,
@@ -124,8 +126,12 @@ impl Context {
             Job::ChangePassword { user, password } => {
                 Reply::LoggedIn(self.change_password(db, user, &password))
             }
-            Job::Beat { session_id, at } => {
-                let beat = db.beat(session_id, at);
+            Job::Beat {
+                session_id,
+                at,
+                last_key,
+            } => {
+                let beat = db.beat(session_id, at, last_key);
                 self.sweep(db, at);
                 Reply::Beat(beat)
             }

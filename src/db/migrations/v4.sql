@@ -1,4 +1,5 @@
--- From version 3 to 4: what the monitor shows at every change, kept rather than counted.
+-- From version 3 to 4: what the monitor shows at every change, kept rather than counted;
+-- ranges of history bounded on both ends; the last key of a session.
 
 -- The number of users.
 CREATE TABLE tallies (
@@ -49,3 +50,10 @@ CREATE TRIGGER sessions_removed AFTER DELETE ON sessions
 WHEN OLD.logout_time IS NULL BEGIN
     UPDATE users SET open_sessions = open_sessions - 1 WHERE id = OLD.user_id;
 END;
+
+-- The ended sessions longer than a day: a range of history reads its own logins and these.
+CREATE INDEX sessions_long ON sessions (login_time)
+    WHERE logout_time - login_time > 86400000;
+
+-- The last key pressed in the session, told with each heartbeat (`who`'s idle time).
+ALTER TABLE sessions ADD COLUMN last_key INTEGER;

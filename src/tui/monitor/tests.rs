@@ -59,6 +59,7 @@ fn session(
         end_note: ended
             .filter(|(_, reason)| *reason == EndReason::Forced)
             .map(|_| "closing time".to_string()),
+        last_key: Some(NOW - 3_000),
     }
 }
 
