@@ -20,6 +20,16 @@ pub fn local_offset() -> FixedOffset {
     *Local::now().offset()
 }
 
+/// The machine's offset from UTC at `at`: a summer login keeps its summer hour when it
+/// is listed in winter (Haiti keeps daylight saving time).
+pub fn local_offset_at(at: Millis) -> FixedOffset {
+    use chrono::TimeZone;
+    Local
+        .timestamp_millis_opt(at)
+        .single()
+        .map_or_else(local_offset, |t| *t.offset())
+}
+
 /// `at` in the time zone `tz`, with a chrono format such as `%H:%M:%S`.
 pub fn format_in(at: Millis, tz: FixedOffset, format: &str) -> String {
     DateTime::from_timestamp_millis(at)

@@ -154,12 +154,15 @@ pub fn set(lang: Lang) {
 
 /// The texts of this process's language. Unit tests, which set none, read English.
 pub fn texts() -> &'static Texts {
-    let fallback = if cfg!(test) {
-        Lang::En
-    } else {
-        Lang::from_env()
+    let fallback = || {
+        if cfg!(test) {
+            Lang::En
+        } else {
+            Lang::from_env()
+        }
     };
-    CURRENT.get().copied().unwrap_or(fallback).texts()
+    // The environment only when no language was set: a listing asks once a cell.
+    CURRENT.get().copied().unwrap_or_else(fallback).texts()
 }
 
 /// `template` with each `{name}` replaced by its value.

@@ -27,6 +27,8 @@ fn main() -> ExitCode {
         .and_then(|()| out.flush().map_err(anyhow::Error::from));
     match result {
         Ok(()) => Exit::Ok.into(),
+        // The reader went away (`console last | head`): nothing is wrong, as for `ls`.
+        Err(err) if is_broken_pipe(&err) => Exit::Ok.into(),
         Err(err) => {
             for line in format!("{err:#}").lines() {
                 eprintln!("console: {line}");
@@ -34,6 +36,20 @@ fn main() -> ExitCode {
             exit_code_of(&err).into()
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let broken = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
+    err.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(broken)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|csv| matches!(csv.kind(), csv::ErrorKind::Io(io) if broken(io)))
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Help and version go to stdout as clap writes them; a usage error becomes one line.

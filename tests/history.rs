@@ -715,3 +715,31 @@ fn users_list_shows_sessions_and_connected_time() {
     assert_eq!(users[0]["last_logout"], "2026-11-21T02:00:00Z");
     assert_eq!(users[3]["state"], "online");
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    let office = Office::with_history();
+    // More than a pipe holds, so that the writes after the reader left fail.
+    office.sql(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+         INSERT INTO sessions (user_id, session_key, host, login_time, last_seen, heartbeat_ms,
+                               logout_time, end_reason)
+         SELECT 1, 'generated' || i, 'frontdesk', 1700000000000 + i * 60000,
+                1700000000000 + i * 60000 + 1000, 5000, 1700000000000 + i * 60000 + 1000,
+                'logout'
+         FROM n",
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_console"))
+        .args(["last", "--format", "csv"])
+        .env("CONSOLE_DB", &office.console_db)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert!(output.status.success(), "{:?}", output.status);
+}

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{Columns, open_swept, short_tty, time_arg, time_range, user_id_of, write_rows};
 use crate::cli::{Format, LastArgs, TimeFormat};
-use crate::clock::{self, local_offset};
+use crate::clock;
 use crate::db::{Range, Target};
 use crate::i18n::Texts;
 use crate::model::{EndReason, Millis, Role, SessionLine};
@@ -52,7 +52,7 @@ pub fn run(args: &LastArgs, target: &Target, out: &mut dyn Write) -> Result<()> 
 /// shorter still, `HistorySession::logout_cell`).
 fn time_cell(at: Millis, format: TimeFormat) -> String {
     let lang = crate::i18n::texts().lang;
-    let tz = local_offset();
+    let tz = clock::local_offset_at(at);
     match format {
         TimeFormat::Short => lang.short_date_time(at, tz),
         TimeFormat::Full => lang.date_time_seconds(at, tz),
@@ -126,7 +126,10 @@ impl HistorySession {
             return texts.still_logged_in.into();
         };
         match format {
-            TimeFormat::Short => texts.lang.end_time(self.login_time, logout, local_offset()),
+            TimeFormat::Short => {
+                let tz = clock::local_offset_at(logout);
+                texts.lang.end_time(self.login_time, logout, tz)
+            }
             _ => time_cell(logout, format),
         }
     }

@@ -3,7 +3,7 @@
 //! A person at two terminals at once is present once: `connected` is the union of their
 //! sessions, `summed` their plain sum.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use anyhow::Result;
@@ -14,9 +14,9 @@ use super::{Columns, open_swept, time_range, user_id_of, write_rows, write_table
 use crate::attendance::{Piece, Tally, hours};
 use crate::cli::{Format, ReportArgs, ReportBy};
 use crate::clock::{self, local_offset, split_by_day};
-use crate::db::{Db, Range, Target};
+use crate::db::{Db, Range, Span, Target};
 use crate::i18n::Texts;
-use crate::model::{Millis, Role, SessionLine};
+use crate::model::{Millis, Role};
 
 pub fn run(args: &ReportArgs, target: &Target, out: &mut dyn Write) -> Result<()> {
     let (db, now) = open_swept(target)?;
@@ -38,14 +38,14 @@ pub fn run(args: &ReportArgs, target: &Target, out: &mut dyn Write) -> Result<()
         tz: local_offset(),
         by: args.by,
     };
-    let mut lines = BTreeMap::new();
-    db.visit_sessions(&range, |session| window.tally(&session, &mut lines))?;
+    let mut tallies = BTreeMap::new();
+    db.visit_spans(&range, |span| window.tally(&span, &mut tallies))?;
     if args.all && args.by != ReportBy::Day {
-        window.add_empty_lines(&db, &range, &mut lines)?;
+        window.add_empty_tallies(&db, &range, &mut tallies)?;
     }
-    let lines: Vec<Line> = match args.by {
+    let lines = match args.by {
         ReportBy::Day => {
-            let mut days = by_day(lines);
+            let mut days = by_day(tallies);
             if args.all {
                 for day in window.days(&db)? {
                     days.entry(day).or_insert_with(|| Line::day(day));
@@ -53,7 +53,7 @@ pub fn run(args: &ReportArgs, target: &Target, out: &mut dyn Write) -> Result<()
             }
             days.into_values().collect()
         }
-        ReportBy::User | ReportBy::UserDay => lines.into_values().collect(),
+        ReportBy::User | ReportBy::UserDay => named(&db, tallies)?,
     };
     write_report(out, args, since, until, &lines)
 }
@@ -67,53 +67,46 @@ struct Window {
     by: ReportBy,
 }
 
-/// A line's place in the report: the day (if lines are per day), then the user, in
-/// the order of names whatever their case.
-type Key = (Option<NaiveDate>, String, i64);
+/// Whose time on which day (`None`: the whole range).
+type Key = (Option<NaiveDate>, i64);
 
 impl Window {
-    /// Adds the part of `session` inside the range (an open one up to now) to its line,
+    /// Adds the part of `span` inside the range (an open one up to now) to its line,
     /// or to one line per day it spans.
-    fn tally(&self, session: &SessionLine, lines: &mut BTreeMap<Key, Line>) {
+    fn tally(&self, span: &Span, tallies: &mut BTreeMap<Key, Tally>) {
         let start = self
             .since
-            .map_or(session.login_time, |since| session.login_time.max(since));
-        let end = session.logout_time.unwrap_or(self.now).min(self.until);
+            .map_or(span.login_time, |since| span.login_time.max(since));
+        let end = span.logout_time.unwrap_or(self.now).min(self.until);
         if start >= end {
             return;
         }
-        let per_day = self.by != ReportBy::User;
-        let pieces = if per_day {
+        let pieces = if self.by == ReportBy::User {
+            vec![(None, start, end)]
+        } else {
             split_by_day(start, end, self.tz)
                 .into_iter()
                 .map(|(day, from, to)| (Some(day), from, to))
                 .collect()
-        } else {
-            vec![(None, start, end)]
         };
         for (day, from, to) in pieces {
-            let key = (day, session.username.to_lowercase(), session.user_id);
-            lines
-                .entry(key)
-                .or_insert_with(|| Line::of(day, &session.username, session.role))
-                .tally
-                .add(Piece {
-                    session: session.id,
-                    from,
-                    to,
-                    login: session.login_time,
-                    logout: session.logout_time,
-                });
+            tallies.entry((day, span.user_id)).or_default().add(Piece {
+                session: span.id,
+                from,
+                to,
+                login: span.login_time,
+                logout: span.logout_time,
+            });
         }
     }
 
-    /// `--all`: a line for each user (of the role, or the one asked for) without time,
-    /// on each day of the range when lines are per day.
-    fn add_empty_lines(
+    /// `--all`: an empty tally for each user (of the role, or the one asked for) without
+    /// time, on each day of the range when lines are per day.
+    fn add_empty_tallies(
         &self,
         db: &Db,
         range: &Range,
-        lines: &mut BTreeMap<Key, Line>,
+        tallies: &mut BTreeMap<Key, Tally>,
     ) -> Result<()> {
         let days = match self.by {
             ReportBy::User => vec![None],
@@ -122,14 +115,11 @@ impl Window {
         let users = db
             .list_users(range.role, self.now)?
             .into_iter()
-            .map(|record| record.summary.user)
-            .filter(|user| range.user_id.is_none_or(|id| id == user.id));
+            .map(|record| record.summary.user.id)
+            .filter(|id| range.user_id.is_none_or(|only| only == *id));
         for user in users {
             for day in &days {
-                let key = (*day, user.username.to_lowercase(), user.id);
-                lines
-                    .entry(key)
-                    .or_insert_with(|| Line::of(*day, &user.username, user.role));
+                tallies.entry((*day, user)).or_default();
             }
         }
         Ok(())
@@ -164,14 +154,34 @@ impl Window {
 
 /// The days of the office: each day's people, their times added up (each person's
 /// overlaps counted once).
-fn by_day(lines: BTreeMap<Key, Line>) -> BTreeMap<Option<NaiveDate>, Line> {
+fn by_day(tallies: BTreeMap<Key, Tally>) -> BTreeMap<Option<NaiveDate>, Line> {
     let mut days: BTreeMap<Option<NaiveDate>, Line> = BTreeMap::new();
-    for ((day, _, _), line) in lines {
+    for ((day, _), tally) in tallies {
         let total = days.entry(day).or_insert_with(|| Line::day(day));
         total.people = total.people.map(|people| people + 1);
-        total.tally.merge(&line.tally);
+        total.tally.merge(&tally);
     }
     days
+}
+
+/// The lines of people: each tally with its user's name and role, by day then by name
+/// whatever its case.
+fn named(db: &Db, tallies: BTreeMap<Key, Tally>) -> Result<Vec<Line>> {
+    let ids: BTreeSet<i64> = tallies.keys().map(|(_, user)| *user).collect();
+    let names = db.names_of(&ids.into_iter().collect::<Vec<_>>())?;
+    let mut lines: Vec<(Option<NaiveDate>, String, Line)> = tallies
+        .into_iter()
+        .filter_map(|((day, user), tally)| {
+            let (username, role) = names.get(&user)?;
+            let line = Line {
+                tally,
+                ..Line::of(day, username, *role)
+            };
+            Some((day, username.to_lowercase(), line))
+        })
+        .collect();
+    lines.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    Ok(lines.into_iter().map(|(_, _, line)| line).collect())
 }
 
 /// One line of the report: a user, a day, or a user's day.

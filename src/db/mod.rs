@@ -34,7 +34,7 @@ pub use attempts::{Credentials, Prior};
 pub use bulk::BulkLoader;
 pub use conn::Dialect;
 pub use copy::Copied;
-pub use history::Range;
+pub use history::{Range, Span};
 pub use migrations::LATEST_VERSION;
 pub use monitor::{
     Counts, HISTORY_DAYS, History, PaneSort, Query, RECENT_OFFLINE, Snapshot, UserKey, UserPage,

@@ -286,7 +286,7 @@ impl Db {
             ..Range::default()
         };
         // Two terminals at once are one person's time once.
-        self.visit_sessions(&range, |session| {
+        self.visit_spans(&range, |session| {
             let (start, end) = (
                 session.login_time.max(since),
                 session.logout_time.unwrap_or(now),
