@@ -30,10 +30,35 @@ pub fn local_offset_at(at: Millis) -> FixedOffset {
         .map_or_else(local_offset, |t| *t.offset())
 }
 
-/// `at` in the time zone `tz`, with a chrono format such as `%H:%M:%S`.
-pub fn format_in(at: Millis, tz: FixedOffset, format: &str) -> String {
+/// `at` in the time zone `tz`, with a chrono format such as `%H:%M:%S` (of the date and
+/// time only: the offset is in `offset_time`). Each format is read once: a listing of
+/// 100 000 users writes 200 000 times.
+pub fn format_in(at: Millis, tz: FixedOffset, format: &'static str) -> String {
+    use chrono::format::{Item, StrftimeItems};
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static PARSED: RefCell<HashMap<&'static str, Vec<Item<'static>>>> =
+            RefCell::new(HashMap::new());
+    }
+    let Some(local) = DateTime::from_timestamp_millis(at).map(|t| t.naive_utc() + tz) else {
+        return String::new();
+    };
+    PARSED.with_borrow_mut(|parsed| {
+        let items = parsed
+            .entry(format)
+            .or_insert_with(|| StrftimeItems::new(format).collect());
+        local.format_with_items(items.iter()).to_string()
+    })
+}
+
+/// `at` in `tz` as RFC 3339 with its offset: `2026-11-24T09:15:02-05:00`.
+pub fn offset_time(at: Millis, tz: FixedOffset) -> String {
     DateTime::from_timestamp_millis(at)
-        .map(|t| t.with_timezone(&tz).format(format).to_string())
+        .map(|t| {
+            t.with_timezone(&tz)
+                .to_rfc3339_opts(SecondsFormat::Secs, false)
+        })
         .unwrap_or_default()
 }
 

@@ -96,7 +96,13 @@ impl Lang {
         }
     }
 
-    fn format(self, at: Millis, tz: FixedOffset, english: &str, french: &str) -> String {
+    fn format(
+        self,
+        at: Millis,
+        tz: FixedOffset,
+        english: &'static str,
+        french: &'static str,
+    ) -> String {
         crate::clock::format_in(at, tz, if self == Lang::En { english } else { french })
     }
 

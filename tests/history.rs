@@ -743,3 +743,21 @@ fn a_reader_that_goes_away_is_not_an_error() {
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
     assert!(output.status.success(), "{:?}", output.status);
 }
+
+#[test]
+fn the_history_can_be_read_while_another_program_holds_the_write_lock() {
+    let office = Office::with_history();
+    // dee's session beats for a century: the sweep finds nothing to close (and the
+    // sweep alone writes: db::sessions tests that it does not when there is nothing).
+    let held = konekte::db::testing::hold_write_lock(&office.target);
+    for args in [
+        &["who"][..],
+        &["last", "-n", "3"],
+        &["report", "--by", "user-day"],
+        &["users", "list"],
+        &["failures"],
+    ] {
+        office.console(args).assert().success();
+    }
+    held.release();
+}

@@ -56,7 +56,7 @@ fn time_cell(at: Millis, format: TimeFormat) -> String {
     match format {
         TimeFormat::Short => lang.short_date_time(at, tz),
         TimeFormat::Full => lang.date_time_seconds(at, tz),
-        TimeFormat::Iso => clock::format_in(at, tz, "%Y-%m-%dT%H:%M:%S%:z"),
+        TimeFormat::Iso => clock::offset_time(at, tz),
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 
 use super::Db;
-use super::conn::Exec;
+use super::conn::{Dialect, Exec};
 use super::monitor::{SESSION_LINE_COLUMNS, session_line_from_row};
 use super::value::{ToValue, Value, params};
 use crate::model::{Attempt, FailureCount, Millis, Role, SessionLine};
@@ -98,16 +98,16 @@ fn whose(range: &Range) -> Conditions {
 /// history. With a `since`: the ended sessions that began at most a day before it
 /// (`sessions_login`, or the user's own index), the few longer ones (`sessions_long`),
 /// and the open ones (`sessions_open`). Without: every session begun before `until`.
-fn range_selects(range: &Range, columns: &str) -> (Vec<String>, Vec<Value>) {
+fn range_selects(range: &Range, columns: &str, dialect: Dialect) -> (Vec<String>, Vec<Value>) {
     // The users' table only for the columns that come from it.
     let join = if columns.contains("u.") {
         " JOIN users u ON u.id = s.user_id"
     } else {
         ""
     };
-    let select = |conditions: &Conditions| {
+    let select = |conditions: &Conditions, index: &str| {
         format!(
-            "SELECT {columns} FROM sessions s{join} WHERE {}",
+            "SELECT {columns} FROM sessions s{index}{join} WHERE {}",
             conditions.sql()
         )
     };
@@ -116,7 +116,7 @@ fn range_selects(range: &Range, columns: &str) -> (Vec<String>, Vec<Value>) {
         base.add("s.login_time < ?", until);
     }
     let Some(since) = range.since else {
-        return (vec![select(&base)], base.params);
+        return (vec![select(&base, "")], base.params);
     };
     let mut short = base.clone();
     short.add("s.login_time >= ?", since - LONG_SESSION_MS);
@@ -127,9 +127,18 @@ fn range_selects(range: &Range, columns: &str) -> (Vec<String>, Vec<Value>) {
     long.add("s.logout_time > ?", since);
     let mut open = base;
     open.clauses.push("s.logout_time IS NULL");
-    let parts = [short, long, open];
-    let selects = parts.iter().map(select).collect();
-    let params = parts.into_iter().flat_map(|part| part.params).collect();
+    // INDEXED BY: left to itself, SQLite reads the open sessions through the logins
+    // index, every session begun before `until`.
+    let open_index = dialect.indexed_by("sessions_open");
+    let selects = vec![
+        select(&short, ""),
+        select(&long, ""),
+        select(&open, &open_index),
+    ];
+    let params = [short, long, open]
+        .into_iter()
+        .flat_map(|part| part.params)
+        .collect();
     (selects, params)
 }
 
@@ -145,7 +154,7 @@ fn limit_clause(limit: Option<usize>) -> String {
 impl Db {
     /// Sessions in `range`, newest login first, at most `limit`.
     pub fn sessions_in(&self, range: &Range, limit: Option<usize>) -> Result<Vec<SessionLine>> {
-        let (selects, params) = range_selects(range, SESSION_LINE_COLUMNS);
+        let (selects, params) = range_selects(range, SESSION_LINE_COLUMNS, self.dialect());
         // By position: the same in every part, and in both dialects.
         let sql = format!(
             "{} ORDER BY 5 DESC, 1 DESC{}",
@@ -161,7 +170,7 @@ impl Db {
     /// Calls `visit` with every session in `range`, earliest login first (what a tally
     /// of overlaps needs), without holding them all in memory.
     pub fn visit_sessions(&self, range: &Range, mut visit: impl FnMut(SessionLine)) -> Result<()> {
-        let (selects, params) = range_selects(range, SESSION_LINE_COLUMNS);
+        let (selects, params) = range_selects(range, SESSION_LINE_COLUMNS, self.dialect());
         let sql = format!("{} ORDER BY 5, 1", selects.join(" UNION ALL "));
         self.each(&sql, &values(&params), &mut |row| {
             visit(session_line_from_row(&row)?);
@@ -173,8 +182,11 @@ impl Db {
     /// first: all a tally of time needs, read without the users' table (a report over a
     /// million sessions reads a tenth of what their whole lines are).
     pub fn visit_spans(&self, range: &Range, mut visit: impl FnMut(Span)) -> Result<()> {
-        let (selects, params) =
-            range_selects(range, "s.id, s.user_id, s.login_time, s.logout_time");
+        let (selects, params) = range_selects(
+            range,
+            "s.id, s.user_id, s.login_time, s.logout_time",
+            self.dialect(),
+        );
         let sql = format!("{} ORDER BY 3, 1", selects.join(" UNION ALL "));
         self.each(&sql, &values(&params), &mut |row| {
             visit(Span {

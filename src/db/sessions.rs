@@ -431,6 +431,22 @@ mod tests {
     }
 
     #[test]
+    fn a_sweep_with_nothing_to_close_needs_no_write_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let (target, _server) = crate::db::testing::shared(dir.path());
+        let db = Db::open(&target).unwrap();
+        db.create_users(&[new_user("clerk", Role::Archives)], false, 0)
+            .unwrap();
+        let user = db.user("clerk").unwrap().unwrap().id;
+        db.open_session(user, &origin("far", 1, "b"), BEAT, 1_000)
+            .unwrap();
+        let held = crate::db::testing::hold_write_lock(&target);
+        // Had it written, it would have waited for the lock, then failed busy.
+        assert_eq!(db.sweep_lost(2_000, &elsewhere()).unwrap(), 0);
+        held.release();
+    }
+
+    #[test]
     fn on_this_host_a_dead_process_or_an_earlier_boot_is_lost_at_once() {
         let (db, user) = db_with_user();
         let dead = db
