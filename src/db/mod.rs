@@ -13,6 +13,7 @@ mod monitor;
 mod pg;
 mod sessions;
 mod sqlite;
+mod timeline;
 mod users;
 pub(crate) mod value;
 
@@ -42,6 +43,7 @@ pub use monitor::{
 };
 pub use pg::{Environment, PgTarget, TlsMode};
 pub use sessions::{Beat, Closed, Here};
+pub use timeline::{Bar, Person, Timeline};
 
 use conn::{Conn, Exec, Tx};
 use pg::PgConn;

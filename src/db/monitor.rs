@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::Db;
 use super::conn::Exec;
 use super::history::Range;
+use super::timeline::Timeline;
 use super::users::{ACTIVITY_COLUMNS, USER_COLUMNS, escape_like, summary_from_row};
 use super::value::{Row, ToValue, Value, params};
 use crate::attendance::{Piece, Tally};
@@ -97,6 +98,8 @@ pub struct Query {
     pub online_selected: Option<i64>,
     pub online_offset: usize,
     pub online_rows: usize,
+    /// The day's timeline, when it is on screen: (first person, rows).
+    pub timeline: Option<(usize, usize)>,
 }
 
 /// One load of what is on screen.
@@ -111,6 +114,7 @@ pub struct Snapshot {
     pub online_offset: usize,
     pub online_total: usize,
     pub offline: Vec<SessionLine>,
+    pub timeline: Option<Timeline>,
 }
 
 /// A page of the "Online now" pane.
@@ -132,6 +136,8 @@ pub struct History {
     pub full_name: String,
     pub offset: usize,
     pub sessions: Vec<SessionLine>,
+    /// Each of the latest HISTORY_DAYS days, oldest first, with its connected time
+    /// (zero on a day without): what the history draws as bars.
     pub per_day: Vec<(NaiveDate, Millis)>,
 }
 
@@ -162,6 +168,10 @@ impl Db {
             online_offset: online.offset,
             online_total: online.total.unwrap_or(0),
             offline: self.recently_offline(filter, RECENT_OFFLINE)?,
+            timeline: query
+                .timeline
+                .map(|(offset, rows)| self.timeline(filter, day_start, now, offset, rows))
+                .transpose()?,
         })
     }
 
@@ -307,9 +317,8 @@ impl Db {
             full_name: user.full_name,
             offset,
             sessions: self.user_sessions(user_id, offset, rows)?,
-            per_day: per_day
-                .into_iter()
-                .map(|(day, tally)| (day, tally.connected))
+            per_day: days_back(now, tz)
+                .map(|day| (day, per_day.get(&day).map_or(0, |tally| tally.connected)))
                 .collect(),
         })
     }
@@ -489,6 +498,16 @@ impl Db {
             .map(session_line_from_row)
             .collect()
     }
+}
+
+/// The latest HISTORY_DAYS calendar days, oldest first, today last.
+fn days_back(now: Millis, tz: FixedOffset) -> impl Iterator<Item = NaiveDate> {
+    let today = crate::clock::day_of(now, tz);
+    let mut days: Vec<NaiveDate> = std::iter::successors(today, |day| day.pred_opt())
+        .take(HISTORY_DAYS as usize)
+        .collect();
+    days.reverse();
+    days.into_iter()
 }
 
 /// A filter on users: name, full name or role; each `?` is the lowercased pattern.
@@ -775,6 +794,7 @@ mod tests {
             online_selected: None,
             online_offset: 0,
             online_rows: 5,
+            timeline: None,
         }
     }
 
@@ -926,7 +946,12 @@ mod tests {
             .user_history(ann, 0, 10, MIDNIGHT + 10 * HOUR, utc)
             .unwrap();
         let totals: Vec<Millis> = history.per_day.iter().map(|(_, t)| *t).collect();
-        assert_eq!(totals, [2 * HOUR, 3 * HOUR]);
+        // Every one of the fourteen days, the quiet ones at zero; today last.
+        assert_eq!(totals.len(), HISTORY_DAYS as usize);
+        assert_eq!(totals[12..], [2 * HOUR, 3 * HOUR]);
+        assert!(totals[..12].iter().all(|t| *t == 0));
+        let today = crate::clock::day_of(MIDNIGHT, utc).unwrap();
+        assert_eq!(history.per_day.last().map(|(day, _)| *day), Some(today));
         assert_eq!(history.sessions.len(), 2);
         assert_eq!(history.sessions[0].logout_time, None);
     }

@@ -393,6 +393,37 @@ fn the_monitor_shows_a_login_made_elsewhere_once_told_of_a_change() {
 }
 
 #[test]
+fn the_days_timeline_follows_the_logins_made_elsewhere() {
+    let mut rig = Rig::new(monitor(), settings(), &EN, Patience::default());
+    rig.log_in("boss");
+    rig.settle();
+    rig.press(KeyCode::Char('t'));
+    rig.settle();
+    let people = |rig: &Rig| match rig.station.screen() {
+        Screen::Monitor(_, state) => state.snapshot.timeline.as_ref().map(|t| {
+            t.people
+                .iter()
+                .map(|p| p.username.clone())
+                .collect::<Vec<_>>()
+        }),
+        _ => None,
+    };
+    assert_eq!(people(&rig), Some(vec!["boss".to_string()]));
+    let other = rig.other_connection();
+    let clerk = other.user("clerk").unwrap().unwrap();
+    other
+        .open_session(clerk.id, &Origin::default(), 5_000, rig.now())
+        .unwrap();
+    rig.station.on_event(Event::Changed);
+    rig.settle();
+    assert_eq!(
+        people(&rig),
+        Some(vec!["boss".to_string(), "clerk".to_string()])
+    );
+    assert!(rig.screen_text(120, 40).contains("Today"));
+}
+
+#[test]
 fn the_monitor_knows_the_admins_own_session() {
     let mut rig = Rig::new(monitor(), settings(), &EN, Patience::default());
     rig.log_in("boss");

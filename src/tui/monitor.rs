@@ -20,6 +20,8 @@ use crate::i18n::{Lang, Texts, fill};
 use crate::model::{Millis, SessionLine, UserLine};
 use unicode_width::UnicodeWidthStr;
 
+/// The cells of the longest day's bar in a user's history.
+const DAY_BAR: usize = 10;
 /// How long the pulse stays lit after a change.
 const PULSE: Millis = 1_500;
 /// Below this height the panes take turns on screen instead of being stacked.
@@ -57,6 +59,14 @@ pub struct ToEnd {
     pub asked_again: bool,
 }
 
+/// What the body of the monitor shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Panes,
+    /// The day's timeline.
+    Today,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     None,
@@ -85,6 +95,10 @@ pub struct State {
     pub online_selected_id: Option<i64>,
     pub offline_selected: usize,
     pub offline_selected_id: Option<i64>,
+    pub view: View,
+    /// The day's timeline: its first person shown, and the selected one.
+    pub today_offset: usize,
+    pub today_selected: usize,
     pub overlay: Overlay,
     pub width: u16,
     pub height: u16,
@@ -140,6 +154,7 @@ enum Action {
     Filter,
     Sort,
     History,
+    Today,
     EndSession,
     Help,
     ClearFilter,
@@ -161,8 +176,17 @@ enum Step {
     End,
 }
 
-fn main_view(s: &State) -> bool {
+/// Nothing over the body, and no filter being typed: the panes or the timeline.
+fn browsing(s: &State) -> bool {
     s.overlay == Overlay::None && !s.editing_filter
+}
+
+fn main_view(s: &State) -> bool {
+    browsing(s) && s.view == View::Panes
+}
+
+fn in_today(s: &State) -> bool {
+    browsing(s) && s.view == View::Today
 }
 
 fn main_online(s: &State) -> bool {
@@ -241,7 +265,7 @@ const KEYS: &[Binding<State, Action>] = &[
         hint: Some(|t| t.key_scroll),
         help: Some(|t| t.help_move),
         essential: false,
-        when: main_view,
+        when: browsing,
         action: Action::Move(Step::Down),
     },
     Binding {
@@ -250,7 +274,7 @@ const KEYS: &[Binding<State, Action>] = &[
         hint: None,
         help: None,
         essential: false,
-        when: main_view,
+        when: browsing,
         action: Action::Move(Step::Up),
     },
     Binding {
@@ -259,7 +283,7 @@ const KEYS: &[Binding<State, Action>] = &[
         hint: None,
         help: Some(|t| t.help_scroll),
         essential: false,
-        when: main_view,
+        when: browsing,
         action: Action::Move(Step::PageDown),
     },
     Binding {
@@ -268,7 +292,7 @@ const KEYS: &[Binding<State, Action>] = &[
         hint: None,
         help: None,
         essential: false,
-        when: main_view,
+        when: browsing,
         action: Action::Move(Step::PageUp),
     },
     Binding {
@@ -277,7 +301,7 @@ const KEYS: &[Binding<State, Action>] = &[
         hint: None,
         help: Some(|t| t.help_first_last),
         essential: false,
-        when: main_view,
+        when: browsing,
         action: Action::Move(Step::Home),
     },
     Binding {
@@ -286,7 +310,7 @@ const KEYS: &[Binding<State, Action>] = &[
         hint: None,
         help: None,
         essential: false,
-        when: main_view,
+        when: browsing,
         action: Action::Move(Step::End),
     },
     Binding {
@@ -304,7 +328,7 @@ const KEYS: &[Binding<State, Action>] = &[
         hint: Some(|t| t.key_history),
         help: Some(|t| t.help_history),
         essential: false,
-        when: main_view,
+        when: browsing,
         action: Action::History,
     },
     Binding {
@@ -313,7 +337,7 @@ const KEYS: &[Binding<State, Action>] = &[
         hint: Some(|t| t.key_filter),
         help: Some(|t| t.help_filter),
         essential: false,
-        when: main_view,
+        when: browsing,
         action: Action::Filter,
     },
     Binding {
@@ -326,12 +350,21 @@ const KEYS: &[Binding<State, Action>] = &[
         action: Action::Sort,
     },
     Binding {
+        keys: &[letter('t')],
+        shown: "t",
+        hint: Some(|t| t.key_today),
+        help: Some(|t| t.help_today),
+        essential: false,
+        when: main_view,
+        action: Action::Today,
+    },
+    Binding {
         keys: &[letter('?')],
         shown: "?",
         hint: Some(|t| t.key_help),
         help: Some(|t| t.help_help),
         essential: true,
-        when: main_view,
+        when: browsing,
         action: Action::Help,
     },
     // Esc clears a kept filter first; then it leaves, as q does.
@@ -363,12 +396,21 @@ const KEYS: &[Binding<State, Action>] = &[
         action: Action::Quit,
     },
     Binding {
+        keys: &[letter('q'), key(KeyCode::Esc), letter('t')],
+        shown: "q",
+        hint: Some(|t| t.key_back),
+        help: None,
+        essential: true,
+        when: in_today,
+        action: Action::Today,
+    },
+    Binding {
         keys: &[Key(KeyCode::Char('c'), KeyModifiers::CONTROL)],
         shown: "Ctrl-C",
         hint: None,
         help: None,
         essential: false,
-        when: main_view,
+        when: browsing,
         action: Action::Quit,
     },
     // Typing a filter.
@@ -526,6 +568,9 @@ impl State {
             online_selected_id: None,
             offline_selected: 0,
             offline_selected_id: None,
+            view: View::Panes,
+            today_offset: 0,
+            today_selected: 0,
             overlay: Overlay::None,
             width: 120,
             height: 40,
@@ -556,7 +601,19 @@ impl State {
             online_selected: self.online_selected_id,
             online_offset: self.online_offset,
             online_rows: online_rows.max(1),
+            timeline: (self.view == View::Today).then(|| (self.today_offset, self.today_rows())),
         }
+    }
+
+    /// The lines between the header card and the hint bar.
+    fn body_height(&self) -> u16 {
+        let [banner, status] = self.notice_lines();
+        self.height.saturating_sub(4 + banner + status)
+    }
+
+    /// How many people the day's timeline shows.
+    fn today_rows(&self) -> usize {
+        today::rows_for(self.body_height())
     }
 
     fn reload(&self) -> Option<Effect> {
@@ -578,9 +635,7 @@ impl State {
     /// The lines the three panes get, by what each has to show: the open sessions first,
     /// then the users, then the latest ended; each keeps at least its frame and a row.
     fn pane_heights(&self) -> [u16; 3] {
-        let [banner, status] = self.notice_lines();
-        // Header card (3) and hint bar (1).
-        let body = self.height.saturating_sub(4 + banner + status);
+        let body = self.body_height();
         if self.height < STACKED_MIN_HEIGHT {
             // One pane at a time, below its tab line.
             let mut heights = [0; 3];
@@ -615,6 +670,11 @@ impl State {
     }
 
     fn selected_user_id(&self) -> Option<i64> {
+        if self.view == View::Today {
+            let timeline = self.snapshot.timeline.as_ref()?;
+            let row = self.today_selected.checked_sub(timeline.offset)?;
+            return timeline.people.get(row).map(|person| person.user_id);
+        }
         match self.focus {
             Pane::Users => self
                 .snapshot
@@ -735,6 +795,13 @@ fn on_loaded(state: &mut State, snapshot: Snapshot) -> Option<Effect> {
         state.pulse_until = state.now + PULSE;
     }
     let asked = state.query();
+    if let Some(timeline) = &snapshot.timeline {
+        state.today_offset = timeline.offset;
+        state.today_selected = state.today_selected.clamp(
+            timeline.offset,
+            timeline.total.saturating_sub(1).max(timeline.offset),
+        );
+    }
     state.snapshot = snapshot;
     follow_selection(state);
     // The panes are sized by what they show: if a pane grew past the rows that were
@@ -833,6 +900,14 @@ fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
             state.overlay = Overlay::None;
             None
         }
+        Action::Today => {
+            state.view = match state.view {
+                View::Panes => View::Today,
+                View::Today => View::Panes,
+            };
+            (state.today_offset, state.today_selected) = (0, 0);
+            state.reload()
+        }
         Action::History => {
             let user_id = state.selected_user_id()?;
             Some(Effect::OpenHistory {
@@ -843,6 +918,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
         }
         Action::Move(step) => match &state.overlay {
             Overlay::History(history) => scroll_history(state, &history.clone(), step),
+            _ if state.view == View::Today => scroll_today(state, step),
             _ => scroll(state, step),
         },
     }
@@ -921,6 +997,18 @@ fn scroll(state: &mut State, step: Step) -> Option<Effect> {
         state.remember_selection();
     }
     effect
+}
+
+fn scroll_today(state: &mut State, step: Step) -> Option<Effect> {
+    let total = state.snapshot.timeline.as_ref().map_or(0, |t| t.total);
+    let page = state.today_rows();
+    state.today_selected = moved(state.today_selected, step, page, total);
+    let offset = visible_offset(state.today_selected, state.today_offset, page);
+    if offset == state.today_offset {
+        return None;
+    }
+    state.today_offset = offset;
+    state.reload()
 }
 
 fn scroll_online(state: &mut State, step: Step, page: usize) -> Option<Effect> {
@@ -1052,7 +1140,9 @@ impl Widget for &State {
         self.render_header(header, buf);
         self.render_banner(banner_area, buf);
         Line::from(self.status_spans()).render(status_area, buf);
-        if area.height < STACKED_MIN_HEIGHT {
+        if self.view == View::Today {
+            self.render_today(body, buf);
+        } else if area.height < STACKED_MIN_HEIGHT {
             self.render_one_pane(body, buf);
         } else {
             let heights = self.pane_heights();
@@ -1616,7 +1706,12 @@ impl State {
         let block = self.card(title.trim_end());
         let inner = block.inner(card);
         block.render(card, buf);
-        let per_day_width = if inner.width >= 70 { 32 } else { 0 };
+        // The date, its bar, its time.
+        let per_day_width = if inner.width >= 70 {
+            10 + 1 + DAY_BAR as u16 + 10 + 1
+        } else {
+            0
+        };
         let [list, days] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(per_day_width)])
                 .areas(inner);
@@ -1675,13 +1770,21 @@ impl State {
         .column_spacing(1)
         .render(list, buf);
         if per_day_width > 0 {
+            // A bar a day, the longest day the full width: the weeks as a picture.
+            let longest = history.per_day.iter().map(|(_, total)| *total).max();
             let mut lines = vec![Line::styled(t.per_day, self.theme.label())];
             lines.extend(history.per_day.iter().rev().map(|(day, total)| {
-                Line::from(format!(
-                    "{}  {:>10}",
-                    t.lang.date(*day),
+                let bar = today::day_bar(*total, longest.unwrap_or(0), DAY_BAR);
+                let lasted = if *total > 0 {
                     self.texts.lang.duration(*total)
-                ))
+                } else {
+                    "-".to_string()
+                };
+                Line::from(vec![
+                    Span::raw(format!("{} ", t.lang.date(*day))),
+                    Span::styled(pad_to(&bar, DAY_BAR), self.theme.online()),
+                    Span::raw(format!(" {lasted:>9}")),
+                ])
             }));
             Paragraph::new(lines).render(days, buf);
         }
@@ -1770,6 +1873,8 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
         .areas(row);
     card
 }
+
+mod today;
 
 #[cfg(test)]
 mod tests;

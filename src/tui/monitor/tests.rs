@@ -126,6 +126,7 @@ fn snapshot() -> Snapshot {
         ],
         online_offset: 0,
         online_total: 3,
+        timeline: None,
         offline: vec![
             session(
                 40,
@@ -565,16 +566,15 @@ fn history() -> History {
                 Some((1480, EndReason::Logout)),
             ),
         ],
-        per_day: vec![
-            (
-                chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-                120 * MINUTE,
-            ),
-            (
-                chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
-                214 * MINUTE,
-            ),
-        ],
+        // A week: the weekend off, a short Monday.
+        per_day: [480, 510, 455, 0, 0, 120, 214]
+            .into_iter()
+            .enumerate()
+            .map(|(i, minutes)| {
+                let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 18 + i as u32).unwrap();
+                (day, minutes * MINUTE)
+            })
+            .collect(),
     }
 }
 
@@ -631,4 +631,159 @@ fn snapshot_history_fr_120x40() {
     s.texts = crate::i18n::Lang::Fr.texts();
     let _ = update(&mut s, Msg::HistoryLoaded(history()));
     insta::assert_snapshot!(render(&s));
+}
+
+/// The morning so far, at 09:15: who came when, and who left.
+fn timeline(offset: usize) -> crate::db::Timeline {
+    let at = |hour: i64, minute: i64| {
+        crate::clock::start_of_day(NOW, FixedOffset::east_opt(0).unwrap())
+            + (hour * 60 + minute) * MINUTE
+    };
+    let bar = |session, login, logout: Option<Millis>, reason| crate::db::Bar {
+        session,
+        login,
+        logout,
+        end_reason: logout.map(|_| reason),
+    };
+    let person = |user_id, username: &str, role, bars| crate::db::Person {
+        user_id,
+        username: username.into(),
+        role,
+        bars,
+    };
+    let people = vec![
+        person(
+            1,
+            "Anderson002",
+            Role::Admin,
+            vec![bar(1, at(7, 10), Some(at(8, 55)), EndReason::Logout)],
+        ),
+        person(
+            2,
+            "archives001",
+            Role::Archives,
+            vec![bar(2, at(7, 40), None, EndReason::Logout)],
+        ),
+        person(
+            4,
+            "Fedanoir",
+            Role::Admin,
+            vec![bar(3, at(8, 3), None, EndReason::Logout)],
+        ),
+        person(
+            5,
+            "Hantz123",
+            Role::Secretaire,
+            vec![
+                bar(4, at(7, 55), Some(at(8, 30)), EndReason::Idle),
+                bar(5, at(8, 45), None, EndReason::Logout),
+            ],
+        ),
+        person(
+            6,
+            "secretaire002",
+            Role::Secretaire,
+            vec![bar(6, at(7, 5), Some(at(7, 50)), EndReason::Lost)],
+        ),
+    ];
+    crate::db::Timeline {
+        offset,
+        total: people.len(),
+        people: people.into_iter().skip(offset).collect(),
+    }
+}
+
+/// The monitor with the day's timeline open and loaded.
+fn today_state(width: u16, height: u16) -> State {
+    let mut s = state(width, height);
+    let effect = update(&mut s, key(KeyCode::Char('t')));
+    let Some(Effect::Load(query)) = effect else {
+        panic!("t loads the timeline: {effect:?}");
+    };
+    assert_eq!(query.timeline.map(|(offset, _)| offset), Some(0));
+    let mut loaded = snapshot();
+    loaded.timeline = Some(timeline(0));
+    let _ = update(&mut s, Msg::Loaded(loaded));
+    s
+}
+
+#[test]
+fn t_opens_the_days_timeline_and_q_brings_the_panes_back() {
+    let mut s = today_state(120, 40);
+    assert_eq!(s.view, View::Today);
+    let screen = render(&s);
+    assert!(
+        screen.contains("Today") && screen.contains("Hantz123"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Recently offline"), "{screen}");
+    let effect = update(&mut s, key(KeyCode::Char('q')));
+    assert_eq!(s.view, View::Panes);
+    assert!(matches!(
+        effect,
+        Some(Effect::Load(Query { timeline: None, .. }))
+    ));
+    assert!(render(&s).contains("Recently offline"));
+}
+
+#[test]
+fn in_the_timeline_enter_opens_the_selected_persons_history() {
+    let mut s = today_state(120, 40);
+    for _ in 0..3 {
+        assert_eq!(update(&mut s, key(KeyCode::Down)), None, "within the page");
+    }
+    let effect = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(
+        effect,
+        Some(Effect::OpenHistory {
+            user_id: 5,
+            offset: 0,
+            rows: history_rows(40)
+        })
+    );
+}
+
+#[test]
+fn the_timeline_pages_through_the_people_when_the_cursor_leaves_the_page() {
+    // 12 lines: the header card, the frame, the axis, the hint bar leave 5 rows.
+    let mut s = today_state(80, 12);
+    let mut more = snapshot();
+    more.timeline = Some(crate::db::Timeline {
+        total: 8,
+        ..timeline(0)
+    });
+    let _ = update(&mut s, Msg::Loaded(more));
+    let rows = s.today_rows();
+    assert_eq!(rows, 5);
+    for _ in 0..rows - 1 {
+        assert_eq!(update(&mut s, key(KeyCode::Down)), None);
+    }
+    let effect = update(&mut s, key(KeyCode::Down));
+    assert!(
+        matches!(
+            effect,
+            Some(Effect::Load(Query {
+                timeline: Some((1, _)),
+                ..
+            }))
+        ),
+        "{effect:?}"
+    );
+}
+
+#[test]
+fn snapshot_today_120x40() {
+    insta::assert_snapshot!(render(&today_state(120, 40)));
+}
+
+#[test]
+fn snapshots_of_today_in_every_language_at_80x24_and_40x12() {
+    for lang in crate::i18n::Lang::ALL {
+        for (width, height) in [(80, 24), (40, 12)] {
+            let mut s = today_state(width, height);
+            s.texts = lang.texts();
+            let name = format!("today_{lang:?}_{width}x{height}").to_lowercase();
+            insta::assert_snapshot!(name, render(&s));
+        }
+    }
 }

@@ -1,0 +1,168 @@
+//! The monitor's "today": everyone connected since midnight, each with their sessions of
+//! the day, to draw as bars across it. It reads the day's sessions only (a range of the
+//! history, bounded on both ends), and pages through the people by name.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use super::Db;
+use super::history::Range;
+use crate::model::{EndReason, Millis, Role, SessionLine};
+
+/// One session of the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bar {
+    pub session: i64,
+    pub login: Millis,
+    /// `None`: still open.
+    pub logout: Option<Millis>,
+    pub end_reason: Option<EndReason>,
+}
+
+/// A person of the day and their sessions, earliest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    pub bars: Vec<Bar>,
+}
+
+/// A page of the day's people.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Timeline {
+    /// Where the page starts among all the day's people, and how many there are.
+    pub offset: usize,
+    pub total: usize,
+    pub people: Vec<Person>,
+}
+
+impl Db {
+    /// The people connected between `day_start` and `now` who match `filter` (name, role
+    /// or host, any case), by name: `rows` of them from `offset` (moved back when fewer
+    /// remain).
+    pub fn timeline(
+        &self,
+        filter: Option<&str>,
+        day_start: Millis,
+        now: Millis,
+        offset: usize,
+        rows: usize,
+    ) -> Result<Timeline> {
+        let range = Range {
+            since: Some(day_start),
+            until: Some(now + 1),
+            ..Range::default()
+        };
+        let needle = filter.map(str::to_lowercase);
+        let mut people: BTreeMap<(String, i64), (Person, bool)> = BTreeMap::new();
+        self.visit_sessions(&range, |session| {
+            let key = (session.username.to_lowercase(), session.user_id);
+            let matched = needle
+                .as_deref()
+                .is_none_or(|needle| matches(&session, needle));
+            let (person, any_matched) = people.entry(key).or_insert_with(|| {
+                let person = Person {
+                    user_id: session.user_id,
+                    username: session.username.clone(),
+                    role: session.role,
+                    bars: Vec::new(),
+                };
+                (person, false)
+            });
+            *any_matched |= matched;
+            person.bars.push(Bar {
+                session: session.id,
+                login: session.login_time,
+                logout: session.logout_time,
+                end_reason: session.end_reason,
+            });
+        })?;
+        let shown: Vec<Person> = people
+            .into_values()
+            .filter_map(|(person, matched)| matched.then_some(person))
+            .collect();
+        let total = shown.len();
+        let offset = offset.min(total.saturating_sub(rows));
+        Ok(Timeline {
+            offset,
+            total,
+            people: shown.into_iter().skip(offset).take(rows).collect(),
+        })
+    }
+}
+
+/// The monitor's filter on a session of the day: its user's name or role, or its host.
+fn matches(session: &SessionLine, needle: &str) -> bool {
+    [
+        session.username.as_str(),
+        session.role.as_str(),
+        session.host.as_str(),
+    ]
+    .iter()
+    .any(|text| text.to_lowercase().contains(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::users::tests::new_user;
+    use crate::model::Origin;
+
+    const HOUR: Millis = 3_600_000;
+    const DAY: Millis = 24 * HOUR;
+
+    #[test]
+    fn the_day_has_its_people_by_name_with_every_session_of_theirs() {
+        let db = crate::db::testing::db();
+        let names = ["Zoe", "ann", "bob", "cid"];
+        let users: Vec<_> = names.iter().map(|n| new_user(n, Role::Archives)).collect();
+        db.create_users(&users, false, 0).unwrap();
+        let id = |name: &str| db.user(name).unwrap().unwrap().id;
+        let at = |host: &str| Origin {
+            host: host.into(),
+            ..Origin::default()
+        };
+        // Yesterday only: not today.
+        let old = db
+            .open_session(id("cid"), &at("desk"), 5_000, DAY - 3 * HOUR)
+            .unwrap();
+        db.close_session(old.id, EndReason::Logout, DAY - 2 * HOUR, None, None)
+            .unwrap();
+        // From last night into today, then again this afternoon.
+        let night = db
+            .open_session(id("bob"), &at("annex"), 5_000, DAY - HOUR)
+            .unwrap();
+        db.close_session(night.id, EndReason::Lost, DAY + HOUR, None, None)
+            .unwrap();
+        db.open_session(id("bob"), &at("desk"), 5_000, DAY + 14 * HOUR)
+            .unwrap();
+        db.open_session(id("ann"), &at("desk"), 5_000, DAY + 8 * HOUR)
+            .unwrap();
+        db.open_session(id("Zoe"), &at("desk"), 5_000, DAY + 9 * HOUR)
+            .unwrap();
+        let now = DAY + 15 * HOUR;
+        let day = db.timeline(None, DAY, now, 0, 10).unwrap();
+        let names: Vec<&str> = day.people.iter().map(|p| p.username.as_str()).collect();
+        assert_eq!(names, ["ann", "bob", "Zoe"]);
+        assert_eq!(day.total, 3);
+        let bob = &day.people[1];
+        assert_eq!(bob.bars.len(), 2);
+        assert_eq!(
+            (bob.bars[0].login, bob.bars[0].end_reason),
+            (DAY - HOUR, Some(EndReason::Lost))
+        );
+        assert_eq!(bob.bars[1].logout, None);
+        // A page, and a filter on a host: all of bob's day comes with it.
+        let page = db.timeline(None, DAY, now, 2, 2).unwrap();
+        assert_eq!(
+            (page.offset, page.people.len()),
+            (1, 2),
+            "the page is kept full"
+        );
+        let annex = db.timeline(Some("ANNEX"), DAY, now, 0, 10).unwrap();
+        assert_eq!(annex.total, 1);
+        assert_eq!(annex.people[0].bars.len(), 2);
+    }
+}

@@ -1,0 +1,320 @@
+//! The monitor's "today": one row a person connected since midnight, their sessions as
+//! bars across the working day, the one still open growing with the clock; and the
+//! history's bars of connected time a day.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
+
+use super::State;
+use crate::attendance::{Piece, Tally};
+use crate::clock::{format_in, start_of_day};
+use crate::db::{Bar, Person};
+use crate::model::{EndReason, Millis};
+use crate::tui::{Theme, pad_to};
+
+const HOUR: Millis = 3_600_000;
+/// The working day the axis shows at least, in hours after midnight.
+const WORKDAY: (Millis, Millis) = (7, 19);
+/// An ended session, a session still open, and the time now, as the bars draw them.
+const ENDED: char = '━';
+const OPEN: char = '█';
+const NOW: char = '│';
+
+/// The hours the axis spans: the working day, widened to whatever the day's sessions
+/// and the clock reach, in whole hours, within the day.
+pub fn axis(day_start: Millis, now: Millis, people: &[Person]) -> (Millis, Millis) {
+    let day_end = day_start + 24 * HOUR;
+    let (mut start, mut end) = (day_start + WORKDAY.0 * HOUR, day_start + WORKDAY.1 * HOUR);
+    for bar in people.iter().flat_map(|person| &person.bars) {
+        start = start.min(bar.login.max(day_start));
+        end = end.max(bar.logout.unwrap_or(now).min(day_end));
+    }
+    end = end.max(now.min(day_end));
+    let floor = |at: Millis| day_start + (at - day_start) / HOUR * HOUR;
+    let ceil = |at: Millis| floor(at + HOUR - 1);
+    (floor(start), ceil(end).min(day_end))
+}
+
+/// What a cell of a row of `width` cells across [start, end) shows: the bar that covers
+/// most of it (an open one over an ended one), if any covers it at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    Empty,
+    Ended(Option<EndReason>),
+    Open,
+}
+
+pub fn cells(bars: &[Bar], (start, end): (Millis, Millis), width: u16, now: Millis) -> Vec<Cell> {
+    let width = usize::from(width).max(1);
+    let span = (end - start).max(1);
+    let at = |i: usize| start + span * i as Millis / width as Millis;
+    (0..width)
+        .map(|i| {
+            let (from, to) = (at(i), at(i + 1));
+            let covering = bars.iter().filter(|bar| {
+                let bar_end = bar.logout.unwrap_or(now);
+                bar.login < to && bar_end > from
+            });
+            covering.fold(Cell::Empty, |cell, bar| match (cell, bar.logout) {
+                (_, None) => Cell::Open,
+                (Cell::Open, _) => Cell::Open,
+                (_, Some(_)) => Cell::Ended(bar.end_reason),
+            })
+        })
+        .collect()
+}
+
+/// A person's connected time of the day so far, two terminals at once counted once.
+pub fn connected_today(bars: &[Bar], day_start: Millis, now: Millis) -> Millis {
+    let mut tally = Tally::default();
+    for bar in bars {
+        tally.add(Piece {
+            session: bar.session,
+            from: bar.login.max(day_start),
+            to: bar.logout.unwrap_or(now).min(now),
+            login: bar.login,
+            logout: bar.logout,
+        });
+    }
+    tally.connected
+}
+
+/// How many people the view shows in `height` lines: its frame and its axis aside.
+pub fn rows_for(height: u16) -> usize {
+    usize::from(height.saturating_sub(3)).max(1)
+}
+
+impl State {
+    pub(super) fn render_today(&self, area: Rect, buf: &mut Buffer) {
+        let t = self.texts;
+        let day_start = start_of_day(self.now, self.tz);
+        let timeline = self.snapshot.timeline.clone().unwrap_or_default();
+        let day = t
+            .lang
+            .date(crate::clock::day_of(self.now, self.tz).unwrap_or_default());
+        let mut title = format!(" {} · {day} ", t.today_title);
+        if area.width >= 60 {
+            title.push_str(&format!(
+                "· {OPEN} {}  {ENDED} {} ",
+                t.legend_open, t.legend_ended
+            ));
+        }
+        let block = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .border_style(self.theme.title())
+            .title(Span::styled(title, self.theme.title()));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if timeline.people.is_empty() {
+            Paragraph::new(Span::styled(t.today_nobody, self.theme.label()))
+                .alignment(Alignment::Center)
+                .render(inner, buf);
+            return;
+        }
+        let name_width = timeline
+            .people
+            .iter()
+            .map(|person| unicode_width::UnicodeWidthStr::width(person.username.as_str()))
+            .max()
+            .unwrap_or(0)
+            .clamp(4, 20);
+        let total_width = 9;
+        let bars_width = inner
+            .width
+            .saturating_sub(name_width as u16 + 1 + total_width + 1);
+        let axis = axis(day_start, self.now, &timeline.people);
+        let axis_line = self.axis_line(axis, name_width, bars_width);
+        axis_line.render(Rect { height: 1, ..inner }, buf);
+        for (row, person) in timeline.people.iter().enumerate() {
+            let y = inner.y + 1 + row as u16;
+            if y >= inner.bottom() {
+                break;
+            }
+            let selected = timeline.offset + row == self.today_selected;
+            let line = self.person_line(person, axis, name_width, bars_width, day_start);
+            let line = if selected {
+                line.style(self.theme.focused())
+            } else {
+                line
+            };
+            line.render(
+                Rect {
+                    y,
+                    height: 1,
+                    ..inner
+                },
+                buf,
+            );
+        }
+    }
+
+    /// The hours along the top, where there is room for them, and now.
+    fn axis_line(
+        &self,
+        (start, end): (Millis, Millis),
+        name_width: usize,
+        width: u16,
+    ) -> Line<'static> {
+        let width = usize::from(width);
+        let hours = ((end - start) / HOUR).max(1) as usize;
+        // Every hour if it fits, else every second, third...: a label needs 3 cells.
+        let every = (1..=hours)
+            .find(|step| width * step / hours >= 3)
+            .unwrap_or(hours);
+        let mut cells = vec![' '; width];
+        for hour in (0..hours).step_by(every) {
+            let at = start + hour as Millis * HOUR;
+            let column = width * hour / hours;
+            let label = format_in(at, self.tz, "%H");
+            for (i, c) in label.chars().enumerate() {
+                if let Some(cell) = cells.get_mut(column + i) {
+                    *cell = c;
+                }
+            }
+        }
+        Line::from(vec![
+            Span::raw(" ".repeat(name_width + 1)),
+            Span::styled(cells.into_iter().collect::<String>(), self.theme.label()),
+        ])
+    }
+
+    fn person_line(
+        &self,
+        person: &Person,
+        axis: (Millis, Millis),
+        name_width: usize,
+        width: u16,
+        day_start: Millis,
+    ) -> Line<'static> {
+        let now_column = now_column(axis, width, self.now);
+        let mut spans = vec![Span::styled(
+            format!("{} ", pad_to(&person.username, name_width)),
+            self.theme.role(person.role),
+        )];
+        for (i, cell) in cells(&person.bars, axis, width, self.now)
+            .into_iter()
+            .enumerate()
+        {
+            spans.push(bar_span(self.theme, cell, Some(i) == now_column));
+        }
+        let connected = connected_today(&person.bars, day_start, self.now);
+        spans.push(Span::raw(format!(
+            " {:>9}",
+            self.texts.lang.duration(connected)
+        )));
+        Line::from(spans)
+    }
+}
+
+/// The cell of the row where now is, if now is on the axis.
+fn now_column((start, end): (Millis, Millis), width: u16, now: Millis) -> Option<usize> {
+    (start..end)
+        .contains(&now)
+        .then(|| ((now - start) * Millis::from(width) / (end - start).max(1)) as usize)
+}
+
+fn bar_span(theme: Theme, cell: Cell, is_now: bool) -> Span<'static> {
+    match cell {
+        Cell::Open => Span::styled(OPEN.to_string(), theme.online()),
+        Cell::Ended(reason) => Span::styled(ENDED.to_string(), theme.end_reason(reason)),
+        Cell::Empty if is_now => Span::styled(NOW.to_string(), theme.label()),
+        Cell::Empty => Span::styled(" ".to_string(), Style::new()),
+    }
+}
+
+/// The bars of a user's history, one a day: `cells` cells for the longest day.
+pub fn day_bar(total: Millis, longest: Millis, cells: usize) -> String {
+    const EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+    if total <= 0 || longest <= 0 {
+        return String::new();
+    }
+    let eighths = ((total as f64 / longest as f64) * (cells * 8) as f64).round() as usize;
+    let eighths = eighths.max(1);
+    let mut bar = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        bar.push(EIGHTHS[eighths % 8 - 1]);
+    }
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: Millis = 20 * 24 * HOUR;
+
+    fn bar(login: Millis, logout: Option<Millis>) -> Bar {
+        Bar {
+            session: login,
+            login,
+            logout,
+            end_reason: logout.map(|_| EndReason::Logout),
+        }
+    }
+
+    fn person(bars: Vec<Bar>) -> Person {
+        Person {
+            user_id: 1,
+            username: "ann".into(),
+            role: crate::model::Role::Archives,
+            bars,
+        }
+    }
+
+    #[test]
+    fn the_axis_is_the_working_day_widened_to_what_happened() {
+        let now = DAY + 10 * HOUR;
+        assert_eq!(axis(DAY, now, &[]), (DAY + 7 * HOUR, DAY + 19 * HOUR));
+        let early = person(vec![bar(DAY + 5 * HOUR + 1, Some(DAY + 6 * HOUR))]);
+        assert_eq!(axis(DAY, now, &[early]).0, DAY + 5 * HOUR);
+        // Last night's session starts the axis at midnight; a late one ends it later.
+        let night = person(vec![bar(DAY - HOUR, None)]);
+        let late = DAY + 21 * HOUR + 30 * 60_000;
+        assert_eq!(axis(DAY, late, &[night]), (DAY, DAY + 22 * HOUR));
+    }
+
+    #[test]
+    fn cells_show_the_bars_and_an_open_one_grows_to_now() {
+        let axis = (DAY + 8 * HOUR, DAY + 12 * HOUR);
+        let bars = [
+            bar(DAY + 8 * HOUR, Some(DAY + 9 * HOUR)),
+            bar(DAY + 10 * HOUR, None),
+        ];
+        // Four cells of an hour; now is 11:00.
+        let now = DAY + 11 * HOUR;
+        let shown = cells(&bars, axis, 4, now);
+        assert_eq!(
+            shown,
+            [
+                Cell::Ended(Some(EndReason::Logout)),
+                Cell::Empty,
+                Cell::Open,
+                Cell::Empty
+            ]
+        );
+        assert_eq!(cells(&bars, axis, 4, DAY + 12 * HOUR)[3], Cell::Open);
+        assert_eq!(now_column(axis, 4, now), Some(3));
+        assert_eq!(now_column(axis, 4, DAY + 13 * HOUR), None);
+    }
+
+    #[test]
+    fn the_days_time_counts_two_terminals_once_and_starts_at_midnight() {
+        let bars = [
+            bar(DAY - HOUR, Some(DAY + HOUR)),
+            bar(DAY + 8 * HOUR, Some(DAY + 10 * HOUR)),
+            bar(DAY + 9 * HOUR, None),
+        ];
+        assert_eq!(connected_today(&bars, DAY, DAY + 11 * HOUR), 4 * HOUR);
+    }
+
+    #[test]
+    fn day_bars_are_as_long_as_their_share_of_the_longest_day() {
+        assert_eq!(day_bar(8 * HOUR, 8 * HOUR, 4), "████");
+        assert_eq!(day_bar(HOUR, 8 * HOUR, 4), "▌");
+        assert_eq!(day_bar(0, 8 * HOUR, 4), "");
+        assert_eq!(day_bar(60_000, 8 * HOUR, 4), "▏", "a minute still shows");
+    }
+}
