@@ -1,4 +1,4 @@
--- konekte schema, version 4, for SQLite: what a new database is created with. An older database is
+-- konekte schema, version 5, for SQLite: what a new database is created with. An older database is
 -- brought here by the steps in src/db/migrations/ (a test checks that both agree).
 -- Every time is an INTEGER of milliseconds since 1970-01-01 UTC. PostgreSQL's is
 -- schema.postgres.sql, the same tables in its dialect.
@@ -74,6 +74,7 @@ CREATE TABLE sessions (
     end_note     TEXT,                          -- the admin's --reason
     machine_id   TEXT,                          -- /etc/machine-id of its machine
     last_key     INTEGER,                       -- the last key pressed, told with the heartbeat
+    pid_ns       TEXT,                          -- the PID namespace its pid belongs to
     -- A session is open (both NULL) or closed (both set), never half of each.
     CHECK ((logout_time IS NULL) = (end_reason IS NULL))
 );
@@ -143,3 +144,17 @@ CREATE INDEX login_attempts_user ON login_attempts (user_id, at);
 -- Failures by the name as typed: `failures USER`, and the lockout of unknown names.
 CREATE INDEX login_attempts_typed ON login_attempts (lower(username_typed), at);
 CREATE UNIQUE INDEX login_attempts_key ON login_attempts (attempt_key);
+-- Failures from one place (a remote address, else a host's terminal): the lockout of
+-- a source that tries many names.
+CREATE INDEX login_attempts_source ON login_attempts
+    ((CASE WHEN remote_ip IS NOT NULL THEN 'ip ' || remote_ip
+           ELSE 'tty ' || coalesce(host, '') || ' ' || coalesce(tty, '') END), at);
+
+-- When the database last became writable again after a write had to wait for it (a
+-- backup, a long import): terminals could not beat meanwhile, so the lost-session sweep
+-- counts silence from then on (src/db/sessions.rs).
+CREATE TABLE write_stalls (
+    only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+    ended_at INTEGER NOT NULL
+);
+INSERT INTO write_stalls (only_row, ended_at) VALUES (1, 0);

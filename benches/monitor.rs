@@ -239,6 +239,7 @@ fn sweep(db: &Db) {
         machine_id: None,
         boot_id: None,
         booted_at: None,
+        pid_ns: None,
         pid_alive: &alive,
     };
     db.sweep_lost(db.now(), &here).expect("sweep");

@@ -167,6 +167,7 @@ fn desk_origin(number: usize) -> Origin {
         pid: 0,
         boot_id: None,
         machine_id: None,
+        pid_ns: None,
     }
 }
 

@@ -99,6 +99,14 @@ impl EndReason {
         .into_iter()
         .find(|reason| reason.as_str() == stored)
     }
+
+    /// Told by the session's own terminal, which knows: it outranks a sweep's guess.
+    pub fn is_the_terminals_own(self) -> bool {
+        matches!(
+            self,
+            EndReason::Logout | EndReason::Idle | EndReason::Hangup
+        )
+    }
 }
 
 /// An account as the commands see it (the password hash stays in the database layer).
@@ -214,6 +222,8 @@ pub struct Origin {
     pub boot_id: Option<String>,
     /// `/etc/machine-id`: which machine, whatever its host name.
     pub machine_id: Option<String>,
+    /// The PID namespace `pid` belongs to (`/proc/self/ns/pid`).
+    pub pid_ns: Option<String>,
 }
 
 /// What became of one login attempt, as `login_attempts.outcome` stores it.

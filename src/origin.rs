@@ -1,6 +1,7 @@
 //! Where this process runs: host, terminal, remote address, boot. Read from the
 //! environment and /proc (konekte is for Linux terminals).
 
+use std::net::IpAddr;
 use std::path::Path;
 
 use crate::db::Here;
@@ -13,6 +14,7 @@ pub struct ThisHost {
     pub machine_id: Option<String>,
     pub boot_id: Option<String>,
     pub booted_at: Option<Millis>,
+    pub pid_ns: Option<String>,
 }
 
 impl ThisHost {
@@ -22,6 +24,7 @@ impl ThisHost {
             machine_id: machine_id(),
             boot_id: boot_id(),
             booted_at: booted_at(),
+            pid_ns: pid_namespace(),
         }
     }
 
@@ -31,6 +34,7 @@ impl ThisHost {
             machine_id: self.machine_id.as_deref(),
             boot_id: self.boot_id.as_deref(),
             booted_at: self.booted_at,
+            pid_ns: self.pid_ns.as_deref(),
             pid_alive: &pid_alive,
         }
     }
@@ -55,10 +59,11 @@ impl Origin {
             host: hostname(),
             tty: tty_of_stdin(),
             remote_ip: remote_ip(|name| std::env::var(name).ok()),
-            terminal: std::env::var("TERM").ok().filter(|t| !t.is_empty()),
+            terminal: terminal_name(std::env::var("TERM").ok()),
             pid: std::process::id(),
             boot_id: boot_id(),
             machine_id: machine_id(),
+            pid_ns: pid_namespace(),
         }
     }
 }
@@ -88,6 +93,14 @@ pub fn boot_id() -> Option<String> {
         .map(|id| id.trim().to_string())
 }
 
+/// The PID namespace this process sees (`pid:[4026531836]`): a pid names a process only
+/// within its namespace (a container has its own).
+pub fn pid_namespace() -> Option<String> {
+    std::fs::read_link("/proc/self/ns/pid")
+        .ok()
+        .map(|link| link.display().to_string())
+}
+
 /// Whether a process of this host with that pid still runs.
 pub fn pid_alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
@@ -101,11 +114,30 @@ fn tty_of_stdin() -> Option<String> {
 }
 
 /// The client address of an SSH login: first word of `SSH_CONNECTION` ("client_ip
-/// client_port server_ip server_port"), else of `SSH_CLIENT`.
+/// client_port server_ip server_port"), else of `SSH_CLIENT`. Only an address is kept:
+/// the variables come from the client's side of the world, and whatever else they
+/// hold (escape sequences for the admin's terminal) is not stored.
 fn remote_ip(var: impl Fn(&str) -> Option<String>) -> Option<String> {
     ["SSH_CONNECTION", "SSH_CLIENT"]
         .into_iter()
-        .find_map(|name| var(name)?.split_whitespace().next().map(String::from))
+        .find_map(|name| {
+            let first = var(name)?.split_whitespace().next()?.to_string();
+            // A link-local IPv6 address may carry its interface: fe80::1%eth0.
+            let address = first.split('%').next()?;
+            address.parse::<IpAddr>().ok().map(|ip| ip.to_string())
+        })
+}
+
+/// `TERM` as a terminal type's name (xterm-256color, screen.xterm, vt100): short and
+/// plain, or not kept at all. An SSH client sets it as it likes.
+fn terminal_name(term: Option<String>) -> Option<String> {
+    const LONGEST: usize = 64;
+    term.filter(|t| {
+        !t.is_empty()
+            && t.len() <= LONGEST
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'))
+    })
 }
 
 #[cfg(test)]
@@ -122,6 +154,33 @@ mod tests {
         };
         assert_eq!(remote_ip(both).as_deref(), Some("198.51.100.2"));
         assert_eq!(remote_ip(|_| None), None);
+    }
+
+    #[test]
+    fn what_an_ssh_client_sets_is_kept_only_if_it_is_what_it_claims() {
+        let connection = |value: &'static str| {
+            move |name: &str| (name == "SSH_CONNECTION").then(|| value.to_string())
+        };
+        assert_eq!(
+            remote_ip(connection("\u{1b}]0;owned\u{7} 1 2 3")),
+            None,
+            "an escape sequence is no address"
+        );
+        assert_eq!(remote_ip(connection("\u{1b}[2J")), None);
+        assert_eq!(
+            remote_ip(connection("2001:db8::7 5000 2001:db8::1 22")).as_deref(),
+            Some("2001:db8::7")
+        );
+        assert_eq!(
+            remote_ip(connection("fe80::1%eth0 5000 fe80::2 22")).as_deref(),
+            Some("fe80::1")
+        );
+        let term = |t: &str| terminal_name(Some(t.to_string()));
+        assert_eq!(term("xterm-256color").as_deref(), Some("xterm-256color"));
+        assert_eq!(term("screen.xterm+x").as_deref(), Some("screen.xterm+x"));
+        assert_eq!(term("xterm\u{1b}]2;pwned\u{7}"), None);
+        assert_eq!(term(&"x".repeat(65)), None);
+        assert_eq!(term(""), None);
     }
 
     #[test]

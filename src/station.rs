@@ -50,7 +50,7 @@ const RETRY_END: Millis = 1_000;
 const WAIT_NOTICE: Millis = 1_500;
 
 /// Where the time comes from: the system's clock, or a test's.
-pub type Clock = Arc<dyn Fn() -> Millis + Send + Sync>;
+pub use crate::db::Clock;
 
 /// What a station is for.
 pub enum Mode {

@@ -43,6 +43,7 @@ fn thirty_two_terminals_times_a_hundred_logins_are_all_kept() {
                     machine_id: None,
                     boot_id: None,
                     booted_at: None,
+                    pid_ns: None,
                     pid_alive: &alive,
                 };
                 while writing.load(Ordering::Relaxed) {

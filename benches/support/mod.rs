@@ -103,6 +103,7 @@ pub fn generate(path: &Path, users: usize, sessions: usize, seed: u64) {
                     pid: rng.random_range(1000..60000),
                     boot_id: None,
                     machine_id: None,
+                    pid_ns: None,
                 },
             };
             // The open ones have no terminal behind them: a day-long heartbeat keeps the

@@ -36,6 +36,10 @@ const UPGRADES: &[Upgrade] = &[
         sqlite: include_str!("migrations/v4.sql"),
         postgres: None,
     },
+    Upgrade {
+        sqlite: include_str!("migrations/v5.sql"),
+        postgres: Some(include_str!("migrations/v5.postgres.sql")),
+    },
 ];
 
 pub const LATEST_VERSION: i64 = UPGRADES.len() as i64 + 1;

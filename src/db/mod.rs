@@ -17,12 +17,12 @@ mod timeline;
 mod users;
 pub(crate) mod value;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
@@ -55,6 +55,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const WRITE_ATTEMPTS: u32 = 8;
 const FIRST_BACKOFF: Duration = Duration::from_millis(20);
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
+/// A write that waited this long, or failed for a lock, means the database was held
+/// elsewhere (a backup, a long import): heartbeats could not be written meanwhile.
+const STALL: Duration = Duration::from_secs(1);
+
+/// What a time is, read where the caller decides (the station's own clock in tests).
+pub type Clock = Arc<dyn Fn() -> Millis + Send + Sync>;
 
 /// Which database: a SQLite file, or a PostgreSQL database on a server.
 #[derive(Clone)]
@@ -91,6 +97,13 @@ pub struct Db {
     /// How far the database server's clock is ahead of this machine's (0 on SQLite,
     /// whose every terminal shares this machine's clock).
     offset: Arc<AtomicI64>,
+    /// Overrides `now()` (a station's clock; tests move it by hand).
+    clock: Option<Clock>,
+    /// A write of this connection waited for or failed on a lock held elsewhere, and
+    /// no write has told the database yet (`write_stalls`).
+    stalled: Cell<bool>,
+    /// When the write under way began, its retries included.
+    write_began: Cell<Option<Instant>>,
 }
 
 /// How long a write waits for another terminal's lock: each attempt waits up to
@@ -176,6 +189,9 @@ impl Db {
             conn,
             patience: Patience::default(),
             offset: Arc::new(AtomicI64::new(0)),
+            clock: None,
+            stalled: Cell::new(false),
+            write_began: Cell::new(None),
         }
     }
 
@@ -193,7 +209,16 @@ impl Db {
 
     /// Now, by the database's clock: this machine's, moved by the server's offset.
     pub fn now(&self) -> Millis {
-        now_ms() + self.offset.load(Ordering::Relaxed)
+        match &self.clock {
+            Some(clock) => clock(),
+            None => now_ms() + self.offset.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Reads the time from `clock` from now on (the station's, so that its tests can
+    /// move time by hand).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = Some(clock);
     }
 
     /// The offset of the server's clock, shared: it moves as heartbeats measure it again.
@@ -230,6 +255,7 @@ impl Db {
     fn write<T>(&self, mut work: impl FnMut(&Tx) -> Result<T>) -> Result<T> {
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 1;
+        self.write_began.set(Some(Instant::now()));
         loop {
             let err = match self.try_write(&mut work) {
                 Ok(value) => return Ok(value),
@@ -241,6 +267,7 @@ impl Db {
                 return Err(err);
             }
             if attempt >= self.patience.attempts {
+                self.stalled.set(true);
                 let said = if lost {
                     Error::Database(crate::tr!(db_lost))
                 } else {
@@ -265,6 +292,8 @@ impl Db {
                     conn,
                     TransactionBehavior::Immediate,
                 )?);
+                // SQLite waits for the lock at BEGIN: what follows already knows.
+                self.tell_of_a_stall(&tx)?;
                 let value = work(&tx)?;
                 tx.commit()?;
                 Ok(value)
@@ -276,10 +305,31 @@ impl Db {
                     statements: &pg.statements,
                 };
                 let value = work(&tx)?;
+                // PostgreSQL waits at the statements that need a lock.
+                self.tell_of_a_stall(&tx)?;
                 tx.commit()?;
                 Ok(value)
             }
         }
+    }
+
+    /// If this write waited for a lock held elsewhere (or an earlier one gave up on
+    /// it), writes down that the database is writable again as of now: the sweep then
+    /// gives every terminal three heartbeats from now before it takes one for lost.
+    fn tell_of_a_stall(&self, tx: &Tx) -> Result<()> {
+        let waited = self
+            .write_began
+            .get()
+            .is_some_and(|began| began.elapsed() >= STALL);
+        if !(waited || self.stalled.get()) {
+            return Ok(());
+        }
+        tx.execute(
+            "UPDATE write_stalls SET ended_at = ?1 WHERE ended_at < ?1",
+            value::params![self.now()],
+        )?;
+        self.stalled.set(false);
+        Ok(())
     }
 }
 

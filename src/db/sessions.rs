@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::Db;
-use super::conn::Exec;
+use super::conn::{Dialect, Exec};
 use super::value::{Row, params};
 use crate::model::{EndReason, Millis, Origin, PreviousLogin, Session};
 
@@ -34,11 +34,19 @@ pub struct Here<'a> {
     pub machine_id: Option<&'a str>,
     pub boot_id: Option<&'a str>,
     pub booted_at: Option<Millis>,
+    pub pid_ns: Option<&'a str>,
     pub pid_alive: &'a dyn Fn(u32) -> bool,
 }
 
+/// A session silent for three heartbeats (`?2`) by `?3`, counted from its last one or
+/// from when the database became writable again after being held elsewhere, whichever
+/// is later: a heartbeat that could not be written is no sign of death.
+const SILENT: &str = "(last_seen + ?2 * heartbeat_ms < ?3
+                       AND (SELECT ended_at FROM write_stalls) + ?2 * heartbeat_ms < ?3)";
+
 const SESSION_COLUMNS: &str = "id, user_id, login_time, last_seen, logout_time, end_reason, \
-                               host, tty, remote_ip, terminal, pid, boot_id, machine_id";
+                               host, tty, remote_ip, terminal, pid, boot_id, machine_id, \
+                               pid_ns";
 
 impl Db {
     /// Opens a session for `user_id` at `now`, with a fresh random key: if the commit's
@@ -87,7 +95,9 @@ impl Db {
     }
 
     /// Closes session `id` at `at` for `reason`, if it is still open: a session is never
-    /// closed twice, and only its own row is touched.
+    /// closed twice, and only its own row is touched. One exception: a session taken for
+    /// `lost` while its terminal only waited for the database gets its real end, when
+    /// that terminal writes it (logout, idle, hangup), at the time it happened.
     pub fn close_session(
         &self,
         id: i64,
@@ -101,8 +111,16 @@ impl Db {
                 "UPDATE sessions
                  SET logout_time = CASE WHEN ?3 > login_time THEN ?3 ELSE login_time END,
                      end_reason = ?2, ended_by = ?4, end_note = ?5
-                 WHERE id = ?1 AND logout_time IS NULL",
-                params![id, reason.as_str(), at, ended_by, note],
+                 WHERE id = ?1
+                   AND (logout_time IS NULL OR (end_reason = 'lost' AND ?6))",
+                params![
+                    id,
+                    reason.as_str(),
+                    at,
+                    ended_by,
+                    note,
+                    reason.is_the_terminals_own()
+                ],
             )?;
             if changed == 1 {
                 return Ok(Closed::Now);
@@ -152,15 +170,27 @@ impl Db {
             return Ok(0);
         }
         self.write(|tx| {
+            // A sweep that had to wait for the lock learns that the database was held:
+            // then no terminal could beat, and silence counts only from now.
+            if self.dialect() == Dialect::Postgres {
+                for (id, _) in &lost {
+                    tx.execute(
+                        "SELECT 1 FROM sessions WHERE id = ?1 FOR UPDATE",
+                        params![id],
+                    )?;
+                }
+            }
+            self.tell_of_a_stall(tx)?;
             // Judged again under the write lock: a heartbeat that landed since the read
             // above keeps its session alive. A dead process needs no second look.
             let mut closed = 0;
             for (id, process_gone) in &lost {
                 closed += tx.execute(
-                    "UPDATE sessions SET logout_time = last_seen, end_reason = 'lost'
-                     WHERE id = ?1 AND logout_time IS NULL
-                       AND (?2 OR last_seen + ?3 * heartbeat_ms < ?4)",
-                    params![id, process_gone, MISSED_BEATS, now],
+                    &format!(
+                        "UPDATE sessions SET logout_time = last_seen, end_reason = 'lost'
+                         WHERE id = ?1 AND logout_time IS NULL AND (?4 OR {SILENT})"
+                    ),
+                    params![id, MISSED_BEATS, now, process_gone],
                 )?;
             }
             Ok(closed as usize)
@@ -170,32 +200,29 @@ impl Db {
     /// The open sessions to close, each with whether its process is known to be gone.
     fn lost_sessions(&self, now: Millis, here: &Here) -> Result<Vec<(i64, bool)>> {
         // Only the open sessions, through their own index, however many have ended; and
-        // of those only the silent ones and this machine's, whose processes can be asked.
-        // The same machine is the same machine-id; for a session written before konekte
-        // kept it, the same host name.
+        // of those only the silent ones and this machine's (the same machine-id), whose
+        // processes can be asked. A host name alone proves nothing: two PCs can share it.
         let sql = format!(
-            "SELECT id, silent, here, pid, boot_id, login_time
-             FROM (SELECT id, pid, boot_id, login_time,
-                          last_seen + ?1 * heartbeat_ms < ?2 AS silent,
-                          CASE WHEN machine_id IS NULL THEN host = ?4
-                               ELSE coalesce(machine_id = ?3, FALSE) END AS here
+            "SELECT id, silent, pid, boot_id, pid_ns, login_time
+             FROM (SELECT id, pid, boot_id, pid_ns, login_time, {SILENT} AS silent,
+                          coalesce(machine_id = ?1, FALSE) AS here
                    FROM sessions{open} WHERE logout_time IS NULL) open
              WHERE silent OR here",
             open = self.dialect().indexed_by("sessions_open"),
         );
         let mut lost = Vec::new();
-        let params = params![MISSED_BEATS, now, here.machine_id, here.host];
+        let params = params![here.machine_id, MISSED_BEATS, now];
         for row in self.query(&sql, params)? {
+            let silent: bool = row.get(1)?;
             let session = OpenSession {
                 id: row.get(0)?,
-                silent: row.get(1)?,
-                here: row.get(2)?,
-                pid: row.get(3)?,
-                boot_id: row.get(4)?,
+                pid: row.get(2)?,
+                boot_id: row.get(3)?,
+                pid_ns: row.get(4)?,
                 login_time: row.get(5)?,
             };
-            let process_gone = session.here && session.is_dead_here(here);
-            if session.silent || process_gone {
+            let process_gone = !silent && session.is_dead_here(here);
+            if silent || process_gone {
                 lost.push((session.id, process_gone));
             }
         }
@@ -203,25 +230,30 @@ impl Db {
     }
 }
 
+/// An open session of this machine (the same machine-id), as the sweep judges it.
 struct OpenSession {
     id: i64,
-    silent: bool,
-    /// On this machine.
-    here: bool,
     pid: Option<u32>,
     boot_id: Option<String>,
+    pid_ns: Option<String>,
     login_time: Millis,
 }
 
 impl OpenSession {
-    /// Its process is gone (same boot), or it began before this machine's current boot.
+    /// Its process is gone (same boot, same PID namespace: the pid means that process),
+    /// or it began before this machine's current boot.
     fn is_dead_here(&self, here: &Here) -> bool {
-        let same_boot = self.boot_id.as_deref() == here.boot_id;
-        if same_boot {
-            return self.pid.is_some_and(|pid| !(here.pid_alive)(pid));
+        let known = |mine: &Option<String>, theirs: Option<&str>| {
+            mine.as_deref().is_some_and(|mine| Some(mine) == theirs)
+        };
+        if known(&self.boot_id, here.boot_id) {
+            return known(&self.pid_ns, here.pid_ns)
+                && self.pid.is_some_and(|pid| !(here.pid_alive)(pid));
         }
-        here.booted_at
-            .is_some_and(|booted| self.login_time < booted)
+        self.boot_id.is_some()
+            && here
+                .booted_at
+                .is_some_and(|booted| self.login_time < booted)
     }
 }
 
@@ -237,8 +269,8 @@ pub(super) fn insert_session(
     let inserted = conn.query_opt(
         "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id,
                                machine_id, login_time, last_seen, heartbeat_ms, logout_time,
-                               end_reason, last_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?10)
+                               end_reason, last_key, pid_ns)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?10, ?15)
          ON CONFLICT (session_key) DO NOTHING
          RETURNING id",
         params![
@@ -256,6 +288,7 @@ pub(super) fn insert_session(
             heartbeat_ms,
             session.logout_time,
             session.end_reason.map(EndReason::as_str),
+            origin.pid_ns,
         ],
     )?;
     match inserted {
@@ -295,6 +328,7 @@ fn session_from_row(row: &Row) -> Result<Session> {
             pid: row.get::<Option<u32>>(10)?.unwrap_or(0),
             boot_id: row.get(11)?,
             machine_id: row.get(12)?,
+            pid_ns: row.get(13)?,
         },
     })
 }
@@ -312,6 +346,7 @@ mod tests {
     use crate::model::Role;
 
     const BEAT: Millis = 5_000;
+    const HOST_PID_NS: &str = "pid:[4026531836]";
 
     fn origin(host: &str, pid: u32, boot: &str) -> Origin {
         Origin {
@@ -319,6 +354,7 @@ mod tests {
             pid,
             boot_id: Some(boot.into()),
             machine_id: Some(format!("machine-of-{host}")),
+            pid_ns: Some(HOST_PID_NS.into()),
             ..Origin::default()
         }
     }
@@ -341,6 +377,7 @@ mod tests {
             machine_id: None,
             boot_id: None,
             booted_at: None,
+            pid_ns: None,
             pid_alive: &everything_alive,
         }
     }
@@ -431,6 +468,102 @@ mod tests {
     }
 
     #[test]
+    fn the_terminals_own_end_replaces_a_lost_verdict_and_nothing_else_does() {
+        let (db, user) = db_with_user();
+        let session = db
+            .open_session(user, &origin("far", 1, "b"), BEAT, 1_000)
+            .unwrap();
+        assert_eq!(db.sweep_lost(17_000, &elsewhere()).unwrap(), 1);
+        assert_eq!(
+            db.close_session(session.id, EndReason::Forced, 18_000, None, None)
+                .unwrap(),
+            Closed::Already(EndReason::Lost),
+            "an admin's end of a lost session changes nothing"
+        );
+        assert_eq!(
+            db.close_session(session.id, EndReason::Logout, 12_000, None, None)
+                .unwrap(),
+            Closed::Now
+        );
+        let stored = db.session(session.id).unwrap().unwrap();
+        assert_eq!(
+            (stored.logout_time, stored.end_reason),
+            (Some(12_000), Some(EndReason::Logout))
+        );
+        assert_eq!(
+            db.close_session(session.id, EndReason::Idle, 13_000, None, None)
+                .unwrap(),
+            Closed::Already(EndReason::Logout),
+            "a real end is never replaced"
+        );
+        let totals: (Millis, Millis, i64) = {
+            let row = db
+                .query_row(
+                    "SELECT connected_ms, last_logout, open_sessions FROM users",
+                    params![],
+                )
+                .unwrap();
+            (
+                row.get(0).unwrap(),
+                row.get(1).unwrap(),
+                row.get(2).unwrap(),
+            )
+        };
+        assert_eq!(totals, (11_000, 12_000, 0), "the account's totals follow");
+    }
+
+    #[test]
+    fn silence_counts_from_when_the_database_was_writable_again() {
+        let (db, user) = db_with_user();
+        let session = db
+            .open_session(user, &origin("far", 1, "b"), BEAT, 1_000)
+            .unwrap();
+        // The database was held elsewhere until 30 000: no terminal could beat.
+        db.execute("UPDATE write_stalls SET ended_at = 30000", params![])
+            .unwrap();
+        assert_eq!(db.sweep_lost(30_000 + 3 * BEAT, &elsewhere()).unwrap(), 0);
+        assert_eq!(db.session(session.id).unwrap().unwrap().logout_time, None);
+        assert_eq!(db.sweep_lost(30_001 + 3 * BEAT, &elsewhere()).unwrap(), 1);
+        assert_eq!(
+            db.session(session.id).unwrap().unwrap().logout_time,
+            Some(1_000),
+            "still lost at its last heartbeat"
+        );
+    }
+
+    #[test]
+    fn a_write_that_waited_for_a_held_lock_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let (target, _server) = crate::db::testing::shared(dir.path());
+        let mut db = Db::open(&target).unwrap();
+        db.set_clock(std::sync::Arc::new(|| 50_000));
+        db.set_patience(crate::db::Patience {
+            busy_timeout: std::time::Duration::from_millis(10),
+            attempts: 1,
+        })
+        .unwrap();
+        db.create_users(&[new_user("clerk", Role::Archives)], false, 0)
+            .unwrap();
+        let user = db.user("clerk").unwrap().unwrap().id;
+        let stall_end = |db: &Db| -> Millis {
+            db.query_row("SELECT ended_at FROM write_stalls", params![])
+                .unwrap()
+                .get(0)
+                .unwrap()
+        };
+        assert_eq!(stall_end(&db), 0, "no wait, nothing said");
+        let held = crate::db::testing::hold_write_lock(&target);
+        assert!(
+            db.open_session(user, &origin("far", 1, "b"), BEAT, 1_000)
+                .is_err()
+        );
+        held.release();
+        db.open_session(user, &origin("far", 1, "b"), BEAT, 2_000)
+            .unwrap();
+        assert_eq!(stall_end(&db), 50_000);
+    }
+
+    #[test]
     fn a_sweep_with_nothing_to_close_needs_no_write_lock() {
         let dir = tempfile::tempdir().unwrap();
         let (target, _server) = crate::db::testing::shared(dir.path());
@@ -467,6 +600,7 @@ mod tests {
             machine_id: Some("machine-of-desk"),
             boot_id: Some("boot-2"),
             booted_at: Some(900),
+            pid_ns: Some(HOST_PID_NS),
             pid_alive: &alive,
         };
         assert_eq!(db.sweep_lost(2_000, &here).unwrap(), 2);
@@ -490,12 +624,44 @@ mod tests {
             machine_id: Some("machine-b"),
             boot_id: Some("boot-b"),
             booted_at: Some(1_500),
+            pid_ns: Some(HOST_PID_NS),
+            pid_alive: &nothing_runs,
+        };
+        // A session written before konekte kept machine-ids: the host name matches,
+        // and proves nothing.
+        let mut unmarked = origin("debian", 112, "boot-a");
+        unmarked.machine_id = None;
+        let old = db.open_session(user, &unmarked, BEAT, 1_000).unwrap();
+        assert_eq!(db.sweep_lost(2_000, &here).unwrap(), 0);
+        assert_eq!(db.session(session.id).unwrap().unwrap().logout_time, None);
+        assert_eq!(db.session(old.id).unwrap().unwrap().logout_time, None);
+        // Its heartbeats stopping is what ends it, as anywhere else.
+        assert_eq!(db.sweep_lost(1_000 + 3 * BEAT + 1, &here).unwrap(), 2);
+    }
+
+    #[test]
+    fn a_pid_is_asked_only_in_the_pid_namespace_it_belongs_to() {
+        let (db, user) = db_with_user();
+        let mut in_container = origin("desk", 111, "boot-2");
+        in_container.pid_ns = Some("pid:[4026532999]".into());
+        let theirs = db.open_session(user, &in_container, BEAT, 1_000).unwrap();
+        let mut unknown = origin("desk", 112, "boot-2");
+        unknown.pid_ns = None;
+        let unknown = db.open_session(user, &unknown, BEAT, 1_000).unwrap();
+        // Pids 111 and 112 are not running in this namespace.
+        let nothing_runs = |_: u32| false;
+        let here = Here {
+            host: "desk",
+            machine_id: Some("machine-of-desk"),
+            boot_id: Some("boot-2"),
+            booted_at: Some(900),
+            pid_ns: Some(HOST_PID_NS),
             pid_alive: &nothing_runs,
         };
         assert_eq!(db.sweep_lost(2_000, &here).unwrap(), 0);
-        assert_eq!(db.session(session.id).unwrap().unwrap().logout_time, None);
-        // Its heartbeats stopping is what ends it, as anywhere else.
-        assert_eq!(db.sweep_lost(1_000 + 3 * BEAT + 1, &here).unwrap(), 1);
+        for id in [theirs.id, unknown.id] {
+            assert_eq!(db.session(id).unwrap().unwrap().logout_time, None);
+        }
     }
 
     #[test]
@@ -596,6 +762,7 @@ mod tests {
             // Every session ever opened: its user, login and logout, as they should be.
             let mut model: Vec<(i64, i64, Millis, Option<Millis>)> = Vec::new();
             let mut pruned = std::collections::BTreeSet::new();
+            let mut lost = std::collections::BTreeSet::new();
             let mut now = 1_000;
             for step in steps {
                 now += 1_000;
@@ -631,11 +798,20 @@ mod tests {
                     }
                 };
                 for (i, at) in closing {
-                    if !matches!(step, Step::Silence) {
+                    let silence = matches!(step, Step::Silence);
+                    if !silence {
                         db.close_session(model[i].0, EndReason::Logout, at, None, None)
                             .unwrap();
                     }
-                    model[i].3.get_or_insert(at);
+                    // A logout replaces a lost verdict, and only that.
+                    if model[i].3.is_none() || (!silence && lost.contains(&i)) {
+                        model[i].3 = Some(at);
+                        if silence {
+                            lost.insert(i);
+                        } else {
+                            lost.remove(&i);
+                        }
+                    }
                 }
             }
             for user in &ids {

@@ -18,8 +18,9 @@ const T0: Millis = 1_795_511_702_000;
 const SECOND: Millis = 1_000;
 
 struct Rig {
-    _dir: TempDir,
-    _postgres: Option<crate::db::testing::PgDatabase>,
+    /// Shared by the terminals of one office (`Rig::beside`).
+    _dir: Arc<TempDir>,
+    _postgres: Arc<Option<crate::db::testing::PgDatabase>>,
     target: Target,
     clock: Arc<AtomicI64>,
     station: Station,
@@ -59,7 +60,7 @@ impl Rig {
             password_hash: hash_password(&format!("{username}-password")).unwrap(),
             must_change_password: false,
         };
-        let mut db = Db::open(&target).unwrap();
+        let db = Db::open(&target).unwrap();
         db.create_users(
             &[
                 person("clerk", Role::Archives),
@@ -70,42 +71,33 @@ impl Rig {
             0,
         )
         .unwrap();
-        db.set_patience(patience).unwrap();
         let clock = Arc::new(AtomicI64::new(T0));
-        let read = Arc::clone(&clock);
-        let place = Place {
-            origin: Origin {
-                host: "frontdesk".into(),
-                tty: Some("/dev/pts/7".into()),
-                pid: std::process::id(),
-                ..Origin::default()
-            },
-            // Another machine's sweep: no process of the test is judged by its pid.
-            this_host: ThisHost {
-                host: "elsewhere".into(),
-                machine_id: None,
-                boot_id: None,
-                booted_at: None,
-            },
-            tz: FixedOffset::east_opt(0).unwrap(),
-            theme: Theme { color: false },
-            texts,
-        };
-        let (events, inbox) = mpsc::channel();
-        let mut station = Station::new(
-            db,
-            settings,
-            mode,
-            place,
-            Arc::new(move || read.load(Ordering::Relaxed)),
-            events,
-        );
-        station.resized(120, 40);
+        let (station, inbox) = start_station(&target, &clock, mode, settings, texts, patience);
         Rig {
-            _dir: dir,
-            _postgres: postgres,
+            _dir: Arc::new(dir),
+            _postgres: Arc::new(postgres),
             target,
             clock,
+            station,
+            inbox,
+        }
+    }
+
+    /// Another terminal of the same office, on the same database and clock.
+    fn beside(&self, settings: Settings, patience: Patience) -> Rig {
+        let (station, inbox) = start_station(
+            &self.target,
+            &self.clock,
+            terminal(),
+            settings,
+            &EN,
+            patience,
+        );
+        Rig {
+            _dir: Arc::clone(&self._dir),
+            _postgres: Arc::clone(&self._postgres),
+            target: self.target.clone(),
+            clock: Arc::clone(&self.clock),
             station,
             inbox,
         }
@@ -202,6 +194,50 @@ impl Rig {
             _ => None,
         }
     }
+}
+
+/// A station at the front desk on `target`, reading the time from `clock`.
+fn start_station(
+    target: &Target,
+    clock: &Arc<AtomicI64>,
+    mode: Mode,
+    settings: Settings,
+    texts: &'static Texts,
+    patience: Patience,
+) -> (Station, Receiver<Event>) {
+    let mut db = Db::open(target).unwrap();
+    db.set_patience(patience).unwrap();
+    let read = Arc::clone(clock);
+    let place = Place {
+        origin: Origin {
+            host: "frontdesk".into(),
+            tty: Some("/dev/pts/7".into()),
+            pid: std::process::id(),
+            ..Origin::default()
+        },
+        // Another machine's sweep: no process of the test is judged by its pid.
+        this_host: ThisHost {
+            host: "elsewhere".into(),
+            machine_id: None,
+            boot_id: None,
+            booted_at: None,
+            pid_ns: None,
+        },
+        tz: FixedOffset::east_opt(0).unwrap(),
+        theme: Theme { color: false },
+        texts,
+    };
+    let (events, inbox) = mpsc::channel();
+    let mut station = Station::new(
+        db,
+        settings,
+        mode,
+        place,
+        Arc::new(move || read.load(Ordering::Relaxed)),
+        events,
+    );
+    station.resized(120, 40);
+    (station, inbox)
 }
 
 fn quick() -> Patience {
@@ -493,4 +529,71 @@ fn an_admin_demoted_meanwhile_can_end_no_session() {
         "{:?}",
         state.message
     );
+}
+
+#[test]
+fn a_lock_held_for_a_minute_loses_no_session_and_keeps_a_logout_pressed_meanwhile() {
+    // The lock outlasts every write's patience, as a long backup does: heartbeats,
+    // sweeps and the logout all fail while it is held.
+    let mut clerk = Rig::new(terminal(), settings(), &EN, quick());
+    let mut boss = clerk.beside(settings(), quick());
+    let mut deputy = clerk.beside(settings(), quick());
+    for (rig, name) in [
+        (&mut clerk, "clerk"),
+        (&mut boss, "boss"),
+        (&mut deputy, "deputy"),
+    ] {
+        rig.log_in(name);
+    }
+    let clock = Arc::clone(&clerk.clock);
+    // The sweepers tick first: each would close the others' silent sessions.
+    let second_by_second = |seconds: i64, office: &mut [&mut Rig]| {
+        for _ in 0..seconds {
+            clock.fetch_add(SECOND, Ordering::Relaxed);
+            for rig in office.iter_mut() {
+                rig.station.tick();
+                rig.settle();
+            }
+        }
+    };
+    let lock = clerk.hold_the_lock();
+    second_by_second(30, &mut [&mut boss, &mut deputy, &mut clerk]);
+    let pressed = clerk.now();
+    clerk.press(KeyCode::Char('l'));
+    clerk.settle();
+    second_by_second(30, &mut [&mut boss, &mut deputy, &mut clerk]);
+    assert_eq!(
+        clerk.latest().1,
+        None,
+        "nothing is written while the lock is held"
+    );
+    lock.release();
+    second_by_second(1, &mut [&mut boss, &mut deputy, &mut clerk]);
+    assert_eq!(
+        clerk.login_notice(),
+        Some(Said::LoggedOut {
+            lasted: pressed - T0
+        }),
+        "the screen says what the row says"
+    );
+    second_by_second(30, &mut [&mut boss, &mut deputy, &mut clerk]);
+
+    let sessions = clerk
+        .other_connection()
+        .sessions_in(&crate::db::Range::default(), None)
+        .unwrap();
+    let ends: Vec<_> = sessions
+        .iter()
+        .map(|s| (s.login_time, s.logout_time, s.end_reason))
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            (T0, None, None),
+            (T0, None, None),
+            (T0, Some(pressed), Some(EndReason::Logout)),
+        ],
+        "newest first: deputy, boss, clerk"
+    );
+    assert!(matches!(boss.station.screen(), Screen::Session(_)));
 }

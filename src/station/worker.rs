@@ -102,8 +102,11 @@ pub struct Context {
 
 /// Starts the worker on `db`; its replies go to `events`. It stops when the station
 /// drops its end of the job queue, after the jobs already sent.
-pub fn spawn(db: Db, context: Context, events: Sender<Event>) -> Sender<Job> {
+pub fn spawn(mut db: Db, context: Context, events: Sender<Event>) -> Sender<Job> {
     let (jobs, queue) = mpsc::channel::<Job>();
+    // What the database writes down of its own (a lock held elsewhere) in the
+    // station's time.
+    db.set_clock(std::sync::Arc::clone(&context.clock));
     thread::spawn(move || {
         for job in queue {
             let reply = context.carry_out(&db, job);

@@ -1,0 +1,21 @@
+-- From version 4 to 5: a lock held elsewhere is no evidence of death; a process is
+-- judged only within its own PID namespace; a lockout per source.
+
+-- When the database last became writable again after a write had to wait for it (a
+-- backup, a long import): terminals could not beat meanwhile, so the lost-session sweep
+-- counts silence from then on (src/db/sessions.rs).
+CREATE TABLE write_stalls (
+    only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+    ended_at INTEGER NOT NULL
+);
+INSERT INTO write_stalls (only_row, ended_at) VALUES (1, 0);
+
+-- The PID namespace of the session's process (/proc/self/ns/pid): its pid means
+-- something only in that namespace.
+ALTER TABLE sessions ADD COLUMN pid_ns TEXT;
+
+-- Failures from one place (a remote address, else a host's terminal): the lockout of
+-- a source that tries many names.
+CREATE INDEX login_attempts_source ON login_attempts
+    ((CASE WHEN remote_ip IS NOT NULL THEN 'ip ' || remote_ip
+           ELSE 'tty ' || coalesce(host, '') || ' ' || coalesce(tty, '') END), at);
