@@ -224,7 +224,7 @@ fn candidate_from(
 fn full_name_problem(full_name: &str) -> Option<String> {
     if full_name.chars().count() > FULL_NAME_MAX {
         Some(tr!(full_name_long, max = FULL_NAME_MAX))
-    } else if full_name.chars().any(char::is_control) {
+    } else if full_name.chars().any(crate::printable::is_unsafe) {
         Some(tr!(full_name_control))
     } else {
         None

@@ -13,5 +13,6 @@ pub mod i18n;
 pub mod import;
 pub mod model;
 pub mod origin;
+pub mod printable;
 pub mod station;
 pub mod tui;

@@ -30,8 +30,9 @@ fn main() -> ExitCode {
         // The reader went away (`console last | head`): nothing is wrong, as for `ls`.
         Err(err) if is_broken_pipe(&err) => Exit::Ok.into(),
         Err(err) => {
+            // An error may quote a file or a name: shown, never obeyed by the terminal.
             for line in format!("{err:#}").lines() {
-                eprintln!("console: {line}");
+                eprintln!("console: {}", konekte::printable::escaped(line));
             }
             exit_code_of(&err).into()
         }

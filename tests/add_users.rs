@@ -314,3 +314,22 @@ fn usage_errors_are_one_line_and_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("unknown role \"boss\""));
 }
+
+#[test]
+fn a_file_quoted_in_an_error_cannot_drive_the_terminal() {
+    let office = Office::new();
+    let csv = "username,full_name,role,password\n\
+               ann,,\u{1b}]0;owned\u{7}\u{1b}[2J,Pass-word-123\n";
+    let file = office.file("evil.csv", csv.as_bytes());
+    let output = office
+        .console(&["add-users", "--file", path_str(&file)])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(65));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(
+        stderr.contains("evil.csv:2: unknown role \"\\u{1b}]0;owned\\u{7}\\u{1b}[2J\""),
+        "{stderr}"
+    );
+}

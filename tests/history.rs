@@ -761,3 +761,49 @@ fn the_history_can_be_read_while_another_program_holds_the_write_lock() {
     }
     held.release();
 }
+
+#[test]
+fn what_came_from_outside_is_shown_not_obeyed_nor_run_as_a_formula() {
+    let office = Office::with_history();
+    // A name typed at the login prompt, and a session written before konekte checked
+    // what an SSH client sets.
+    office.sql(
+        "INSERT INTO login_attempts (username_typed, at, host, tty, outcome)
+         VALUES ('=HYPERLINK(\"http://x\")', 1795600000000, 'desk', '/dev/pts/1', 'unknown_user'),
+                ('\u{1b}]0;owned\u{7}\u{1b}[2J', 1795600001000, 'desk', '/dev/pts/1', 'unknown_user');
+         UPDATE sessions SET terminal = 'xterm\u{1b}[2J', host = 'desk\u{202e}txt'
+         WHERE id = (SELECT max(id) FROM sessions);",
+    );
+    for args in [
+        &["failures"][..],
+        &["failures", "--format", "csv"],
+        &["last"],
+        &["last", "--format", "csv"],
+    ] {
+        let out = stdout_of(office.console(args));
+        assert!(
+            !out.contains('\u{1b}'),
+            "{args:?} printed an escape:\n{out}"
+        );
+        assert!(
+            !out.contains('\u{202e}'),
+            "{args:?} printed a bidi override"
+        );
+    }
+    let table = stdout_of(office.console(&["failures"]));
+    assert!(table.contains("\\u{1b}]0;owned\\u{7}"), "{table}");
+    let csv = stdout_of(office.console(&["failures", "--format", "csv"]));
+    assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{csv}");
+    assert!(!csv.contains(",=") && !csv.contains("\n="), "{csv}");
+    let last = stdout_of(office.console(&["last"]));
+    assert!(last.contains("desk\\u{202e}txt"), "{last}");
+    // JSON is for programs: the data as stored, escaped by JSON's own rules.
+    let json = json(&office, &["failures", "--format", "json"]);
+    assert!(
+        json["attempts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["username_typed"] == "=HYPERLINK(\"http://x\")")
+    );
+}

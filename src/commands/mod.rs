@@ -13,6 +13,7 @@ pub mod report;
 pub mod users;
 pub mod who;
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -27,6 +28,7 @@ use crate::error::Error;
 use crate::i18n::{self, Texts};
 use crate::model::Millis;
 use crate::origin::ThisHost;
+use crate::printable;
 
 /// Runs the command line given, writing its results to `out`. `db_on_command_line`
 /// says whether --db was typed (rather than taken from CONSOLE_DB).
@@ -159,7 +161,21 @@ pub fn write_table(
     rows: &[Vec<String>],
     width: Option<u16>,
 ) -> Result<()> {
-    write!(out, "{}", fitted_table(columns, rows, width))?;
+    // What came from outside (a name typed at the prompt) is shown, never obeyed.
+    let unsafe_cell = |cell: &String| matches!(printable::escaped(cell), Cow::Owned(_));
+    if rows.iter().flatten().any(unsafe_cell) {
+        let shown: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|cell| printable::escaped(cell).into_owned())
+                    .collect()
+            })
+            .collect();
+        write!(out, "{}", fitted_table(columns, &shown, width))?;
+    } else {
+        write!(out, "{}", fitted_table(columns, rows, width))?;
+    }
     Ok(())
 }
 
@@ -259,8 +275,22 @@ pub fn write_rows<R: Serialize>(
                 .has_headers(false)
                 .from_writer(out);
             writer.write_record(columns.fields)?;
+            // Each row as serde writes it, then each field made safe for a spreadsheet.
+            let mut record = csv::StringRecord::new();
             for row in rows {
-                writer.serialize(row)?;
+                let mut serialized = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .buffer_capacity(256)
+                    .from_writer(Vec::new());
+                serialized.serialize(row)?;
+                let line = serialized.into_inner().map_err(|e| e.into_error())?;
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .buffer_capacity(line.len().max(1))
+                    .from_reader(line.as_slice());
+                reader.read_record(&mut record)?;
+                let fields = record.iter().map(|f| printable::csv_field(f).into_owned());
+                writer.write_record(fields)?;
             }
             writer.flush()?;
             Ok(())
