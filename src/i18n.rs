@@ -544,6 +544,11 @@ catalog! {
         "ekran sa a bezwen yon tèminal sou antre ak sòti estanda",
     ],
     disabled_user: ["disabled {name}", "{name} désactivé", "{name} dezaktive"],
+    disabled_user_sessions: [
+        "ended their open sessions: {count}",
+        "sessions ouvertes terminées : {count}",
+        "sesyon ki te louvri fini : {count}",
+    ],
     enabled_user: ["enabled {name}", "{name} activé", "{name} aktive"],
     unlocked_user: ["unlocked {name}", "{name} débloqué", "{name} debloke"],
     was_not_locked: [

@@ -33,8 +33,12 @@ pub fn run(command: UsersCommand, target: &Target, out: &mut dyn Write) -> Resul
             temporary,
         } => passwd(&db, &user, password_stdin, temporary),
         UsersCommand::Disable { user } => {
-            db.set_disabled(&user, true)?;
-            done(&tr!(disabled_user, name = user))
+            let ended = db.set_disabled(&user, true)?;
+            done(&tr!(disabled_user, name = user))?;
+            if ended > 0 {
+                done(&tr!(disabled_user_sessions, count = ended))?;
+            }
+            Ok(())
         }
         UsersCommand::Enable { user } => {
             db.set_disabled(&user, false)?;

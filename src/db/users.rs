@@ -168,19 +168,33 @@ impl Db {
     }
 
     /// Disables or enables an account. The last enabled admin cannot be disabled: nobody
-    /// could open the monitor any more.
-    pub fn set_disabled(&self, username: &str, disabled: bool) -> Result<()> {
+    /// could open the monitor any more. Disabling ends the account's open sessions
+    /// (`forced`, noted "account disabled"): a disabled admin keeps no monitor, a
+    /// disabled clerk no session. Returns how many it ended.
+    pub fn set_disabled(&self, username: &str, disabled: bool) -> Result<u64> {
+        let now = self.now();
         self.write(|tx| {
             tx.lock(LAST_ADMIN_LOCK)?;
             let user = require_user(tx, username)?;
-            if disabled {
-                refuse_if_last_admin(tx, &user, crate::i18n::texts().last_admin_disable)?;
+            if !disabled {
+                tx.execute(
+                    "UPDATE users SET disabled = FALSE WHERE id = ?1",
+                    params![user.id],
+                )?;
+                return Ok(0);
             }
+            refuse_if_last_admin(tx, &user, crate::i18n::texts().last_admin_disable)?;
             tx.execute(
-                "UPDATE users SET disabled = ?2 WHERE id = ?1",
-                params![user.id, disabled],
+                "UPDATE users SET disabled = TRUE WHERE id = ?1",
+                params![user.id],
             )?;
-            Ok(())
+            tx.execute(
+                "UPDATE sessions
+                 SET logout_time = CASE WHEN ?2 > login_time THEN ?2 ELSE login_time END,
+                     end_reason = 'forced', end_note = 'account disabled'
+                 WHERE user_id = ?1 AND logout_time IS NULL",
+                params![user.id, now],
+            )
         })
     }
 

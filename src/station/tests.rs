@@ -597,3 +597,26 @@ fn a_lock_held_for_a_minute_loses_no_session_and_keeps_a_logout_pressed_meanwhil
     );
     assert!(matches!(boss.station.screen(), Screen::Session(_)));
 }
+
+#[test]
+fn a_disabled_admin_loses_the_monitor_at_the_next_heartbeat() {
+    let mut rig = Rig::new(monitor(), settings(), &EN, Patience::default());
+    rig.log_in("boss");
+    rig.settle();
+    let other = rig.other_connection();
+    assert_eq!(other.set_disabled("boss", true).unwrap(), 1);
+    let (_, logout, reason) = rig.latest();
+    assert_eq!(
+        (logout.is_some(), reason.as_deref()),
+        (true, Some("forced"))
+    );
+    let note = other
+        .sessions_in(&crate::db::Range::default(), Some(1))
+        .unwrap()
+        .remove(0);
+    assert_eq!(note.end_note.as_deref(), Some("account disabled"));
+    rig.advance(settings().heartbeat);
+    rig.settle();
+    assert!(matches!(rig.station.screen(), Screen::Login(_)));
+    assert_eq!(rig.login_notice(), Some(Said::EndedByAdmin));
+}

@@ -108,6 +108,7 @@ pub fn spawn(mut db: Db, context: Context, events: Sender<Event>) -> Sender<Job>
     // station's time.
     db.set_clock(std::sync::Arc::clone(&context.clock));
     thread::spawn(move || {
+        auth::prepare_for_logins();
         for job in queue {
             let reply = context.carry_out(&db, job);
             if events.send(Event::Reply(Box::new(reply))).is_err() {
