@@ -220,6 +220,16 @@ catalog! {
     username: ["Username", "Utilisateur", "Non itilizatè"],
     password: ["Password", "Mot de passe", "Modpas"],
     new_password: ["New password", "Nouveau mot de passe", "Nouvo modpas"],
+    file_too_large: [
+        "{file}: larger than {megabytes} MB, not a list of accounts",
+        "{file} : plus de {megabytes} Mo, ce n'est pas une liste de comptes",
+        "{file}: plis pase {megabytes} Mo, se pa yon lis kont",
+    ],
+    password_not_utf8: [
+        "the password on stdin is not UTF-8 text",
+        "le mot de passe lu sur l'entrée standard n'est pas du texte UTF-8",
+        "modpas ki sou stdin an pa tèks UTF-8",
+    ],
     repeat_password: ["Repeat it", "Répétez-le", "Repete l"],
     choose_password: [
         "Choose a new password (8 characters or more)",
@@ -604,6 +614,16 @@ catalog! {
     see_help: ["see 'console --help'", "voir « console --help »", "gade 'console --help'"],
 
     // The database.
+    db_open_to_all: [
+        "{path}: open to other users of this machine (mode {mode}), and not ours to change: its owner can chmod 600 it",
+        "{path} : ouvert à d'autres utilisateurs de la machine (mode {mode}), et pas à nous de le changer : son propriétaire peut faire chmod 600",
+        "{path}: lòt moun sou machin nan ka louvri l (mòd {mode}), e se pa nou ki ka chanje l: mèt li ka fè chmod 600",
+    ],
+    db_damaged: [
+        "{path}: the database is damaged ({error}); nothing was written. Restore a backup, or rebuild it with sqlite3's .recover",
+        "{path} : la base de données est abîmée ({error}) ; rien n'a été écrit. Restaurez une sauvegarde, ou reconstruisez-la avec .recover de sqlite3",
+        "{path}: baz done a domaje ({error}); anyen pa t ekri. Remete yon kopi, oswa refè l ak .recover sqlite3 la",
+    ],
     db_unreadable: [
         "{path}: database unreadable: {error}",
         "{path} : base de données illisible : {error}",

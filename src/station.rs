@@ -103,6 +103,7 @@ pub enum Event {
 /// Runs a station on the database `target`, in this terminal, until it is done.
 pub fn run(target: &Target, args: &TerminalArgs, mode: Mode) -> Result<()> {
     let db = Db::open_existing(target)?;
+    db.check_integrity()?;
     if matches!(mode, Mode::Monitor { .. }) && !db.has_enabled_admin()? {
         return Err(Error::Refused(crate::tr!(no_admin, path = target.describe())).into());
     }

@@ -333,3 +333,14 @@ fn a_file_quoted_in_an_error_cannot_drive_the_terminal() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_endless_file_is_refused_before_it_fills_the_memory() {
+    let office = Office::new();
+    office
+        .console(&["add-users", "--file", "/dev/zero"])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("/dev/zero: larger than 64 MB"));
+    assert!(!office.has_database(), "nothing was written");
+}

@@ -203,3 +203,76 @@ fn administration_of_an_unknown_user_is_exit_65() {
             .stderr("console: no user named \"ghost\"\n");
     }
 }
+
+#[test]
+fn a_password_from_stdin_is_bounded_and_must_be_text() {
+    let office = Office::with_sample_users();
+    let before = office.users_csv();
+    office
+        .console(&["users", "passwd", "Wilbert001", "--password-stdin"])
+        // As /dev/zero would, without end of line: more than any password.
+        .write_stdin(vec![0_u8; 4 << 20])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("too long"))
+        .stderr(predicate::str::contains("panicked").not());
+    office
+        .console(&["users", "passwd", "Wilbert001", "--password-stdin"])
+        .write_stdin(b"long-enough-\xff\xfe\n".to_vec())
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("not UTF-8"));
+    assert_eq!(office.users_csv(), before, "no password changed");
+}
+
+#[test]
+fn a_damaged_file_is_refused_before_a_write_and_still_read() {
+    let office = Office::with_sample_users();
+    if office.is_postgres() {
+        return; // PostgreSQL checks its own pages
+    }
+    let page_size = office.sql_count("PRAGMA page_size") as u64;
+    let root =
+        office.sql_count("SELECT rootpage FROM sqlite_schema WHERE name = 'users_role'") as u64;
+    // The index's root page claims to be a table's interior page: its rows go astray.
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&office.db)
+            .unwrap();
+        file.seek(SeekFrom::Start((root - 1) * page_size)).unwrap();
+        file.write_all(&[0x05]).unwrap();
+    }
+    let before = std::fs::read(&office.db).unwrap();
+    office
+        .console(&["users", "unlock", "Wilbert001"])
+        .assert()
+        .code(74)
+        .stderr(predicate::str::contains(common::path_str(&office.db)))
+        .stderr(predicate::str::contains("damaged"));
+    assert_eq!(
+        std::fs::read(&office.db).unwrap(),
+        before,
+        "nothing written"
+    );
+    office.console(&["who"]).assert().success();
+}
+
+#[test]
+fn a_database_file_made_beforehand_is_made_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let office = Office::new();
+    if office.is_postgres() {
+        return; // no file
+    }
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    std::fs::write(&office.db, b"").unwrap();
+    std::fs::set_permissions(&office.db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    office
+        .console(&["add-users", "--role", "admin", "--count", "1"])
+        .assert()
+        .success();
+    assert_eq!(mode(&office.db), 0o600);
+}

@@ -1,7 +1,7 @@
 //! `console add-users`: from a CSV file, by role and count, or at prompts.
 //! stdout carries only the CSV of the accounts created; everything else goes to stderr.
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::Result;
@@ -24,7 +24,9 @@ pub fn run(args: &AddUsersArgs, target: &Target, out: &mut dyn Write) -> Result<
     let db = if args.dry_run {
         Db::open_read_only(target)?
     } else {
-        Some(Db::open(target)?)
+        let db = Db::open(target)?;
+        db.check_integrity()?;
+        Some(db)
     };
     let candidates = match (file_rows, args.role, args.count) {
         (Some((parsed, source)), _, _) => {
@@ -54,10 +56,27 @@ pub fn run(args: &AddUsersArgs, target: &Target, out: &mut dyn Write) -> Result<
     create(&db, &candidates, args.skip_existing, args.temporary, out)
 }
 
+/// The largest file of accounts read: 100 000 accounts take about 8 MB. Past it the
+/// file is not an office's list (`/dev/zero`, a disk image), and is refused before it
+/// fills the memory.
+const LARGEST_FILE: u64 = 64 << 20;
+
 fn read_csv(file: &Path) -> Result<(Parsed, String)> {
-    let bytes = std::fs::read(file)
-        .map_err(|e| Error::NoInput(tr!(cannot_read_file, file = file.display(), error = e)))?;
+    let unreadable =
+        |e: std::io::Error| Error::NoInput(tr!(cannot_read_file, file = file.display(), error = e));
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(LARGEST_FILE + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
     let source = file.display().to_string();
+    if bytes.len() as u64 > LARGEST_FILE {
+        return Err(Error::bad_input(tr!(
+            file_too_large,
+            file = source,
+            megabytes = LARGEST_FILE >> 20
+        ))
+        .into());
+    }
     Ok((import::parse_csv_rows(&bytes, &source)?, source))
 }
 

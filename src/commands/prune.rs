@@ -19,6 +19,9 @@ pub fn run(before: &str, dry_run: bool, target: &Target, out: &mut dyn Write) ->
         return Ok(());
     };
     let time = clock::rfc3339(before);
+    if !dry_run {
+        db.check_integrity()?;
+    }
     let said = if dry_run {
         let (sessions, attempts) = db.count_prunable(before)?;
         crate::tr!(

@@ -13,6 +13,7 @@ use crate::db::{Db, Target};
 use crate::error::Error;
 use crate::model::{Millis, Role, UserRecord, UserState};
 use crate::tr;
+use zeroize::Zeroizing;
 
 pub fn run(command: UsersCommand, target: &Target, out: &mut dyn Write) -> Result<()> {
     if let UsersCommand::List { role, format } = command {
@@ -25,6 +26,7 @@ pub fn run(command: UsersCommand, target: &Target, out: &mut dyn Write) -> Resul
         return write_rows(out, format, &LIST_COLUMNS, &rows, UserRow::cells);
     }
     let db = Db::open_existing(target)?;
+    db.check_integrity()?;
     match command {
         UsersCommand::List { .. } => unreachable!("listed above"),
         UsersCommand::Passwd {
@@ -147,14 +149,26 @@ fn passwd(db: &Db, username: &str, from_stdin: bool, temporary: bool) -> Result<
     done(&tr!(password_changed, name = username))
 }
 
-/// The first line of stdin, without its line ending.
+/// The first line of stdin, without its line ending. Read up to what the longest
+/// password takes in UTF-8 (and its line ending): `/dev/zero` is refused, not swallowed.
 fn read_password_line() -> Result<String> {
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
+    read_password_from(std::io::stdin().lock())
+}
+
+fn read_password_from(input: impl BufRead) -> Result<String> {
+    const MOST_BYTES: u64 = 4 * auth::MAX_PASSWORD_LEN as u64 + 2;
+    let mut line = Vec::new();
+    input
+        .take(MOST_BYTES)
+        .read_until(b'\n', &mut line)
         .context("reading the password from stdin")?;
-    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+    let line = Zeroizing::new(line);
+    let ended = line.ends_with(b"\n");
+    if !ended && line.len() as u64 >= MOST_BYTES {
+        return Err(Error::bad_input(auth::PasswordProblem::TooLong.to_string()).into());
+    }
+    let text = std::str::from_utf8(&line).map_err(|_| Error::bad_input(tr!(password_not_utf8)))?;
+    Ok(text.trim_end_matches(['\n', '\r']).to_string())
 }
 
 fn prompt_new_password() -> Result<String> {

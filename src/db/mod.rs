@@ -207,6 +207,23 @@ impl Db {
         self.conn.dialect()
     }
 
+    /// Refuses a damaged SQLite file (exit 74) before a command writes to it: a corrupt
+    /// index page lets reads and writes succeed while the rows they touch go astray.
+    /// `PRAGMA quick_check` reads every page once. PostgreSQL checks its own pages.
+    pub fn check_integrity(&self) -> Result<()> {
+        let Conn::Sqlite(conn) = &self.conn else {
+            return Ok(());
+        };
+        let path = conn.path().unwrap_or_default().to_string();
+        let found: String = conn
+            .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
+            .map_err(|e| sqlite::unreadable(Path::new(&path), &e))?;
+        if found == "ok" {
+            return Ok(());
+        }
+        Err(Error::Database(crate::tr!(db_damaged, path = path, error = found)).into())
+    }
+
     /// Now, by the database's clock: this machine's, moved by the server's offset.
     pub fn now(&self) -> Millis {
         match &self.clock {

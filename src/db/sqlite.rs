@@ -4,7 +4,7 @@
 
 use std::fs::{DirBuilder, OpenOptions};
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -20,6 +20,7 @@ use crate::error::Error;
 /// date. A file that is not a konekte database, is corrupt, or has a newer schema is
 /// refused before anything is written to it.
 pub fn open(path: &Path) -> Result<Connection> {
+    keep_from_other_users(path)?;
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -84,6 +85,43 @@ fn is_konekte(conn: &Connection, version: i64) -> rusqlite::Result<bool> {
         |row| row.get(0),
     )?;
     Ok(ours == 3)
+}
+
+/// Makes the database file and its `-wal` and `-shm` (SQLite gives those the file's own
+/// mode) its owner's only, as a file konekte creates is: one made beforehand with
+/// `touch` is 0644, and anyone who can read it can read every record. Every terminal
+/// runs as one account (README). A file that cannot be tightened (another owner's) is
+/// refused.
+fn keep_from_other_users(path: &Path) -> Result<()> {
+    for file in [
+        path.to_path_buf(),
+        suffixed(path, "-wal"),
+        suffixed(path, "-shm"),
+    ] {
+        let Ok(metadata) = std::fs::metadata(&file) else {
+            continue;
+        };
+        let mode = metadata.permissions().mode();
+        if mode & 0o077 == 0 || !metadata.is_file() {
+            continue;
+        }
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode & !0o077)).map_err(
+            |_| {
+                Error::Database(crate::tr!(
+                    db_open_to_all,
+                    path = file.display(),
+                    mode = format!("{:04o}", mode & 0o7777)
+                ))
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn suffixed(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    name.into()
 }
 
 /// Creates the database file readable by its owner only (and its folder, 0700, if
@@ -270,6 +308,26 @@ mod tests {
         assert!(format!("{err:#}").contains("newer"), "{err:#}");
         assert_eq!(crate::error::exit_code_of(&err), crate::error::Exit::IoErr);
         assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_database_open_to_others_is_made_its_owners_only_with_its_wal_and_shm() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.db");
+        for (file, mode) in [("k.db", 0o644), ("k.db-wal", 0o666), ("k.db-shm", 0o640)] {
+            let file = dir.path().join(file);
+            std::fs::write(&file, b"").unwrap();
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        keep_from_other_users(&path).unwrap();
+        for file in ["k.db", "k.db-wal", "k.db-shm"] {
+            let mode = std::fs::metadata(dir.path().join(file))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}");
+        }
     }
 
     #[test]
