@@ -9,7 +9,7 @@ use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, PasswordVerifier, Version};
 use rand::seq::IndexedRandom;
 
-use crate::db::{Db, Prior};
+use crate::db::{Db, Prior, SourceCount};
 use crate::i18n::{Texts, fill};
 use crate::model::{FailureState, Millis, Origin, Outcome, Role, User};
 
@@ -130,12 +130,27 @@ pub fn password_problem(password: &str) -> Option<PasswordProblem> {
     }
 }
 
-/// When failures lock an account: `max_failures` within `window` lock it for `lock`.
+/// When failures lock: `max_failures` within `window` lock the account (or the name, if
+/// unknown) for `lock`; with `by` taking in sources, they also lock the terminal or
+/// remote address they came from, for every name, until they age out of the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockPolicy {
     pub max_failures: u32,
     pub window: Millis,
     pub lock: Millis,
+    pub by: LockBy,
+}
+
+/// What failed logins lock (`--lock-by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LockBy {
+    /// The account tried (or the unknown name): from wherever the failures came.
+    Account,
+    /// The place they came from (a remote address, else the host's terminal), for every
+    /// name: a passer-by at one terminal can lock out no admin, only that terminal.
+    Source,
+    /// Both.
+    Both,
 }
 
 impl Default for LockPolicy {
@@ -144,11 +159,31 @@ impl Default for LockPolicy {
             max_failures: 5,
             window: 15 * 60_000,
             lock: 15 * 60_000,
+            by: LockBy::Account,
         }
     }
 }
 
 impl LockPolicy {
+    fn locks_accounts(&self) -> bool {
+        matches!(self.by, LockBy::Account | LockBy::Both)
+    }
+
+    /// How the source's failures are counted, if they lock it.
+    fn source_count(&self, now: Millis) -> Option<SourceCount> {
+        matches!(self.by, LockBy::Source | LockBy::Both).then_some(SourceCount {
+            since: now - self.window,
+            most: self.max_failures,
+        })
+    }
+
+    /// Until when the source is locked, given its latest failures (newest first, at
+    /// most `max_failures`, all within the window): it is while there are that many.
+    fn source_locked_until(&self, latest: &[Millis]) -> Option<Millis> {
+        let oldest = latest.get(usize::try_from(self.max_failures).ok()? - 1)?;
+        Some(oldest + self.window)
+    }
+
     /// The state after one more failure at `now`.
     pub fn after_failure(&self, state: FailureState, now: Millis) -> FailureState {
         let in_window = state
@@ -199,7 +234,13 @@ impl LockPolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     Invalid,
-    Locked { until: Millis },
+    Locked {
+        until: Millis,
+    },
+    /// Too many failures from this terminal or address, whatever the names.
+    SourceLocked {
+        until: Millis,
+    },
 }
 
 pub struct LoginRequest<'a> {
@@ -238,30 +279,38 @@ pub fn authenticate(
         Some(user) if request.admin_only && user.role != Role::Admin => Outcome::NotAdmin,
         Some(_) => Outcome::Success,
     };
+    let source_locked = std::cell::Cell::new(None);
     let (outcome, state) = db.settle_attempt(
         typed,
         user.as_ref().map(|u| u.id),
         origin,
         now,
         policy.horizon(now),
-        |prior| {
+        policy.source_count(now),
+        |prior, source_failures| {
             let state = match prior {
                 Prior::Account(state) => state,
                 Prior::UnknownName(history) => policy.replay(&history),
             };
-            if state.is_locked(now) {
+            // A locked source is refused whatever the name, and charges no account:
+            // its failures cannot lock anyone out.
+            source_locked.set(policy.source_locked_until(source_failures));
+            if source_locked.get().is_some() || state.is_locked(now) {
                 (Outcome::Locked, state)
             } else if verdict == Outcome::Success {
                 (Outcome::Success, FailureState::default())
-            } else {
+            } else if policy.locks_accounts() {
                 (verdict, policy.after_failure(state, now))
+            } else {
+                (verdict, state)
             }
         },
     )?;
     Ok(match (outcome, user) {
         (Outcome::Success, Some(user)) => Ok(user),
-        _ => Err(match state.locked_until {
-            Some(until) if now < until => Refusal::Locked { until },
+        _ => Err(match (source_locked.get(), state.locked_until) {
+            (Some(until), _) => Refusal::SourceLocked { until },
+            (None, Some(until)) if now < until => Refusal::Locked { until },
             _ => Refusal::Invalid,
         }),
     })
@@ -422,6 +471,138 @@ mod tests {
                 now,
             )
             .unwrap()
+        }
+
+        fn try_at(
+            db: &Db,
+            place: &Origin,
+            by: LockBy,
+            username: &str,
+            password: &str,
+            now: Millis,
+        ) -> Result<User, Refusal> {
+            let request = LoginRequest {
+                username,
+                password,
+                admin_only: false,
+            };
+            let policy = LockPolicy {
+                by,
+                ..LockPolicy::default()
+            };
+            authenticate(db, &request, place, &policy, now).unwrap()
+        }
+
+        fn terminal(tty: &str) -> Origin {
+            Origin {
+                host: "frontdesk".into(),
+                tty: Some(tty.into()),
+                ..Origin::default()
+            }
+        }
+
+        #[test]
+        fn a_passer_by_locks_the_terminal_not_the_admins() {
+            let db = office();
+            let desk = terminal("/dev/tty1");
+            // Five names tried at one terminal: that terminal is locked, for every name.
+            for (i, name) in ["boss", "clerk", "boss", "ghost", "boss"]
+                .iter()
+                .enumerate()
+            {
+                let at = i as Millis * MINUTE;
+                assert_eq!(
+                    try_at(&db, &desk, LockBy::Source, name, "guess-guess", at),
+                    Err(Refusal::Invalid)
+                );
+            }
+            let refused = try_at(
+                &db,
+                &desk,
+                LockBy::Source,
+                "boss",
+                "boss-password",
+                5 * MINUTE,
+            );
+            assert_eq!(refused, Err(Refusal::SourceLocked { until: 15 * MINUTE }));
+            // The admin, at another terminal, is not locked out.
+            let other = terminal("/dev/tty2");
+            assert!(
+                try_at(
+                    &db,
+                    &other,
+                    LockBy::Source,
+                    "boss",
+                    "boss-password",
+                    6 * MINUTE
+                )
+                .is_ok()
+            );
+            // Once the failures age out of the window, the terminal is free again.
+            assert!(
+                try_at(
+                    &db,
+                    &desk,
+                    LockBy::Source,
+                    "boss",
+                    "boss-password",
+                    15 * MINUTE
+                )
+                .is_ok()
+            );
+            assert_eq!(
+                outcomes(&db)[5..],
+                ["locked", "success", "success"],
+                "a locked terminal's attempt is recorded, and charges no account"
+            );
+        }
+
+        #[test]
+        fn one_remote_address_is_one_source_whatever_its_terminals() {
+            let db = office();
+            let from = |n: u32| Origin {
+                host: "server".into(),
+                tty: Some(format!("/dev/pts/{n}")),
+                remote_ip: Some("203.0.113.9".into()),
+                ..Origin::default()
+            };
+            for n in 0..5 {
+                let _ = try_at(
+                    &db,
+                    &from(n),
+                    LockBy::Both,
+                    "ghost",
+                    "guess-guess",
+                    Millis::from(n),
+                );
+            }
+            assert!(matches!(
+                try_at(&db, &from(9), LockBy::Both, "clerk", "clerk-password", 10),
+                Err(Refusal::SourceLocked { .. })
+            ));
+            // With both, the account lock works as before, from anywhere.
+            for n in 0..5 {
+                let at = 20 + Millis::from(n);
+                let _ = try_at(
+                    &db,
+                    &terminal(&format!("/dev/tty{n}")),
+                    LockBy::Both,
+                    "boss",
+                    "x-guess-x",
+                    at,
+                );
+            }
+            assert!(matches!(
+                try_at(
+                    &db,
+                    &terminal("/dev/tty9"),
+                    LockBy::Both,
+                    "boss",
+                    "boss-password",
+                    30
+                ),
+                Err(Refusal::Locked { .. })
+            ));
         }
 
         fn outcomes(db: &Db) -> Vec<String> {

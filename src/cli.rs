@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::auth::LockBy;
 use crate::i18n::Lang;
 use crate::model::{Millis, Role};
 
@@ -231,6 +232,10 @@ pub struct TerminalArgs {
     /// How long failures are counted, and how long a lock lasts, in minutes.
     #[arg(long, value_name = "MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..))]
     pub lock_minutes: u32,
+    /// What the failures lock: the account tried, the terminal or address they came
+    /// from (for every name: a passer-by cannot lock the admins out), or both.
+    #[arg(long, value_enum, default_value_t = LockBy::Account)]
+    pub lock_by: LockBy,
     /// Ctrl-C on the login screen does nothing: for a kiosk, where leaving would hand
     /// the terminal to whatever started console.
     #[arg(long)]

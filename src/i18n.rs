@@ -242,6 +242,11 @@ catalog! {
         "Utilisateur ou mot de passe invalide",
         "Non itilizatè oswa modpas la pa bon",
     ],
+    source_locked_until: [
+        "Too many failed attempts at this terminal: try again at {time}",
+        "Trop d'échecs sur ce terminal : réessayez à {time}",
+        "Twòp tantativ ki echwe sou tèminal sa a: eseye ankò a {time}",
+    ],
     locked_until: [
         "Too many failed attempts: locked until {time}",
         "Trop d'échecs : compte bloqué jusqu'à {time}",

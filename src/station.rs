@@ -87,6 +87,7 @@ impl Settings {
                 max_failures: args.lock_after,
                 window: minutes,
                 lock: minutes,
+                by: args.lock_by,
             },
             quit_allowed: !args.no_quit,
         }

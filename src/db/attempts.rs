@@ -18,6 +18,30 @@ pub enum Prior {
     UnknownName(Vec<(Millis, Outcome)>),
 }
 
+/// How the failures of an attempt's source are read, when they can lock it: those after
+/// `since`, at most `most`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceCount {
+    pub since: Millis,
+    pub most: u32,
+}
+
+/// Where an attempt comes from: its remote address, else its host's terminal. The same
+/// expression as the index `login_attempts_source`, which it must match to use it.
+const SOURCE: &str = "(CASE WHEN remote_ip IS NOT NULL THEN 'ip ' || remote_ip
+           ELSE 'tty ' || coalesce(host, '') || ' ' || coalesce(tty, '') END)";
+
+fn source_of(origin: &Origin) -> String {
+    match &origin.remote_ip {
+        Some(ip) => format!("ip {ip}"),
+        None => format!(
+            "tty {} {}",
+            origin.host,
+            origin.tty.as_deref().unwrap_or_default()
+        ),
+    }
+}
+
 /// An account as the login sees it: the user, its hash, its lockout state.
 pub struct Credentials {
     pub user: User,
@@ -48,7 +72,10 @@ impl Db {
     /// new state and the attempt: all in one write transaction, which waits for any other
     /// on the same name (any case, known or not), so two terminals trying the same name
     /// at once are both counted. `history_since` bounds the history read for an unknown
-    /// name. The attempt is written once, however often the transaction is tried.
+    /// name. With `source`, `decide` is also given the latest failures from the same
+    /// source (newest first), read under a lock of that source. The attempt is written
+    /// once, however often the transaction is tried.
+    #[allow(clippy::too_many_arguments)]
     pub fn settle_attempt(
         &self,
         typed: &str,
@@ -56,11 +83,20 @@ impl Db {
         origin: &Origin,
         now: Millis,
         history_since: Millis,
-        decide: impl Fn(Prior) -> (Outcome, FailureState),
+        source: Option<SourceCount>,
+        decide: impl Fn(Prior, &[Millis]) -> (Outcome, FailureState),
     ) -> Result<(Outcome, FailureState)> {
         let key = sessions::session_key();
         self.write(|tx| {
             tx.lock(&format!("konekte:attempt:{}", typed.to_lowercase()))?;
+            let source_failures = match source {
+                Some(count) => {
+                    let place = source_of(origin);
+                    tx.lock(&format!("konekte:source:{place}"))?;
+                    source_failures(tx, &place, count)?
+                }
+                None => Vec::new(),
+            };
             let prior = match user_id {
                 Some(id) => Prior::Account(account_state(tx, id)?),
                 None => Prior::UnknownName(unknown_name_history(tx, typed, history_since)?),
@@ -73,7 +109,7 @@ impl Db {
                 };
                 return Ok((outcome, state));
             }
-            let (outcome, state) = decide(prior);
+            let (outcome, state) = decide(prior, &source_failures);
             if let Some(id) = user_id {
                 tx.execute(
                     "UPDATE users SET failed_attempts = ?2, failure_window_start = ?3,
@@ -153,6 +189,23 @@ pub(super) fn insert_attempt(
         ],
     )?;
     Ok(())
+}
+
+/// The latest failures from `place` (newest first): wrong passwords and unknown names,
+/// not the refusals of a lock, which would keep it locked for ever.
+fn source_failures(conn: &impl Exec, place: &str, count: SourceCount) -> Result<Vec<Millis>> {
+    conn.query(
+        &format!(
+            "SELECT at FROM login_attempts
+             WHERE {SOURCE} = ?1 AND at > ?2
+               AND outcome IN ('bad_password', 'unknown_user', 'disabled', 'not_admin')
+             ORDER BY at DESC LIMIT ?3"
+        ),
+        params![place, count.since, i64::from(count.most)],
+    )?
+    .iter()
+    .map(|row| row.get(0))
+    .collect()
 }
 
 fn unknown_name_history(

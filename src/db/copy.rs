@@ -177,7 +177,7 @@ mod tests {
                     .unwrap();
             }
         }
-        db.settle_attempt("ghost", None, &Origin::default(), 4_000, 0, |_| {
+        db.settle_attempt("ghost", None, &Origin::default(), 4_000, 0, None, |_, _| {
             (Outcome::UnknownUser, Default::default())
         })
         .unwrap();

@@ -514,7 +514,7 @@ mod tests {
             ("ann", 30, Outcome::BadPassword),
             ("ann", 40, Outcome::Success),
         ] {
-            db.settle_attempt(name, None, &origin, at, 0, |_| {
+            db.settle_attempt(name, None, &origin, at, 0, None, |_, _| {
                 (outcome, Default::default())
             })
             .unwrap();
@@ -540,11 +540,11 @@ mod tests {
     fn pruning_leaves_open_sessions_and_recent_rows() {
         let (db, _, _) = office();
         let origin = Origin::default();
-        db.settle_attempt("x", None, &origin, HOUR, 0, |_| {
+        db.settle_attempt("x", None, &origin, HOUR, 0, None, |_, _| {
             (Outcome::UnknownUser, Default::default())
         })
         .unwrap();
-        db.settle_attempt("y", None, &origin, 9 * HOUR, 0, |_| {
+        db.settle_attempt("y", None, &origin, 9 * HOUR, 0, None, |_, _| {
             (Outcome::UnknownUser, Default::default())
         })
         .unwrap();

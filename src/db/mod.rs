@@ -31,7 +31,7 @@ use crate::clock::now_ms;
 use crate::error::Error;
 use crate::model::Millis;
 
-pub use attempts::{Credentials, Prior};
+pub use attempts::{Credentials, Prior, SourceCount};
 pub use bulk::BulkLoader;
 pub use conn::Dialect;
 pub use copy::Copied;

@@ -61,6 +61,9 @@ pub enum Said {
     Locked {
         until: Millis,
     },
+    SourceLocked {
+        until: Millis,
+    },
     TypeUsername,
     ChoosePassword,
     PasswordsDiffer,
@@ -84,6 +87,10 @@ impl Said {
             Said::InvalidLogin => texts.invalid_login.into(),
             Said::Locked { until } => fill(
                 texts.locked_until,
+                &[("time", &format_in(*until, tz, "%H:%M"))],
+            ),
+            Said::SourceLocked { until } => fill(
+                texts.source_locked_until,
                 &[("time", &format_in(*until, tz, "%H:%M"))],
             ),
             Said::TypeUsername => texts.type_username.into(),
@@ -356,6 +363,7 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
             state.status = Status::Error(match refusal {
                 Refusal::Invalid => Said::InvalidLogin,
                 Refusal::Locked { until } => Said::Locked { until },
+                Refusal::SourceLocked { until } => Said::SourceLocked { until },
             });
             state.last_input = state.now;
             None
