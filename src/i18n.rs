@@ -300,6 +300,11 @@ catalog! {
         "Base de données inaccessible : nouvel essai de déconnexion…",
         "Baz done a pa disponib: n ap eseye dekonekte ankò…",
     ],
+    db_replaced: [
+        "Database file replaced or removed: restart this terminal",
+        "Fichier de la base remplacé ou supprimé : redémarrez ce terminal",
+        "Fichye baz done a ranplase oswa efase: rekòmanse tèminal sa a",
+    ],
     db_waiting: [
         "Waiting for the database (another program holds it)…",
         "En attente de la base de données (un autre programme la tient)…",

@@ -99,6 +99,8 @@ pub enum Event {
     Input(Input),
     Reply(Box<Reply>),
     Changed,
+    /// The database file was removed or replaced under this station.
+    DatabaseReplaced,
 }
 
 /// Runs a station on the database `target`, in this terminal, until it is done.
@@ -212,6 +214,8 @@ pub struct Station {
     next_beat: Millis,
     load_in_flight: bool,
     reload_wanted: bool,
+    /// The database file was removed or replaced: what is written here, no one reads.
+    db_replaced: bool,
     finished: bool,
 }
 
@@ -253,6 +257,7 @@ impl Station {
             next_beat: now,
             load_in_flight: false,
             reload_wanted: false,
+            db_replaced: false,
             finished: false,
         }
     }
@@ -360,6 +365,10 @@ impl Station {
                     self.request_load(query);
                 }
             }
+            Event::DatabaseReplaced => {
+                self.db_replaced = true;
+                self.tick();
+            }
         }
     }
 
@@ -390,19 +399,26 @@ impl Station {
             .sent
             .front()
             .is_some_and(|&sent| now - sent >= WAIT_NOTICE);
+        let replaced = self.db_replaced;
         match &mut self.screen {
             Screen::Login(state) => {
                 let _ = login::update(state, login::Msg::Tick(now));
+                if replaced && state.status != login::Status::Waiting {
+                    state.status = login::Status::Error(login::Said::DatabaseReplaced);
+                }
             }
             Screen::Session(state) => {
+                state.db_replaced = replaced;
                 state.db_waiting = waiting;
                 let effect = session::update(state, session::Msg::Tick(now));
                 self.on_session_effect(effect);
             }
             Screen::Monitor(session, state) => {
+                session.db_replaced = replaced;
                 session.db_waiting = waiting;
                 let effect = session::update(session, session::Msg::Tick(now));
                 state.idle_left = session.idle_countdown();
+                state.db_replaced = replaced;
                 state.db_waiting = waiting;
                 let _ = monitor::update(state, monitor::Msg::Tick(now));
                 self.on_session_effect(effect);
@@ -438,6 +454,12 @@ impl Station {
         match effect {
             None => {}
             Some(login::Effect::Quit) => self.finished = true,
+            // A login into a file no one reads would be lost to the office.
+            Some(login::Effect::Authenticate { .. }) if self.db_replaced => {
+                if let Screen::Login(state) = &mut self.screen {
+                    state.status = login::Status::Error(login::Said::DatabaseReplaced);
+                }
+            }
             Some(login::Effect::Authenticate { username, password }) => {
                 let admin_only = self.for_monitor();
                 self.send(Job::LogIn {
@@ -529,6 +551,7 @@ impl Station {
             ending: None,
             trouble: false,
             db_waiting: false,
+            db_replaced: self.db_replaced,
             theme: self.place.theme,
             texts: self.person_texts(),
         };

@@ -18,6 +18,7 @@ mod users;
 pub(crate) mod value;
 
 use std::cell::{Cell, RefCell};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -104,6 +105,8 @@ pub struct Db {
     stalled: Cell<bool>,
     /// When the write under way began, its retries included.
     write_began: Cell<Option<Instant>>,
+    /// The SQLite file as opened: its path, device and inode.
+    file: Option<(PathBuf, u64, u64)>,
 }
 
 /// How long a write waits for another terminal's lock: each attempt waits up to
@@ -134,7 +137,7 @@ impl Db {
                 if !path.exists() {
                     sqlite::create_private_file(path)?;
                 }
-                Ok(Db::with(Conn::Sqlite(sqlite::open(path)?)))
+                Ok(Db::on_file(sqlite::open(path)?, path))
             }
             Target::Postgres(pg) => Db::open_postgres(pg, true),
         }
@@ -147,7 +150,7 @@ impl Db {
             Target::Sqlite(path) if !path.exists() => {
                 Err(Error::NoInput(crate::tr!(db_missing, path = path.display())).into())
             }
-            Target::Sqlite(path) => Ok(Db::with(Conn::Sqlite(sqlite::open(path)?))),
+            Target::Sqlite(path) => Ok(Db::on_file(sqlite::open(path)?, path)),
             Target::Postgres(pg) => Db::open_postgres(pg, false),
         }
     }
@@ -184,6 +187,15 @@ impl Db {
         Ok(db)
     }
 
+    /// A SQLite connection, with the identity of its file kept (`file_replaced`).
+    fn on_file(conn: Connection, path: &Path) -> Db {
+        let mut db = Db::with(Conn::Sqlite(conn));
+        db.file = std::fs::metadata(path)
+            .ok()
+            .map(|file| (path.to_path_buf(), file.dev(), file.ino()));
+        db
+    }
+
     fn with(conn: Conn) -> Db {
         Db {
             conn,
@@ -192,6 +204,7 @@ impl Db {
             clock: None,
             stalled: Cell::new(false),
             write_began: Cell::new(None),
+            file: None,
         }
     }
 
@@ -205,6 +218,16 @@ impl Db {
 
     pub fn dialect(&self) -> Dialect {
         self.conn.dialect()
+    }
+
+    /// Whether the SQLite file at the path opened is gone, or is another file now (a
+    /// backup restored over it, a new office made with `rm` and `add-users`): this
+    /// connection then writes to a file no other terminal reads. Never on PostgreSQL.
+    pub fn file_replaced(&self) -> bool {
+        let Some((path, device, inode)) = &self.file else {
+            return false;
+        };
+        std::fs::metadata(path).map_or(true, |now| (now.dev(), now.ino()) != (*device, *inode))
     }
 
     /// Refuses a damaged SQLite file (exit 74) before a command writes to it: a corrupt

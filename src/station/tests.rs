@@ -620,3 +620,37 @@ fn a_disabled_admin_loses_the_monitor_at_the_next_heartbeat() {
     assert!(matches!(rig.station.screen(), Screen::Login(_)));
     assert_eq!(rig.login_notice(), Some(Said::EndedByAdmin));
 }
+
+#[test]
+fn a_terminal_whose_database_file_is_replaced_says_so_and_lets_no_one_log_in() {
+    let mut rig = Rig::terminal();
+    let Target::Sqlite(path) = rig.target.clone() else {
+        return; // a PostgreSQL database has no file to replace
+    };
+    rig.log_in("clerk");
+    // A backup restored over the file: a new inode at the same path.
+    let copy = path.with_extension("restored");
+    std::fs::copy(&path, &copy).unwrap();
+    std::fs::rename(&copy, &path).unwrap();
+    rig.advance(settings().heartbeat);
+    rig.settle();
+    while !rig.station.db_replaced {
+        match rig.inbox.recv_timeout(StdDuration::from_secs(20)) {
+            Ok(event) => rig.station.on_event(event),
+            Err(e) => panic!("the replacement was not noticed: {e}"),
+        }
+    }
+    let screen = rig.screen_text(120, 40);
+    assert!(screen.contains("replaced or removed"), "{screen}");
+    rig.press(KeyCode::Char('l'));
+    rig.settle();
+    rig.advance(100);
+    let login = rig.screen_text(120, 40);
+    assert!(login.contains("replaced or removed"), "{login}");
+    rig.type_text("boss\tboss-password\r");
+    assert!(
+        !rig.station.busy(),
+        "no login is sent to a file no one reads"
+    );
+    assert!(matches!(rig.station.screen(), Screen::Login(_)));
+}

@@ -109,10 +109,18 @@ pub fn spawn(mut db: Db, context: Context, events: Sender<Event>) -> Sender<Job>
     db.set_clock(std::sync::Arc::clone(&context.clock));
     thread::spawn(move || {
         auth::prepare_for_logins();
+        let mut replaced_told = false;
         for job in queue {
             let reply = context.carry_out(&db, job);
             if events.send(Event::Reply(Box::new(reply))).is_err() {
                 return;
+            }
+            // Told once: the file will not come back under this connection.
+            if !replaced_told && db.file_replaced() {
+                replaced_told = true;
+                if events.send(Event::DatabaseReplaced).is_err() {
+                    return;
+                }
             }
         }
     });

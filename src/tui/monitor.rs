@@ -117,6 +117,8 @@ pub struct State {
     pub idle_left: Option<Millis>,
     /// The database has kept this monitor waiting.
     pub db_waiting: bool,
+    /// The database file was removed or replaced under the monitor.
+    pub db_replaced: bool,
     pub theme: Theme,
     pub texts: &'static Texts,
 }
@@ -585,6 +587,7 @@ impl State {
             message: None,
             idle_left: None,
             db_waiting: false,
+            db_replaced: false,
             theme,
             texts,
         }
@@ -1232,7 +1235,9 @@ impl State {
                 ));
             }
         }
-        let said = if self.db_waiting {
+        let said = if self.db_replaced {
+            Some(t.db_replaced.to_string())
+        } else if self.db_waiting {
             Some(t.db_waiting.to_string())
         } else if let Some(left) = self.idle_left {
             Some(idle_warning(t, left))

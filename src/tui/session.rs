@@ -34,6 +34,8 @@ pub struct State {
     pub trouble: bool,
     /// The database has kept a write of this terminal waiting for a while.
     pub db_waiting: bool,
+    /// The database file was removed or replaced under the terminal.
+    pub db_replaced: bool,
     pub theme: Theme,
     pub texts: &'static Texts,
 }
@@ -279,7 +281,9 @@ impl State {
 
     /// What the line above the keys says, if anything.
     fn status(&self) -> Option<(String, ratatui::style::Style)> {
-        if self.trouble {
+        if self.db_replaced {
+            Some((self.texts.db_replaced.to_string(), self.theme.error()))
+        } else if self.trouble {
             Some((self.texts.retrying_logout.to_string(), self.theme.error()))
         } else if self.db_waiting {
             Some((self.texts.db_waiting.to_string(), self.theme.notice()))
@@ -335,6 +339,7 @@ mod tests {
             ending: None,
             trouble: false,
             db_waiting: false,
+            db_replaced: false,
             theme: Theme { color: false },
             texts: &EN,
         }
