@@ -156,6 +156,25 @@ CREATE TRIGGER sessions_closed AFTER UPDATE OF logout_time ON sessions
     FOR EACH ROW WHEN (NEW.logout_time IS NOT NULL)
     EXECUTE FUNCTION konekte_session_closed();
 
+-- A session taken for lost whose terminal beats again is open again: its heartbeat
+-- proves what the sweep only guessed (a clock that jumped, a lock held elsewhere).
+CREATE FUNCTION konekte_session_reopened() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE users SET
+        connected_ms = connected_ms - (OLD.logout_time - OLD.login_time),
+        open_sessions = open_sessions + 1,
+        last_logout = CASE WHEN last_logout = OLD.logout_time
+                           THEN (SELECT max(logout_time) FROM sessions WHERE user_id = NEW.user_id)
+                           ELSE last_logout END
+    WHERE id = NEW.user_id;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER sessions_reopened AFTER UPDATE OF logout_time ON sessions
+    FOR EACH ROW WHEN (OLD.logout_time IS NOT NULL AND NEW.logout_time IS NULL)
+    EXECUTE FUNCTION konekte_session_reopened();
+
 CREATE FUNCTION konekte_session_removed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE users SET open_sessions = open_sessions - 1 WHERE id = OLD.user_id;

@@ -116,6 +116,19 @@ WHEN NEW.logout_time IS NOT NULL BEGIN
     WHERE id = NEW.user_id;
 END;
 
+-- A session taken for lost whose terminal beats again is open again: its heartbeat
+-- proves what the sweep only guessed (a clock that jumped, a lock held elsewhere).
+CREATE TRIGGER sessions_reopened AFTER UPDATE OF logout_time ON sessions
+WHEN OLD.logout_time IS NOT NULL AND NEW.logout_time IS NULL BEGIN
+    UPDATE users SET
+        connected_ms = connected_ms - (OLD.logout_time - OLD.login_time),
+        open_sessions = open_sessions + 1,
+        last_logout = CASE WHEN last_logout = OLD.logout_time
+                           THEN (SELECT max(logout_time) FROM sessions WHERE user_id = NEW.user_id)
+                           ELSE last_logout END
+    WHERE id = NEW.user_id;
+END;
+
 -- The history outlives a prune (ended sessions only); an open session deleted by hand
 -- is no longer open.
 CREATE TRIGGER sessions_removed AFTER DELETE ON sessions

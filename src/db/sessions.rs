@@ -73,14 +73,16 @@ impl Db {
     }
 
     /// Records that the session's terminal is alive at `now`, unless the session was
-    /// closed meanwhile; then says how it ended. On PostgreSQL it measures the server's
-    /// clock again.
+    /// closed meanwhile; then says how it ended. A session taken for `lost` is open
+    /// again: the heartbeat proves it alive, whatever made the sweep guess otherwise (a
+    /// clock that jumped ahead, a lock). On PostgreSQL it measures the server's clock
+    /// again.
     pub fn beat(&self, id: i64, now: Millis, last_key: Millis) -> Result<Beat> {
         let beat = self.write(|tx| {
             let changed = tx.execute(
                 "UPDATE sessions SET last_seen = CASE WHEN ?2 > last_seen THEN ?2 ELSE last_seen END,
-                                     last_key = ?3
-                 WHERE id = ?1 AND logout_time IS NULL",
+                                     last_key = ?3, logout_time = NULL, end_reason = NULL
+                 WHERE id = ?1 AND (logout_time IS NULL OR end_reason = 'lost')",
                 params![id, now, last_key],
             )?;
             if changed == 1 {
@@ -510,6 +512,49 @@ mod tests {
             )
         };
         assert_eq!(totals, (11_000, 12_000, 0), "the account's totals follow");
+    }
+
+    #[test]
+    fn a_heartbeat_opens_again_a_session_taken_for_lost_and_its_totals_follow() {
+        let (db, user) = db_with_user();
+        let earlier = db
+            .open_session(user, &origin("far", 1, "b"), BEAT, 1_000)
+            .unwrap();
+        db.close_session(earlier.id, EndReason::Logout, 2_000, None, None)
+            .unwrap();
+        let session = db
+            .open_session(user, &origin("far", 1, "b"), BEAT, 3_000)
+            .unwrap();
+        // A sweeper whose clock runs 30 s ahead takes it for lost.
+        assert_eq!(db.sweep_lost(3_000 + 30_000, &elsewhere()).unwrap(), 1);
+        assert_eq!(db.beat(session.id, 8_000, 7_500).unwrap(), Beat::Alive);
+        let stored = db.session(session.id).unwrap().unwrap();
+        assert_eq!(
+            (stored.logout_time, stored.end_reason, stored.last_seen),
+            (None, None, 8_000)
+        );
+        let totals = db
+            .query_row(
+                "SELECT open_sessions, connected_ms, last_logout FROM users WHERE id = ?1",
+                params![user],
+            )
+            .unwrap();
+        assert_eq!(
+            (
+                totals.get::<i64>(0).unwrap(),
+                totals.get::<Millis>(1).unwrap(),
+                totals.get::<Option<Millis>>(2).unwrap()
+            ),
+            (1, 1_000, Some(2_000)),
+            "as if it had never been closed"
+        );
+        // An end someone decided is not undone.
+        db.close_session(session.id, EndReason::Forced, 9_000, None, None)
+            .unwrap();
+        assert_eq!(
+            db.beat(session.id, 10_000, 10_000).unwrap(),
+            Beat::Ended(EndReason::Forced)
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
--- From version 4 to 5: a lock held elsewhere is no evidence of death; a process is
--- judged only within its own PID namespace; a lockout per source.
+-- From version 4 to 5: a lock held elsewhere is no evidence of death, and a heartbeat
+-- undoes a lost verdict; a pid is judged only within its PID namespace; a lockout per
+-- source.
 
 -- When the database last became writable again after a write had to wait for it (a
 -- backup, a long import): terminals could not beat meanwhile, so the lost-session sweep
@@ -19,3 +20,16 @@ ALTER TABLE sessions ADD COLUMN pid_ns TEXT;
 CREATE INDEX login_attempts_source ON login_attempts
     ((CASE WHEN remote_ip IS NOT NULL THEN 'ip ' || remote_ip
            ELSE 'tty ' || coalesce(host, '') || ' ' || coalesce(tty, '') END), at);
+
+-- A session taken for lost whose terminal beats again is open again: its heartbeat
+-- proves what the sweep only guessed (a clock that jumped, a lock held elsewhere).
+CREATE TRIGGER sessions_reopened AFTER UPDATE OF logout_time ON sessions
+WHEN OLD.logout_time IS NOT NULL AND NEW.logout_time IS NULL BEGIN
+    UPDATE users SET
+        connected_ms = connected_ms - (OLD.logout_time - OLD.login_time),
+        open_sessions = open_sessions + 1,
+        last_logout = CASE WHEN last_logout = OLD.logout_time
+                           THEN (SELECT max(logout_time) FROM sessions WHERE user_id = NEW.user_id)
+                           ELSE last_logout END
+    WHERE id = NEW.user_id;
+END;
