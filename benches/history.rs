@@ -2,7 +2,8 @@
 //! users / 1 000 000 sessions. `who` and `last -n 50` beside the sqlite3 shell running
 //! the same query on the same file (goal: at most 1.5x); one day of `last`, and the
 //! latest 50, beside util-linux `last` reading the same history written as a wtmp file
-//! (goal: at most 0.5x); `users list` (goal: 200 ms) and two reports, measured.
+//! (goal: at most 0.5x); `users list` (goal: 200 ms), two reports and a write command
+//! (the integrity check it starts with), measured.
 
 mod support;
 
@@ -113,6 +114,12 @@ fn alone(path: &Path) {
         ("users list", vec!["users", "list"], "<= 200 ms"),
         ("report --since 7d", vec!["report", "--since", "7d"], "-"),
         ("report (all the history)", vec!["report"], "-"),
+        // A write command checks the whole file first (PRAGMA quick_check).
+        (
+            "users enable NAME (a write: quick_check)",
+            vec!["users", "enable", "archives000000"],
+            "-",
+        ),
     ];
     for (name, args, goal) in cases {
         let time = median(|| console(path, &args));

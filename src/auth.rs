@@ -458,19 +458,7 @@ mod tests {
             password: &str,
             now: Millis,
         ) -> Result<User, Refusal> {
-            let request = LoginRequest {
-                username,
-                password,
-                admin_only: false,
-            };
-            authenticate(
-                db,
-                &request,
-                &Origin::default(),
-                &LockPolicy::default(),
-                now,
-            )
-            .unwrap()
+            try_at(db, &Origin::default(), LockBy::Account, username, password, now)
         }
 
         fn try_at(
