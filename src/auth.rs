@@ -458,7 +458,14 @@ mod tests {
             password: &str,
             now: Millis,
         ) -> Result<User, Refusal> {
-            try_at(db, &Origin::default(), LockBy::Account, username, password, now)
+            try_at(
+                db,
+                &Origin::default(),
+                LockBy::Account,
+                username,
+                password,
+                now,
+            )
         }
 
         fn try_at(

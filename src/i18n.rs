@@ -300,6 +300,11 @@ catalog! {
         "Base de données inaccessible : nouvel essai de déconnexion…",
         "Baz done a pa disponib: n ap eseye dekonekte ankò…",
     ],
+    db_damaged_screen: [
+        "The database is damaged: no login here. Tell an admin",
+        "La base de données est abîmée : pas de connexion ici. Prévenez un admin",
+        "Baz done a domaje: pa gen koneksyon la a. Di yon admin",
+    ],
     db_replaced: [
         "Database file replaced or removed: restart this terminal",
         "Fichier de la base remplacé ou supprimé : redémarrez ce terminal",

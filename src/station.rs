@@ -33,7 +33,7 @@ use crate::i18n::{Texts, fill};
 use crate::model::{EndReason, Millis, Origin};
 use crate::origin::ThisHost;
 use crate::tui::login::Said;
-use crate::tui::{self, Input, TerminalGuard, Theme, login, monitor, session};
+use crate::tui::{self, Input, TerminalGuard, Theme, Unusable, login, monitor, session};
 
 pub use worker::{Job, LoggedIn, Opened, Reply};
 
@@ -99,14 +99,14 @@ pub enum Event {
     Input(Input),
     Reply(Box<Reply>),
     Changed,
-    /// The database file was removed or replaced under this station.
-    DatabaseReplaced,
+    /// The database can take no more logins: its file was removed or replaced, or it
+    /// is damaged.
+    Unusable(Unusable),
 }
 
 /// Runs a station on the database `target`, in this terminal, until it is done.
 pub fn run(target: &Target, args: &TerminalArgs, mode: Mode) -> Result<()> {
     let db = Db::open_existing(target)?;
-    db.check_integrity()?;
     if matches!(mode, Mode::Monitor { .. }) && !db.has_enabled_admin()? {
         return Err(Error::Refused(crate::tr!(no_admin, path = target.describe())).into());
     }
@@ -214,8 +214,9 @@ pub struct Station {
     next_beat: Millis,
     load_in_flight: bool,
     reload_wanted: bool,
-    /// The database file was removed or replaced: what is written here, no one reads.
-    db_replaced: bool,
+    /// The database can take no more logins (its file replaced: what is written here,
+    /// no one reads; or damaged).
+    db_unusable: Option<Unusable>,
     finished: bool,
 }
 
@@ -257,7 +258,7 @@ impl Station {
             next_beat: now,
             load_in_flight: false,
             reload_wanted: false,
-            db_replaced: false,
+            db_unusable: None,
             finished: false,
         }
     }
@@ -365,8 +366,8 @@ impl Station {
                     self.request_load(query);
                 }
             }
-            Event::DatabaseReplaced => {
-                self.db_replaced = true;
+            Event::Unusable(unusable) => {
+                self.db_unusable = Some(unusable);
                 self.tick();
             }
         }
@@ -399,26 +400,28 @@ impl Station {
             .sent
             .front()
             .is_some_and(|&sent| now - sent >= WAIT_NOTICE);
-        let replaced = self.db_replaced;
+        let unusable = self.db_unusable;
         match &mut self.screen {
             Screen::Login(state) => {
                 let _ = login::update(state, login::Msg::Tick(now));
-                if replaced && state.status != login::Status::Waiting {
-                    state.status = login::Status::Error(login::Said::DatabaseReplaced);
+                if let Some(unusable) = unusable
+                    && state.status != login::Status::Waiting
+                {
+                    state.status = login::Status::Error(login::Said::DatabaseUnusable(unusable));
                 }
             }
             Screen::Session(state) => {
-                state.db_replaced = replaced;
+                state.db_unusable = unusable;
                 state.db_waiting = waiting;
                 let effect = session::update(state, session::Msg::Tick(now));
                 self.on_session_effect(effect);
             }
             Screen::Monitor(session, state) => {
-                session.db_replaced = replaced;
+                session.db_unusable = unusable;
                 session.db_waiting = waiting;
                 let effect = session::update(session, session::Msg::Tick(now));
                 state.idle_left = session.idle_countdown();
-                state.db_replaced = replaced;
+                state.db_unusable = unusable;
                 state.db_waiting = waiting;
                 let _ = monitor::update(state, monitor::Msg::Tick(now));
                 self.on_session_effect(effect);
@@ -455,9 +458,10 @@ impl Station {
             None => {}
             Some(login::Effect::Quit) => self.finished = true,
             // A login into a file no one reads would be lost to the office.
-            Some(login::Effect::Authenticate { .. }) if self.db_replaced => {
-                if let Screen::Login(state) = &mut self.screen {
-                    state.status = login::Status::Error(login::Said::DatabaseReplaced);
+            Some(login::Effect::Authenticate { .. }) if self.db_unusable.is_some() => {
+                if let (Screen::Login(state), Some(unusable)) = (&mut self.screen, self.db_unusable)
+                {
+                    state.status = login::Status::Error(login::Said::DatabaseUnusable(unusable));
                 }
             }
             Some(login::Effect::Authenticate { username, password }) => {
@@ -551,7 +555,7 @@ impl Station {
             ending: None,
             trouble: false,
             db_waiting: false,
-            db_replaced: self.db_replaced,
+            db_unusable: self.db_unusable,
             theme: self.place.theme,
             texts: self.person_texts(),
         };

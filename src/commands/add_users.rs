@@ -25,7 +25,7 @@ pub fn run(args: &AddUsersArgs, target: &Target, out: &mut dyn Write) -> Result<
         Db::open_read_only(target)?
     } else {
         let db = Db::open(target)?;
-        db.check_integrity()?;
+        db.check_integrity(&["users"])?;
         Some(db)
     };
     let candidates = match (file_rows, args.role, args.count) {

@@ -7,7 +7,7 @@ use crate::db::{Db, Target};
 pub fn run(from: &Target, to: &Target) -> Result<()> {
     let source = Db::open_existing(from)?;
     // A damaged file would be copied with its damage.
-    source.check_integrity()?;
+    source.check_integrity(&[])?;
     let copied = source.copy_into(&Db::open(to)?)?;
     eprintln!(
         "{}",

@@ -10,7 +10,7 @@ use crate::origin::ThisHost;
 
 pub fn run(session_id: i64, reason: Option<&str>, target: &Target) -> Result<()> {
     let db = Db::open_existing(target)?;
-    db.check_integrity()?;
+    db.check_integrity(&["sessions"])?;
     let now = db.now();
     sweep(&db, &ThisHost::detect(), now);
     match db.close_session(session_id, EndReason::Forced, now, None, reason)? {

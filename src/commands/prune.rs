@@ -20,7 +20,7 @@ pub fn run(before: &str, dry_run: bool, target: &Target, out: &mut dyn Write) ->
     };
     let time = clock::rfc3339(before);
     if !dry_run {
-        db.check_integrity()?;
+        db.check_integrity(&[])?;
     }
     let said = if dry_run {
         let (sessions, attempts) = db.count_prunable(before)?;

@@ -26,7 +26,12 @@ pub fn run(command: UsersCommand, target: &Target, out: &mut dyn Write) -> Resul
         return write_rows(out, format, &LIST_COLUMNS, &rows, UserRow::cells);
     }
     let db = Db::open_existing(target)?;
-    db.check_integrity()?;
+    // What the command writes: the account, and for `disable` its sessions.
+    let writes: &[&str] = match command {
+        UsersCommand::Disable { .. } => &["users", "sessions"],
+        _ => &["users"],
+    };
+    db.check_integrity(writes)?;
     match command {
         UsersCommand::List { .. } => unreachable!("listed above"),
         UsersCommand::Passwd {

@@ -634,7 +634,7 @@ fn a_terminal_whose_database_file_is_replaced_says_so_and_lets_no_one_log_in() {
     std::fs::rename(&copy, &path).unwrap();
     rig.advance(settings().heartbeat);
     rig.settle();
-    while !rig.station.db_replaced {
+    while rig.station.db_unusable.is_none() {
         match rig.inbox.recv_timeout(StdDuration::from_secs(20)) {
             Ok(event) => rig.station.on_event(event),
             Err(e) => panic!("the replacement was not noticed: {e}"),
@@ -653,4 +653,50 @@ fn a_terminal_whose_database_file_is_replaced_says_so_and_lets_no_one_log_in() {
         "no login is sent to a file no one reads"
     );
     assert!(matches!(rig.station.screen(), Screen::Login(_)));
+}
+
+#[test]
+fn a_terminal_on_a_damaged_file_says_so_and_lets_no_one_log_in() {
+    let rig = Rig::terminal();
+    let Target::Sqlite(path) = rig.target.clone() else {
+        return; // PostgreSQL checks its own pages
+    };
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+        let page_size: i64 = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        let root: i64 = conn
+            .query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'users_role'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        use std::io::{Seek, SeekFrom, Write};
+        let mut file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        let offset = u64::try_from((root - 1) * page_size).unwrap();
+        file.seek(SeekFrom::Start(offset)).unwrap();
+        // The index's root page claims to be a table's interior page.
+        file.write_all(&[0x05]).unwrap();
+    }
+    let mut terminal = rig.beside(settings(), Patience::default());
+    while terminal.station.db_unusable.is_none() {
+        match terminal.inbox.recv_timeout(StdDuration::from_secs(20)) {
+            Ok(event) => terminal.station.on_event(event),
+            Err(e) => panic!("the damage was not noticed: {e}"),
+        }
+    }
+    terminal.type_text("clerk\tclerk-password\r");
+    terminal.settle();
+    assert!(matches!(terminal.station.screen(), Screen::Login(_)));
+    let sessions = terminal
+        .other_connection()
+        .sessions_in(&crate::db::Range::default(), None)
+        .unwrap();
+    assert!(sessions.is_empty(), "no login is sent to a damaged file");
+    let screen = terminal.screen_text(80, 24);
+    assert!(screen.contains("database is damaged"), "{screen}");
 }

@@ -15,6 +15,7 @@ use crate::db::{Beat, Closed, Db, History, Query, Snapshot};
 use crate::error::Error;
 use crate::model::{EndReason, Millis, Origin, PreviousLogin, Role, Session, User};
 use crate::origin::ThisHost;
+use crate::tui::Unusable;
 
 pub enum Job {
     LogIn {
@@ -109,6 +110,13 @@ pub fn spawn(mut db: Db, context: Context, events: Sender<Event>) -> Sender<Job>
     db.set_clock(std::sync::Arc::clone(&context.clock));
     thread::spawn(move || {
         auth::prepare_for_logins();
+        // Before any job, while the first person types: a whole file takes about a
+        // second at a million sessions.
+        if db.check_integrity(&[]).is_err()
+            && events.send(Event::Unusable(Unusable::Damaged)).is_err()
+        {
+            return;
+        }
         let mut replaced_told = false;
         for job in queue {
             let reply = context.carry_out(&db, job);
@@ -118,7 +126,7 @@ pub fn spawn(mut db: Db, context: Context, events: Sender<Event>) -> Sender<Job>
             // Told once: the file will not come back under this connection.
             if !replaced_told && db.file_replaced() {
                 replaced_told = true;
-                if events.send(Event::DatabaseReplaced).is_err() {
+                if events.send(Event::Unusable(Unusable::Replaced)).is_err() {
                     return;
                 }
             }

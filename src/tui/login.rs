@@ -64,8 +64,8 @@ pub enum Said {
     SourceLocked {
         until: Millis,
     },
-    /// The database file was removed or replaced: no login here until a restart.
-    DatabaseReplaced,
+    /// The database file was replaced, or is damaged: no login here until a restart.
+    DatabaseUnusable(super::Unusable),
     TypeUsername,
     ChoosePassword,
     PasswordsDiffer,
@@ -95,7 +95,7 @@ impl Said {
                 texts.source_locked_until,
                 &[("time", &format_in(*until, tz, "%H:%M"))],
             ),
-            Said::DatabaseReplaced => texts.db_replaced.into(),
+            Said::DatabaseUnusable(unusable) => unusable.text(texts).into(),
             Said::TypeUsername => texts.type_username.into(),
             Said::ChoosePassword => texts.choose_password.into(),
             Said::PasswordsDiffer => texts.passwords_differ.into(),

@@ -26,6 +26,24 @@ use crate::i18n::Texts;
 use crate::model::{EndReason, Role, UserState};
 
 pub const MIN_WIDTH: u16 = 40;
+
+/// Why a station's database can take no more logins: it says so on every screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unusable {
+    /// The file was removed, or another put in its place.
+    Replaced,
+    /// `PRAGMA quick_check` found damage.
+    Damaged,
+}
+
+impl Unusable {
+    pub fn text(self, texts: &Texts) -> &'static str {
+        match self {
+            Unusable::Replaced => texts.db_replaced,
+            Unusable::Damaged => texts.db_damaged_screen,
+        }
+    }
+}
 pub const MIN_HEIGHT: u16 = 12;
 
 /// Owns the terminal while a screen is up: raw mode and the alternate screen on entry,

@@ -117,8 +117,8 @@ pub struct State {
     pub idle_left: Option<Millis>,
     /// The database has kept this monitor waiting.
     pub db_waiting: bool,
-    /// The database file was removed or replaced under the monitor.
-    pub db_replaced: bool,
+    /// The database can take no more logins (its file replaced, or damaged).
+    pub db_unusable: Option<super::Unusable>,
     pub theme: Theme,
     pub texts: &'static Texts,
 }
@@ -587,7 +587,7 @@ impl State {
             message: None,
             idle_left: None,
             db_waiting: false,
-            db_replaced: false,
+            db_unusable: None,
             theme,
             texts,
         }
@@ -1235,8 +1235,8 @@ impl State {
                 ));
             }
         }
-        let said = if self.db_replaced {
-            Some(t.db_replaced.to_string())
+        let said = if let Some(unusable) = self.db_unusable {
+            Some(unusable.text(t).to_string())
         } else if self.db_waiting {
             Some(t.db_waiting.to_string())
         } else if let Some(left) = self.idle_left {

@@ -34,8 +34,8 @@ pub struct State {
     pub trouble: bool,
     /// The database has kept a write of this terminal waiting for a while.
     pub db_waiting: bool,
-    /// The database file was removed or replaced under the terminal.
-    pub db_replaced: bool,
+    /// The database can take no more logins (its file replaced, or damaged).
+    pub db_unusable: Option<super::Unusable>,
     pub theme: Theme,
     pub texts: &'static Texts,
 }
@@ -281,8 +281,8 @@ impl State {
 
     /// What the line above the keys says, if anything.
     fn status(&self) -> Option<(String, ratatui::style::Style)> {
-        if self.db_replaced {
-            Some((self.texts.db_replaced.to_string(), self.theme.error()))
+        if let Some(unusable) = self.db_unusable {
+            Some((unusable.text(self.texts).to_string(), self.theme.error()))
         } else if self.trouble {
             Some((self.texts.retrying_logout.to_string(), self.theme.error()))
         } else if self.db_waiting {
@@ -339,7 +339,7 @@ mod tests {
             ending: None,
             trouble: false,
             db_waiting: false,
-            db_replaced: false,
+            db_unusable: None,
             theme: Theme { color: false },
             texts: &EN,
         }
