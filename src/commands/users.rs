@@ -20,7 +20,7 @@ pub fn run(command: UsersCommand, target: &Target, out: &mut dyn Write) -> Resul
         let (db, now) = super::open_swept(target)?;
         let rows: Vec<UserRow> = db
             .list_users(role, now)?
-            .iter()
+            .into_iter()
             .map(UserRow::from)
             .collect();
         return write_rows(out, format, &LIST_COLUMNS, &rows, UserRow::cells);
@@ -105,12 +105,12 @@ struct UserRow {
     connected_seconds: i64,
 }
 
-impl From<&UserRecord> for UserRow {
-    fn from(record: &UserRecord) -> Self {
-        let summary = &record.summary;
+impl From<UserRecord> for UserRow {
+    fn from(record: UserRecord) -> Self {
+        let summary = record.summary;
         UserRow {
-            username: summary.user.username.clone(),
-            full_name: summary.user.full_name.clone(),
+            username: summary.user.username,
+            full_name: summary.user.full_name,
             role: summary.user.role,
             state: summary.state,
             last_login: summary.last_login,

@@ -58,9 +58,9 @@ impl Db {
              FROM users u WHERE u.username_key = lower(?1)"
         );
         self.query_opt(&sql, params![username])?
-            .map(|row| {
+            .map(|mut row| {
                 Ok(Credentials {
-                    user: super::users::user_from_row(&row)?,
+                    user: super::users::user_from_row(&mut row)?,
                     password_hash: row.get(8)?,
                     failures: failure_state(&row, 9)?,
                 })

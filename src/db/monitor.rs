@@ -375,10 +375,10 @@ impl Db {
         params.push(Value::Int(limit as i64 + 1));
         let mut rows = self
             .query(&sql, &values(&params))?
-            .iter()
-            .map(|row| {
+            .into_iter()
+            .map(|mut row| {
                 Ok(UserLine {
-                    summary: summary_from_row(row, now)?,
+                    summary: summary_from_row(&mut row, now)?,
                     sessions_today: row.get(11)?,
                 })
             })
