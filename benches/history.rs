@@ -75,31 +75,35 @@ fn beside_util_linux_last(path: &Path) {
     let wtmp = wtmp_of(path);
     let file = wtmp.to_str().expect("a UTF-8 path");
     let (since, until) = ("2026-09-01 00:00:00", "2026-09-02 00:00:00");
+    // The one-day range has a goal; the latest 50 are shown beside it (a whole process
+    // of ours starts in about 2 ms).
     let cases = [
         (
             "last --since D --until D+1 (one day)",
             vec!["last", "--since", since, "--until", until],
             vec!["-f", file, "-s", since, "-t", until],
+            "<= 0.5 x util-linux last",
         ),
         (
             "last -n 50",
             vec!["last", "-n", "50"],
             vec!["-f", file, "-n", "50"],
+            "-",
         ),
     ];
-    for (name, ours_args, theirs_args) in cases {
+    for (name, ours_args, theirs_args, goal) in cases {
         let ours = median(|| console(path, &ours_args));
         let theirs = median(|| util_linux_last(&theirs_args));
         let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
         println!(
-            "  console {name:<38} {:>7.2} ms   util-linux last {:>7.2} ms   ratio {ratio:.2}  (goal <= 0.5)",
+            "  console {name:<38} {:>7.2} ms   util-linux last {:>7.2} ms   ratio {ratio:.2}  (goal {goal})",
             ms(ours),
             ms(theirs),
         );
         support::row(
             &format!("console {name}, whole process, 1M sessions"),
             format!("{:.1} ms ({ratio:.2} x)", ms(ours)),
-            "<= 0.5 x util-linux last",
+            goal,
             format!(
                 "util-linux last on the same history as wtmp: {:.1} ms",
                 ms(theirs)
