@@ -272,12 +272,17 @@ pub fn write_rows<R: Serialize + Sync>(
         Format::Table => {
             // Dates and durations for 100 000 rows: formatted on every core.
             let cells: Vec<Vec<String>> = rows.par_iter().map(&table_cells).collect();
-            write_table(
+            let written = write_table(
                 out,
                 &(columns.table)(i18n::texts()),
                 &cells,
                 terminal_width(),
-            )
+            );
+            // Every caller is a command that exits after its listing: 100 000 rows of
+            // cells are left to the exit rather than freed one by one (a tenth of
+            // `users list`'s time).
+            std::mem::forget(cells);
+            written
         }
         Format::Csv => {
             let mut writer = csv::WriterBuilder::new()
