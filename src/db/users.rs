@@ -123,6 +123,59 @@ impl Db {
     /// number of sessions and connected time (open sessions counted up to `now`). The
     /// totals are kept on the account: they count the sessions a prune has forgotten.
     pub fn list_users(&self, role: Option<Role>, now: Millis) -> Result<Vec<UserRecord>> {
+        let Some((path, middle)) = self.split_point()? else {
+            return self.users_between(role, now, None, None);
+        };
+        // A large SQLite office is read in two halves at once, the second on a read-only
+        // connection of its own: SQLite reads on one core per connection.
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| -> Result<Vec<UserRecord>> {
+                let Some(conn) = super::sqlite::open_read_only(&path)? else {
+                    return Ok(Vec::new());
+                };
+                Db::on_file(conn, &path).users_between(role, now, Some(&middle), None)
+            });
+            let mut users = self.users_between(role, now, None, Some(&middle))?;
+            let second = second
+                .join()
+                .map_err(|_| anyhow::anyhow!("reading the second half of the users failed"))??;
+            users.extend(second);
+            Ok(users)
+        })
+    }
+
+    /// Where to cut a listing of a SQLite file's users in two (the file, and the
+    /// `username_key` the second half starts at), when there are enough to gain by it.
+    fn split_point(&self) -> Result<Option<(std::path::PathBuf, String)>> {
+        const WORTH_SPLITTING: i64 = 20_000;
+        let Some((path, ..)) = &self.file else {
+            return Ok(None);
+        };
+        let users: i64 = self
+            .query_row("SELECT users FROM tallies", params![])?
+            .get(0)?;
+        if users < WORTH_SPLITTING {
+            return Ok(None);
+        }
+        let middle: Option<String> = self
+            .query_opt(
+                "SELECT username_key FROM users ORDER BY username_key LIMIT 1 OFFSET ?1",
+                params![users / 2],
+            )?
+            .map(|row| row.get(0))
+            .transpose()?;
+        Ok(middle.map(|middle| (path.clone(), middle)))
+    }
+
+    /// The users of `role` (all if none) whose `username_key` is in [from, to), in
+    /// `username_key` order.
+    fn users_between(
+        &self,
+        role: Option<Role>,
+        now: Millis,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Vec<UserRecord>> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, {ACTIVITY_COLUMNS}, u.sessions_count,
                     u.connected_ms + CASE WHEN u.open_sessions = 0 THEN 0 ELSE coalesce(
@@ -130,24 +183,23 @@ impl Db {
                          FROM sessions s{open_user}
                          WHERE s.user_id = u.id AND s.logout_time IS NULL), 0) END
              FROM users u
-             WHERE CAST(?1 AS TEXT) IS NULL OR u.role = ?1
+             WHERE (CAST(?1 AS TEXT) IS NULL OR u.role = ?1)
+               AND (CAST(?3 AS TEXT) IS NULL OR u.username_key >= ?3)
+               AND (CAST(?4 AS TEXT) IS NULL OR u.username_key < ?4)
              ORDER BY u.username_key",
             open_user = self.dialect().indexed_by("sessions_open_user"),
         );
         // Row by row: 100 000 accounts are not held twice.
         let mut records = Vec::new();
-        self.each(
-            &sql,
-            params![role.map(Role::as_str), now],
-            &mut |mut row| {
-                records.push(UserRecord {
-                    summary: summary_from_row(&mut row, now)?,
-                    sessions: row.get(11)?,
-                    connected: row.get(12)?,
-                });
-                Ok(())
-            },
-        )?;
+        let params = params![role.map(Role::as_str), now, from, to];
+        self.each(&sql, params, &mut |mut row| {
+            records.push(UserRecord {
+                summary: summary_from_row(&mut row, now)?,
+                sessions: row.get(11)?,
+                connected: row.get(12)?,
+            });
+            Ok(())
+        })?;
         Ok(records)
     }
 
@@ -332,6 +384,42 @@ pub(crate) mod tests {
         let users: Vec<_> = users.iter().map(|(n, r)| new_user(n, *r)).collect();
         db.create_users(&users, false, 1_000).unwrap();
         db
+    }
+
+    #[test]
+    fn a_large_office_read_in_two_halves_is_the_whole_office_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let (target, _server) = crate::db::testing::shared(dir.path());
+        let db = Db::open(&target).unwrap();
+        // Mixed case and roles, inserted out of order.
+        let users: Vec<NewUser> = (0..25_000)
+            .map(|i| {
+                let name = if i % 2 == 0 { "Clerk" } else { "boss" };
+                let role = [Role::Archives, Role::Admin][i % 2];
+                new_user(&format!("{name}{:05}", (i * 7919) % 25_000), role)
+            })
+            .collect();
+        db.create_users(&users, false, 1_000).unwrap();
+        let names = |records: Vec<UserRecord>| -> Vec<String> {
+            records
+                .into_iter()
+                .map(|r| r.summary.user.username)
+                .collect()
+        };
+        let listed = names(db.list_users(None, 2_000).unwrap());
+        assert_eq!(
+            listed,
+            names(db.users_between(None, 2_000, None, None).unwrap())
+        );
+        assert_eq!(listed.len(), 25_000);
+        assert!(
+            listed
+                .windows(2)
+                .all(|w| w[0].to_lowercase() < w[1].to_lowercase())
+        );
+        let admins = names(db.list_users(Some(Role::Admin), 2_000).unwrap());
+        assert_eq!(admins.len(), 12_500);
+        assert!(admins.iter().all(|name| name.starts_with("boss")));
     }
 
     #[test]
