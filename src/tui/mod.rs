@@ -27,6 +27,13 @@ use crate::model::{EndReason, Role, UserState};
 
 pub const MIN_WIDTH: u16 = 40;
 
+/// Text from the database as a screen shows it: what a terminal would obey (or what
+/// would hide or reorder the text), written out instead. ratatui drops C0 and C1 controls
+/// itself; bidi and zero-width characters it would pass on.
+pub fn shown(text: &str) -> String {
+    crate::printable::escaped(text).into_owned()
+}
+
 /// Why a station's database can take no more logins: it says so on every screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unusable {

@@ -12,7 +12,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
-use super::{Binding, Key, Theme, action_of, help_of, hints_of, key_hints, pad_to};
+use super::{Binding, Key, Theme, action_of, help_of, hints_of, key_hints, pad_to, shown};
 use super::{render_too_small, session::idle_warning};
 use crate::clock::format_in;
 use crate::db::{History, PaneSort, Query, Snapshot, UsersAnchor};
@@ -1377,7 +1377,7 @@ impl State {
                 t.col_full_name,
                 Constraint::Fill(3),
                 Shown::From100,
-                |l: &UserLine| Cell::from(l.summary.user.full_name.clone()),
+                |l: &UserLine| Cell::from(shown(&l.summary.user.full_name)),
             ),
             column(
                 t.col_role,
@@ -1500,19 +1500,19 @@ impl State {
                 t.col_host,
                 Constraint::Fill(1),
                 Shown::Always,
-                |s: &SessionLine| Cell::from(s.host.clone()),
+                |s: &SessionLine| Cell::from(shown(&s.host)),
             ),
             column(
                 t.col_tty,
                 Constraint::Length(11),
                 Shown::From100,
-                |s: &SessionLine| Cell::from(s.tty.clone().unwrap_or_default()),
+                |s: &SessionLine| Cell::from(shown(s.tty.as_deref().unwrap_or_default())),
             ),
             column(
                 t.col_ip,
                 Constraint::Length(15),
                 Shown::From100,
-                |s: &SessionLine| Cell::from(s.remote_ip.clone().unwrap_or_default()),
+                |s: &SessionLine| Cell::from(shown(s.remote_ip.as_deref().unwrap_or_default())),
             ),
             column(
                 t.col_heartbeat,
@@ -1571,7 +1571,7 @@ impl State {
                 t.col_host,
                 Constraint::Fill(1),
                 Shown::From100,
-                |s: &SessionLine| Cell::from(s.host.clone()),
+                |s: &SessionLine| Cell::from(shown(&s.host)),
             ),
         ];
         // The 20 latest are all loaded; this pane scrolls through them itself.
@@ -1645,9 +1645,9 @@ impl State {
     fn render_confirm(&self, area: Rect, buf: &mut Buffer, to_end: &ToEnd) {
         let t = self.texts;
         let s = &to_end.session;
-        let mut place = vec![s.host.clone()];
-        place.extend(s.tty.clone());
-        place.extend(s.remote_ip.clone());
+        let mut place = vec![shown(&s.host)];
+        place.extend(s.tty.as_deref().map(shown));
+        place.extend(s.remote_ip.as_deref().map(shown));
         let since = fill(
             t.confirm_since,
             &[
@@ -1707,7 +1707,12 @@ impl State {
             ..area
         };
         Clear.render(card, buf);
-        let title = format!("{} · {} {}", t.history, history.username, history.full_name);
+        let title = format!(
+            "{} · {} {}",
+            t.history,
+            history.username,
+            shown(&history.full_name)
+        );
         let block = self.card(title.trim_end());
         let inner = block.inner(card);
         block.render(card, buf);
@@ -1745,7 +1750,7 @@ impl State {
                     Cell::from(logout),
                     Cell::from(lasted),
                     Cell::from(Span::styled(ended, self.theme.end_reason(s.end_reason))),
-                    Cell::from(s.host.clone()),
+                    Cell::from(shown(&s.host)),
                     Cell::from(by.join(": ")),
                 ])
             })

@@ -204,7 +204,11 @@ impl State {
         let name = if self.user.full_name.is_empty() {
             self.user.username.clone()
         } else {
-            format!("{} ({})", self.user.full_name, self.user.username)
+            format!(
+                "{} ({})",
+                super::shown(&self.user.full_name),
+                self.user.username
+            )
         };
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
@@ -268,13 +272,13 @@ impl State {
             "{} {} {}",
             self.texts.lang.date_time(previous.at, self.tz),
             self.texts.from,
-            previous.host
+            super::shown(&previous.host)
         );
         if let Some(tty) = &previous.tty {
-            text.push_str(&format!(" {tty}"));
+            text.push_str(&format!(" {}", super::shown(tty)));
         }
         if let Some(ip) = &previous.remote_ip {
-            text.push_str(&format!(" ({ip})"));
+            text.push_str(&format!(" ({})", super::shown(ip)));
         }
         text
     }

@@ -787,3 +787,19 @@ fn snapshots_of_today_in_every_language_at_80x24_and_40x12() {
         }
     }
 }
+
+#[test]
+fn names_and_places_from_the_database_are_shown_not_obeyed() {
+    let mut s = state(160, 40);
+    let mut snapshot = snapshot();
+    snapshot.online[0].host = "desk\u{202e}txt.exe".into();
+    snapshot.users.rows[0].summary.user.full_name = "Anderson\u{200b}Pierre".into();
+    let _ = update(&mut s, Msg::Loaded(snapshot));
+    let screen = render(&s);
+    assert!(
+        !screen.contains('\u{202e}') && !screen.contains('\u{200b}'),
+        "{screen}"
+    );
+    assert!(screen.contains("desk\\u{202e}txt"), "{screen}");
+    assert!(screen.contains("Anderson\\u{200b}Pierre"), "{screen}");
+}
