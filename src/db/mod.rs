@@ -105,6 +105,8 @@ pub struct Db {
     stalled: Cell<bool>,
     /// When the write under way began, its retries included.
     write_began: Cell<Option<Instant>>,
+    /// The transaction under way has written its stall down already.
+    stall_told: Cell<bool>,
     /// The SQLite file as opened: its path, device and inode.
     file: Option<(PathBuf, u64, u64)>,
 }
@@ -204,6 +206,7 @@ impl Db {
             clock: None,
             stalled: Cell::new(false),
             write_began: Cell::new(None),
+            stall_told: Cell::new(false),
             file: None,
         }
     }
@@ -341,30 +344,33 @@ impl Db {
 
     fn try_write<T>(&self, work: &mut impl FnMut(&Tx) -> Result<T>) -> Result<T> {
         match &self.conn {
-            Conn::Sqlite(conn) => {
-                let tx = Tx::Sqlite(Transaction::new_unchecked(
+            Conn::Sqlite(conn) => self.commit_after(
+                Tx::Sqlite(Transaction::new_unchecked(
                     conn,
                     TransactionBehavior::Immediate,
-                )?);
-                // SQLite waits for the lock at BEGIN: what follows already knows.
-                self.tell_of_a_stall(&tx)?;
-                let value = work(&tx)?;
-                tx.commit()?;
-                Ok(value)
-            }
+                )?),
+                work,
+            ),
             Conn::Postgres(pg) => {
                 let mut client = pg.client.borrow_mut();
                 let tx = Tx::Postgres {
                     tx: RefCell::new(client.transaction()?),
                     statements: &pg.statements,
                 };
-                let value = work(&tx)?;
-                // PostgreSQL waits at the statements that need a lock.
-                self.tell_of_a_stall(&tx)?;
-                tx.commit()?;
-                Ok(value)
+                self.commit_after(tx, work)
             }
         }
+    }
+
+    /// Runs `work` in `tx` and commits it. A write that waited for a lock (SQLite waits
+    /// at BEGIN, PostgreSQL at the statements) says so before it commits, unless its
+    /// work has already (the sweep, which must know before it judges).
+    fn commit_after<T>(&self, tx: Tx, work: &mut impl FnMut(&Tx) -> Result<T>) -> Result<T> {
+        self.stall_told.set(false);
+        let value = work(&tx)?;
+        self.tell_of_a_stall(&tx)?;
+        tx.commit()?;
+        Ok(value)
     }
 
     /// If this write waited for a lock held elsewhere (or an earlier one gave up on
@@ -375,7 +381,7 @@ impl Db {
             .write_began
             .get()
             .is_some_and(|began| began.elapsed() >= STALL);
-        if !(waited || self.stalled.get()) {
+        if self.stall_told.get() || !(waited || self.stalled.get()) {
             return Ok(());
         }
         tx.execute(
@@ -383,6 +389,7 @@ impl Db {
             value::params![self.now()],
         )?;
         self.stalled.set(false);
+        self.stall_told.set(true);
         Ok(())
     }
 }

@@ -173,7 +173,8 @@ impl Db {
         }
         self.write(|tx| {
             // A sweep that had to wait for the lock learns that the database was held:
-            // then no terminal could beat, and silence counts only from now.
+            // then no terminal could beat, and silence counts only from now. SQLite made
+            // it wait at BEGIN; on PostgreSQL the rows' locks are where it waits.
             if self.dialect() == Dialect::Postgres {
                 for (id, _) in &lost {
                     tx.execute(
