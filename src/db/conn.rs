@@ -92,7 +92,7 @@ impl Exec for Conn {
         visit: &mut dyn FnMut(Row) -> Result<()>,
     ) -> Result<()> {
         match self {
-            Conn::Sqlite(conn) => sqlite_each(conn, sql, params, visit),
+            Conn::Sqlite(conn) => sqlite_rows(conn, sql, params, visit),
             Conn::Postgres(pg) => pg.each(sql, params, visit),
         }
     }
@@ -269,15 +269,6 @@ fn sqlite_query(
         Ok(())
     })?;
     Ok(rows)
-}
-
-fn sqlite_each(
-    conn: &rusqlite::Connection,
-    sql: &str,
-    params: &[&dyn ToValue],
-    visit: &mut dyn FnMut(Row) -> Result<()>,
-) -> Result<()> {
-    sqlite_rows(conn, sql, params, visit)
 }
 
 fn sqlite_execute(conn: &rusqlite::Connection, sql: &str, params: &[&dyn ToValue]) -> Result<u64> {
