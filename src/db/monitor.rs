@@ -560,12 +560,18 @@ pub(super) fn session_line_from_row(row: &Row) -> Result<SessionLine> {
     })
 }
 
-/// `%text%`, lowercased (the columns it is matched with are), its wildcards escaped.
-fn like_pattern(filter: Option<&str>) -> Option<String> {
+/// The filter as the panes and the timeline match it: trimmed, lowercased (the columns
+/// it is matched with are); `None` when blank.
+pub(super) fn filter_needle(filter: Option<&str>) -> Option<String> {
     filter
         .map(str::trim)
         .filter(|text| !text.is_empty())
-        .map(|text| format!("%{}%", escape_like(&text.to_lowercase())))
+        .map(str::to_lowercase)
+}
+
+/// `%text%` of the filter's needle, its wildcards escaped.
+fn like_pattern(filter: Option<&str>) -> Option<String> {
+    filter_needle(filter).map(|needle| format!("%{}%", escape_like(&needle)))
 }
 
 /// What a page key is read from.

@@ -55,7 +55,7 @@ impl Db {
             until: Some(now + 1),
             ..Range::default()
         };
-        let needle = filter.map(str::to_lowercase);
+        let needle = super::monitor::filter_needle(filter);
         let mut people: BTreeMap<(String, i64), (Person, bool)> = BTreeMap::new();
         self.visit_sessions(&range, |session| {
             let key = (session.username.to_lowercase(), session.user_id);
@@ -93,7 +93,8 @@ impl Db {
     }
 }
 
-/// The monitor's filter on a session of the day: its user's name or role, or its host.
+/// The monitor's filter on a session of the day, as `SESSION_FILTER` matches it in the
+/// panes: its user's name or role, or its host.
 fn matches(session: &SessionLine, needle: &str) -> bool {
     [
         session.username.as_str(),
@@ -164,5 +165,9 @@ mod tests {
         let annex = db.timeline(Some("ANNEX"), DAY, now, 0, 10).unwrap();
         assert_eq!(annex.total, 1);
         assert_eq!(annex.people[0].bars.len(), 2);
+        // Read as the panes read it: trimmed, and blank is no filter.
+        let spaced = db.timeline(Some("  annex "), DAY, now, 0, 10).unwrap();
+        assert_eq!(spaced, annex);
+        assert_eq!(db.timeline(Some("  "), DAY, now, 0, 10).unwrap().total, 3);
     }
 }
