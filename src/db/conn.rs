@@ -3,12 +3,13 @@
 //! written once where the dialects agree, with `?1`-style or bare `?` placeholders
 //! (turned into `$1` for PostgreSQL); where they differ, `Dialect` gives each its text.
 
-use std::cell::RefCell;
+use std::cell::{Cell, Ref, RefCell};
 use std::collections::HashMap;
 
 use anyhow::{Result, anyhow};
 
 use super::pg::PgConn;
+use super::pg_client::PgClient;
 use super::value::{Row, ToValue, Value, from_postgres, from_sqlite};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,17 +102,50 @@ impl Exec for Conn {
 /// A write transaction, on either connection.
 pub enum Tx<'a> {
     Sqlite(rusqlite::Transaction<'a>),
-    Postgres {
-        tx: RefCell<postgres::Transaction<'a>>,
-        statements: &'a RefCell<HashMap<String, postgres::Statement>>,
-    },
+    Postgres(PgTx<'a>),
+}
+
+/// A PostgreSQL transaction on a connection held for its length: BEGIN when made,
+/// COMMIT when told, ROLLBACK if dropped before.
+pub struct PgTx<'a> {
+    client: Ref<'a, PgClient>,
+    statements: &'a RefCell<HashMap<String, tokio_postgres::Statement>>,
+    open: Cell<bool>,
+}
+
+impl<'a> PgTx<'a> {
+    pub fn begin(pg: &'a PgConn) -> Result<PgTx<'a>> {
+        let client = pg.client()?;
+        client.batch_execute("BEGIN")?;
+        Ok(PgTx {
+            client,
+            statements: &pg.statements,
+            open: Cell::new(true),
+        })
+    }
+
+    fn statement(&self, sql: &str) -> Result<tokio_postgres::Statement> {
+        prepared(self.statements, sql, |text| self.client.prepare(text))
+    }
+}
+
+impl Drop for PgTx<'_> {
+    fn drop(&mut self) {
+        // A connection gone meanwhile has rolled back on the server already.
+        if self.open.get() && !self.client.is_closed() {
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+    }
 }
 
 impl Tx<'_> {
     pub fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(tx) => tx.commit()?,
-            Tx::Postgres { tx, .. } => tx.into_inner().commit()?,
+            Tx::Postgres(tx) => {
+                tx.open.set(false);
+                tx.client.batch_execute("COMMIT")?;
+            }
         }
         Ok(())
     }
@@ -135,22 +169,21 @@ impl Exec for Tx<'_> {
     fn dialect(&self) -> Dialect {
         match self {
             Tx::Sqlite(_) => Dialect::Sqlite,
-            Tx::Postgres { .. } => Dialect::Postgres,
+            Tx::Postgres(_) => Dialect::Postgres,
         }
     }
 
     fn query(&self, sql: &str, params: &[&dyn ToValue]) -> Result<Vec<Row>> {
         match self {
             Tx::Sqlite(tx) => sqlite_query(tx, sql, params),
-            Tx::Postgres { tx, statements } => {
-                let mut tx = tx.borrow_mut();
-                let statement = prepared(statements, sql, |text| Ok(tx.prepare(text)?))?;
+            Tx::Postgres(tx) => {
+                let statement = tx.statement(sql)?;
                 let values = values_of(params);
-                Ok(tx
+                tx.client
                     .query(&statement, &postgres_params(&values))?
                     .iter()
                     .map(postgres_row)
-                    .collect::<Result<_>>()?)
+                    .collect()
             }
         }
     }
@@ -158,11 +191,10 @@ impl Exec for Tx<'_> {
     fn execute(&self, sql: &str, params: &[&dyn ToValue]) -> Result<u64> {
         match self {
             Tx::Sqlite(tx) => sqlite_execute(tx, sql, params),
-            Tx::Postgres { tx, statements } => {
-                let mut tx = tx.borrow_mut();
-                let statement = prepared(statements, sql, |text| Ok(tx.prepare(text)?))?;
+            Tx::Postgres(tx) => {
+                let statement = tx.statement(sql)?;
                 let values = values_of(params);
-                Ok(tx.execute(&statement, &postgres_params(&values))?)
+                tx.client.execute(&statement, &postgres_params(&values))
             }
         }
     }
@@ -184,14 +216,14 @@ pub(super) fn values_of(params: &[&dyn ToValue]) -> Vec<Value> {
     params.iter().map(|p| p.to_value()).collect()
 }
 
-pub(super) fn postgres_params(values: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+pub(super) fn postgres_params(values: &[Value]) -> Vec<&(dyn tokio_postgres::types::ToSql + Sync)> {
     values
         .iter()
-        .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+        .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
         .collect()
 }
 
-pub(super) fn postgres_row(row: &postgres::Row) -> Result<Row> {
+pub(super) fn postgres_row(row: &tokio_postgres::Row) -> Result<Row> {
     (0..row.len())
         .map(|i| from_postgres(row, i))
         .collect::<Result<_>>()
@@ -201,10 +233,10 @@ pub(super) fn postgres_row(row: &postgres::Row) -> Result<Row> {
 /// The statement for `sql`, prepared once per connection (`prepare` gets PostgreSQL's
 /// text of it).
 pub(super) fn prepared(
-    statements: &RefCell<HashMap<String, postgres::Statement>>,
+    statements: &RefCell<HashMap<String, tokio_postgres::Statement>>,
     sql: &str,
-    prepare: impl FnOnce(&str) -> Result<postgres::Statement>,
-) -> Result<postgres::Statement> {
+    prepare: impl FnOnce(&str) -> Result<tokio_postgres::Statement>,
+) -> Result<tokio_postgres::Statement> {
     if let Some(statement) = statements.borrow().get(sql) {
         return Ok(statement.clone());
     }

@@ -6,10 +6,10 @@
 //! `PRAGMA user_version`, PostgreSQL in the table `konekte_schema`.
 
 use anyhow::Result;
-use postgres::{Client, GenericClient};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use super::pg::PgTarget;
+use super::pg_client::PgClient;
 use crate::error::Error;
 
 const SQLITE_SCHEMA: &str = include_str!("../../schema.sql");
@@ -80,13 +80,13 @@ fn steps_from(version: i64) -> impl Iterator<Item = &'static Upgrade> {
 /// The version of the konekte schema in the database, `None` if it has none; another
 /// program's tables, or a newer version, are refused (exit 74) before anything is
 /// written.
-pub fn postgres_version(client: &mut impl GenericClient, target: &PgTarget) -> Result<Option<i64>> {
+pub fn postgres_version(client: &PgClient, target: &PgTarget) -> Result<Option<i64>> {
     let refused = |message: String| -> anyhow::Error { Error::Database(message).into() };
-    let unreadable = |e: postgres::Error| {
+    let unreadable = |e: anyhow::Error| {
         refused(crate::tr!(
             db_unreadable,
             path = target.describe(),
-            error = e
+            error = super::pg::server_reason(&e)
         ))
     };
     // Read from the catalog tables themselves: to_regclass() would answer from a cache
@@ -131,34 +131,57 @@ pub fn postgres_version(client: &mut impl GenericClient, target: &PgTarget) -> R
 
 /// Creates or upgrades the schema, in one transaction under an advisory lock: two
 /// terminals starting at once on an empty database create it once.
-pub fn migrate_postgres(client: &mut Client, target: &PgTarget) -> Result<()> {
+pub fn migrate_postgres(client: &PgClient, target: &PgTarget) -> Result<()> {
     if postgres_version(client, target)? == Some(LATEST_VERSION) {
         return Ok(());
     }
-    let failed = |e: postgres::Error| {
+    let failed = |e: anyhow::Error| {
         Error::Database(crate::tr!(
             db_unreadable,
             path = target.describe(),
-            error = e
+            error = super::pg::server_reason(&e)
         ))
     };
-    let mut tx = client.transaction().map_err(failed)?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+    client.batch_execute("BEGIN").map_err(failed)?;
+    let migrated = migrate_in_transaction(client, target);
+    let ended = if migrated.is_ok() {
+        client.batch_execute("COMMIT")
+    } else {
+        client.batch_execute("ROLLBACK")
+    };
+    migrated?;
+    ended.map_err(failed)?;
+    Ok(())
+}
+
+fn migrate_in_transaction(client: &PgClient, target: &PgTarget) -> Result<()> {
+    let failed = |e: anyhow::Error| {
+        Error::Database(crate::tr!(
+            db_unreadable,
+            path = target.describe(),
+            error = super::pg::server_reason(&e)
+        ))
+    };
+    client
+        .query_one("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .map_err(failed)?;
     // Read again under the lock: another terminal may have migrated meanwhile.
-    match postgres_version(&mut tx, target)? {
-        None => tx.batch_execute(POSTGRES_SCHEMA).map_err(failed)?,
+    match postgres_version(client, target)? {
+        None => client.batch_execute(POSTGRES_SCHEMA).map_err(failed)?,
         Some(version) => {
             for step in steps_from(version) {
                 if let Some(sql) = step.postgres {
-                    tx.batch_execute(sql).map_err(failed)?;
+                    client.batch_execute(sql).map_err(failed)?;
                 }
             }
-            tx.execute("UPDATE konekte_schema SET version = $1", &[&LATEST_VERSION])
+            client
+                .query_one(
+                    "UPDATE konekte_schema SET version = $1 RETURNING version",
+                    &[&LATEST_VERSION],
+                )
                 .map_err(failed)?;
         }
     }
-    tx.commit().map_err(failed)?;
     Ok(())
 }
 

@@ -11,13 +11,14 @@ mod history;
 mod migrations;
 mod monitor;
 mod pg;
+mod pg_client;
 mod sessions;
 mod sqlite;
 mod timeline;
 mod users;
 pub(crate) mod value;
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -43,6 +44,7 @@ pub use monitor::{
     UsersAnchor,
 };
 pub use pg::{Environment, PgTarget, TlsMode};
+pub use pg_client::PgClient;
 pub use sessions::{Beat, Closed, Here};
 pub use timeline::{Bar, Person, Timeline};
 
@@ -166,7 +168,7 @@ impl Db {
             }
             Target::Postgres(pg) => {
                 let conn = PgConn::connect(pg)?;
-                let current = migrations::postgres_version(&mut *conn.client.borrow_mut(), pg)?;
+                let current = migrations::postgres_version(&*conn.client()?, pg)?;
                 Ok((current == Some(LATEST_VERSION))
                     .then(|| Db::with(Conn::Postgres(Box::new(conn)))))
             }
@@ -176,13 +178,13 @@ impl Db {
     fn open_postgres(target: &PgTarget, create: bool) -> Result<Db> {
         let conn = PgConn::connect(target)?;
         {
-            let mut client = conn.client.borrow_mut();
-            if !create && migrations::postgres_version(&mut *client, target)?.is_none() {
+            let client = conn.client()?;
+            if !create && migrations::postgres_version(&client, target)?.is_none() {
                 return Err(
                     Error::NoInput(crate::tr!(pg_no_schema, target = target.describe())).into(),
                 );
             }
-            migrations::migrate_postgres(&mut client, target)?;
+            migrations::migrate_postgres(&client, target)?;
         }
         let db = Db::with(Conn::Postgres(Box::new(conn)));
         db.measure_clock();
@@ -292,6 +294,16 @@ impl Db {
         }
     }
 
+    /// Whether the database could be reached at its last try: false while a
+    /// PostgreSQL server is down or cut off, shared so that a screen can say so while
+    /// the worker is still trying. Always true for a SQLite file.
+    pub fn reachable(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        match &self.conn {
+            Conn::Sqlite(_) => Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            Conn::Postgres(pg) => pg.reachable(),
+        }
+    }
+
     /// How long writes wait for a lock held elsewhere (tests shorten it).
     pub fn set_patience(&mut self, patience: Patience) -> Result<()> {
         match &self.conn {
@@ -351,14 +363,7 @@ impl Db {
                 )?),
                 work,
             ),
-            Conn::Postgres(pg) => {
-                let mut client = pg.client.borrow_mut();
-                let tx = Tx::Postgres {
-                    tx: RefCell::new(client.transaction()?),
-                    statements: &pg.statements,
-                };
-                self.commit_after(tx, work)
-            }
+            Conn::Postgres(pg) => self.commit_after(Tx::Postgres(conn::PgTx::begin(pg)?), work),
         }
     }
 

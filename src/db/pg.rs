@@ -2,29 +2,39 @@
 //! PGDATABASE, PGPASSWORD, ~/.pgpass, sslmode, sslrootcert), TLS through rustls, the
 //! connection with its prepared statements, and the server's clock.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
-use postgres::Client;
-use postgres::config::{Host, SslMode};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
+use tokio_postgres::config::{Host, SslMode};
+use tokio_postgres::error::SqlState;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::conn::{postgres_params, postgres_row, prepared, values_of};
+use super::pg_client::{Lost, PgClient};
 use super::value::{Row, ToValue};
 use crate::error::Error;
 use crate::model::Millis;
 
-/// How long a connection may take before it is given up (libpq's `connect_timeout`).
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a connection may take before it is given up (libpq's `connect_timeout`),
+/// the server's answers to the start included.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a statement may go unanswered beyond its own lock timeout before the
+/// server is taken for gone: a cut network, a silent proxy, a frozen host.
+const SILENCE: Duration = Duration::from_secs(5);
+/// TCP keepalives: a dead peer on an idle connection is noticed in about 11 s.
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(5);
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(2);
+const KEEPALIVE_RETRIES: u32 = 3;
 
 /// What `sslmode` asks of the server's certificate, as libpq reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +53,7 @@ pub enum TlsMode {
 /// A PostgreSQL database to connect to.
 #[derive(Clone)]
 pub struct PgTarget {
-    config: postgres::Config,
+    config: tokio_postgres::Config,
     tls: TlsMode,
     root_cert: Option<PathBuf>,
 }
@@ -88,7 +98,7 @@ impl PgTarget {
         } else {
             format!("{base}?{}", kept.join("&"))
         };
-        let mut config: postgres::Config = rebuilt
+        let mut config: tokio_postgres::Config = rebuilt
             .parse()
             .map_err(|e| Error::Usage(crate::tr!(pg_bad_url, error = e)))?;
         let var = env.var;
@@ -120,6 +130,7 @@ impl PgTarget {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
         config.application_name("konekte");
+        keep_alive(&mut config);
         let mut target = PgTarget {
             config,
             tls: TlsMode::Prefer,
@@ -197,7 +208,7 @@ impl PgTarget {
 
     /// The same database reached at another address, in the clear (for a test's proxy).
     pub fn through(&self, host: &str, port: u16) -> PgTarget {
-        let mut config = postgres::Config::new();
+        let mut config = tokio_postgres::Config::new();
         if let Some(user) = self.config.get_user() {
             config.user(user);
         }
@@ -212,6 +223,7 @@ impl PgTarget {
             .port(port)
             .connect_timeout(CONNECT_TIMEOUT)
             .application_name("konekte");
+        keep_alive(&mut config);
         PgTarget {
             config,
             tls: TlsMode::Disable,
@@ -221,23 +233,24 @@ impl PgTarget {
 
     /// A new connection, or the error that says which server and database could not be
     /// reached or logged in to (exit 74).
-    pub fn connect(&self) -> Result<Client> {
+    pub fn connect(&self) -> Result<PgClient> {
         let mut config = self.config.clone();
+        let deadline = super::BUSY_TIMEOUT + SILENCE;
         let connected = if self.tls == TlsMode::Disable {
             config.ssl_mode(SslMode::Disable);
-            config.connect(postgres::NoTls)
+            PgClient::connect(&config, tokio_postgres::NoTls, CONNECT_TIMEOUT, deadline)
         } else {
             config.ssl_mode(match self.tls {
                 TlsMode::Prefer => SslMode::Prefer,
                 _ => SslMode::Require,
             });
-            config.connect(self.tls_connector()?)
+            PgClient::connect(&config, self.tls_connector()?, CONNECT_TIMEOUT, deadline)
         };
         connected.map_err(|e| {
             Error::Database(crate::tr!(
                 pg_unreachable,
                 target = self.describe(),
-                error = e
+                error = server_reason(&e)
             ))
             .into()
         })
@@ -349,6 +362,16 @@ fn pgpass_match(line: &str, wanted: &[&str; 4]) -> Option<String> {
     matches.then_some(password)
 }
 
+/// Keepalives on every connection, so that an idle one to a vanished host is noticed
+/// too (libpq's defaults wait two hours).
+fn keep_alive(config: &mut tokio_postgres::Config) {
+    config
+        .keepalives(true)
+        .keepalives_idle(KEEPALIVE_IDLE)
+        .keepalives_interval(KEEPALIVE_INTERVAL)
+        .keepalives_retries(KEEPALIVE_RETRIES);
+}
+
 fn default_host() -> String {
     let socket = Path::new("/var/run/postgresql");
     if socket.is_dir() {
@@ -452,13 +475,15 @@ impl ServerCertVerifier for Verifier {
     }
 }
 
-/// A PostgreSQL connection with its prepared statements; a dropped connection is made
-/// again, once per statement, before the statement fails.
+/// A PostgreSQL connection with its prepared statements. A dropped connection is made
+/// again before the next statement (and once within a statement, before it fails);
+/// whether the server could be reached last time is kept in `reachable` for the screens.
 pub struct PgConn {
-    pub(super) client: RefCell<Client>,
-    pub(super) statements: RefCell<HashMap<String, postgres::Statement>>,
+    client: RefCell<PgClient>,
+    pub(super) statements: RefCell<HashMap<String, tokio_postgres::Statement>>,
     target: PgTarget,
-    lock_timeout: RefCell<Duration>,
+    lock_timeout: Cell<Duration>,
+    reachable: Arc<AtomicBool>,
 }
 
 impl PgConn {
@@ -467,7 +492,8 @@ impl PgConn {
             client: RefCell::new(target.connect()?),
             statements: RefCell::new(HashMap::new()),
             target: target.clone(),
-            lock_timeout: RefCell::new(super::BUSY_TIMEOUT),
+            lock_timeout: Cell::new(super::BUSY_TIMEOUT),
+            reachable: Arc::new(AtomicBool::new(true)),
         };
         conn.set_lock_timeout(super::BUSY_TIMEOUT)?;
         Ok(conn)
@@ -475,41 +501,66 @@ impl PgConn {
 
     /// A new connection in place of a dropped one; its statements are prepared anew.
     pub fn reconnect(&self) -> Result<()> {
-        let client = self.target.connect()?;
+        let client = self
+            .target
+            .connect()
+            .inspect_err(|_| self.set_reachable(false))?;
         *self.client.borrow_mut() = client;
         self.statements.borrow_mut().clear();
-        self.set_lock_timeout(*self.lock_timeout.borrow())
-    }
-
-    /// How long a statement waits for a lock held elsewhere before it fails (and the
-    /// write is tried again): SQLite's busy_timeout.
-    pub fn set_lock_timeout(&self, timeout: Duration) -> Result<()> {
-        *self.lock_timeout.borrow_mut() = timeout;
-        self.client
-            .borrow_mut()
-            .batch_execute(&format!("SET lock_timeout = {}", timeout.as_millis()))?;
+        self.set_lock_timeout(self.lock_timeout.get())?;
+        self.set_reachable(true);
         Ok(())
     }
 
+    /// Whether the last statement reached the server, shared with whoever shows it.
+    pub fn reachable(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.reachable)
+    }
+
+    fn set_reachable(&self, reachable: bool) {
+        self.reachable.store(reachable, Ordering::Relaxed);
+    }
+
+    /// How long a statement waits for a lock held elsewhere before it fails (and the
+    /// write is tried again): SQLite's busy_timeout. A statement unanswered for that
+    /// long and `SILENCE` more is a server gone.
+    pub fn set_lock_timeout(&self, timeout: Duration) -> Result<()> {
+        self.lock_timeout.set(timeout);
+        let client = self.client.borrow();
+        client.set_deadline(timeout + SILENCE);
+        client.batch_execute(&format!("SET lock_timeout = {}", timeout.as_millis()))
+    }
+
+    /// The connection, made again first if it is known to be gone.
+    pub(super) fn client(&self) -> Result<std::cell::Ref<'_, PgClient>> {
+        if self.client.borrow().is_closed() {
+            self.reconnect()?;
+        }
+        Ok(self.client.borrow())
+    }
+
     /// Runs `work` on the connection; if the connection was lost, once more on a new one.
-    fn with_client<T>(&self, work: impl Fn(&mut Client) -> Result<T>) -> Result<T> {
-        let first = {
-            let mut client = self.client.borrow_mut();
-            work(&mut client)
-        };
+    fn with_client<T>(&self, work: impl Fn(&PgClient) -> Result<T>) -> Result<T> {
+        let first = work(&*self.client()?);
         match first {
             Err(err) if connection_lost(&err) => {
+                self.set_reachable(false);
                 self.reconnect()?;
-                work(&mut self.client.borrow_mut())
+                work(&*self.client()?)
             }
             other => other,
         }
     }
 
+    /// `sql`'s statement on `client`, prepared once per connection.
+    fn statement(&self, client: &PgClient, sql: &str) -> Result<tokio_postgres::Statement> {
+        prepared(&self.statements, sql, |text| client.prepare(text))
+    }
+
     pub fn query(&self, sql: &str, params: &[&dyn ToValue]) -> Result<Vec<Row>> {
         let values = values_of(params);
         self.with_client(|client| {
-            let statement = prepared(&self.statements, sql, |text| Ok(client.prepare(text)?))?;
+            let statement = self.statement(client, sql)?;
             client
                 .query(&statement, &postgres_params(&values))?
                 .iter()
@@ -521,8 +572,8 @@ impl PgConn {
     pub fn execute(&self, sql: &str, params: &[&dyn ToValue]) -> Result<u64> {
         let values = values_of(params);
         self.with_client(|client| {
-            let statement = prepared(&self.statements, sql, |text| Ok(client.prepare(text)?))?;
-            Ok(client.execute(&statement, &postgres_params(&values))?)
+            let statement = self.statement(client, sql)?;
+            client.execute(&statement, &postgres_params(&values))
         })
     }
 
@@ -532,15 +583,12 @@ impl PgConn {
         params: &[&dyn ToValue],
         visit: &mut dyn FnMut(Row) -> Result<()>,
     ) -> Result<()> {
-        use postgres::fallible_iterator::FallibleIterator;
         let values = values_of(params);
-        let mut client = self.client.borrow_mut();
-        let statement = prepared(&self.statements, sql, |text| Ok(client.prepare(text)?))?;
-        let mut rows = client.query_raw(&statement, postgres_params(&values))?;
-        while let Some(row) = rows.next()? {
-            visit(postgres_row(&row)?)?;
-        }
-        Ok(())
+        let client = self.client()?;
+        let statement = self.statement(&client, sql)?;
+        client.each(&statement, &postgres_params(&values), &mut |row| {
+            visit(postgres_row(row)?)
+        })
     }
 
     /// The server's clock, and the offset of this machine's from it: measured around
@@ -557,12 +605,17 @@ impl PgConn {
 /// What the triggers of users and sessions NOTIFY (`schema.postgres.sql`).
 pub const CHANGES_CHANNEL: &str = "konekte_changes";
 
+/// How long a LISTEN connection may hear nothing before it asks the server whether it
+/// is still there: a notification that cannot come looks like quiet.
+const LISTEN_PING: Duration = Duration::from_secs(5);
+
 /// A connection that LISTENs for the triggers' NOTIFY; made again after a drop (the
 /// server restarted, the network cut, the backend killed), which counts as a change:
 /// whatever happened meanwhile was not heard.
 pub struct PgWatch {
-    client: Option<Client>,
+    client: Option<PgClient>,
     target: PgTarget,
+    quiet: std::time::Instant,
 }
 
 impl PgWatch {
@@ -570,38 +623,41 @@ impl PgWatch {
         Ok(PgWatch {
             client: Some(listening(target)?),
             target: target.clone(),
+            quiet: std::time::Instant::now(),
         })
     }
 
     pub fn wait(&mut self, patience: Duration) -> Result<bool> {
-        use postgres::fallible_iterator::FallibleIterator;
-        let Some(client) = &mut self.client else {
+        let Some(client) = &self.client else {
             self.client = Some(listening(&self.target)?);
+            self.quiet = std::time::Instant::now();
             return Ok(true);
         };
-        let heard = {
-            let mut notifications = client.notifications();
-            let first = notifications.timeout_iter(patience).next();
-            match first {
-                Ok(Some(_)) => {
-                    // One reload for a burst: what came with it is heard already.
-                    while let Ok(Some(_)) = notifications.iter().next() {}
-                    Ok(true)
-                }
-                Ok(None) => Ok(false),
-                Err(err) => Err(err),
+        let heard = match client.notification(patience) {
+            Ok(Some(_)) => {
+                // One reload for a burst: what came with it is heard already.
+                while client.pending_notification().is_some() {}
+                Ok(true)
             }
+            Ok(None) if self.quiet.elapsed() >= LISTEN_PING => {
+                self.quiet = std::time::Instant::now();
+                client.batch_execute("").map(|()| false)
+            }
+            other => other.map(|_| false),
         };
+        if heard.as_ref().is_ok_and(|heard| *heard) {
+            self.quiet = std::time::Instant::now();
+        }
         if heard.is_err() || client.is_closed() {
             self.client = None;
             return Err(Error::Database(crate::tr!(db_lost)).into());
         }
-        Ok(heard?)
+        heard
     }
 }
 
-fn listening(target: &PgTarget) -> Result<Client> {
-    let mut client = target.connect()?;
+fn listening(target: &PgTarget) -> Result<PgClient> {
+    let client = target.connect()?;
     client.batch_execute(&format!("LISTEN {CHANGES_CHANNEL}"))?;
     Ok(client)
 }
@@ -610,25 +666,44 @@ fn listening(target: &PgTarget) -> Result<Client> {
 pub const SERVER_NOW: &str = "SELECT CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT)";
 
 /// Whether `err` is a connection that went away (a restart, a network cut, a killed
-/// backend): worth a new connection and another try.
+/// backend, a server gone silent): worth a new connection and another try.
 pub fn connection_lost(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
-        cause.downcast_ref::<postgres::Error>().is_some_and(|e| {
-            e.is_closed()
-                || e.code() == Some(&postgres::error::SqlState::ADMIN_SHUTDOWN)
-                || std::error::Error::source(e)
-                    .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some())
-        })
+        cause.downcast_ref::<Lost>().is_some()
+            || cause
+                .downcast_ref::<tokio_postgres::Error>()
+                .is_some_and(|e| {
+                    e.is_closed()
+                        || e.code().is_some_and(|code| {
+                            *code == SqlState::ADMIN_SHUTDOWN
+                                || *code == SqlState::CRASH_SHUTDOWN
+                                || *code == SqlState::CANNOT_CONNECT_NOW
+                        })
+                        || std::error::Error::source(e)
+                            .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some())
+                })
     })
+}
+
+/// What the server said, when it said something (a wrong password, an unknown
+/// database): its own message, not tokio-postgres's "db error".
+pub fn server_reason(err: &anyhow::Error) -> String {
+    let said = err
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<tokio_postgres::Error>()?.as_db_error());
+    match said {
+        Some(db) => db.message().to_string(),
+        None => format!("{err:#}"),
+    }
 }
 
 /// Whether `err` is a unique index refusing a row (PostgreSQL's unique_violation).
 pub fn unique_violation(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause
-            .downcast_ref::<postgres::Error>()
-            .and_then(postgres::Error::code)
-            == Some(&postgres::error::SqlState::UNIQUE_VIOLATION)
+            .downcast_ref::<tokio_postgres::Error>()
+            .and_then(tokio_postgres::Error::code)
+            == Some(&SqlState::UNIQUE_VIOLATION)
     })
 }
 
@@ -636,20 +711,19 @@ pub fn unique_violation(err: &anyhow::Error) -> bool {
 pub fn lock_timeout(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause
-            .downcast_ref::<postgres::Error>()
-            .and_then(postgres::Error::code)
-            == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE)
+            .downcast_ref::<tokio_postgres::Error>()
+            .and_then(tokio_postgres::Error::code)
+            == Some(&SqlState::LOCK_NOT_AVAILABLE)
     })
 }
 
 /// Whether `err` is PostgreSQL asking for the transaction to be tried again: a
 /// serialization failure or a deadlock.
 pub fn conflict(err: &anyhow::Error) -> bool {
-    use postgres::error::SqlState;
     err.chain().any(|cause| {
         cause
-            .downcast_ref::<postgres::Error>()
-            .and_then(postgres::Error::code)
+            .downcast_ref::<tokio_postgres::Error>()
+            .and_then(tokio_postgres::Error::code)
             .is_some_and(|code| {
                 *code == SqlState::T_R_SERIALIZATION_FAILURE
                     || *code == SqlState::T_R_DEADLOCK_DETECTED

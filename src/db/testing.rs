@@ -62,7 +62,7 @@ impl PgDatabase {
             NEXT.fetch_add(1, Ordering::Relaxed),
             rand::random::<u32>()
         );
-        let mut admin = server.connect().expect("the test server");
+        let admin = server.connect().expect("the test server");
         admin
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .expect("a test database");
@@ -81,7 +81,7 @@ impl PgDatabase {
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
-        if let Ok(mut admin) = self.server.connect() {
+        if let Ok(admin) = self.server.connect() {
             let name = self.target.dbname();
             let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
@@ -155,7 +155,7 @@ pub fn shared(dir: &Path) -> (Target, Option<PgDatabase>) {
 /// does: writers wait until it lets go (`release`, or drop).
 pub enum HeldLock {
     Sqlite(rusqlite::Connection),
-    Postgres(postgres::Client),
+    Postgres(super::PgClient),
 }
 
 pub fn hold_write_lock(target: &Target) -> HeldLock {
@@ -167,7 +167,7 @@ pub fn hold_write_lock(target: &Target) -> HeldLock {
             HeldLock::Sqlite(conn)
         }
         Target::Postgres(pg) => {
-            let mut client = pg.connect().expect("a second connection");
+            let client = pg.connect().expect("a second connection");
             client
                 .batch_execute(
                     "BEGIN; LOCK TABLE users, sessions, login_attempts IN EXCLUSIVE MODE",
@@ -182,7 +182,7 @@ impl HeldLock {
     pub fn release(self) {
         match self {
             HeldLock::Sqlite(conn) => conn.execute_batch("ROLLBACK").expect("let go"),
-            HeldLock::Postgres(mut client) => client.batch_execute("ROLLBACK").expect("let go"),
+            HeldLock::Postgres(client) => client.batch_execute("ROLLBACK").expect("let go"),
         }
     }
 }

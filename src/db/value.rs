@@ -7,7 +7,7 @@ use std::error::Error as StdError;
 
 use anyhow::{Result, anyhow};
 use bytes::BytesMut;
-use postgres::types::{IsNull, ToSql, Type};
+use tokio_postgres::types::{IsNull, ToSql, Type};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
@@ -193,7 +193,7 @@ pub(super) fn from_sqlite(value: rusqlite::types::ValueRef) -> Result<Value> {
 }
 
 /// A PostgreSQL column, read by its type.
-pub(super) fn from_postgres(row: &postgres::Row, index: usize) -> Result<Value> {
+pub(super) fn from_postgres(row: &tokio_postgres::Row, index: usize) -> Result<Value> {
     let ty = row.columns()[index].type_();
     if *ty == Type::VOID {
         // What a function called for its effect returns (pg_advisory_xact_lock).

@@ -117,7 +117,7 @@ impl Office {
                 .execute_batch(statements)
                 .expect("the statements"),
             Target::Postgres(pg) => {
-                let mut client = pg.connect().expect("connect");
+                let client = pg.connect().expect("connect");
                 client.batch_execute(statements).expect("the statements");
                 client
                     .batch_execute(
@@ -140,7 +140,7 @@ impl Office {
                 conn.query_row(query, [], |row| row.get(0)).expect("query")
             }
             Target::Postgres(pg) => {
-                let mut client = pg.connect().expect("connect");
+                let client = pg.connect().expect("connect");
                 let row = client.query_one(query, &[]).expect("query");
                 row.try_get::<_, i64>(0)
                     .or_else(|_| row.try_get::<_, bool>(0).map(i64::from))
@@ -158,7 +158,7 @@ impl Office {
                 conn.query_row(query, [], |row| row.get(0)).expect("query")
             }
             Target::Postgres(pg) => {
-                let mut client = pg.connect().expect("connect");
+                let client = pg.connect().expect("connect");
                 client.query_one(query, &[]).expect("query").get(0)
             }
         }
@@ -195,7 +195,7 @@ impl Office {
                     .collect()
             }
             Target::Postgres(pg) => {
-                let mut client = pg.connect().expect("connect");
+                let client = pg.connect().expect("connect");
                 client
                     .query(query, &[])
                     .expect("query")
