@@ -141,7 +141,7 @@ pub fn postgres_office(server: &PgTarget, users: usize, sessions: usize) -> Targ
         .and_then(|db| db.counts().ok())
         .is_some_and(|counts| counts.users == users as i64);
     if !ready {
-        let mut admin = server.connect().expect("the bench server");
+        let admin = server.connect().expect("the bench server");
         admin
             .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .expect("drop");
