@@ -315,6 +315,16 @@ catalog! {
         "En attente de la base de données (un autre programme la tient)…",
         "N ap tann baz done a (yon lòt pwogram kenbe l)…",
     ],
+    stopped_by_fault: [
+        "this terminal stopped on an internal fault (above); its session was closed if the database answered",
+        "ce terminal s'est arrêté sur une erreur interne (ci-dessus) ; sa session a été fermée si la base a répondu",
+        "tèminal sa a kanpe sou yon erè entèn (anwo a); sesyon li fèmen si baz done a te reponn",
+    ],
+    db_reconnecting: [
+        "Database unreachable — reconnecting…",
+        "Base de données injoignable — reconnexion…",
+        "Baz done a pa disponib — n ap rekonekte…",
+    ],
     too_small: [
         "Terminal too small: 40×12 at least",
         "Terminal trop petit : 40×12 au moins",

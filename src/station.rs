@@ -33,7 +33,7 @@ use crate::i18n::{Texts, fill};
 use crate::model::{EndReason, Millis, Origin};
 use crate::origin::ThisHost;
 use crate::tui::login::Said;
-use crate::tui::{self, Input, TerminalGuard, Theme, Unusable, login, monitor, session};
+use crate::tui::{self, DbLink, Input, TerminalGuard, Theme, Unusable, login, monitor, session};
 
 pub use worker::{Job, LoggedIn, Opened, Reply};
 
@@ -48,6 +48,13 @@ const WATCH_RETRY: Duration = Duration::from_secs(1);
 const RETRY_END: Millis = 1_000;
 /// A job unanswered this long is said on screen: the database is held elsewhere.
 const WAIT_NOTICE: Millis = 1_500;
+/// How long a stopping terminal waits for its last end to be written: past that it
+/// exits anyway (a server that cannot be reached must not keep a closed terminal's
+/// process alive), and the sweep finds the session lost at its last heartbeat.
+const HANGUP_PATIENCE: Duration = Duration::from_secs(3);
+/// The same after a panic, when the worker may be gone (the process ends a second
+/// after a panic).
+const PANIC_PATIENCE: Duration = Duration::from_millis(300);
 
 /// Where the time comes from: the system's clock, or a test's.
 pub use crate::db::Clock;
@@ -128,7 +135,19 @@ pub fn run(target: &Target, args: &TerminalArgs, mode: Mode) -> Result<()> {
     let clock: Clock = Arc::new(move || now_ms() + offset.load(Ordering::Relaxed));
     let mut station = Station::new(db, Settings::from_args(args), mode, place, clock, events);
     station.start();
-    station.run_loop(&mut guard.terminal, &inbox, &signals);
+    // A panic of the loop's own thread ends the loop as one in another thread does.
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        station.run_loop(&mut guard.terminal, &inbox, &signals);
+    }));
+    if tui::panicked() {
+        // The worker may be what panicked: the end goes through a connection of its
+        // own, if the database answers before the process is ended.
+        if let Some((session_id, reason, at)) = station.unwritten_end() {
+            let _ = Db::open_existing(target)
+                .and_then(|db| db.close_session(session_id, reason, at, None, None));
+        }
+        return Err(Error::Refused(crate::tr!(stopped_by_fault)).into());
+    }
     Ok(())
 }
 
@@ -217,6 +236,8 @@ pub struct Station {
     /// The database can take no more logins (its file replaced: what is written here,
     /// no one reads; or damaged).
     db_unusable: Option<Unusable>,
+    /// Whether the worker's connection reached the database at its last try.
+    reachable: Arc<std::sync::atomic::AtomicBool>,
     finished: bool,
 }
 
@@ -229,6 +250,7 @@ impl Station {
         clock: Clock,
         events: Sender<Event>,
     ) -> Station {
+        let reachable = db.reachable();
         let jobs = worker::spawn(
             db,
             worker::Context {
@@ -259,6 +281,7 @@ impl Station {
             load_in_flight: false,
             reload_wanted: false,
             db_unusable: None,
+            reachable,
             finished: false,
         }
     }
@@ -317,9 +340,14 @@ impl Station {
                 self.resized(size.width, size.height);
             }
             // A closed terminal shows up as a signal, as a terminal that cannot be drawn
-            // on, or as input that cannot be read: each is a hangup.
-            if signals.received() || terminal.draw(|frame| self.draw(frame)).is_err() {
-                return self.hang_up(inbox);
+            // on, or as input that cannot be read: each is a hangup. So is a panic in
+            // any thread: the terminal is restored already, nothing is drawn again.
+            let drawn = tui::frame(|| terminal.draw(|frame| self.draw(frame)).is_ok());
+            match drawn {
+                None => return self.hang_up_after_panic(inbox),
+                Some(false) => return self.hang_up(inbox),
+                Some(true) if signals.received() => return self.hang_up(inbox),
+                Some(true) => {}
             }
             match inbox.recv_timeout(TICK) {
                 Ok(Event::Input(Input::Gone)) | Err(RecvTimeoutError::Disconnected) => {
@@ -396,13 +424,11 @@ impl Station {
     /// be written are sent when due.
     pub fn tick(&mut self) {
         let now = self.now();
-        let waiting = self
-            .sent
-            .front()
-            .is_some_and(|&sent| now - sent >= WAIT_NOTICE);
+        let link = self.db_link(now);
         let unusable = self.db_unusable;
         match &mut self.screen {
             Screen::Login(state) => {
+                state.db_link = link;
                 let _ = login::update(state, login::Msg::Tick(now));
                 if let Some(unusable) = unusable
                     && state.status != login::Status::Waiting
@@ -412,17 +438,17 @@ impl Station {
             }
             Screen::Session(state) => {
                 state.db_unusable = unusable;
-                state.db_waiting = waiting;
+                state.db_link = link;
                 let effect = session::update(state, session::Msg::Tick(now));
                 self.on_session_effect(effect);
             }
             Screen::Monitor(session, state) => {
                 session.db_unusable = unusable;
-                session.db_waiting = waiting;
+                session.db_link = link;
                 let effect = session::update(session, session::Msg::Tick(now));
                 state.idle_left = session.idle_countdown();
                 state.db_unusable = unusable;
-                state.db_waiting = waiting;
+                state.db_link = link;
                 let _ = monitor::update(state, monitor::Msg::Tick(now));
                 self.on_session_effect(effect);
             }
@@ -436,6 +462,22 @@ impl Station {
         if now >= self.next_beat {
             self.next_beat = now + self.settings.heartbeat;
             self.beat(now);
+        }
+    }
+
+    /// Whether the database answers: a server that cannot be reached, else a job of
+    /// this terminal left waiting (for a lock held elsewhere).
+    fn db_link(&self, now: Millis) -> DbLink {
+        if !self.reachable.load(Ordering::Relaxed) {
+            DbLink::Unreachable
+        } else if self
+            .sent
+            .front()
+            .is_some_and(|&sent| now - sent >= WAIT_NOTICE)
+        {
+            DbLink::Waiting
+        } else {
+            DbLink::Answering
         }
     }
 
@@ -554,7 +596,7 @@ impl Station {
             failures_since_previous: opened.failures_since_previous,
             ending: None,
             trouble: false,
-            db_waiting: false,
+            db_link: DbLink::Answering,
             db_unusable: self.db_unusable,
             theme: self.place.theme,
             texts: self.person_texts(),
@@ -796,9 +838,26 @@ impl Station {
 
     /// The terminal closed or the process was asked to stop: the open session (or the
     /// end already pending, with its own reason and time) is written before the process
-    /// exits. Waits for the worker, which retries with back-off; past that the sweep
-    /// finds the session lost at its last heartbeat.
+    /// exits. Waits for the worker, which retries with back-off, at most
+    /// HANGUP_PATIENCE; past that the sweep finds the session lost at its last heartbeat.
     pub fn hang_up(&mut self, inbox: &Receiver<Event>) {
+        self.hang_up_within(inbox, HANGUP_PATIENCE);
+    }
+
+    /// A panic stopped the station: the end is asked of the worker, which may be what
+    /// panicked, so it is not waited for long (`run` tries a connection of its own).
+    fn hang_up_after_panic(&mut self, inbox: &Receiver<Event>) {
+        self.hang_up_within(inbox, PANIC_PATIENCE);
+    }
+
+    /// The end of the open session, decided and not written (a hangup that found the
+    /// database out of reach, or a worker gone).
+    pub fn unwritten_end(&self) -> Option<(i64, EndReason, Millis)> {
+        self.pending_end
+            .map(|end| (end.session_id, end.reason, end.at))
+    }
+
+    fn hang_up_within(&mut self, inbox: &Receiver<Event>, patience: Duration) {
         match (self.pending_end, self.session()) {
             (None, Some(state)) => {
                 let end = PendingEnd {
@@ -813,8 +872,10 @@ impl Station {
             (Some(end), _) if !end.in_flight => self.send_end(end),
             _ => {}
         }
+        let give_up = std::time::Instant::now() + patience;
         while self.pending_end.is_some_and(|end| end.in_flight) {
-            match inbox.recv() {
+            let left = give_up.saturating_duration_since(std::time::Instant::now());
+            match inbox.recv_timeout(left) {
                 Ok(Event::Reply(reply)) => self.on_reply(*reply),
                 Ok(_) => {}
                 Err(_) => break,

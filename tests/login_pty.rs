@@ -278,3 +278,34 @@ fn listings_fit_an_80_column_terminal_without_cutting_a_name() {
         assert_eq!(rows, expected, "{args:?}: one line a row:\n{screen}");
     }
 }
+
+#[test]
+fn a_panic_restores_the_terminal_and_ends_the_process_and_its_session() {
+    let office = Office::with_sample_users();
+    let mut terminal = Terminal::open_with(
+        &office,
+        &["login", "--heartbeat", "1s"],
+        (80, 24),
+        &[("KONEKTE_TEST_FAULT", "worker-panic")],
+    );
+    terminal.log_in("Hantz123", "Hantz123-2026");
+    // The first heartbeat panics the worker: the process ends on its own, non-zero.
+    let code = terminal.wait_exit();
+    assert_ne!(code, 0);
+    let screen = terminal.contents();
+    assert!(
+        !screen.contains("Username") && !screen.contains("log out"),
+        "no screen of konekte is left up, with echo back on:\n{screen}"
+    );
+    assert_eq!(
+        screen.matches("injected fault").count(),
+        1,
+        "the panic is told once:\n{screen}"
+    );
+    let session = office.latest_session().expect("a session row");
+    assert_eq!(
+        session.end_reason.as_deref(),
+        Some("hangup"),
+        "the session is closed through a connection of its own"
+    );
+}

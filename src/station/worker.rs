@@ -119,6 +119,7 @@ pub fn spawn(mut db: Db, context: Context, events: Sender<Event>) -> Sender<Job>
         }
         let mut replaced_told = false;
         for job in queue {
+            fault_point(&job);
             let reply = context.carry_out(&db, job);
             if events.send(Event::Reply(Box::new(reply))).is_err() {
                 return;
@@ -243,6 +244,17 @@ impl Context {
             previous,
             failures_since_previous,
         })
+    }
+}
+
+/// Where a test makes the worker panic (debug builds only, so never in a release):
+/// `KONEKTE_TEST_FAULT=worker-panic` panics at the first heartbeat of a session.
+fn fault_point(job: &Job) {
+    if cfg!(debug_assertions)
+        && matches!(job, Job::Beat { .. })
+        && std::env::var_os("KONEKTE_TEST_FAULT").is_some_and(|fault| fault == "worker-panic")
+    {
+        panic!("injected fault: the worker panics at a heartbeat");
     }
 }
 

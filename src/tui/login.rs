@@ -132,6 +132,9 @@ pub struct State {
     pub home_texts: &'static Texts,
     /// When the form last changed: it is emptied CLEAR_AFTER later.
     pub last_input: Millis,
+    /// Whether the database answers: a login waiting on a server that cannot be
+    /// reached says so rather than "Checking…".
+    pub db_link: super::DbLink,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -286,6 +289,7 @@ impl State {
             texts,
             home_texts: texts,
             last_input: now,
+            db_link: super::DbLink::Answering,
         }
     }
 
@@ -615,7 +619,13 @@ impl State {
     fn render_status(&self, area: Rect, buf: &mut Buffer) {
         let (text, style) = match &self.status {
             Status::Prompt => (String::new(), self.theme.label()),
-            Status::Waiting => (self.texts.checking.to_string(), self.theme.label()),
+            Status::Waiting => match self.db_link {
+                super::DbLink::Unreachable => (
+                    self.texts.db_reconnecting.to_string(),
+                    self.theme.notice(),
+                ),
+                _ => (self.texts.checking.to_string(), self.theme.label()),
+            },
             Status::Error(said) => (said.text(self.texts, self.tz), self.theme.error()),
             Status::Notice(said) => (said.text(self.texts, self.tz), self.theme.notice()),
         };

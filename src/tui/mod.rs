@@ -7,8 +7,11 @@ pub mod session;
 
 use std::io::{self, IsTerminal, Stdout};
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::thread;
+use std::time::Duration;
 use unicode_width::UnicodeWidthStr;
 
 use ratatui::Terminal;
@@ -32,6 +35,29 @@ pub const MIN_WIDTH: u16 = 40;
 /// itself; bidi and zero-width characters it would pass on.
 pub fn shown(text: &str) -> String {
     crate::printable::escaped(text).into_owned()
+}
+
+/// How the station's database answers, as every screen says it: a wait for a lock
+/// held elsewhere is not a server that cannot be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DbLink {
+    #[default]
+    Answering,
+    /// A job of this terminal has waited for a while (another program holds the lock).
+    Waiting,
+    /// The server cannot be reached: the worker is connecting again.
+    Unreachable,
+}
+
+impl DbLink {
+    /// What the status line says, if anything.
+    pub fn text(self, texts: &Texts) -> Option<&'static str> {
+        match self {
+            DbLink::Answering => None,
+            DbLink::Waiting => Some(texts.db_waiting),
+            DbLink::Unreachable => Some(texts.db_reconnecting),
+        }
+    }
 }
 
 /// Why a station's database can take no more logins: it says so on every screen.
@@ -79,19 +105,86 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Best effort: after a hangup the terminal is gone, and that is fine.
+/// Best effort: after a hangup the terminal is gone, and that is fine. After a panic
+/// the hook has restored it already: leaving the alternate screen again would move the
+/// cursor back over the panic's message.
 fn restore_terminal() {
+    if panicked() {
+        return;
+    }
     let _ = terminal::disable_raw_mode();
     let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
 }
 
-/// Restores the terminal before the panic message is printed, so that it is readable.
+/// Set once any thread has panicked: the station stops at its next tick.
+static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// How long a process that panicked may take to end its session before it is ended
+/// whatever it is doing.
+const PANIC_EXIT: Duration = Duration::from_secs(1);
+
+/// Held while a frame is drawn, so that the panic hook restores the terminal between
+/// frames, never under one (which would draw the screen again over the shell's).
+static DRAWING: Mutex<()> = Mutex::new(());
+
+/// How long the panic hook waits for a frame under way to be done.
+const FRAME_WAIT: Duration = Duration::from_millis(250);
+
+/// Whether a thread of this process has panicked.
+pub fn panicked() -> bool {
+    PANICKED.load(Ordering::SeqCst)
+}
+
+/// Draws a frame with `draw`, unless a thread has panicked (the terminal is the
+/// shell's again then): `None`.
+pub fn frame<T>(draw: impl FnOnce() -> T) -> Option<T> {
+    let _drawing = DRAWING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    (!panicked()).then(draw)
+}
+
+/// Waits, a little, for the frame under way to be done (the panicking thread may be
+/// the one drawing: then it is not waited for).
+fn wait_for_frame() -> Option<std::sync::MutexGuard<'static, ()>> {
+    let started = std::time::Instant::now();
+    loop {
+        match DRAWING.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => return Some(poisoned.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) if started.elapsed() < FRAME_WAIT => {
+                thread::sleep(Duration::from_millis(2));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        }
+    }
+}
+
+/// On a panic in any thread: the terminal restored and cleared at once, without
+/// waiting on any lock (another thread may hold stdout's for the whole run), so that
+/// nothing typed afterwards is echoed under a login screen; the message printed once;
+/// the station told to stop, and the process ended after PANIC_EXIT whatever it does.
 fn install_panic_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
+        if PANICKED.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let _no_frame = wait_for_frame();
+        let _ = terminal::disable_raw_mode();
+        // Leave the alternate screen, clear, cursor home, cursor shown.
+        write_to_terminal(b"\x1b[?1049l\x1b[2J\x1b[H\x1b[?25h");
         default(info);
+        let _ = thread::Builder::new().spawn(|| {
+            thread::sleep(PANIC_EXIT);
+            // SAFETY: _exit ends the process at once; nothing of ours runs after it.
+            unsafe { libc::_exit(101) };
+        });
     }));
+}
+
+/// Writes `bytes` straight to the terminal's descriptor, past Rust's stdout lock.
+fn write_to_terminal(bytes: &[u8]) {
+    // SAFETY: a write of a valid buffer to descriptor 1; a failure is ignored.
+    let _ = unsafe { libc::write(libc::STDOUT_FILENO, bytes.as_ptr().cast(), bytes.len()) };
 }
 
 /// What the terminal sends the run loop.

@@ -115,8 +115,8 @@ pub struct State {
     pub message: Option<String>,
     /// The time left before the admin's session ends for inactivity, in its last minute.
     pub idle_left: Option<Millis>,
-    /// The database has kept this monitor waiting.
-    pub db_waiting: bool,
+    /// Whether the database answers, waits, or cannot be reached.
+    pub db_link: super::DbLink,
     /// The database can take no more logins (its file replaced, or damaged).
     pub db_unusable: Option<super::Unusable>,
     pub theme: Theme,
@@ -586,7 +586,7 @@ impl State {
             confirm_quit: false,
             message: None,
             idle_left: None,
-            db_waiting: false,
+            db_link: super::DbLink::Answering,
             db_unusable: None,
             theme,
             texts,
@@ -1237,8 +1237,8 @@ impl State {
         }
         let said = if let Some(unusable) = self.db_unusable {
             Some(unusable.text(t).to_string())
-        } else if self.db_waiting {
-            Some(t.db_waiting.to_string())
+        } else if let Some(text) = self.db_link.text(t) {
+            Some(text.to_string())
         } else if let Some(left) = self.idle_left {
             Some(idle_warning(t, left))
         } else {

@@ -32,8 +32,8 @@ pub struct State {
     pub ending: Option<EndReason>,
     /// The end could not be written yet; the run loop keeps retrying.
     pub trouble: bool,
-    /// The database has kept a write of this terminal waiting for a while.
-    pub db_waiting: bool,
+    /// Whether the database answers, waits, or cannot be reached.
+    pub db_link: super::DbLink,
     /// The database can take no more logins (its file replaced, or damaged).
     pub db_unusable: Option<super::Unusable>,
     pub theme: Theme,
@@ -289,8 +289,8 @@ impl State {
             Some((unusable.text(self.texts).to_string(), self.theme.error()))
         } else if self.trouble {
             Some((self.texts.retrying_logout.to_string(), self.theme.error()))
-        } else if self.db_waiting {
-            Some((self.texts.db_waiting.to_string(), self.theme.notice()))
+        } else if let Some(text) = self.db_link.text(self.texts) {
+            Some((text.to_string(), self.theme.notice()))
         } else {
             let left = self.idle_countdown()?;
             Some((idle_warning(self.texts, left), self.theme.notice()))
@@ -342,7 +342,7 @@ mod tests {
             failures_since_previous: 2,
             ending: None,
             trouble: false,
-            db_waiting: false,
+            db_link: crate::tui::DbLink::Answering,
             db_unusable: None,
             theme: Theme { color: false },
             texts: &EN,
@@ -435,7 +435,7 @@ mod tests {
     #[test]
     fn a_write_kept_waiting_is_said() {
         let mut s = state();
-        s.db_waiting = true;
+        s.db_link = crate::tui::DbLink::Waiting;
         assert!(render(&s, 80, 24).contains("Waiting for the database"));
     }
 

@@ -30,6 +30,16 @@ impl Terminal {
     }
 
     pub fn open_sized(office: &Office, args: &[&str], cols: u16, rows: u16) -> Terminal {
+        Terminal::open_with(office, args, (cols, rows), &[])
+    }
+
+    /// `console ARGS` with these environment variables more.
+    pub fn open_with(
+        office: &Office,
+        args: &[&str],
+        (cols, rows): (u16, u16),
+        env: &[(&str, &str)],
+    ) -> Terminal {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -44,6 +54,9 @@ impl Terminal {
         command.env("TERM", "xterm-256color");
         for name in ["CONSOLE_LANG", "LANG", "LC_ALL", "LC_MESSAGES", "NO_COLOR"] {
             command.env_remove(name);
+        }
+        for (name, value) in env {
+            command.env(name, value);
         }
         let child = pty.slave.spawn_command(command).expect("spawn console");
         drop(pty.slave);

@@ -414,7 +414,7 @@ fn the_idle_countdown_and_a_waiting_database_show_on_the_monitor() {
     let mut s = state(80, 24);
     s.idle_left = Some(42_000);
     assert!(render(&s).contains("No activity: logging out in 42 s"));
-    s.db_waiting = true;
+    s.db_link = crate::tui::DbLink::Waiting;
     assert!(render(&s).contains("Waiting for the database"));
 }
 
