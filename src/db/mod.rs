@@ -331,6 +331,9 @@ impl Db {
                 Err(err) => err,
             };
             let lost = pg::connection_lost(&err);
+            if lost && let Conn::Postgres(pg) = &self.conn {
+                pg.set_reachable(false);
+            }
             let busy = is_busy(&err) || pg::lock_timeout(&err) || pg::conflict(&err);
             if !(lost || busy) {
                 return Err(err);

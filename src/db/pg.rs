@@ -30,7 +30,7 @@ use crate::model::Millis;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a statement may go unanswered beyond its own lock timeout before the
 /// server is taken for gone: a cut network, a silent proxy, a frozen host.
-const SILENCE: Duration = Duration::from_secs(5);
+const SILENCE: Duration = Duration::from_secs(3);
 /// TCP keepalives: a dead peer on an idle connection is noticed in about 11 s.
 const KEEPALIVE_IDLE: Duration = Duration::from_secs(5);
 const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(2);
@@ -234,9 +234,22 @@ impl PgTarget {
     /// A new connection, or the error that says which server and database could not be
     /// reached or logged in to (exit 74).
     pub fn connect(&self) -> Result<PgClient> {
+        self.connect_as_it_fails().map_err(|e| {
+            Error::Database(crate::tr!(
+                pg_unreachable,
+                target = self.describe(),
+                error = server_reason(&e)
+            ))
+            .into()
+        })
+    }
+
+    /// A new connection, or tokio-postgres's own error: a connection made again tells a
+    /// server still down (worth another try) from one that refuses us.
+    fn connect_as_it_fails(&self) -> Result<PgClient> {
         let mut config = self.config.clone();
         let deadline = super::BUSY_TIMEOUT + SILENCE;
-        let connected = if self.tls == TlsMode::Disable {
+        if self.tls == TlsMode::Disable {
             config.ssl_mode(SslMode::Disable);
             PgClient::connect(&config, tokio_postgres::NoTls, CONNECT_TIMEOUT, deadline)
         } else {
@@ -245,15 +258,7 @@ impl PgTarget {
                 _ => SslMode::Require,
             });
             PgClient::connect(&config, self.tls_connector()?, CONNECT_TIMEOUT, deadline)
-        };
-        connected.map_err(|e| {
-            Error::Database(crate::tr!(
-                pg_unreachable,
-                target = self.describe(),
-                error = server_reason(&e)
-            ))
-            .into()
-        })
+        }
     }
 
     fn tls_connector(&self) -> Result<MakeRustlsConnect> {
@@ -503,7 +508,7 @@ impl PgConn {
     pub fn reconnect(&self) -> Result<()> {
         let client = self
             .target
-            .connect()
+            .connect_as_it_fails()
             .inspect_err(|_| self.set_reachable(false))?;
         *self.client.borrow_mut() = client;
         self.statements.borrow_mut().clear();
@@ -517,7 +522,7 @@ impl PgConn {
         Arc::clone(&self.reachable)
     }
 
-    fn set_reachable(&self, reachable: bool) {
+    pub(super) fn set_reachable(&self, reachable: bool) {
         self.reachable.store(reachable, Ordering::Relaxed);
     }
 

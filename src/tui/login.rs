@@ -620,10 +620,9 @@ impl State {
         let (text, style) = match &self.status {
             Status::Prompt => (String::new(), self.theme.label()),
             Status::Waiting => match self.db_link {
-                super::DbLink::Unreachable => (
-                    self.texts.db_reconnecting.to_string(),
-                    self.theme.notice(),
-                ),
+                super::DbLink::Unreachable => {
+                    (self.texts.db_reconnecting.to_string(), self.theme.notice())
+                }
                 _ => (self.texts.checking.to_string(), self.theme.label()),
             },
             Status::Error(said) => (said.text(self.texts, self.tz), self.theme.error()),

@@ -138,7 +138,9 @@ pub fn panicked() -> bool {
 /// Draws a frame with `draw`, unless a thread has panicked (the terminal is the
 /// shell's again then): `None`.
 pub fn frame<T>(draw: impl FnOnce() -> T) -> Option<T> {
-    let _drawing = DRAWING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _drawing = DRAWING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     (!panicked()).then(draw)
 }
 

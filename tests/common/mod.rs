@@ -1,6 +1,7 @@
 //! Helpers shared by the tests of the real binary.
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod pg_server;
 pub mod pty;
 
 use std::path::{Path, PathBuf};
@@ -40,6 +41,19 @@ impl Office {
             target,
             console_db,
             _postgres: postgres,
+        }
+    }
+
+    /// An office on a database found elsewhere (a test's own server), reached with
+    /// `console_db`.
+    pub fn at(target: Target, console_db: String) -> Office {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        Office {
+            db: dir.path().join("unused.db"),
+            dir,
+            target,
+            console_db,
+            _postgres: None,
         }
     }
 
