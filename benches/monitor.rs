@@ -13,7 +13,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chrono::FixedOffset;
+use konekte::clock::Zone;
 use konekte::clock::{now_ms, start_of_day};
 use konekte::db::{Db, Here, Target, UserKey, UsersAnchor, Watch};
 use konekte::i18n::EN;
@@ -87,7 +87,7 @@ fn main() {
 }
 
 fn monitor_state() -> State {
-    let utc = FixedOffset::east_opt(0).expect("utc");
+    let utc = Zone::UTC;
     let mut state = State::new(
         "admin".into(),
         "bench".into(),
@@ -104,7 +104,7 @@ fn monitor_state() -> State {
 fn reload(db: &Db, state: &mut State) {
     sweep(db);
     let now = db.now();
-    let utc = FixedOffset::east_opt(0).expect("utc");
+    let utc = Zone::UTC;
     let snapshot = db
         .monitor_snapshot(&state.query(), now, start_of_day(now, utc))
         .expect("load");

@@ -1,6 +1,9 @@
 //! Time as stored (UTC milliseconds) and as shown (RFC 3339 for scripts, local for people).
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, SecondsFormat, Utc};
+use chrono::{
+    DateTime, FixedOffset, Local, LocalResult, NaiveDate, NaiveDateTime, Offset, SecondsFormat,
+    TimeZone, Utc,
+};
 
 use crate::model::Millis;
 
@@ -15,15 +18,86 @@ pub fn rfc3339(at: Millis) -> String {
         .unwrap_or_default()
 }
 
-/// The machine's offset from UTC now: screens take it as state, so that tests can fix it.
-pub fn local_offset() -> FixedOffset {
-    *Local::now().offset()
+/// The office's time zone: the machine's, whose offset changes with daylight saving
+/// time (Haiti's does, in March and November), or a fixed offset (tests). Every local
+/// time is read and written with the offset of its own instant: a summer login keeps
+/// its summer hour when it is listed in winter, 1 November 2026 in Port-au-Prince has
+/// 25 hours and 8 March 23. Screens take it as state, so that tests can fix it.
+///
+/// A local time that happens twice (the hour repeated when the clocks go back) is the
+/// first of the two; one that never happens (the hour skipped when they go forward) is
+/// read with the offset of before the change: 02:30 on 8 March 2026 is 03:30.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    Local,
+    Fixed(FixedOffset),
+}
+
+impl Zone {
+    pub const UTC: Zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC"));
+
+    /// The offset from UTC at `at`.
+    pub fn offset_at(self, at: Millis) -> FixedOffset {
+        match self {
+            Zone::Local => local_offset_at(at),
+            Zone::Fixed(offset) => offset,
+        }
+    }
+
+    /// The instant of the local time `naive` (see the type for the hours that happen
+    /// twice or never).
+    pub fn instant(self, naive: NaiveDateTime) -> Option<Millis> {
+        let at = |offset: FixedOffset| (naive - offset).and_utc().timestamp_millis();
+        match self.offset_from_local_datetime(&naive) {
+            LocalResult::Single(offset) => Some(at(offset)),
+            LocalResult::Ambiguous(one, other) => Some(at(one).min(at(other))),
+            LocalResult::None => {
+                let day_before = (naive - chrono::Duration::days(1))
+                    .and_utc()
+                    .timestamp_millis();
+                let before = self.offset_at(day_before);
+                Some((naive - before).and_utc().timestamp_millis())
+            }
+        }
+    }
+}
+
+impl TimeZone for Zone {
+    type Offset = FixedOffset;
+
+    fn from_offset(offset: &FixedOffset) -> Zone {
+        Zone::Fixed(*offset)
+    }
+
+    fn offset_from_local_date(&self, local: &NaiveDate) -> LocalResult<FixedOffset> {
+        match self {
+            Zone::Local => Local.offset_from_local_date(local).map(|o| o.fix()),
+            Zone::Fixed(offset) => LocalResult::Single(*offset),
+        }
+    }
+
+    fn offset_from_local_datetime(&self, local: &NaiveDateTime) -> LocalResult<FixedOffset> {
+        match self {
+            Zone::Local => Local.offset_from_local_datetime(local).map(|o| o.fix()),
+            Zone::Fixed(offset) => LocalResult::Single(*offset),
+        }
+    }
+
+    fn offset_from_utc_date(&self, utc: &NaiveDate) -> FixedOffset {
+        match self {
+            Zone::Local => Local.offset_from_utc_date(utc).fix(),
+            Zone::Fixed(offset) => *offset,
+        }
+    }
+
+    fn offset_from_utc_datetime(&self, utc: &NaiveDateTime) -> FixedOffset {
+        self.offset_at(utc.and_utc().timestamp_millis())
+    }
 }
 
 /// The machine's offset from UTC at `at`: a summer login keeps its summer hour when it
 /// is listed in winter (Haiti keeps daylight saving time).
-pub fn local_offset_at(at: Millis) -> FixedOffset {
-    use chrono::TimeZone;
+fn local_offset_at(at: Millis) -> FixedOffset {
     use std::cell::RefCell;
     use std::collections::HashMap;
     // Offsets change only on a quarter hour (every zone's transitions fall on one), and
@@ -38,7 +112,7 @@ pub fn local_offset_at(at: Millis) -> FixedOffset {
             Local
                 .timestamp_millis_opt(quarter * QUARTER_HOUR)
                 .single()
-                .map_or_else(local_offset, |t| *t.offset())
+                .map_or_else(|| Local::now().offset().fix(), |t| t.offset().fix())
         })
     })
 }
@@ -47,7 +121,7 @@ pub fn local_offset_at(at: Millis) -> FixedOffset {
 /// time only: the offset is in `offset_time`). A listing of 100 000 users writes 200 000
 /// dates: formats of numbers alone (`%Y %m %d %H %M %S`) are written directly, others
 /// by chrono, each read once.
-pub fn format_in(at: Millis, tz: FixedOffset, format: &'static str) -> String {
+pub fn format_in(at: Millis, tz: Zone, format: &'static str) -> String {
     use chrono::format::{Item, StrftimeItems};
     use std::cell::RefCell;
     use std::collections::HashMap;
@@ -55,7 +129,8 @@ pub fn format_in(at: Millis, tz: FixedOffset, format: &'static str) -> String {
         static PARSED: RefCell<HashMap<&'static str, Vec<Item<'static>>>> =
             RefCell::new(HashMap::new());
     }
-    let Some(local) = DateTime::from_timestamp_millis(at).map(|t| t.naive_utc() + tz) else {
+    let Some(local) = DateTime::from_timestamp_millis(at).map(|t| t.naive_utc() + tz.offset_at(at))
+    else {
         return String::new();
     };
     if let Some(written) = numbers_only(local, format) {
@@ -98,7 +173,7 @@ fn numbers_only(local: chrono::NaiveDateTime, format: &str) -> Option<String> {
 }
 
 /// `at` in `tz` as RFC 3339 with its offset: `2026-11-24T09:15:02-05:00`.
-pub fn offset_time(at: Millis, tz: FixedOffset) -> String {
+pub fn offset_time(at: Millis, tz: Zone) -> String {
     DateTime::from_timestamp_millis(at)
         .map(|t| {
             t.with_timezone(&tz)
@@ -109,11 +184,7 @@ pub fn offset_time(at: Millis, tz: FixedOffset) -> String {
 
 /// The parts of [start, end) on each calendar day of `tz`, earliest first, each as
 /// (day, from, to): a session across midnight counts on both days.
-pub fn split_by_day(
-    start: Millis,
-    end: Millis,
-    tz: FixedOffset,
-) -> Vec<(NaiveDate, Millis, Millis)> {
+pub fn split_by_day(start: Millis, end: Millis, tz: Zone) -> Vec<(NaiveDate, Millis, Millis)> {
     let mut parts = Vec::new();
     let mut from = start;
     while from < end {
@@ -123,8 +194,8 @@ pub fn split_by_day(
         let next_midnight = day
             .succ_opt()
             .and_then(|next| next.and_hms_opt(0, 0, 0))
-            .and_then(|midnight| midnight.and_local_timezone(tz).single())
-            .map_or(end, |midnight| midnight.timestamp_millis());
+            .and_then(|midnight| tz.instant(midnight))
+            .map_or(end, |midnight| midnight.max(from + 1));
         let to = next_midnight.min(end);
         parts.push((day, from, to));
         from = to;
@@ -133,16 +204,16 @@ pub fn split_by_day(
 }
 
 /// The calendar day of `at` in `tz`.
-pub fn day_of(at: Millis, tz: FixedOffset) -> Option<NaiveDate> {
+pub fn day_of(at: Millis, tz: Zone) -> Option<NaiveDate> {
     DateTime::from_timestamp_millis(at).map(|t| t.with_timezone(&tz).date_naive())
 }
 
 /// Local midnight at the start of the day of `at`.
-pub fn start_of_day(at: Millis, tz: FixedOffset) -> Millis {
+pub fn start_of_day(at: Millis, tz: Zone) -> Millis {
     DateTime::from_timestamp_millis(at)
         .and_then(|t| t.with_timezone(&tz).date_naive().and_hms_opt(0, 0, 0))
-        .and_then(|midnight| midnight.and_local_timezone(tz).single())
-        .map_or(at, |midnight| midnight.timestamp_millis())
+        .and_then(|midnight| tz.instant(midnight))
+        .map_or(at, |midnight| midnight.min(at))
 }
 
 /// For `#[serde(serialize_with)]`: a time as RFC 3339 UTC.
@@ -166,14 +237,9 @@ pub fn serialize_rfc3339<S: serde::Serializer>(
 /// 3339 (`2026-11-24T09:00:00Z`), `today`, `yesterday`, `now`, a time ago (`30m`, `2h`,
 /// `7d`, `1w`), and what the tables print: `24/11/2026 09:15`, `11-24 09:15` and
 /// `24/11 09:15` (the latest such day not after now), `09:15` (today).
-pub fn parse_time(text: &str, now: Millis, tz: FixedOffset) -> Option<Millis> {
+pub fn parse_time(text: &str, now: Millis, tz: Zone) -> Option<Millis> {
     let text = text.trim();
-    let local = |naive: chrono::NaiveDateTime| {
-        naive
-            .and_local_timezone(tz)
-            .single()
-            .map(|t| t.timestamp_millis())
-    };
+    let local = |naive: NaiveDateTime| tz.instant(naive);
     let date_time = |text: &str| {
         const FORMATS: [&str; 6] = [
             "%Y-%m-%dT%H:%M",
@@ -208,16 +274,12 @@ pub fn parse_time(text: &str, now: Millis, tz: FixedOffset) -> Option<Millis> {
 }
 
 /// `11-24 09:15`, `24/11 09:15` (the latest such moment not after now), or `09:15` (today).
-fn without_year(text: &str, now: Millis, tz: FixedOffset) -> Option<Millis> {
+fn without_year(text: &str, now: Millis, tz: Zone) -> Option<Millis> {
     let today = DateTime::from_timestamp_millis(now)?
         .with_timezone(&tz)
         .date_naive();
     if let Ok(time) = chrono::NaiveTime::parse_from_str(text, "%H:%M") {
-        return today
-            .and_time(time)
-            .and_local_timezone(tz)
-            .single()
-            .map(|t| t.timestamp_millis());
+        return tz.instant(today.and_time(time));
     }
     let at_year = |year: i32| {
         let (date, time) = text.split_once(' ')?;
@@ -229,10 +291,7 @@ fn without_year(text: &str, now: Millis, tz: FixedOffset) -> Option<Millis> {
         let naive = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
             .iter()
             .find_map(|format| chrono::NaiveDateTime::parse_from_str(&spelled, format).ok())?;
-        naive
-            .and_local_timezone(tz)
-            .single()
-            .map(|t| t.timestamp_millis())
+        tz.instant(naive)
     };
     use chrono::Datelike;
     let this_year = at_year(today.year())?;
@@ -292,7 +351,7 @@ mod tests {
             "%H:%M",
             "%Y-%m-%dT%H:%M:%S",
         ];
-        let tz = FixedOffset::west_opt(5 * 3600).unwrap();
+        let tz = Zone::Fixed(FixedOffset::west_opt(5 * 3600).unwrap());
         for at in [
             0,
             1_795_511_702_000,
@@ -300,7 +359,7 @@ mod tests {
             946_684_799_999,
             4_102_444_800_000,
         ] {
-            let local = DateTime::from_timestamp_millis(at).unwrap().naive_utc() + tz;
+            let local = DateTime::from_timestamp_millis(at).unwrap().naive_utc() + tz.offset_at(at);
             for format in formats {
                 assert_eq!(
                     numbers_only(local, format),
@@ -316,7 +375,7 @@ mod tests {
 
     #[test]
     fn a_session_across_midnight_counts_on_both_days() {
-        let tz = FixedOffset::east_opt(-5 * 3600).unwrap();
+        let tz = Zone::Fixed(FixedOffset::east_opt(-5 * 3600).unwrap());
         // 2026-11-23 23:30 to 2026-11-24 01:00 at UTC-5.
         let start = 1_795_494_600_000;
         let parts = split_by_day(start, start + 90 * 60_000, tz);
@@ -338,7 +397,7 @@ mod tests {
 
     #[test]
     fn times_take_every_form_of_the_contract() {
-        let tz = FixedOffset::east_opt(-5 * 3600).unwrap();
+        let tz = Zone::Fixed(FixedOffset::east_opt(-5 * 3600).unwrap());
         // 2026-11-24 09:15:02 UTC = 04:15:02 at UTC-5.
         let now = 1_795_511_702_000;
         let midnight = 1_795_496_400_000; // 2026-11-24 00:00 at UTC-5

@@ -8,8 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use crate::clock::Zone;
 use anyhow::Result;
-use chrono::{Datelike, FixedOffset, Weekday};
+use chrono::{Datelike, Weekday};
 use rand::RngExt;
 
 use crate::auth::{self, LockPolicy, LoginRequest};
@@ -42,7 +43,7 @@ pub fn seed_history(
     db: &Db,
     staff: &[(i64, String)],
     now: Millis,
-    tz: FixedOffset,
+    tz: Zone,
     days: i64,
     seed: u64,
 ) -> Result<Vec<AtWork>> {
@@ -368,7 +369,7 @@ mod tests {
             .iter()
             .map(|n| (db.user(n).unwrap().unwrap().id, n.clone()))
             .collect();
-        let utc = FixedOffset::east_opt(0).unwrap();
+        let utc = Zone::UTC;
         // Tuesday 2026-11-24, 15:00 UTC.
         let now = 1_795_532_400_000;
         let at_work = seed_history(&db, &staff, now, utc, 28, 7).unwrap();

@@ -8,7 +8,7 @@
 use std::fmt::Display;
 use std::sync::OnceLock;
 
-use chrono::FixedOffset;
+use crate::clock::Zone;
 
 use crate::model::{EndReason, Millis, Outcome, UserState};
 
@@ -59,28 +59,28 @@ impl Lang {
     }
 
     /// `2026-11-24 09:15` in English; `24/11/2026 09:15` in French and Creole.
-    pub fn date_time(self, at: Millis, tz: FixedOffset) -> String {
+    pub fn date_time(self, at: Millis, tz: Zone) -> String {
         self.format(at, tz, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")
     }
 
     /// With the seconds: `2026-11-24 09:15:02`, `24/11/2026 09:15:02`.
-    pub fn date_time_seconds(self, at: Millis, tz: FixedOffset) -> String {
+    pub fn date_time_seconds(self, at: Millis, tz: Zone) -> String {
         self.format(at, tz, "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S")
     }
 
     /// The time of day: `09:15`, in every language.
-    pub fn time(self, at: Millis, tz: FixedOffset) -> String {
+    pub fn time(self, at: Millis, tz: Zone) -> String {
         crate::clock::format_in(at, tz, "%H:%M")
     }
 
     /// Without the year: `11-24 09:15`, `24/11 09:15`.
-    pub fn short_date_time(self, at: Millis, tz: FixedOffset) -> String {
+    pub fn short_date_time(self, at: Millis, tz: Zone) -> String {
         self.format(at, tz, "%m-%d %H:%M", "%d/%m %H:%M")
     }
 
     /// When a session ended, as `last` writes it: the time alone on the day of its
     /// login (`16:40`), else the day too (`11-24 16:40`, `24/11 16:40`).
-    pub fn end_time(self, login: Millis, logout: Millis, tz: FixedOffset) -> String {
+    pub fn end_time(self, login: Millis, logout: Millis, tz: Zone) -> String {
         let day = |at| crate::clock::format_in(at, tz, "%F");
         if day(login) == day(logout) {
             crate::clock::format_in(logout, tz, "%H:%M")
@@ -96,13 +96,7 @@ impl Lang {
         }
     }
 
-    fn format(
-        self,
-        at: Millis,
-        tz: FixedOffset,
-        english: &'static str,
-        french: &'static str,
-    ) -> String {
+    fn format(self, at: Millis, tz: Zone, english: &'static str, french: &'static str) -> String {
         crate::clock::format_in(at, tz, if self == Lang::En { english } else { french })
     }
 
@@ -870,7 +864,7 @@ mod tests {
 
     #[test]
     fn dates_and_durations_are_written_as_each_language_writes_them() {
-        let utc = FixedOffset::east_opt(0).unwrap();
+        let utc = Zone::UTC;
         let at = 1_795_511_702_000; // 2026-11-24 09:15:02 UTC
         assert_eq!(Lang::En.date_time(at, utc), "2026-11-24 09:15");
         assert_eq!(Lang::Fr.date_time(at, utc), "24/11/2026 09:15");

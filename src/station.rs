@@ -18,15 +18,15 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::Duration;
 
+use crate::clock::Zone;
 use anyhow::Result;
-use chrono::FixedOffset;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::auth::LockPolicy;
 use crate::cli::TerminalArgs;
-use crate::clock::{local_offset, now_ms, start_of_day};
+use crate::clock::{now_ms, start_of_day};
 use crate::db::{Beat, Closed, Db, Target, Watch};
 use crate::error::Error;
 use crate::i18n::{Texts, fill};
@@ -126,7 +126,7 @@ pub fn run(target: &Target, args: &TerminalArgs, mode: Mode) -> Result<()> {
     let place = Place {
         origin: Origin::of_this_process(),
         this_host: ThisHost::detect(),
-        tz: local_offset(),
+        tz: Zone::Local,
         theme: Theme::from_env(),
         texts: crate::i18n::texts(),
     };
@@ -194,7 +194,7 @@ impl Signals {
 pub struct Place {
     pub origin: Origin,
     pub this_host: ThisHost,
-    pub tz: FixedOffset,
+    pub tz: Zone,
     pub theme: Theme,
     /// The terminal's own language (`--lang`, else the environment).
     pub texts: &'static Texts,

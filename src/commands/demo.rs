@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 
 use crate::cli::DemoArgs;
-use crate::clock::local_offset;
+use crate::clock::Zone;
 use crate::db::{Db, Range, Target};
 use crate::demo;
 use crate::error::Error;
@@ -87,14 +87,7 @@ fn seed_past_weeks(db: &Db, accounts: &[(String, String, Role)]) -> Result<Vec<d
             staff.push((user.id, user.username));
         }
     }
-    demo::seed_history(
-        db,
-        &staff,
-        db.now(),
-        local_offset(),
-        PAST_DAYS,
-        rand::random(),
-    )
+    demo::seed_history(db, &staff, db.now(), Zone::Local, PAST_DAYS, rand::random())
 }
 
 /// Imports the sample users (those that exist already are left as they are) and returns

@@ -52,7 +52,7 @@ pub fn run(args: &LastArgs, target: &Target, out: &mut dyn Write) -> Result<()> 
 /// shorter still, `HistorySession::logout_cell`).
 fn time_cell(at: Millis, format: TimeFormat) -> String {
     let lang = crate::i18n::texts().lang;
-    let tz = clock::local_offset_at(at);
+    let tz = clock::Zone::Local;
     match format {
         TimeFormat::Short => lang.short_date_time(at, tz),
         TimeFormat::Full => lang.date_time_seconds(at, tz),
@@ -126,10 +126,9 @@ impl HistorySession {
             return texts.still_logged_in.into();
         };
         match format {
-            TimeFormat::Short => {
-                let tz = clock::local_offset_at(logout);
-                texts.lang.end_time(self.login_time, logout, tz)
-            }
+            TimeFormat::Short => texts
+                .lang
+                .end_time(self.login_time, logout, clock::Zone::Local),
             _ => time_cell(logout, format),
         }
     }

@@ -88,7 +88,7 @@ pub fn open_swept(target: &Target) -> Result<(Db, Millis)> {
 /// A time argument (CLI.md's forms), or a usage error naming it.
 pub fn time_arg(option: &str, text: Option<&str>, now: Millis) -> Result<Option<Millis>> {
     let Some(text) = text else { return Ok(None) };
-    crate::clock::parse_time(text, now, crate::clock::local_offset())
+    crate::clock::parse_time(text, now, crate::clock::Zone::Local)
         .map(Some)
         .ok_or_else(|| {
             Error::Usage(crate::tr!(time_unreadable, option = option, text = text)).into()
@@ -136,9 +136,7 @@ pub fn sweep(db: &Db, this_host: &ThisHost, now: Millis) {
 
 /// `at` as people read it here: local time, in the language of the process.
 pub fn local_time(at: Millis) -> String {
-    i18n::texts()
-        .lang
-        .date_time(at, crate::clock::local_offset_at(at))
+    i18n::texts().lang.date_time(at, crate::clock::Zone::Local)
 }
 
 /// A table's column: its header, and how much it matters (0: always shown; the higher,

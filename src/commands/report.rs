@@ -6,14 +6,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
+use crate::clock::Zone;
 use anyhow::Result;
-use chrono::{FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Columns, open_swept, time_range, user_id_of, write_rows, write_table};
 use crate::attendance::{Piece, Tally, hours};
 use crate::cli::{Format, ReportArgs, ReportBy};
-use crate::clock::{self, local_offset, split_by_day};
+use crate::clock::{self, split_by_day};
 use crate::db::{Db, Range, Span, Target};
 use crate::i18n::Texts;
 use crate::model::{Millis, Role};
@@ -35,7 +36,7 @@ pub fn run(args: &ReportArgs, target: &Target, out: &mut dyn Write) -> Result<()
         since,
         until,
         now,
-        tz: local_offset(),
+        tz: Zone::Local,
         by: args.by,
     };
     let mut tallies = BTreeMap::new();
@@ -63,7 +64,7 @@ struct Window {
     since: Option<Millis>,
     until: Millis,
     now: Millis,
-    tz: FixedOffset,
+    tz: Zone,
     by: ReportBy,
 }
 
@@ -233,7 +234,7 @@ impl Line {
     }
 
     fn cells(&self, t: &Texts) -> Vec<String> {
-        let tz = local_offset();
+        let tz = Zone::Local;
         // The time alone on the line's own day; with the date on another (a night
         // across midnight), and always on a line of many days.
         let when = |at: Millis| match self.day {

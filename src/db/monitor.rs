@@ -11,11 +11,12 @@ use super::timeline::Timeline;
 use super::users::{ACTIVITY_COLUMNS, USER_COLUMNS, escape_like, summary_from_row};
 use super::value::{Row, ToValue, Value, params};
 use crate::attendance::{Piece, Tally};
+use crate::clock::Zone;
 use crate::clock::{split_by_day, start_of_day};
 use crate::error::Error;
 use crate::model::{EndReason, Millis, SessionLine, UserLine};
 use anyhow::Result;
-use chrono::{FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 
 /// How the "All users" and "Online now" panes are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -282,7 +283,7 @@ impl Db {
         offset: usize,
         rows: usize,
         now: Millis,
-        tz: FixedOffset,
+        tz: Zone,
     ) -> Result<History> {
         let user = self
             .user_by_id(user_id)?
@@ -501,7 +502,7 @@ impl Db {
 }
 
 /// The latest HISTORY_DAYS calendar days, oldest first, today last.
-fn days_back(now: Millis, tz: FixedOffset) -> impl Iterator<Item = NaiveDate> {
+fn days_back(now: Millis, tz: Zone) -> impl Iterator<Item = NaiveDate> {
     let today = crate::clock::day_of(now, tz);
     let mut days: Vec<NaiveDate> = std::iter::successors(today, |day| day.pred_opt())
         .take(HISTORY_DAYS as usize)
@@ -947,7 +948,7 @@ mod tests {
             .unwrap();
         db.open_session(ann, &desk(), 5_000, MIDNIGHT + 9 * HOUR)
             .unwrap();
-        let utc = FixedOffset::east_opt(0).unwrap();
+        let utc = Zone::UTC;
         let history = db
             .user_history(ann, 0, 10, MIDNIGHT + 10 * HOUR, utc)
             .unwrap();

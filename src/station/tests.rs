@@ -223,7 +223,7 @@ fn start_station(
             booted_at: None,
             pid_ns: None,
         },
-        tz: FixedOffset::east_opt(0).unwrap(),
+        tz: Zone::UTC,
         theme: Theme { color: false },
         texts,
     };

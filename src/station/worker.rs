@@ -5,8 +5,8 @@
 use std::sync::mpsc::{self, Sender};
 use std::thread;
 
+use crate::clock::Zone;
 use anyhow::Result;
-use chrono::FixedOffset;
 use zeroize::Zeroizing;
 
 use super::{Clock, Event};
@@ -97,7 +97,7 @@ pub struct Context {
     pub this_host: ThisHost,
     pub policy: LockPolicy,
     pub heartbeat: Millis,
-    pub tz: FixedOffset,
+    pub tz: Zone,
     pub clock: Clock,
 }
 

@@ -2,7 +2,7 @@
 //! password, host and clock, one status line. Also asks for a new password when an
 //! admin-issued one must be changed.
 
-use chrono::FixedOffset;
+use crate::clock::Zone;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -83,7 +83,7 @@ pub enum Said {
 }
 
 impl Said {
-    pub fn text(&self, texts: &Texts, tz: FixedOffset) -> String {
+    pub fn text(&self, texts: &Texts, tz: Zone) -> String {
         let lasted = |millis: &Millis| texts.lang.duration(*millis);
         match self {
             Said::InvalidLogin => texts.invalid_login.into(),
@@ -119,7 +119,7 @@ pub struct State {
     pub focus: Field,
     pub status: Status,
     pub now: Millis,
-    pub tz: FixedOffset,
+    pub tz: Zone,
     pub host: String,
     /// The monitor's login admits admins only and says so in its title.
     pub for_monitor: bool,
@@ -266,13 +266,7 @@ const KEYS: &[Binding<State, Action>] = &[
 ];
 
 impl State {
-    pub fn new(
-        host: String,
-        now: Millis,
-        tz: FixedOffset,
-        theme: Theme,
-        texts: &'static Texts,
-    ) -> State {
+    pub fn new(host: String, now: Millis, tz: Zone, theme: Theme, texts: &'static Texts) -> State {
         State {
             form: Form::Credentials,
             username: String::new(),
@@ -659,7 +653,7 @@ mod tests {
         State::new(
             "frontdesk".into(),
             NOW,
-            FixedOffset::east_opt(0).unwrap(),
+            Zone::UTC,
             Theme { color: false },
             &EN,
         )

@@ -4,7 +4,7 @@
 //! moves through it and says what to load next. The selection follows a person, not a
 //! row number: rows come and go under it as people log in and out.
 
-use chrono::FixedOffset;
+use crate::clock::Zone;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
@@ -103,7 +103,7 @@ pub struct State {
     pub width: u16,
     pub height: u16,
     pub now: Millis,
-    pub tz: FixedOffset,
+    pub tz: Zone,
     pub pulse_until: Millis,
     pub admin: String,
     /// The admin's own session, which `e` asks twice about.
@@ -552,7 +552,7 @@ impl State {
         admin: String,
         host: String,
         now: Millis,
-        tz: FixedOffset,
+        tz: Zone,
         theme: Theme,
         texts: &'static Texts,
     ) -> State {

@@ -1,7 +1,7 @@
 //! The screen of a session in progress: who, role, since when, a live duration, the
 //! previous login, and how to log out. Ends the session itself after the idle timeout.
 
-use chrono::FixedOffset;
+use crate::clock::Zone;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -21,7 +21,7 @@ pub struct State {
     pub session_id: i64,
     pub since: Millis,
     pub now: Millis,
-    pub tz: FixedOffset,
+    pub tz: Zone,
     pub host: String,
     pub last_activity: Millis,
     /// No key for this long ends the session (`None`: never, for a wall-screen monitor).
@@ -329,7 +329,7 @@ mod tests {
             session_id: 41,
             since: NOW - 65 * MINUTE - 9_000,
             now: NOW,
-            tz: FixedOffset::east_opt(0).unwrap(),
+            tz: Zone::UTC,
             host: "frontdesk".into(),
             last_activity: NOW,
             idle_timeout: Some(15 * MINUTE),

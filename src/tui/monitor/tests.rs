@@ -169,7 +169,7 @@ fn state(width: u16, height: u16) -> State {
         "Fedanoir".into(),
         "frontdesk".into(),
         NOW,
-        FixedOffset::east_opt(0).unwrap(),
+        Zone::UTC,
         Theme { color: false },
         &EN,
     );
@@ -636,8 +636,7 @@ fn snapshot_history_fr_120x40() {
 /// The morning so far, at 09:15: who came when, and who left.
 fn timeline(offset: usize) -> crate::db::Timeline {
     let at = |hour: i64, minute: i64| {
-        crate::clock::start_of_day(NOW, FixedOffset::east_opt(0).unwrap())
-            + (hour * 60 + minute) * MINUTE
+        crate::clock::start_of_day(NOW, Zone::UTC) + (hour * 60 + minute) * MINUTE
     };
     let bar = |session, login, logout: Option<Millis>, reason| crate::db::Bar {
         session,
