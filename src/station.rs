@@ -501,9 +501,8 @@ impl Station {
             Some(login::Effect::Quit) => self.finished = true,
             // A login into a file no one reads would be lost to the office.
             Some(login::Effect::Authenticate { .. }) if self.db_unusable.is_some() => {
-                if let (Screen::Login(state), Some(unusable)) = (&mut self.screen, self.db_unusable)
-                {
-                    state.status = login::Status::Error(login::Said::DatabaseUnusable(unusable));
+                if let Some(unusable) = self.db_unusable {
+                    self.tell_login(login::Msg::Failed(login::Said::DatabaseUnusable(unusable)));
                 }
             }
             Some(login::Effect::Authenticate { username, password }) => {
@@ -560,7 +559,7 @@ impl Station {
                 self.tell_login(login::Msg::PasswordRejected(problem));
             }
             Ok(LoggedIn::Opened(opened)) => self.start_session(*opened),
-            Err(err) => self.tell_login(login::Msg::Notice(database_trouble(&err))),
+            Err(err) => self.tell_login(login::Msg::Failed(database_trouble(&err))),
         }
     }
 

@@ -144,8 +144,11 @@ pub enum Msg {
     Refused(Refusal),
     MustChangePassword(User),
     PasswordRejected(PasswordProblem),
-    /// Something to tell the next person (why the last session ended, a database error).
+    /// Something to tell the next person (why the last session ended).
     Notice(Said),
+    /// The login failed for another reason than the credentials (the database could not
+    /// be reached, or can take no login): the form starts again, as after a refusal.
+    Failed(Said),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -358,15 +361,18 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
             None
         }
         Msg::Refused(refusal) => {
-            // The next try starts from an empty form: a password typed on into the name
-            // field would otherwise be recorded as a name.
-            state.clear_fields();
-            state.status = Status::Error(match refusal {
-                Refusal::Invalid => Said::InvalidLogin,
-                Refusal::Locked { until } => Said::Locked { until },
-                Refusal::SourceLocked { until } => Said::SourceLocked { until },
-            });
-            state.last_input = state.now;
+            failed(
+                state,
+                match refusal {
+                    Refusal::Invalid => Said::InvalidLogin,
+                    Refusal::Locked { until } => Said::Locked { until },
+                    Refusal::SourceLocked { until } => Said::SourceLocked { until },
+                },
+            );
+            None
+        }
+        Msg::Failed(said) => {
+            failed(state, said);
             None
         }
         Msg::MustChangePassword(user) => {
@@ -386,6 +392,20 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
             state.last_input = state.now;
             None
         }
+    }
+}
+
+/// After any failed try, the next starts from an empty form with the cursor in the
+/// name: "name Tab password" typed again into a kept name would be recorded as a name,
+/// password included, in `console failures`. A new password being chosen is asked again.
+fn failed(state: &mut State, said: Said) {
+    match state.form {
+        Form::Credentials => {
+            state.clear_fields();
+            state.status = Status::Error(said);
+            state.last_input = state.now;
+        }
+        Form::NewPassword { .. } => reject_new_password(state, said),
     }
 }
 
@@ -705,6 +725,34 @@ mod tests {
         // Keys are ignored while the check runs.
         assert_eq!(update(&mut s, key(KeyCode::Char('x'))), None);
         assert_eq!(s.username, "Hantz123");
+    }
+
+    #[test]
+    fn after_a_database_error_the_form_starts_again_from_the_name() {
+        for said in [
+            Said::DatabaseTrouble("connection refused".into()),
+            Said::DatabaseUnusable(crate::tui::Unusable::Damaged),
+        ] {
+            let mut s = state();
+            let name_tab_password = |s: &mut State| {
+                type_text(s, "Hantz123");
+                assert_eq!(update(s, key(KeyCode::Tab)), None);
+                type_text(s, "secret-pw");
+            };
+            name_tab_password(&mut s);
+            assert!(update(&mut s, key(KeyCode::Enter)).is_some());
+            let _ = update(&mut s, Msg::Failed(said));
+            assert_eq!((s.username.as_str(), s.focus), ("", Field::Username));
+            // Typed again from the start, the name is the name alone.
+            name_tab_password(&mut s);
+            assert_eq!(
+                update(&mut s, key(KeyCode::Enter)),
+                Some(Effect::Authenticate {
+                    username: "Hantz123".into(),
+                    password: "secret-pw".into()
+                })
+            );
+        }
     }
 
     #[test]
