@@ -409,6 +409,11 @@ catalog! {
         "Sa base de données est supprimée avec elle.",
         "Baz done li an ap efase avè l.",
     ],
+    demo_kept: [
+        "Its database file is kept.",
+        "Son fichier de base de données est conservé.",
+        "Fichye baz done li an ap rete.",
+    ],
     key_yes: ["yes", "oui", "wi"],
     key_no: ["no", "non", "non"],
     nothing_here: ["nothing here", "rien ici", "anyen la a"],

@@ -69,8 +69,8 @@ pub enum Mode {
         banner: Option<String>,
         /// Credentials to log in with at once, through the same path as a person.
         sign_in: Option<(String, String)>,
-        /// Leaving asks first (the demo's database goes with it).
-        confirm_quit: bool,
+        /// Leaving asks first, saying what becomes of the demo's database.
+        confirm_quit: Option<monitor::Leaving>,
     },
 }
 

@@ -136,3 +136,32 @@ fn the_demo_shows_the_office_and_leaves_nothing_behind() {
         "CONSOLE_DB is not the demo's database"
     );
 }
+
+#[test]
+fn the_demo_refuses_an_offices_file_and_keeps_a_new_one_it_was_given() {
+    let office = Office::with_sample_users();
+    if office.is_postgres() {
+        return; // tests/postgres.rs has the server's case
+    }
+    let before = office.snapshot();
+    office
+        .console(&["demo", "--db", common::path_str(&office.db)])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("only on an empty database"));
+    assert_eq!(office.snapshot(), before, "not one account added");
+
+    let fresh = office.dir.path().join("demo-kept.db");
+    let mut demo = Terminal::open_sized(
+        &office,
+        &["demo", "--terminals", "1", "--db", common::path_str(&fresh)],
+        120,
+        40,
+    );
+    demo.wait_for("DEMO");
+    demo.type_keys("q");
+    demo.wait_for("Its database file is kept.");
+    demo.type_keys("y");
+    assert_eq!(demo.wait_exit(), 0);
+    assert!(fresh.exists(), "the file given is kept");
+}

@@ -10,14 +10,16 @@ use crate::error::Error;
 use crate::import;
 use crate::model::Role;
 use crate::station::{self, Mode};
+use crate::tui::monitor::Leaving;
 
 const SAMPLE_USERS: &str = include_str!("../../users_sample.csv");
 /// How far back the demo's history goes.
 const PAST_DAYS: i64 = 28;
 
 /// Runs the demo on `given` when typed on the command line, else on a temporary SQLite
-/// database that is removed afterwards. A PostgreSQL database must hold no users yet:
-/// the demo's public passwords never land in an office's database.
+/// database that is removed afterwards. A given database must hold no users yet (a
+/// SQLite file may not exist): the demo's public passwords, three admins among them,
+/// never land in an office's database.
 pub fn run(args: &DemoArgs, given: Option<&Target>) -> Result<()> {
     let temporary = match given {
         Some(_) => None,
@@ -28,9 +30,7 @@ pub fn run(args: &DemoArgs, given: Option<&Target>) -> Result<()> {
         (None, Some(target)) => target.clone(),
         (None, None) => unreachable!("one of the two is set"),
     };
-    if let Target::Postgres(_) = &target
-        && !Db::open(&target)?.list_users(None, 0)?.is_empty()
-    {
+    if given.is_some() && holds_users(&target)? {
         return Err(Error::Refused(crate::tr!(demo_not_empty, db = target.describe())).into());
     }
     let accounts = import_sample_users(&target)?;
@@ -70,9 +70,26 @@ pub fn run(args: &DemoArgs, given: Option<&Target>) -> Result<()> {
         Mode::Monitor {
             banner: Some(banner),
             sign_in: Some((admin_name, admin_password)),
-            confirm_quit: true,
+            confirm_quit: Some(if temporary.is_some() {
+                Leaving::DatabaseRemoved
+            } else {
+                Leaving::DatabaseKept
+            }),
         },
     )
+}
+
+/// Whether `target` is a database with accounts in it, read without writing anything.
+fn holds_users(target: &Target) -> Result<bool> {
+    if let Target::Sqlite(path) = target
+        && !path.exists()
+    {
+        return Ok(false);
+    }
+    Ok(match Db::open_read_only(target)? {
+        Some(db) => !db.list_users(None, 0)?.is_empty(),
+        None => false,
+    })
 }
 
 /// Four weeks of the office's past, on a database that has no history yet: something

@@ -14,7 +14,7 @@ pub fn run(args: &TerminalArgs, target: &Target) -> Result<()> {
         Mode::Monitor {
             banner: None,
             sign_in: None,
-            confirm_quit: false,
+            confirm_quit: None,
         },
     )
 }

@@ -44,7 +44,7 @@ fn monitor() -> Mode {
     Mode::Monitor {
         banner: None,
         sign_in: None,
-        confirm_quit: false,
+        confirm_quit: None,
     }
 }
 

@@ -111,7 +111,7 @@ pub struct State {
     pub host: String,
     /// The demo's banner: what it is and how to log in to it.
     pub banner: Option<String>,
-    pub confirm_quit: bool,
+    pub confirm_quit: Option<Leaving>,
     pub message: Option<String>,
     /// The time left before the admin's session ends for inactivity, in its last minute.
     pub idle_left: Option<Millis>,
@@ -121,6 +121,15 @@ pub struct State {
     pub db_unusable: Option<super::Unusable>,
     pub theme: Theme,
     pub texts: &'static Texts,
+}
+
+/// What leaving the demo does to its database, which the question to leave says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leaving {
+    /// A temporary database, removed with the demo.
+    DatabaseRemoved,
+    /// A database given with --db: kept.
+    DatabaseKept,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -583,7 +592,7 @@ impl State {
             own_session: None,
             host,
             banner: None,
-            confirm_quit: false,
+            confirm_quit: None,
             message: None,
             idle_left: None,
             db_link: super::DbLink::Answering,
@@ -853,7 +862,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
         state.message = None;
     }
     match action {
-        Action::Quit if state.confirm_quit => {
+        Action::Quit if state.confirm_quit.is_some() => {
             state.overlay = Overlay::ConfirmQuit;
             None
         }
@@ -1605,7 +1614,10 @@ impl State {
                 area,
                 buf,
                 self.texts.confirm_quit_demo,
-                vec![Line::from(self.texts.demo_removed)],
+                vec![Line::from(match self.confirm_quit {
+                    Some(Leaving::DatabaseKept) => self.texts.demo_kept,
+                    _ => self.texts.demo_removed,
+                })],
             ),
             Overlay::History(history) => self.render_history(area, buf, history),
         }

@@ -400,7 +400,7 @@ fn esc_clears_a_kept_filter_before_it_leaves() {
 #[test]
 fn leaving_the_demo_is_asked_first() {
     let mut s = state(120, 40);
-    s.confirm_quit = true;
+    s.confirm_quit = Some(Leaving::DatabaseRemoved);
     assert_eq!(update(&mut s, key(KeyCode::Char('q'))), None);
     assert!(render(&s).contains("Leave the demo?"));
     assert_eq!(update(&mut s, key(KeyCode::Char('n'))), None);
