@@ -596,6 +596,7 @@ impl Station {
             ending: None,
             trouble: false,
             db_link: DbLink::Answering,
+            quit_allowed: self.settings.quit_allowed,
             db_unusable: self.db_unusable,
             theme: self.place.theme,
             texts: self.person_texts(),

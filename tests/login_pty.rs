@@ -309,3 +309,23 @@ fn a_panic_restores_the_terminal_and_ends_the_process_and_its_session() {
         "the session is closed through a connection of its own"
     );
 }
+
+#[test]
+fn on_a_kiosk_ctrl_c_during_a_session_ends_nothing() {
+    let office = Office::with_sample_users();
+    let mut terminal = Terminal::open(&office, &["login", "--no-quit"]);
+    terminal.log_in("Hantz123", "Hantz123-2026");
+    terminal.type_keys("\x03");
+    terminal.type_keys("l");
+    terminal.wait_for("Logged out");
+    let session = office.latest_session().expect("a session");
+    assert_eq!(
+        session.end_reason.as_deref(),
+        Some("logout"),
+        "Ctrl-C was not a hangup"
+    );
+    terminal.type_keys("\x03");
+    terminal.wait_for("Username");
+    terminal.signal("TERM");
+    terminal.wait_exit();
+}

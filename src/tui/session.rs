@@ -34,6 +34,8 @@ pub struct State {
     pub trouble: bool,
     /// Whether the database answers, waits, or cannot be reached.
     pub db_link: super::DbLink,
+    /// Whether Ctrl-C ends the session and the program (not on a kiosk).
+    pub quit_allowed: bool,
     /// The database can take no more logins (its file replaced, or damaged).
     pub db_unusable: Option<super::Unusable>,
     pub theme: Theme,
@@ -95,14 +97,15 @@ const KEYS: &[Binding<State, Action>] = &[
         when: is_admin,
         action: Action::Monitor,
     },
-    // Ctrl-C is the raw-mode terminal's SIGINT: the process is asked to stop.
+    // Ctrl-C is the raw-mode terminal's SIGINT: the process is asked to stop, except on
+    // a kiosk (--no-quit), where nothing a person types ends it.
     Binding {
         keys: &[Key::ctrl('c')],
         shown: "Ctrl-C",
         hint: None,
         help: None,
         essential: false,
-        when: always,
+        when: |s| s.quit_allowed,
         action: Action::Interrupt,
     },
 ];
@@ -343,6 +346,7 @@ mod tests {
             ending: None,
             trouble: false,
             db_link: crate::tui::DbLink::Answering,
+            quit_allowed: true,
             db_unusable: None,
             theme: Theme { color: false },
             texts: &EN,
@@ -387,6 +391,15 @@ mod tests {
                 at: NOW
             })
         );
+    }
+
+    #[test]
+    fn ctrl_c_does_nothing_on_a_kiosk() {
+        let mut s = state();
+        s.quit_allowed = false;
+        let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(update(&mut s, ctrl_c), None);
+        assert_eq!(s.ending, None);
     }
 
     #[test]
