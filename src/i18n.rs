@@ -522,6 +522,11 @@ catalog! {
         "{users} utilisateurs, {sessions} sessions et {attempts} tentatives de connexion copiés vers {to}",
         "kopye {users} itilizatè, {sessions} sesyon ak {attempts} tantativ koneksyon nan {to}",
     ],
+    copy_sessions_open: [
+        "sessions still open: {count}; terminals are running on this database: stop them (their sessions end as hangups), then copy; nothing was copied",
+        "sessions encore ouvertes : {count} ; des terminaux tournent sur cette base : arrêtez-les (leurs sessions finissent en déconnexion brutale), puis copiez ; rien n'a été copié",
+        "sesyon ki toujou louvri: {count}; gen tèminal k ap travay sou baz sa a: kanpe yo (sesyon yo ap fini kòm koupe), epi kopye; anyen pa kopye",
+    ],
     copy_not_empty: [
         "the database copied into already holds users: nothing was copied (copy into an empty one)",
         "la base de destination contient déjà des utilisateurs : rien n'a été copié (copiez vers une base vide)",

@@ -807,3 +807,21 @@ fn what_came_from_outside_is_shown_not_obeyed_nor_run_as_a_formula() {
             .any(|a| a["username_typed"] == "=HYPERLINK(\"http://x\")")
     );
 }
+
+#[test]
+fn copy_refuses_while_terminals_run_and_writes_nothing() {
+    let office = Office::with_history();
+    let copy = office.dir.path().join("copy.db");
+    office
+        .console(&["copy", "--to", common::path_str(&copy)])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("sessions still open: 1"));
+    assert!(!copy.exists(), "nothing was copied, not even an empty file");
+    // dee's session ended, the copy goes through, every session closed as it was.
+    office.sql("UPDATE sessions SET logout_time = last_seen, end_reason = 'logout' WHERE id = 5");
+    office
+        .console(&["copy", "--to", common::path_str(&copy)])
+        .assert()
+        .success();
+}

@@ -3,11 +3,20 @@
 use anyhow::Result;
 
 use crate::db::{Db, Target};
+use crate::error::Error;
+use crate::origin::ThisHost;
 
 pub fn run(from: &Target, to: &Target) -> Result<()> {
     let source = Db::open_existing(from)?;
     // A damaged file would be copied with its damage.
     source.check_integrity(&[])?;
+    // A session open while its terminal runs would beat on the source only: on the
+    // copy it would soon be taken for lost. The lost ones are closed first.
+    source.sweep_lost(source.now(), &ThisHost::detect().here())?;
+    let open = source.open_sessions()?.len();
+    if open > 0 {
+        return Err(Error::Refused(crate::tr!(copy_sessions_open, count = open)).into());
+    }
     let copied = source.copy_into(&Db::open(to)?)?;
     eprintln!(
         "{}",
