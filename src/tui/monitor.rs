@@ -845,8 +845,11 @@ fn follow_selection(state: &mut State) {
             .min(snapshot.online_total.saturating_sub(1)),
     };
 
+    // The newest end is at the top and stays in view: the cursor keeps to its person
+    // only once the admin has moved it down on purpose.
     let found = state
         .offline_selected_id
+        .filter(|_| state.offline_selected > 0)
         .and_then(|id| snapshot.offline.iter().position(|s| s.id == id));
     state.offline_selected = found
         .unwrap_or(state.offline_selected)

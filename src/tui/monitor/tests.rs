@@ -343,6 +343,37 @@ fn the_selection_follows_the_session_when_others_come_and_go() {
 }
 
 #[test]
+fn the_newest_end_stays_in_view_unless_the_admin_scrolled_down() {
+    let mut s = state(120, 40);
+    let newer = |snapshot: &Snapshot, id: i64| {
+        let mut later = snapshot.clone();
+        let ended = session(
+            id,
+            9,
+            "secretaire001",
+            Role::Secretaire,
+            30,
+            Some((0, EndReason::Logout)),
+        );
+        later.offline.insert(0, ended);
+        later
+    };
+    let first = s.snapshot.clone();
+    let _ = update(&mut s, Msg::Loaded(newer(&first, 50)));
+    let _ = update(&mut s, Msg::Loaded(newer(&newer(&first, 50), 51)));
+    assert_eq!(s.offline_selected, 0, "at the top, on the newest");
+    assert!(render(&s).contains("secretaire001"));
+    // Moved down on purpose: the cursor stays on its person as ends come in above.
+    let _ = update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Tab));
+    let _ = update(&mut s, key(KeyCode::Down));
+    let chosen = s.snapshot.offline[1].id;
+    let next = newer(&s.snapshot, 52);
+    let _ = update(&mut s, Msg::Loaded(next));
+    assert_eq!(s.snapshot.offline[s.offline_selected].id, chosen);
+}
+
+#[test]
 fn ending_your_own_session_is_asked_twice() {
     let mut s = state(120, 40);
     s.own_session = Some(42);
