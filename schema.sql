@@ -1,4 +1,4 @@
--- konekte schema, version 5, for SQLite: what a new database is created with. An older database is
+-- konekte schema, version 6, for SQLite: what a new database is created with. An older database is
 -- brought here by the steps in src/db/migrations/ (a test checks that both agree).
 -- Every time is an INTEGER of milliseconds since 1970-01-01 UTC. PostgreSQL's is
 -- schema.postgres.sql, the same tables in its dialect.
@@ -27,7 +27,10 @@ CREATE TABLE users (
     -- The name in any case as one key, which SQLite and PostgreSQL order alike.
     username_key         TEXT GENERATED ALWAYS AS (lower(username)) VIRTUAL,
     -- Its sessions still open, kept by the triggers below: who is online, at a glance.
-    open_sessions        INTEGER NOT NULL DEFAULT 0
+    open_sessions        INTEGER NOT NULL DEFAULT 0,
+    -- The full name folded by konekte (`model::folded`), one rule on both backends:
+    -- the monitor's filter finds "Édouard" typed in any case.
+    full_name_key        TEXT    NOT NULL DEFAULT ''
 );
 
 CREATE UNIQUE INDEX users_username_key ON users (username_key);
@@ -149,13 +152,15 @@ CREATE TABLE login_attempts (
                    CHECK (outcome IN ('success', 'bad_password', 'unknown_user',
                                       'disabled', 'locked', 'not_admin')),
     -- Written once, however often its transaction is tried.
-    attempt_key    TEXT
+    attempt_key    TEXT,
+    -- The name as typed, folded by konekte (`model::folded`): its every case is one.
+    typed_key      TEXT    NOT NULL DEFAULT ''
 );
 
 CREATE INDEX login_attempts_at ON login_attempts (at);
 CREATE INDEX login_attempts_user ON login_attempts (user_id, at);
 -- Failures by the name as typed: `failures USER`, and the lockout of unknown names.
-CREATE INDEX login_attempts_typed ON login_attempts (lower(username_typed), at);
+CREATE INDEX login_attempts_typed ON login_attempts (typed_key, at);
 CREATE UNIQUE INDEX login_attempts_key ON login_attempts (attempt_key);
 -- Failures from one place (a remote address, else a host's terminal): the lockout of
 -- a source that tries many names.

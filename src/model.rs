@@ -5,6 +5,13 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+/// A name in any case as one key: konekte's single rule for every comparison of names
+/// that ignores case (a login's name, a failure's, the monitor's filter), the same on
+/// both backends, whose own lower() disagree past ASCII. Stored beside what it folds.
+pub fn folded(name: &str) -> String {
+    name.to_lowercase()
+}
+
 /// Milliseconds since 1970-01-01 UTC: how every time is stored.
 pub type Millis = i64;
 

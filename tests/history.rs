@@ -768,9 +768,11 @@ fn what_came_from_outside_is_shown_not_obeyed_nor_run_as_a_formula() {
     // A name typed at the login prompt, and a session written before konekte checked
     // what an SSH client sets.
     office.sql(
-        "INSERT INTO login_attempts (username_typed, at, host, tty, outcome)
-         VALUES ('=HYPERLINK(\"http://x\")', 1795600000000, 'desk', '/dev/pts/1', 'unknown_user'),
-                ('\u{1b}]0;owned\u{7}\u{1b}[2J', 1795600001000, 'desk', '/dev/pts/1', 'unknown_user');
+        "INSERT INTO login_attempts (username_typed, typed_key, at, host, tty, outcome)
+         VALUES ('=HYPERLINK(\"http://x\")', '=hyperlink(\"http://x\")', 1795600000000, 'desk',
+                 '/dev/pts/1', 'unknown_user'),
+                ('\u{1b}]0;owned\u{7}\u{1b}[2J', '\u{1b}]0;owned\u{7}\u{1b}[2j', 1795600001000,
+                 'desk', '/dev/pts/1', 'unknown_user');
          UPDATE sessions SET terminal = 'xterm\u{1b}[2J', host = 'desk\u{202e}txt'
          WHERE id = (SELECT max(id) FROM sessions);",
     );

@@ -6,7 +6,7 @@ use super::conn::Exec;
 use super::users::USER_COLUMNS;
 use super::value::{Row, params};
 use super::{Db, sessions};
-use crate::model::{FailureState, Millis, Origin, Outcome, User};
+use crate::model::{FailureState, Millis, Origin, Outcome, User, folded};
 
 /// What is known of an attempt's subject before deciding it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,9 +55,9 @@ impl Db {
         let sql = format!(
             "SELECT {USER_COLUMNS}, u.password_hash, u.failed_attempts,
                     u.failure_window_start, u.locked_until
-             FROM users u WHERE u.username_key = lower(?1)"
+             FROM users u WHERE u.username_key = ?1"
         );
-        self.query_opt(&sql, params![username])?
+        self.query_opt(&sql, params![folded(username)])?
             .map(|mut row| {
                 Ok(Credentials {
                     user: super::users::user_from_row(&mut row)?,
@@ -88,7 +88,7 @@ impl Db {
     ) -> Result<(Outcome, FailureState)> {
         let key = sessions::session_key();
         self.write(|tx| {
-            tx.lock(&format!("konekte:attempt:{}", typed.to_lowercase()))?;
+            tx.lock(&format!("konekte:attempt:{}", folded(typed)))?;
             let source_failures = match source {
                 Some(count) => {
                     let place = source_of(origin);
@@ -175,8 +175,8 @@ pub(super) fn insert_attempt(
 ) -> Result<()> {
     conn.execute(
         "INSERT INTO login_attempts (username_typed, user_id, at, host, tty, remote_ip, outcome,
-                                     attempt_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                     attempt_key, typed_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             typed,
             user_id,
@@ -185,7 +185,8 @@ pub(super) fn insert_attempt(
             origin.tty,
             origin.remote_ip,
             outcome.as_str(),
-            key
+            key,
+            folded(typed)
         ],
     )?;
     Ok(())
@@ -215,9 +216,9 @@ fn unknown_name_history(
 ) -> Result<Vec<(Millis, Outcome)>> {
     conn.query(
         "SELECT at, outcome FROM login_attempts
-         WHERE lower(username_typed) = lower(?1) AND user_id IS NULL AND at >= ?2
+         WHERE typed_key = ?1 AND user_id IS NULL AND at >= ?2
          ORDER BY at",
-        params![typed, since],
+        params![folded(typed), since],
     )?
     .iter()
     .map(|row| {

@@ -29,14 +29,16 @@ impl BulkLoader<'_, '_> {
     pub fn user(&self, user: &NewUser, created_at: Millis) -> Result<i64> {
         self.tx
             .query_row(
-                "INSERT INTO users (username, full_name, role, password_hash, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                "INSERT INTO users (username, full_name, role, password_hash, created_at,
+                                    full_name_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
                 params![
                     user.username,
                     user.full_name,
                     user.role.as_str(),
                     user.password_hash,
-                    created_at
+                    created_at,
+                    crate::model::folded(&user.full_name)
                 ],
             )?
             .get(0)

@@ -279,7 +279,7 @@ impl Db {
         let sql = format!(
             "SELECT min(a.username_typed), count(*), max(a.at)
              FROM login_attempts a WHERE {}
-             GROUP BY lower(a.username_typed)
+             GROUP BY a.typed_key
              ORDER BY count(*) DESC, min(a.username_typed)",
             conditions.sql()
         );
@@ -354,7 +354,7 @@ fn failure_conditions(typed: Option<&str>, since: Option<Millis>) -> Conditions 
     let mut conditions = Conditions::default();
     conditions.clauses.push("a.outcome != 'success'");
     if let Some(name) = typed {
-        conditions.add("lower(a.username_typed) = lower(?)", name.to_string());
+        conditions.add("a.typed_key = ?", crate::model::folded(name));
     }
     if let Some(since) = since {
         conditions.add("a.at >= ?", since);

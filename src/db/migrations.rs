@@ -6,6 +6,7 @@
 //! `PRAGMA user_version`, PostgreSQL in the table `konekte_schema`.
 
 use anyhow::Result;
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use super::pg::PgTarget;
@@ -40,7 +41,15 @@ const UPGRADES: &[Upgrade] = &[
         sqlite: include_str!("migrations/v5.sql"),
         postgres: Some(include_str!("migrations/v5.postgres.sql")),
     },
+    Upgrade {
+        sqlite: include_str!("migrations/v6.sql"),
+        postgres: Some(include_str!("migrations/v6.postgres.sql")),
+    },
 ];
+
+/// The version whose step adds the folded names, which PostgreSQL's rows get from
+/// konekte after it (SQLite's from `konekte_fold` within the step).
+const FOLDED_NAMES: i64 = 6;
 
 pub const LATEST_VERSION: i64 = UPGRADES.len() as i64 + 1;
 
@@ -53,6 +62,13 @@ pub fn migrate_sqlite(conn: &Connection) -> rusqlite::Result<()> {
     if sqlite_version(conn)? == LATEST_VERSION {
         return Ok(());
     }
+    // The upgrade steps fold names with konekte's own rule.
+    conn.create_scalar_function(
+        "konekte_fold",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(crate::model::folded(&ctx.get::<String>(0)?)),
+    )?;
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Exclusive)?;
     // Read again under the lock: another terminal may have migrated meanwhile.
     let current = sqlite_version(&tx)?;
@@ -174,12 +190,34 @@ fn migrate_in_transaction(client: &PgClient, target: &PgTarget) -> Result<()> {
                     client.batch_execute(sql).map_err(failed)?;
                 }
             }
+            if version < FOLDED_NAMES {
+                fold_existing_names(client).map_err(failed)?;
+            }
             client
                 .query_one(
                     "UPDATE konekte_schema SET version = $1 RETURNING version",
                     &[&LATEST_VERSION],
                 )
                 .map_err(failed)?;
+        }
+    }
+    Ok(())
+}
+
+/// The folded names of the rows a PostgreSQL database held before version 6, one
+/// statement per distinct name (there are about as many as accounts).
+fn fold_existing_names(client: &PgClient) -> Result<()> {
+    for (table, name, key) in [
+        ("users", "full_name", "full_name_key"),
+        ("login_attempts", "username_typed", "typed_key"),
+    ] {
+        let names = client.query(&format!("SELECT DISTINCT {name} FROM {table}"), &[])?;
+        for row in names {
+            let text: String = row.get(0);
+            client.execute(
+                &format!("UPDATE {table} SET {key} = $1 WHERE {name} = $2"),
+                &[&crate::model::folded(&text), &text],
+            )?;
         }
     }
     Ok(())
@@ -305,6 +343,30 @@ mod tests {
             .query_row("SELECT users FROM tallies", [], |r| r.get(0))
             .unwrap();
         assert_eq!(tallied, 1);
+    }
+
+    #[test]
+    fn an_upgrade_folds_the_names_already_there_as_konekte_does() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(include_str!("migrations/v1.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO users (id, username, full_name, role, password_hash, created_at)
+             VALUES (1, 'edouard', 'Édouard Pierre', 'archives', 'x', 0);
+             INSERT INTO login_attempts (username_typed, at, outcome)
+             VALUES ('ÉZÉCHIEL', 1, 'unknown_user');",
+        )
+        .unwrap();
+        migrate_sqlite(&conn).unwrap();
+        let keys: (String, String) = conn
+            .query_row(
+                "SELECT full_name_key, (SELECT typed_key FROM login_attempts) FROM users",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(keys, ("édouard pierre".into(), "ézéchiel".into()));
     }
 
     #[test]

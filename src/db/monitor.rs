@@ -14,7 +14,7 @@ use crate::attendance::{Piece, Tally};
 use crate::clock::Zone;
 use crate::clock::{split_by_day, start_of_day};
 use crate::error::Error;
-use crate::model::{EndReason, Millis, SessionLine, UserLine};
+use crate::model::{EndReason, Millis, SessionLine, UserLine, folded};
 use anyhow::Result;
 use chrono::NaiveDate;
 
@@ -391,8 +391,8 @@ impl Db {
 
     /// The sort key of the user named `username` now, if they match `filter`.
     fn user_key(&self, username: &str, filter: Option<&str>) -> Result<Option<UserKey>> {
-        let mut params = vec![Value::Text(username.to_string())];
-        let mut sql = format!("SELECT {KEY_COLUMNS} FROM users u WHERE u.username_key = lower(?)");
+        let mut params = vec![Value::Text(folded(username))];
+        let mut sql = format!("SELECT {KEY_COLUMNS} FROM users u WHERE u.username_key = ?");
         push_filter(
             &mut sql,
             USER_FILTER,
@@ -511,9 +511,9 @@ fn days_back(now: Millis, tz: Zone) -> impl Iterator<Item = NaiveDate> {
     days.into_iter()
 }
 
-/// A filter on users: name, full name or role; each `?` is the lowercased pattern.
+/// A filter on users: name, full name or role; each `?` is the folded pattern.
 const USER_FILTER: &str = "(u.username_key LIKE ? ESCAPE '\\' \
-                           OR lower(u.full_name) LIKE ? ESCAPE '\\' OR u.role LIKE ? ESCAPE '\\')";
+                           OR u.full_name_key LIKE ? ESCAPE '\\' OR u.role LIKE ? ESCAPE '\\')";
 /// A filter on sessions: user, role or host.
 const SESSION_FILTER: &str = "(u.username_key LIKE ? ESCAPE '\\' \
                               OR u.role LIKE ? ESCAPE '\\' OR lower(s.host) LIKE ? ESCAPE '\\')";
@@ -561,13 +561,13 @@ pub(super) fn session_line_from_row(row: &Row) -> Result<SessionLine> {
     })
 }
 
-/// The filter as the panes and the timeline match it: trimmed, lowercased (the columns
-/// it is matched with are); `None` when blank.
+/// The filter as the panes and the timeline match it: trimmed, folded (the columns it
+/// is matched with are); `None` when blank.
 pub(super) fn filter_needle(filter: Option<&str>) -> Option<String> {
     filter
         .map(str::trim)
         .filter(|text| !text.is_empty())
-        .map(str::to_lowercase)
+        .map(folded)
 }
 
 /// `%text%` of the filter's needle, its wildcards escaped.
@@ -581,17 +581,15 @@ const KEY_COLUMNS: &str = "u.role, -coalesce(u.last_login, 0), u.username";
 /// The keyset condition, for the index that serves `sort`; its `?`s are `key_params`.
 fn key_condition(sort: PaneSort, op: &str) -> String {
     match sort {
-        PaneSort::Name => format!("u.username_key {op} lower(?)"),
-        PaneSort::Role => format!("(u.role, u.username_key) {op} (?, lower(?))"),
-        PaneSort::LastLogin => {
-            format!("(-coalesce(u.last_login, 0), u.username_key) {op} (?, lower(?))")
-        }
+        PaneSort::Name => format!("u.username_key {op} ?"),
+        PaneSort::Role => format!("(u.role, u.username_key) {op} (?, ?)"),
+        PaneSort::LastLogin => format!("(-coalesce(u.last_login, 0), u.username_key) {op} (?, ?)"),
     }
 }
 
 /// The parts of `key` that `sort` orders by, as the keyset condition binds them.
 fn key_params(sort: PaneSort, key: &UserKey) -> Vec<Value> {
-    let name = Value::Text(key.username.clone());
+    let name = Value::Text(folded(&key.username));
     match sort {
         PaneSort::Name => vec![name],
         PaneSort::Role => vec![Value::Text(key.role.clone()), name],
@@ -664,6 +662,34 @@ mod tests {
 
     fn key_of(page: &UserPage, index: usize) -> UserKey {
         page.rows[index].key()
+    }
+
+    #[test]
+    fn names_are_folded_by_one_rule_on_both_backends() {
+        let db = crate::db::testing::db();
+        let mut edouard = new_user("directeur001", Role::Directeur);
+        edouard.full_name = "Édouard Pierre".into();
+        db.create_users(&[edouard], false, 0).unwrap();
+        // PostgreSQL's lower() turns 'İ' into 'i'; konekte's rule does not.
+        assert!(db.credentials("dİrecteur001").unwrap().is_none());
+        assert!(db.credentials("DIRECTEUR001").unwrap().is_some());
+        // SQLite's lower() leaves 'É' as it is; konekte's rule does not.
+        for filter in ["édouard", "ÉDOUARD", " Édouard "] {
+            let page = db
+                .users_page(PaneSort::Name, Some(filter), None, 10, 0, 0)
+                .unwrap();
+            assert_eq!(names(&page), ["directeur001"], "{filter}");
+        }
+        // A name typed in any case is one name in `failures`.
+        for typed in ["Ézéchiel", "ÉZÉCHIEL", "ézéchiel"] {
+            db.settle_attempt(typed, None, &Origin::default(), 1_000, 0, None, |_, _| {
+                (crate::model::Outcome::UnknownUser, Default::default())
+            })
+            .unwrap();
+        }
+        let counts = db.failure_counts(Some("ÉzÉchiel"), None, 2_000).unwrap();
+        assert_eq!(counts.len(), 1);
+        assert_eq!(counts[0].failures, 3);
     }
 
     #[test]

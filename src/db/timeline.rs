@@ -102,7 +102,7 @@ fn matches(session: &SessionLine, needle: &str) -> bool {
         session.host.as_str(),
     ]
     .iter()
-    .any(|text| text.to_lowercase().contains(needle))
+    .any(|text| crate::model::folded(text).contains(needle))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use super::conn::Exec;
 use super::value::{Row, params};
 use super::{Db, pg};
 use crate::error::Error;
-use crate::model::{Millis, NewUser, Role, User, UserRecord, UserState, UserSummary};
+use crate::model::{Millis, NewUser, Role, User, UserRecord, UserState, UserSummary, folded};
 
 pub(super) const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.disabled, \
                             u.must_change_password, u.locked_until, u.created_at";
@@ -33,8 +33,8 @@ impl Db {
             for (index, user) in users.iter().enumerate() {
                 let exists = tx
                     .query_opt(
-                        "SELECT 1 FROM users WHERE username_key = lower(?1)",
-                        params![user.username],
+                        "SELECT 1 FROM users WHERE username_key = ?1",
+                        params![folded(&user.username)],
                     )?
                     .is_some();
                 let exists_already = || -> anyhow::Error {
@@ -52,15 +52,16 @@ impl Db {
                 }
                 tx.execute(
                     "INSERT INTO users (username, full_name, role, password_hash,
-                                        must_change_password, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                        must_change_password, created_at, full_name_key)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     params![
                         user.username,
                         user.full_name,
                         user.role.as_str(),
                         user.password_hash,
                         user.must_change_password,
-                        now
+                        now,
+                        folded(&user.full_name)
                     ],
                 )
                 // Created elsewhere since the check (PostgreSQL's writers run side by side).
@@ -85,8 +86,8 @@ impl Db {
         let mut found = Vec::new();
         for name in names {
             if let Some(row) = self.query_opt(
-                "SELECT username FROM users WHERE username_key = lower(?1)",
-                params![name],
+                "SELECT username FROM users WHERE username_key = ?1",
+                params![folded(name)],
             )? {
                 found.push(row.get(0)?);
             }
@@ -289,8 +290,8 @@ impl Db {
 
 pub(super) fn find_user(conn: &impl Exec, username: &str) -> Result<Option<User>> {
     conn.query_opt(
-        &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username_key = lower(?1)"),
-        params![username],
+        &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username_key = ?1"),
+        params![folded(username)],
     )?
     .map(|mut row| user_from_row(&mut row))
     .transpose()

@@ -286,11 +286,11 @@ pub struct SessionRow {
 
 /// The rows of `Office::with_history`; times in milliseconds UTC.
 const HISTORY: &str = "
-INSERT INTO users (id, username, full_name, role, password_hash, created_at) VALUES
-  (1, 'ann', 'Ann Augustin', 'secretaire', 'x', 0),
-  (2, 'bob', 'Bob Baptiste', 'secretaire', 'x', 0),
-  (3, 'cid', 'Cid Charles', 'archives', 'x', 0),
-  (4, 'dee', 'Dee Dorvil', 'admin', 'x', 0);
+INSERT INTO users (id, username, full_name, full_name_key, role, password_hash, created_at) VALUES
+  (1, 'ann', 'Ann Augustin', 'ann augustin', 'secretaire', 'x', 0),
+  (2, 'bob', 'Bob Baptiste', 'bob baptiste', 'secretaire', 'x', 0),
+  (3, 'cid', 'Cid Charles', 'cid charles', 'archives', 'x', 0),
+  (4, 'dee', 'Dee Dorvil', 'dee dorvil', 'admin', 'x', 0);
 INSERT INTO sessions (id, user_id, session_key, host, tty, login_time, last_seen, heartbeat_ms,
                       logout_time, end_reason, ended_by, end_note) VALUES
   (1, 1, 'k1', 'frontdesk', '/dev/pts/1', 1795161600000, 1795176000000, 5000, 1795176000000, 'logout', NULL, NULL),
@@ -298,10 +298,10 @@ INSERT INTO sessions (id, user_id, session_key, host, tty, login_time, last_seen
   (3, 2, 'k3', 'annex', '/dev/pts/2', 1795251600000, 1795257000000, 5000, 1795257000000, 'lost', NULL, NULL),
   (4, 3, 'k4', 'annex', '/dev/pts/3', 1795258800000, 1795260600000, 5000, 1795260600000, 'forced', 4, 'closing'),
   (5, 4, 'k5', 'direction', '/dev/pts/4', 1795338000000, 1795338000000, 9000000000000, NULL, NULL, NULL, NULL);
-INSERT INTO login_attempts (username_typed, user_id, at, host, tty, outcome) VALUES
-  ('ghost', NULL, 1795158000000, 'frontdesk', '/dev/pts/1', 'unknown_user'),
-  ('Ghost', NULL, 1795158060000, 'frontdesk', '/dev/pts/1', 'unknown_user'),
-  ('ghost', NULL, 1795158120000, 'annex', '/dev/pts/2', 'unknown_user'),
-  ('ann', 1, 1795161500000, 'frontdesk', '/dev/pts/1', 'bad_password'),
-  ('ann', 1, 1795161600000, 'frontdesk', '/dev/pts/1', 'success');
+INSERT INTO login_attempts (username_typed, typed_key, user_id, at, host, tty, outcome) VALUES
+  ('ghost', 'ghost', NULL, 1795158000000, 'frontdesk', '/dev/pts/1', 'unknown_user'),
+  ('Ghost', 'ghost', NULL, 1795158060000, 'frontdesk', '/dev/pts/1', 'unknown_user'),
+  ('ghost', 'ghost', NULL, 1795158120000, 'annex', '/dev/pts/2', 'unknown_user'),
+  ('ann', 'ann', 1, 1795161500000, 'frontdesk', '/dev/pts/1', 'bad_password'),
+  ('ann', 'ann', 1, 1795161600000, 'frontdesk', '/dev/pts/1', 'success');
 ";

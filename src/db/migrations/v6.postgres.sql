@@ -1,0 +1,14 @@
+-- From version 5 to 6: names compared in any case by one rule on both backends,
+-- konekte's own (Rust's lowercase, `model::folded`), kept beside the names it folds:
+-- PostgreSQL's lower() folds 'İ' to 'i' and SQLite's folds no letter past ASCII. The
+-- keys of the rows already there are written by konekte after this step
+-- (`migrations::fold_existing_names`).
+
+-- The full name folded: the monitor's filter finds "Édouard" typed in any case.
+ALTER TABLE users ADD COLUMN full_name_key TEXT NOT NULL DEFAULT '';
+
+-- The name typed at a failed login, folded: `failures NAME` and the lockout of an
+-- unknown name count its every case as one.
+ALTER TABLE login_attempts ADD COLUMN typed_key TEXT NOT NULL DEFAULT '';
+DROP INDEX login_attempts_typed;
+CREATE INDEX login_attempts_typed ON login_attempts (typed_key, at);
