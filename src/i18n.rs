@@ -674,6 +674,11 @@ catalog! {
         "{path}: pa gen baz done la a (verifye --db oswa CONSOLE_DB; console add-users kreye youn)",
     ],
     db_cannot_create: ["{path}: cannot create: {error}", "{path} : création impossible : {error}", "{path}: pa ka kreye l: {error}"],
+    db_disk_full: [
+        "{path}: the disk is full; free some room on it (nothing was written)",
+        "{path} : le disque est plein ; libérez de la place (rien n'a été écrit)",
+        "{path}: disk la plen; libere plas sou li (anyen pa ekri)",
+    ],
     db_lost: [
         "the database could not be reached; try again",
         "la base de données est injoignable ; réessayez",

@@ -344,3 +344,100 @@ fn an_endless_file_is_refused_before_it_fills_the_memory() {
         .stderr(predicate::str::contains("/dev/zero: larger than 64 MB"));
     assert!(!office.has_database(), "nothing was written");
 }
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+#[test]
+fn a_full_disk_is_named_and_nothing_is_written() {
+    let office = Office::new();
+    if office.is_postgres() || !is_root() {
+        eprintln!("skipped, a full disk needs root (a tmpfs) and a SQLite file");
+        return;
+    }
+    let disk = tempfile::tempdir().expect("a mount point");
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=300k", "tmpfs"])
+        .arg(disk.path())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !mounted {
+        eprintln!("skipped, no tmpfs could be mounted here");
+        return;
+    }
+    let db = disk.path().join("office.db");
+    let on_disk = |args: &[&str]| {
+        let mut command = office.console(args);
+        command.env("CONSOLE_DB", &db);
+        command
+    };
+    on_disk(&["add-users", "--role", "archives", "--count", "2"])
+        .assert()
+        .success();
+    // What is left is filled, but for a little: the next write runs out of room.
+    let free = free_bytes(disk.path());
+    std::fs::write(
+        disk.path().join("filler"),
+        vec![0u8; free.saturating_sub(24 * 1024)],
+    )
+    .expect("the filler");
+    on_disk(&["add-users", "--role", "archives", "--count", "300"])
+        .assert()
+        .code(74)
+        .stderr(predicate::str::contains("office.db: the disk is full"));
+    std::fs::remove_file(disk.path().join("filler")).expect("room again");
+    let listing = stdout_of(on_disk(&["users", "list", "--format", "csv"]));
+    assert_eq!(
+        listing.lines().count(),
+        3,
+        "the two accounts alone:\n{listing}"
+    );
+    let _ = std::process::Command::new("umount")
+        .arg(disk.path())
+        .status();
+}
+
+/// The bytes free on the file system of `folder`.
+fn free_bytes(folder: &std::path::Path) -> usize {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(folder.as_os_str().as_bytes()).expect("a path");
+    // SAFETY: statvfs fills the struct it is given for a NUL-terminated path.
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::statvfs(path.as_ptr(), &mut stat) }, 0);
+    usize::try_from(stat.f_bavail * stat.f_frsize).expect("a size")
+}
+
+#[test]
+fn a_database_behind_a_folder_it_cannot_enter_is_permission_denied() {
+    let office = Office::with_sample_users();
+    if office.is_postgres() {
+        return;
+    }
+    let closed = office.dir.path().join("closed");
+    std::fs::create_dir(&closed).expect("a folder");
+    let db = closed.join("office.db");
+    std::fs::copy(&office.db, &db).expect("the office's file");
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o000)).expect("closed");
+    // Root enters any folder: the command runs as nobody then.
+    let mut command = if is_root() {
+        std::fs::set_permissions(office.dir.path(), std::fs::Permissions::from_mode(0o755))
+            .expect("the way to it open");
+        let mut command = assert_cmd::Command::new("runuser");
+        command.args(["-u", "nobody", "--", env!("CARGO_BIN_EXE_console")]);
+        command
+    } else {
+        assert_cmd::Command::cargo_bin("console").expect("the binary")
+    };
+    command
+        .args(["who"])
+        .env("CONSOLE_DB", &db)
+        .env_remove("LANG")
+        .env_remove("CONSOLE_LANG")
+        .assert()
+        .code(74)
+        .stderr(predicate::str::contains("Permission denied"))
+        .stderr(predicate::str::contains("no database here").not());
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o700)).expect("open");
+}

@@ -138,7 +138,7 @@ impl Db {
     pub fn open(target: &Target) -> Result<Db> {
         match target {
             Target::Sqlite(path) => {
-                if !path.exists() {
+                if !sqlite::exists(path)? {
                     sqlite::create_private_file(path)?;
                 }
                 Ok(Db::on_file(sqlite::open(path)?, path))
@@ -151,7 +151,7 @@ impl Db {
     /// `demo` opens, so that a mistyped path is an error (exit 66), not a new empty office.
     pub fn open_existing(target: &Target) -> Result<Db> {
         match target {
-            Target::Sqlite(path) if !path.exists() => {
+            Target::Sqlite(path) if !sqlite::exists(path)? => {
                 Err(Error::NoInput(crate::tr!(db_missing, path = path.display())).into())
             }
             Target::Sqlite(path) => Ok(Db::on_file(sqlite::open(path)?, path)),
@@ -336,7 +336,7 @@ impl Db {
             }
             let busy = is_busy(&err) || pg::lock_timeout(&err) || pg::conflict(&err);
             if !(lost || busy) {
-                return Err(err);
+                return Err(self.named(err));
             }
             if attempt >= self.patience.attempts {
                 self.stalled.set(true);
@@ -354,6 +354,16 @@ impl Db {
                 // Failing to reconnect is one more failed attempt.
                 let _ = pg.reconnect();
             }
+        }
+    }
+
+    /// `err`, said as what it is when SQLite's words do not name it: a full disk.
+    fn named(&self, err: anyhow::Error) -> anyhow::Error {
+        match &self.file {
+            Some((path, ..)) if sqlite::disk_full(path) => err.context(Error::Database(
+                crate::tr!(db_disk_full, path = path.display()),
+            )),
+            _ => err,
         }
     }
 

@@ -33,10 +33,20 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Whether the file is there: a folder on the way that this account cannot enter is
+/// said as such (exit 74), not taken for a missing file.
+pub fn exists(path: &Path) -> Result<bool> {
+    match std::fs::metadata(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(unreadable(path, &e)),
+    }
+}
+
 /// Opens the file without writing anything to it, not even a migration; `None` when
 /// it does not exist or is of an older schema (nothing to read yet).
 pub fn open_read_only(path: &Path) -> Result<Option<Connection>> {
-    if !path.exists() {
+    if !exists(path)? {
         return Ok(None);
     }
     let conn = Connection::open_with_flags(
@@ -159,12 +169,34 @@ pub fn create_private_file(path: &Path) -> Result<()> {
 }
 
 pub fn unreadable(path: &Path, err: &dyn std::fmt::Display) -> anyhow::Error {
+    if disk_full(path) {
+        return Error::Database(crate::tr!(db_disk_full, path = path.display())).into();
+    }
     Error::Database(crate::tr!(
         db_unreadable,
         path = path.display(),
         error = err
     ))
     .into()
+}
+
+/// Whether the disk that holds `path` has no room left: SQLite says "disk I/O error"
+/// or "database or disk is full", neither of which names the disk.
+pub fn disk_full(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    /// Less than this free is full: a write of a few pages no longer fits.
+    const ROOM: u64 = 64 * 1024;
+    let folder = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Ok(folder) = std::ffi::CString::new(folder.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: statvfs fills the struct it is given for a NUL-terminated path.
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    let read = unsafe { libc::statvfs(folder.as_ptr(), &mut stat) } == 0;
+    read && stat.f_bavail.saturating_mul(stat.f_frsize) < ROOM
 }
 
 /// Waits for another connection's commit to the file: the kernel tells when the
