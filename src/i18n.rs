@@ -680,9 +680,9 @@ catalog! {
         "{path}: disk la plen; libere plas sou li (anyen pa ekri)",
     ],
     db_lost: [
-        "the database could not be reached; try again",
-        "la base de données est injoignable ; réessayez",
-        "baz done a pa ka jwenn; eseye ankò",
+        "the database could not be reached ({reason}); try again",
+        "la base de données est injoignable ({reason}) ; réessayez",
+        "baz done a pa ka jwenn ({reason}); eseye ankò",
     ],
     pg_unreachable: [
         "{target}: cannot connect to the database: {error}",
@@ -719,15 +719,20 @@ catalog! {
         "--db : un mot de passe dans l'URL serait vu par tous les utilisateurs de cette machine (ps) ; mettez-le dans ~/.pgpass, PGPASSWORD ou CONSOLE_DB",
         "--db: yon modpas nan URL la ta parèt pou tout itilizatè machin sa a (ps); mete l nan ~/.pgpass, PGPASSWORD oswa CONSOLE_DB",
     ],
+    pg_no_password: [
+        "the server asks for a password and none was found: put it in ~/.pgpass (host:port:database:user:password, mode 0600) or PGPASSWORD",
+        "le serveur demande un mot de passe et aucun n'a été trouvé : mettez-le dans ~/.pgpass (hôte:port:base:utilisateur:mot de passe, mode 0600) ou PGPASSWORD",
+        "sèvè a mande yon modpas e nou pa jwenn youn: mete l nan ~/.pgpass (host:port:baz:itilizatè:modpas, mòd 0600) oswa PGPASSWORD",
+    ],
     pgpass_open: [
         "{file}: others can read it, so it is ignored (chmod 600 {file})",
         "{file} : d'autres peuvent le lire, il est donc ignoré (chmod 600 {file})",
         "{file}: lòt moun ka li l, se poutèt sa nou pa sèvi avè l (chmod 600 {file})",
     ],
     db_busy: [
-        "the database stayed busy; try again",
-        "la base de données est restée occupée ; réessayez",
-        "baz done a rete okipe; eseye ankò",
+        "another program held the database for {seconds} s (a backup, an import?): nothing was written; try again",
+        "un autre programme a tenu la base de données pendant {seconds} s (une sauvegarde, un import ?) : rien n'a été écrit ; réessayez",
+        "yon lòt pwogram te kenbe baz done a pandan {seconds} s (yon sovgad, yon enpòtasyon?): anyen pa ekri; eseye ankò",
     ],
 
     // Input that cannot be accepted (add-users, passwords, roles).

@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};
 
 use common::Office;
@@ -175,4 +176,66 @@ fn a_connection_gone_silent_is_given_up_and_made_again() {
     let logout = ended.logout_time.expect("written");
     assert!(at_the_key(logout, pressed), "{pressed} {logout}");
     terminal.wait_for("Logged out");
+}
+
+#[test]
+fn what_the_server_says_is_what_the_terminal_says() {
+    if backend() == Dialect::Postgres {
+        return;
+    }
+    let Some(server) = PgServer::with_password("the server's reasons", "right-pw") else {
+        return;
+    };
+    let home = tempfile::tempdir().expect("an empty home");
+    let console = |database: &str, password: Option<&str>| {
+        let mut command = assert_cmd::Command::cargo_bin("console").expect("the binary");
+        command
+            .args(["who"])
+            .env("CONSOLE_DB", PgServer::url_at(server.port, database))
+            .env("HOME", home.path())
+            .env_remove("PGPASSWORD")
+            .env_remove("PGPASSFILE")
+            .env_remove("LANG")
+            .env_remove("CONSOLE_LANG");
+        if let Some(password) = password {
+            command.env("PGPASSWORD", password);
+        }
+        command
+    };
+    let said = |database: &str, password: Option<&str>| {
+        let output = console(database, password).output().expect("run");
+        assert_eq!(output.status.code(), Some(74), "{output:?}");
+        String::from_utf8(output.stderr).expect("UTF-8")
+    };
+    let wrong = said("konekte", Some("wrong-pw"));
+    assert!(
+        wrong.contains("password authentication failed for user \"konekte\""),
+        "{wrong}"
+    );
+    let none = said("konekte", None);
+    assert!(none.contains("~/.pgpass"), "{none}");
+    let unknown = said("nosuch", Some("right-pw"));
+    assert!(
+        unknown.contains("database \"nosuch\" does not exist"),
+        "{unknown}"
+    );
+    for said in [&wrong, &none, &unknown] {
+        assert_eq!(said.lines().count(), 1, "{said}");
+        assert!(said.starts_with("console: "), "{said}");
+        assert!(
+            !said.contains("db error") && !said.contains("invalid configuration"),
+            "{said}"
+        );
+    }
+    // A ~/.pgpass that others can read is ignored, and said so as console says things.
+    let pgpass = home.path().join(".pgpass");
+    std::fs::write(&pgpass, "*:*:*:*:right-pw\n").expect("a pgpass");
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).expect("0644");
+    let output = console("konekte", None).output().expect("run");
+    let stderr = String::from_utf8(output.stderr).expect("UTF-8");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("console: ") && first.contains("chmod 600"),
+        "{stderr}"
+    );
 }

@@ -340,12 +340,14 @@ impl Db {
             }
             if attempt >= self.patience.attempts {
                 self.stalled.set(true);
+                // One line that says what happened, not the driver's words for it.
                 let said = if lost {
-                    Error::Database(crate::tr!(db_lost))
+                    Error::Database(crate::tr!(db_lost, reason = pg::server_reason(&err)))
                 } else {
-                    Error::Refused(crate::tr!(db_busy))
+                    let waited = self.write_began.get().map_or(0, |t| t.elapsed().as_secs());
+                    Error::Refused(crate::tr!(db_busy, seconds = waited))
                 };
-                return Err(err.context(said));
+                return Err(said.into());
             }
             thread::sleep(backoff + jitter(backoff));
             backoff = (backoff * 2).min(MAX_BACKOFF);
@@ -566,6 +568,26 @@ mod tests {
         let value = other.write(|_| Ok(42)).unwrap();
         holder.join().unwrap();
         assert_eq!(value, 42);
+    }
+
+    #[test]
+    fn a_write_that_gives_up_on_a_lock_says_so_in_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = Target::Sqlite(dir.path().join("held.db"));
+        let holder = Db::open(&target).unwrap();
+        let mut writer = Db::open(&target).unwrap();
+        writer
+            .set_patience(Patience {
+                busy_timeout: Duration::from_millis(1),
+                attempts: 2,
+            })
+            .unwrap();
+        holder.execute("BEGIN IMMEDIATE", params![]).unwrap();
+        let err = writer.write(|_| Ok(())).unwrap_err();
+        let said = format!("{err:#}");
+        assert!(said.starts_with("another program held the database"), "{said}");
+        assert!(!said.contains("database is locked"), "the driver's words: {said}");
+        assert_eq!(crate::error::exit_code_of(&err), crate::error::Exit::Failure);
     }
 
     #[test]

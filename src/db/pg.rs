@@ -318,7 +318,10 @@ impl PgTarget {
             .or_else(|| Some(env.home.as_ref()?.join(".pgpass")))?;
         let mode = std::fs::metadata(&file).ok()?.permissions().mode();
         if mode & 0o077 != 0 {
-            eprintln!("{}", crate::tr!(pgpass_open, file = file.display()));
+            eprintln!(
+                "console: {}",
+                crate::tr!(pgpass_open, file = file.display())
+            );
             return None;
         }
         let text = std::fs::read_to_string(&file).ok()?;
@@ -653,11 +656,17 @@ impl PgWatch {
         if heard.as_ref().is_ok_and(|heard| *heard) {
             self.quiet = std::time::Instant::now();
         }
-        if heard.is_err() || client.is_closed() {
-            self.client = None;
-            return Err(Error::Database(crate::tr!(db_lost)).into());
+        match heard {
+            Ok(heard) if !client.is_closed() => Ok(heard),
+            Ok(_) => {
+                self.client = None;
+                Err(Lost::Closed.into())
+            }
+            Err(err) => {
+                self.client = None;
+                Err(err)
+            }
         }
-        heard
     }
 }
 
@@ -698,6 +707,11 @@ pub fn server_reason(err: &anyhow::Error) -> String {
         .find_map(|cause| cause.downcast_ref::<tokio_postgres::Error>()?.as_db_error());
     match said {
         Some(db) => db.message().to_string(),
+        // tokio-postgres's words when the server asks for a password and none was
+        // found: say where konekte looks for it.
+        None if format!("{err:#}").contains("password missing") => {
+            crate::tr!(pg_no_password)
+        }
         None => format!("{err:#}"),
     }
 }

@@ -27,6 +27,15 @@ impl PgServer {
     /// A new server, started; `None` (said on stderr) where PostgreSQL's programs are not
     /// installed, except under CI, where that fails the test.
     pub fn start(what: &str) -> Option<PgServer> {
+        PgServer::start_with(what, None)
+    }
+
+    /// A new server whose `konekte` account logs in with `password` only (SCRAM).
+    pub fn with_password(what: &str, password: &str) -> Option<PgServer> {
+        PgServer::start_with(what, Some(password))
+    }
+
+    fn start_with(what: &str, password: Option<&str>) -> Option<PgServer> {
         let Some(bin) = server_programs() else {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -41,29 +50,39 @@ impl PgServer {
             bin,
             port: free_port(),
         };
+        let pwfile = server.dir.path().join("password");
+        std::fs::write(&pwfile, password.unwrap_or_default()).expect("the password file");
         if is_root() {
             run(Command::new("chown")
                 .args(["-R", "postgres:postgres"])
                 .arg(server.dir.path()));
         }
-        run(&mut server.command(
-            "initdb",
-            &[
-                "-D",
-                &server.data(),
-                "-U",
-                "konekte",
-                "--auth=trust",
-                "--no-sync",
-            ],
-        ));
+        let data = server.data();
+        let pwfile = pwfile.display().to_string();
+        let mut initdb = vec!["-D", &data, "-U", "konekte", "--no-sync"];
+        match password {
+            None => initdb.push("--auth=trust"),
+            Some(_) => initdb.extend(["--auth=scram-sha-256", "--pwfile", &pwfile]),
+        }
+        run(&mut server.command("initdb", &initdb));
         server.start_again();
-        server
-            .target("postgres")
-            .connect()
-            .expect("the new server")
-            .batch_execute("CREATE DATABASE konekte")
-            .expect("the office's database");
+        let given = |name: &str| {
+            (name == "PGPASSWORD")
+                .then(|| password.map(str::to_string))
+                .flatten()
+        };
+        PgTarget::parse(
+            &PgServer::url_at(server.port, "postgres"),
+            &Environment {
+                var: &given,
+                home: None,
+            },
+        )
+        .expect("the server's URL")
+        .connect()
+        .expect("the new server")
+        .batch_execute("CREATE DATABASE konekte")
+        .expect("the office's database");
         Some(server)
     }
 
