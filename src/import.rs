@@ -96,6 +96,24 @@ pub fn parse_csv_rows(bytes: &[u8], source: &str) -> Result<Parsed, Error> {
         .from_reader(bytes);
     let mut records = reader.byte_records();
     let problem = |line: u64, message: String| format!("{source}:{line}: {message}");
+    // The csv crate's own line numbers fall one short per CRLF line (files saved by
+    // Excel): a record's line is counted from its first byte instead.
+    let newlines: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(at, byte)| (*byte == b'\n').then_some(at))
+        .collect();
+    let line_at = |position: Option<&csv::Position>| {
+        position.map_or(0, |p| {
+            // A position may point at the end of the line before (the \n of a \r\n).
+            let from = usize::try_from(p.byte()).unwrap_or(usize::MAX);
+            let first = bytes
+                .get(from..)
+                .and_then(|rest| rest.iter().position(|b| !matches!(b, b'\r' | b'\n')))
+                .map_or(from, |skipped| from + skipped);
+            1 + newlines.partition_point(|&newline| newline < first) as u64
+        })
+    };
 
     let columns = match records.next() {
         None => return Err(Error::bad_input(tr!(empty_file, file = source))),
@@ -109,12 +127,12 @@ pub fn parse_csv_rows(bytes: &[u8], source: &str) -> Result<Parsed, Error> {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
+                let line = line_at(e.position());
                 parsed.problems.push((line, e.to_string()));
                 continue;
             }
         };
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = line_at(record.position());
         match candidate_from(&record, &columns, line) {
             Err(messages) => parsed
                 .problems

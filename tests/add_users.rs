@@ -239,6 +239,17 @@ fn a_byte_order_mark_and_crlf_lines_are_accepted() {
     );
     let out = stdout_of(office.console(&["add-users", "--file", path_str(&file)]));
     assert!(out.contains("clerk01,archives,"));
+    // Its problems are named at their own lines, as in a file of LF lines.
+    let file = office.file(
+        "excel.csv",
+        b"username,full_name,role,password\r\nok1,A,archives,\r\nbad!,B,archives,\r\nok2,C,nope,\r\n",
+    );
+    office
+        .console(&["add-users", "--dry-run", "--file", path_str(&file)])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("excel.csv:3: username \"bad!\""))
+        .stderr(predicate::str::contains("excel.csv:4: unknown role \"nope\""));
 }
 
 #[test]
