@@ -166,12 +166,48 @@ pub fn texts() -> &'static Texts {
 }
 
 /// `template` with each `{name}` replaced by its value.
+///
+/// A placeholder may carry the word that agrees with its number: `{count|session|
+/// sessions}` writes "1 session", "2 sessions" (English: one for exactly 1), and
+/// `{count/session/sessions}` writes "0 session", "1 session", "2 sessions" (French:
+/// one for 0 and 1). Creole's nouns do not change.
 pub fn fill(template: &str, values: &[(&str, &dyn Display)]) -> String {
-    values
-        .iter()
-        .fold(template.to_string(), |text, (name, value)| {
-            text.replace(&format!("{{{name}}}"), &value.to_string())
-        })
+    let mut text = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}').map(|close| open + close) else {
+            break;
+        };
+        let inside = &rest[open + 1..close];
+        match placeholder(inside, values) {
+            Some(filled) => text.push_str(&filled),
+            None => text.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    text.push_str(rest);
+    text
+}
+
+/// What `{inside}` becomes: the value named, with its word in the form its number
+/// asks for; `None` when no value has that name.
+fn placeholder(inside: &str, values: &[(&str, &dyn Display)]) -> Option<String> {
+    let (name, forms, one_for_zero) = match inside.find(['|', '/']) {
+        Some(at) => (
+            &inside[..at],
+            Some(&inside[at + 1..]),
+            inside[at..].starts_with('/'),
+        ),
+        None => (inside, None, false),
+    };
+    let value = values.iter().find(|(n, _)| *n == name)?.1.to_string();
+    let Some(forms) = forms else {
+        return Some(value);
+    };
+    let (one, other) = forms.split_once(['|', '/']).unwrap_or((forms, forms));
+    let singular = value == "1" || (one_for_zero && value == "0");
+    Some(format!("{value} {}", if singular { one } else { other }))
 }
 
 /// `tr!(key)`, or `tr!(key, name = value, …)` to fill its placeholders: a text of the
@@ -354,7 +390,7 @@ catalog! {
     monitor: ["monitor", "moniteur", "siveyans"],
     online: ["Online", "En ligne", "Anliy"],
     people_online: ["{online}/{total} people online", "{online}/{total} personnes en ligne", "{online}/{total} moun anliy"],
-    sessions_open: ["{count} sessions", "{count} sessions", "{count} sesyon"],
+    sessions_open: ["{count|session|sessions}", "{count/session/sessions}", "{count} sesyon"],
     all_users: ["All users", "Tous les utilisateurs", "Tout itilizatè yo"],
     online_now: ["Online now", "En ligne maintenant", "Anliy kounye a"],
     recently_offline: ["Recently offline", "Récemment hors ligne", "Fèk dekonekte"],
@@ -508,18 +544,18 @@ catalog! {
 
     // What the commands say.
     pruned: [
-        "deleted {sessions} ended sessions and {attempts} login attempts from before {time}",
-        "{sessions} sessions terminées et {attempts} tentatives de connexion d'avant {time} supprimées",
+        "deleted {sessions|ended session|ended sessions} and {attempts|login attempt|login attempts} from before {time}",
+        "supprimé : {sessions/session terminée/sessions terminées} et {attempts/tentative de connexion/tentatives de connexion} d'avant {time}",
         "efase {sessions} sesyon ki fini ak {attempts} tantativ koneksyon anvan {time}",
     ],
     would_prune: [
-        "dry run: would delete {sessions} ended sessions and {attempts} login attempts from before {time}; nothing was deleted",
-        "essai à blanc : {sessions} sessions terminées et {attempts} tentatives de connexion d'avant {time} seraient supprimées ; rien n'a été supprimé",
+        "dry run: would delete {sessions|ended session|ended sessions} and {attempts|login attempt|login attempts} from before {time}; nothing was deleted",
+        "essai à blanc : seraient supprimées {sessions/session terminée/sessions terminées} et {attempts/tentative de connexion/tentatives de connexion} d'avant {time} ; rien n'a été supprimé",
         "esè: {sessions} sesyon ki fini ak {attempts} tantativ koneksyon anvan {time} ta efase; anyen pa efase",
     ],
     copied: [
-        "copied {users} users, {sessions} sessions and {attempts} login attempts to {to}",
-        "{users} utilisateurs, {sessions} sessions et {attempts} tentatives de connexion copiés vers {to}",
+        "copied {users|user|users}, {sessions|session|sessions} and {attempts|login attempt|login attempts} to {to}",
+        "copié vers {to} : {users/utilisateur/utilisateurs}, {sessions/session/sessions} et {attempts/tentative de connexion/tentatives de connexion}",
         "kopye {users} itilizatè, {sessions} sesyon ak {attempts} tantativ koneksyon nan {to}",
     ],
     copy_sessions_open: [
@@ -532,20 +568,20 @@ catalog! {
         "la base de destination contient déjà des utilisateurs : rien n'a été copié (copiez vers une base vide)",
         "baz done kote n ap kopye a gen itilizatè deja: anyen pa kopye (kopye nan yon baz vid)",
     ],
-    created_users: ["created {count} user(s)", "{count} utilisateur(s) créé(s)", "kreye {count} itilizatè"],
+    created_users: ["created {count|user|users}", "{count/utilisateur créé/utilisateurs créés}", "kreye {count} itilizatè"],
     generated_passwords: [
-        "{count} generated password(s) written to stdout: shown this once, to be changed at first login",
-        "{count} mot(s) de passe généré(s) écrit(s) sur la sortie standard : montrés cette seule fois, à changer à la première connexion",
+        "{count|generated password|generated passwords} written to stdout: shown this once, to be changed at first login",
+        "{count/mot de passe généré écrit/mots de passe générés écrits} sur la sortie standard : montrés cette seule fois, à changer à la première connexion",
         "{count} modpas ki jenere ekri sou sòti estanda: yo parèt yon sèl fwa, pou chanje nan premye koneksyon",
     ],
     dry_run: [
-        "dry run: {count} user(s) would be created, nothing was written: {names}",
-        "essai à blanc : {count} utilisateur(s) seraient créés, rien n'a été écrit : {names}",
+        "dry run: {count|user|users} would be created, nothing was written: {names}",
+        "essai à blanc : {count/utilisateur serait créé/utilisateurs seraient créés}, rien n'a été écrit : {names}",
         "esè: {count} itilizatè ta kreye, anyen pa ekri: {names}",
     ],
     skipping_existing: [
-        "skipping {count} user(s) that exist already: {names}",
-        "{count} utilisateur(s) existant déjà laissé(s) de côté : {names}",
+        "skipping {count|user who exists|users who exist} already: {names}",
+        "laissés de côté car ils existent déjà : {count/utilisateur/utilisateurs} : {names}",
         "kite {count} itilizatè ki egziste deja sou kote: {names}",
     ],
     user_exists: ["user \"{name}\" exists already", "l'utilisateur « {name} » existe déjà", "itilizatè \"{name}\" egziste deja"],
@@ -752,7 +788,7 @@ catalog! {
         "colonne « {column} » absente ou en double",
         "kolòn \"{column}\" manke oswa parèt de fwa",
     ],
-    header_count: ["{count} columns found", "{count} colonnes trouvées", "{count} kolòn jwenn"],
+    header_count: ["{count|column|columns} found", "{count/colonne trouvée/colonnes trouvées}", "{count} kolòn jwenn"],
     wrong_columns: ["{count} columns, expected {expected}", "{count} colonnes, {expected} attendues", "{count} kolòn, nou te tann {expected}"],
     not_utf8: [
         "column {column} is not valid UTF-8",
@@ -819,7 +855,7 @@ catalog! {
         "De modpas yo pa menm; eseye ankò",
     ],
     prompt_another: ["Add another user?", "Ajouter un autre utilisateur ?", "Ajoute yon lòt itilizatè?"],
-    prompt_create: ["Create these {count} user(s)?", "Créer ces {count} utilisateur(s) ?", "Kreye {count} itilizatè sa yo?"],
+    prompt_create: ["Create {count|user|users}?", "Créer {count/utilisateur/utilisateurs} ?", "Kreye {count} itilizatè sa yo?"],
     password_given: ["given", "fourni", "bay"],
     hashing_passwords: ["hashing passwords", "chiffrement des mots de passe", "n ap chifre modpas yo"],
     password_generated: ["generated", "généré", "jenere"],
@@ -830,11 +866,43 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
+    #[test]
+    fn words_agree_with_their_numbers() {
+        let said = |count: i64| {
+            fill(
+                "{n|session|sessions} · {n/session/sessions}",
+                &[("n", &count)],
+            )
+        };
+        assert_eq!(said(0), "0 sessions · 0 session");
+        assert_eq!(said(1), "1 session · 1 session");
+        assert_eq!(said(2), "2 sessions · 2 sessions");
+        assert_eq!(fill("{missing} {n}", &[("n", &3)]), "{missing} 3");
+        assert_eq!(
+            fill(
+                EN.copied,
+                &[
+                    ("users", &16),
+                    ("sessions", &1),
+                    ("attempts", &0),
+                    ("to", &"x")
+                ]
+            ),
+            "copied 16 users, 1 session and 0 login attempts to x"
+        );
+    }
+
     fn placeholders(text: &str) -> BTreeSet<String> {
         text.split('{')
             .skip(1)
             .filter_map(|rest| rest.split_once('}'))
-            .map(|(name, _)| name.to_string())
+            .map(|(inside, _)| {
+                inside
+                    .split(['|', '/'])
+                    .next()
+                    .unwrap_or(inside)
+                    .to_string()
+            })
             .collect()
     }
 

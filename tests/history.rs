@@ -608,7 +608,7 @@ fn prune_forgets_old_history_but_never_an_open_session() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "would delete 1 ended sessions and 5 login attempts",
+            "would delete 1 ended session and 5 login attempts",
         ));
     assert_eq!(
         office.sql_count("SELECT count(*) FROM sessions"),
@@ -619,7 +619,7 @@ fn prune_forgets_old_history_but_never_an_open_session() {
         .console(&["prune", "--before", "2026-11-21"])
         .assert()
         .success()
-        .stdout("deleted 1 ended sessions and 5 login attempts from before 2026-11-21T00:00:00Z\n");
+        .stdout("deleted 1 ended session and 5 login attempts from before 2026-11-21 00:00\n");
     assert_eq!(
         field(&json(&office, &["last", "--format", "json"]), "id"),
         [5, 4, 3, 2]

@@ -405,7 +405,7 @@ fn an_office_moves_from_its_sqlite_file_to_a_server_with_every_id() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "copied 16 users, 1 sessions and 0 login attempts",
+            "copied 16 users, 1 session and 0 login attempts",
         ));
     let server_db = Db::open(&target).unwrap();
     assert_eq!(

@@ -18,7 +18,10 @@ pub fn run(before: &str, dry_run: bool, target: &Target, out: &mut dyn Write) ->
     let Some(before) = time_arg("--before", Some(before), now)? else {
         return Ok(());
     };
-    let time = clock::rfc3339(before);
+    // Said to a person: in local time, as the tables are.
+    let time = crate::i18n::texts()
+        .lang
+        .date_time(before, clock::Zone::Local);
     if !dry_run {
         db.check_integrity(&[])?;
     }

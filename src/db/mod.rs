@@ -585,9 +585,18 @@ mod tests {
         holder.execute("BEGIN IMMEDIATE", params![]).unwrap();
         let err = writer.write(|_| Ok(())).unwrap_err();
         let said = format!("{err:#}");
-        assert!(said.starts_with("another program held the database"), "{said}");
-        assert!(!said.contains("database is locked"), "the driver's words: {said}");
-        assert_eq!(crate::error::exit_code_of(&err), crate::error::Exit::Failure);
+        assert!(
+            said.starts_with("another program held the database"),
+            "{said}"
+        );
+        assert!(
+            !said.contains("database is locked"),
+            "the driver's words: {said}"
+        );
+        assert_eq!(
+            crate::error::exit_code_of(&err),
+            crate::error::Exit::Failure
+        );
     }
 
     #[test]
