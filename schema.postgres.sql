@@ -85,6 +85,7 @@ CREATE TABLE sessions (
     machine_id   TEXT,
     last_key     BIGINT,
     pid_ns       TEXT,
+    ended_by_account TEXT,
     CHECK ((logout_time IS NULL) = (end_reason IS NULL))
 );
 

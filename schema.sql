@@ -78,6 +78,8 @@ CREATE TABLE sessions (
     machine_id   TEXT,                          -- /etc/machine-id of its machine
     last_key     INTEGER,                       -- the last key pressed, told with the heartbeat
     pid_ns       TEXT,                          -- the PID namespace its pid belongs to
+    -- Who ended it from the shell: the system account (SUDO_USER's when set).
+    ended_by_account TEXT,
     -- A session is open (both NULL) or closed (both set), never half of each.
     CHECK ((logout_time IS NULL) = (end_reason IS NULL))
 );

@@ -619,7 +619,7 @@ mod tests {
         #[test]
         fn unknown_wrong_and_disabled_all_read_invalid() {
             let db = office();
-            db.set_disabled("clerk", true).unwrap();
+            db.set_disabled("clerk", true, "root").unwrap();
             assert_eq!(
                 try_login(&db, "nobody", "whatever1", 0),
                 Err(Refusal::Invalid)

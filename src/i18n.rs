@@ -415,6 +415,7 @@ catalog! {
     col_logout: ["Logout", "Déconnexion", "Dekoneksyon"],
     col_ended: ["Ended", "Fin", "Fen"],
     col_ended_by: ["Ended by", "Fermée par", "Fèmen pa"],
+    col_note: ["Note", "Note", "Nòt"],
     filter: ["Filter", "Filtre", "Filtè"],
     sort_by: ["sort {order}", "tri {order}", "lòd {order}"],
     sort_name: ["name", "nom", "non"],

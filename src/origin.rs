@@ -70,6 +70,27 @@ impl Origin {
 
 /// Which machine this is, whatever its host name: `/etc/machine-id` (systemd's, also
 /// written by dbus as /var/lib/dbus/machine-id).
+/// The system account that runs this command, as an admin's action names it: the
+/// account that called sudo when it did (SUDO_USER), else this process's own.
+pub fn os_account() -> String {
+    if let Some(caller) = std::env::var("SUDO_USER")
+        .ok()
+        .filter(|name| !name.is_empty())
+    {
+        return caller;
+    }
+    // SAFETY: getpwuid reads the password database; its answer is copied at once.
+    let entry = unsafe { libc::getpwuid(libc::geteuid()) };
+    if entry.is_null() {
+        // SAFETY: geteuid has no preconditions.
+        return format!("uid {}", unsafe { libc::geteuid() });
+    }
+    // SAFETY: pw_name of an entry getpwuid returned is a NUL-terminated string.
+    unsafe { std::ffi::CStr::from_ptr((*entry).pw_name) }
+        .to_string_lossy()
+        .into_owned()
+}
+
 pub fn machine_id() -> Option<String> {
     ["/etc/machine-id", "/var/lib/dbus/machine-id"]
         .iter()

@@ -95,9 +95,13 @@ fn last_is_newest_first_with_durations_and_ends() {
         table.contains("4:00:00"),
         "ann's morning lasted 4:00:00:\n{table}"
     );
+    let cid = table
+        .lines()
+        .find(|l| l.contains(" cid "))
+        .expect("cid's line");
     assert!(
-        table.contains("dee: closing"),
-        "who ended it, and why:\n{table}"
+        cid.contains("forced  dee       closing"),
+        "who ended it, and why, each in its column:\n{table}"
     );
     assert_eq!(last[1]["ended_by"], "dee");
     assert_eq!(last[1]["end_note"], "closing");

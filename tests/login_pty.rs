@@ -120,12 +120,20 @@ fn an_admin_ends_the_session_and_the_terminal_says_so() {
     let id = office.latest_session().unwrap().id.to_string();
     office
         .console(&["end-session", &id, "--reason", "closing time"])
+        .env("SUDO_USER", "marie")
         .assert()
         .success();
     terminal.wait_for("ended by an administrator");
     let session = office.latest_session().unwrap();
     assert_eq!(session.end_reason.as_deref(), Some("forced"));
     assert_eq!(session.end_note.as_deref(), Some("closing time"));
+    let last = stdout_of(office.console(&["last", "Hantz123", "--format", "csv"]));
+    assert!(
+        last.lines()
+            .nth(1)
+            .is_some_and(|l| l.ends_with(",forced,marie,closing time")),
+        "who ran the command, as sudo tells: {last}"
+    );
     // Ended once: a second end is refused and changes nothing.
     office.console(&["end-session", &id]).assert().code(1);
     assert_eq!(office.latest_session().unwrap(), session);

@@ -181,7 +181,7 @@ fn two_admins_disabling_each_other_at_once_leave_one() {
             thread::spawn(move || {
                 let db = Db::open(&target).unwrap();
                 start.wait();
-                db.set_disabled(other, true).is_ok()
+                db.set_disabled(other, true, "root").is_ok()
             })
         })
         .collect();

@@ -5,7 +5,6 @@ use anyhow::Result;
 use super::sweep;
 use crate::db::{Closed, Db, Target};
 use crate::error::Error;
-use crate::model::EndReason;
 use crate::origin::ThisHost;
 
 pub fn run(session_id: i64, reason: Option<&str>, target: &Target) -> Result<()> {
@@ -13,7 +12,7 @@ pub fn run(session_id: i64, reason: Option<&str>, target: &Target) -> Result<()>
     db.check_integrity(&["sessions"])?;
     let now = db.now();
     sweep(&db, &ThisHost::detect(), now);
-    match db.close_session(session_id, EndReason::Forced, now, None, reason)? {
+    match db.end_from_shell(session_id, now, &crate::origin::os_account(), reason)? {
         Closed::Now => {
             eprintln!("{}", crate::tr!(ended_session_cli, id = session_id));
             Ok(())

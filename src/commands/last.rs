@@ -74,6 +74,7 @@ const LAST_COLUMNS: Columns = Columns {
             (t.col_duration, 0),
             (t.col_ended, 1),
             (t.col_ended_by, 3),
+            (t.col_note, 3),
         ]
     },
     fields: &[
@@ -113,7 +114,8 @@ struct HistorySession {
     logout_time: Option<Millis>,
     duration_seconds: i64,
     end_reason: Option<EndReason>,
-    /// The admin who ended it (`forced`), and why.
+    /// Who ended it (`forced`): the admin of the monitor, or the system account that
+    /// ran `end-session` or `users disable`; and why.
     ended_by: Option<String>,
     end_note: Option<String>,
 }
@@ -154,10 +156,6 @@ impl HistorySession {
 
     fn cells(&self, format: TimeFormat) -> Vec<String> {
         let t = crate::i18n::texts();
-        let ended_by: Vec<&str> = [self.ended_by.as_deref(), self.end_note.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
         vec![
             self.id.to_string(),
             self.username.clone(),
@@ -171,7 +169,8 @@ impl HistorySession {
             self.end_reason
                 .map_or("", |reason| t.end_reason(reason))
                 .to_string(),
-            ended_by.join(": "),
+            self.ended_by.clone().unwrap_or_default(),
+            self.end_note.clone().unwrap_or_default(),
         ]
     }
 }

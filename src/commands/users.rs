@@ -40,7 +40,7 @@ pub fn run(command: UsersCommand, target: &Target, out: &mut dyn Write) -> Resul
             temporary,
         } => passwd(&db, &user, password_stdin, temporary),
         UsersCommand::Disable { user } => {
-            let ended = db.set_disabled(&user, true)?;
+            let ended = db.set_disabled(&user, true, &crate::origin::os_account())?;
             done(&tr!(disabled_user, name = user))?;
             if ended > 0 {
                 done(&tr!(disabled_user_sessions, count = ended))?;
@@ -48,7 +48,7 @@ pub fn run(command: UsersCommand, target: &Target, out: &mut dyn Write) -> Resul
             Ok(())
         }
         UsersCommand::Enable { user } => {
-            db.set_disabled(&user, false)?;
+            db.set_disabled(&user, false, &crate::origin::os_account())?;
             done(&tr!(enabled_user, name = user))
         }
         UsersCommand::Unlock { user } => {

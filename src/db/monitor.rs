@@ -537,7 +537,8 @@ const SESSION_LINE_WIDTH: usize = 15;
 
 pub(super) const SESSION_LINE_COLUMNS: &str = "s.id, s.user_id, u.username, u.role, s.login_time, s.last_seen, s.logout_time, \
      s.end_reason, s.host, s.tty, s.remote_ip, s.terminal, \
-     (SELECT a.username FROM users a WHERE a.id = s.ended_by), s.end_note, s.last_key";
+     coalesce((SELECT a.username FROM users a WHERE a.id = s.ended_by), s.ended_by_account), \
+     s.end_note, s.last_key";
 
 pub(super) fn session_line_from_row(row: &Row) -> Result<SessionLine> {
     let role: String = row.get(3)?;

@@ -108,11 +108,35 @@ impl Db {
         ended_by: Option<i64>,
         note: Option<&str>,
     ) -> Result<Closed> {
+        self.close_session_by(id, reason, at, (ended_by, None), note)
+    }
+
+    /// An admin's end from the shell (`end-session`): `forced`, with the system
+    /// account that ran the command.
+    pub fn end_from_shell(
+        &self,
+        id: i64,
+        at: Millis,
+        account: &str,
+        note: Option<&str>,
+    ) -> Result<Closed> {
+        self.close_session_by(id, EndReason::Forced, at, (None, Some(account)), note)
+    }
+
+    /// `close_session`, the end's author an admin's account or a system account.
+    fn close_session_by(
+        &self,
+        id: i64,
+        reason: EndReason,
+        at: Millis,
+        (ended_by, account): (Option<i64>, Option<&str>),
+        note: Option<&str>,
+    ) -> Result<Closed> {
         self.write(|tx| {
             let changed = tx.execute(
                 "UPDATE sessions
                  SET logout_time = CASE WHEN ?3 > login_time THEN ?3 ELSE login_time END,
-                     end_reason = ?2, ended_by = ?4, end_note = ?5
+                     end_reason = ?2, ended_by = ?4, end_note = ?5, ended_by_account = ?7
                  WHERE id = ?1
                    AND (logout_time IS NULL OR (end_reason = 'lost' AND ?6))",
                 params![
@@ -121,7 +145,8 @@ impl Db {
                     at,
                     ended_by,
                     note,
-                    reason.is_the_terminals_own()
+                    reason.is_the_terminals_own(),
+                    account
                 ],
             )?;
             if changed == 1 {

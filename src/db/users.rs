@@ -229,7 +229,7 @@ impl Db {
     /// could open the monitor any more. Disabling ends the account's open sessions
     /// (`forced`, noted "account disabled"): a disabled admin keeps no monitor, a
     /// disabled clerk no session. Returns how many it ended.
-    pub fn set_disabled(&self, username: &str, disabled: bool) -> Result<u64> {
+    pub fn set_disabled(&self, username: &str, disabled: bool, account: &str) -> Result<u64> {
         let now = self.now();
         self.write(|tx| {
             tx.lock(LAST_ADMIN_LOCK)?;
@@ -249,9 +249,9 @@ impl Db {
             tx.execute(
                 "UPDATE sessions
                  SET logout_time = CASE WHEN ?2 > login_time THEN ?2 ELSE login_time END,
-                     end_reason = 'forced', end_note = 'account disabled'
+                     end_reason = 'forced', end_note = 'account disabled', ended_by_account = ?3
                  WHERE user_id = ?1 AND logout_time IS NULL",
-                params![user.id, now],
+                params![user.id, now, account],
             )
         })
     }
@@ -475,15 +475,15 @@ pub(crate) mod tests {
             ("other", Role::Admin),
             ("clerk", Role::Archives),
         ]);
-        db.set_disabled("other", true).unwrap();
-        let err = db.set_disabled("boss", true).unwrap_err();
+        db.set_disabled("other", true, "root").unwrap();
+        let err = db.set_disabled("boss", true, "root").unwrap_err();
         assert!(format!("{err}").contains("last enabled admin"), "{err}");
         assert!(db.set_role("boss", Role::Directeur).is_err());
         assert_eq!(db.user("boss").unwrap().unwrap().role, Role::Admin);
-        db.set_disabled("other", false).unwrap();
+        db.set_disabled("other", false, "root").unwrap();
         db.set_role("boss", Role::Directeur).unwrap();
         assert_eq!(db.user("boss").unwrap().unwrap().role, Role::Directeur);
-        db.set_disabled("clerk", true).unwrap();
+        db.set_disabled("clerk", true, "root").unwrap();
     }
 
     #[test]
@@ -503,7 +503,7 @@ pub(crate) mod tests {
             ("d1", Role::Directeur),
             ("d2", Role::Directeur),
         ]);
-        db.set_disabled("d2", true).unwrap();
+        db.set_disabled("d2", true, "root").unwrap();
         db.execute(
             "UPDATE users SET locked_until = 5000 WHERE username = 'd1'",
             params![],

@@ -623,7 +623,7 @@ fn a_disabled_admin_loses_the_monitor_at_the_next_heartbeat() {
     rig.log_in("boss");
     rig.settle();
     let other = rig.other_connection();
-    assert_eq!(other.set_disabled("boss", true).unwrap(), 1);
+    assert_eq!(other.set_disabled("boss", true, "root").unwrap(), 1);
     let (_, logout, reason) = rig.latest();
     assert_eq!(
         (logout.is_some(), reason.as_deref()),

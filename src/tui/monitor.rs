@@ -1756,17 +1756,14 @@ impl State {
                     .end_reason
                     .map(|r| self.texts.end_reason(r))
                     .unwrap_or_default();
-                let by: Vec<&str> = [s.ended_by.as_deref(), s.end_note.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
                 Row::new(vec![
                     Cell::from(self.texts.lang.date_time(s.login_time, self.tz)),
                     Cell::from(logout),
                     Cell::from(lasted),
                     Cell::from(Span::styled(ended, self.theme.end_reason(s.end_reason))),
                     Cell::from(shown(&s.host)),
-                    Cell::from(by.join(": ")),
+                    Cell::from(shown(s.ended_by.as_deref().unwrap_or_default())),
+                    Cell::from(shown(s.end_note.as_deref().unwrap_or_default())),
                 ])
             })
             .collect();
@@ -1778,7 +1775,8 @@ impl State {
                 self.duration_width(),
                 self.end_width(),
                 Constraint::Fill(1),
-                Constraint::Fill(2),
+                Constraint::Fill(1),
+                Constraint::Fill(1),
             ],
         )
         .header(
@@ -1789,6 +1787,7 @@ impl State {
                 t.col_ended,
                 t.col_host,
                 t.col_ended_by,
+                t.col_note,
             ])
             .style(self.theme.label()),
         )

@@ -12,3 +12,8 @@ ALTER TABLE login_attempts ADD COLUMN typed_key TEXT NOT NULL DEFAULT '';
 UPDATE login_attempts SET typed_key = konekte_fold(username_typed);
 DROP INDEX login_attempts_typed;
 CREATE INDEX login_attempts_typed ON login_attempts (typed_key, at);
+
+-- Who ended a session from the shell (`end-session`, `users disable`): the system
+-- account that ran the command (SUDO_USER's when set). An admin of the monitor is
+-- `ended_by`.
+ALTER TABLE sessions ADD COLUMN ended_by_account TEXT;
