@@ -234,7 +234,9 @@ pub fn serialize_rfc3339<S: serde::Serializer>(
 
 /// A point in time as `--since`, `--until`, `--present` and `--before` take it:
 /// `2026-11-24` (local midnight), `2026-11-24T09:00` or `2026-11-24 09:00` (local), RFC
-/// 3339 (`2026-11-24T09:00:00Z`), `today`, `yesterday`, `now`, a time ago (`30m`, `2h`,
+/// 3339 (`2026-11-24T09:00:00Z`), `today`, `yesterday`, `tomorrow`, `now` (and their
+/// French and Creole words: `aujourd'hui`, `hier`, `demain`, `maintenant`; `jodi a`,
+/// `yè`, `demen`, `kounye a`), a time ago (`30m`, `2h`,
 /// `7d`, `1w`), and what the tables print: `24/11/2026 09:15`, `11-24 09:15` and
 /// `24/11 09:15` (the latest such day not after now), `09:15` (today).
 pub fn parse_time(text: &str, now: Millis, tz: Zone) -> Option<Millis> {
@@ -259,10 +261,12 @@ pub fn parse_time(text: &str, now: Millis, tz: Zone) -> Option<Millis> {
             .find_map(|format| NaiveDate::parse_from_str(text, format).ok())
             .and_then(|day| day.and_hms_opt(0, 0, 0))
     };
-    match text {
-        "today" => Some(start_of_day(now, tz)),
-        "yesterday" => Some(start_of_day(start_of_day(now, tz) - 1, tz)),
-        "now" => Some(now),
+    let today = start_of_day(now, tz);
+    match text.to_lowercase().replace('’', "'").as_str() {
+        "today" | "aujourd'hui" | "jodi a" | "jodi" => Some(today),
+        "yesterday" | "hier" | "yè" => Some(start_of_day(today - 1, tz)),
+        "tomorrow" | "demain" | "demen" => day_after(today, tz),
+        "now" | "maintenant" | "kounye a" | "kounyea" => Some(now),
         _ => DateTime::parse_from_rfc3339(text)
             .map(|t| t.timestamp_millis())
             .ok()
@@ -271,6 +275,12 @@ pub fn parse_time(text: &str, now: Millis, tz: Zone) -> Option<Millis> {
             .or_else(|| without_year(text, now, tz))
             .or_else(|| parse_duration(text).ok().map(|ago| now - ago)),
     }
+}
+
+/// Midnight of the day after the one that starts at `midnight`: 23, 24 or 25 hours on.
+fn day_after(midnight: Millis, tz: Zone) -> Option<Millis> {
+    let day = day_of(midnight, tz)?.succ_opt()?;
+    tz.instant(day.and_hms_opt(0, 0, 0)?)
 }
 
 /// `11-24 09:15`, `24/11 09:15` (the latest such moment not after now), or `09:15` (today).
@@ -407,6 +417,16 @@ mod tests {
             Some(midnight - 86_400_000)
         );
         assert_eq!(parse_time("2026-11-24", now, tz), Some(midnight));
+        for (words, expected) in [
+            (["aujourd'hui", "jodi a", "Today"], midnight),
+            (["hier", "yè", "YESTERDAY"], midnight - 86_400_000),
+            (["demain", "demen", "tomorrow"], midnight + 86_400_000),
+            (["maintenant", "kounye a", "now"], now),
+        ] {
+            for word in words {
+                assert_eq!(parse_time(word, now, tz), Some(expected), "{word}");
+            }
+        }
         assert_eq!(
             parse_time("2026-11-24T09:00", now, tz),
             Some(midnight + 9 * 3_600_000)

@@ -454,3 +454,28 @@ fn a_database_behind_a_folder_it_cannot_enter_is_permission_denied() {
         .stderr(predicate::str::contains("no database here").not());
     std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o700)).expect("open");
 }
+
+#[test]
+fn interactive_prompts_ask_in_the_chosen_language() {
+    let office = Office::new();
+    let mut terminal = common::pty::Terminal::open_with(
+        &office,
+        &["add-users", "--interactive"],
+        (100, 30),
+        &[("CONSOLE_LANG", "fr")],
+    );
+    terminal.wait_for("Utilisateur");
+    terminal.type_keys("commis01\r");
+    terminal.wait_for("Nom complet");
+    terminal.type_keys("Commis Un\r");
+    terminal.wait_for("archives");
+    terminal.type_keys("\r");
+    terminal.wait_for("Générer un mot de passe ? [O/n]");
+    terminal.type_keys("\r");
+    terminal.wait_for("Ajouter un autre utilisateur ? [o/N]");
+    terminal.type_keys("non\r");
+    terminal.wait_for("Créer 1 utilisateur ? [o/n]");
+    terminal.type_keys("o\r");
+    assert_eq!(terminal.wait_exit(), 0);
+    assert!(office.users_csv().contains("commis01,Commis Un,archives"));
+}

@@ -217,9 +217,43 @@ fn progress_bar(total: usize) -> ProgressBar {
     bar
 }
 
+/// A yes-or-no question in the language of the prompts: `[O/n]` in French, `[W/n]` in
+/// Creole (dialoguer's own Confirm knows only y and n). The answer is the word or its
+/// first letter, in any case, English's too; Enter takes `default` when there is one.
+fn confirm(question: &str, default: Option<bool>) -> Result<bool> {
+    let t = crate::i18n::texts();
+    let letter = |word: &str| word.chars().next().unwrap_or_default();
+    let (yes, no) = (letter(t.key_yes), letter(t.key_no));
+    let hint = match default {
+        Some(true) => format!("[{}/{no}]", yes.to_uppercase()),
+        Some(false) => format!("[{yes}/{}]", no.to_uppercase()),
+        None => format!("[{yes}/{no}]"),
+    };
+    let answer = |text: &str| -> Option<bool> {
+        let text = text.trim().to_lowercase();
+        if text.is_empty() {
+            return default;
+        }
+        let is = |word: &str| text == word || text == letter(word).to_string();
+        if is(t.key_yes) || is("yes") {
+            Some(true)
+        } else if is(t.key_no) || is("no") {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    let typed: String = dialoguer::Input::new()
+        .with_prompt(format!("{question} {hint}"))
+        .allow_empty(default.is_some())
+        .validate_with(|text: &String| answer(text).map(|_| ()).ok_or_else(|| hint.clone()))
+        .interact_text()?;
+    Ok(answer(&typed).unwrap_or_default())
+}
+
 /// Asks for users one by one; a summary and a confirmation before anything is written.
 fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
-    use dialoguer::{Confirm, Input, Password, Select};
+    use dialoguer::{Input, Password, Select};
     if !std::io::stdin().is_terminal() {
         return Err(Error::Usage(tr!(interactive_needs_terminal)).into());
     }
@@ -262,11 +296,7 @@ fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
             .items(&roles)
             .default(0)
             .interact()?];
-        let password = if Confirm::new()
-            .with_prompt(tr!(prompt_generate))
-            .default(true)
-            .interact()?
-        {
+        let password = if confirm(&tr!(prompt_generate), Some(true))? {
             None
         } else {
             Some(
@@ -286,11 +316,7 @@ fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
             role,
             password,
         });
-        if !Confirm::new()
-            .with_prompt(tr!(prompt_another))
-            .default(false)
-            .interact()?
-        {
+        if !confirm(&tr!(prompt_another), Some(false))? {
             break;
         }
     }
@@ -322,10 +348,7 @@ fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
         .then(|| ratatui::crossterm::terminal::size().ok().map(|(w, _)| w))
         .flatten();
     super::write_table(&mut std::io::stderr(), &columns, &rows, width)?;
-    if Confirm::new()
-        .with_prompt(tr!(prompt_create, count = candidates.len()))
-        .interact()?
-    {
+    if confirm(&tr!(prompt_create, count = candidates.len()), None)? {
         Ok(candidates)
     } else {
         Err(Error::Refused(tr!(cancelled)).into())

@@ -178,6 +178,10 @@ fn on_new_password(state: &State) -> bool {
     !on_credentials(state)
 }
 
+fn choosing_password(state: &State) -> bool {
+    matches!(state.form, Form::NewPassword { .. })
+}
+
 fn may_quit(state: &State) -> bool {
     state.quit_allowed
 }
@@ -187,10 +191,19 @@ const KEYS: &[Binding<State, Action>] = &[
     Binding {
         keys: &[Key::plain(KeyCode::Enter)],
         shown: "Enter",
+        hint: Some(|t| t.key_save_password),
+        help: None,
+        essential: false,
+        when: choosing_password,
+        action: Action::Submit,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Enter)],
+        shown: "Enter",
         hint: Some(|t| t.key_log_in),
         help: None,
         essential: false,
-        when: always,
+        when: |s| !choosing_password(s),
         action: Action::Submit,
     },
     Binding {
