@@ -332,6 +332,20 @@ pub enum Format {
     Json,
 }
 
+/// The command line as `main` reads it: the derived one, with the demo's --db not
+/// advertising CONSOLE_DB, which the demo ignores (it never writes into the office's
+/// database unless given one on its command line).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    // Built first, so that the global --db has been given to every subcommand.
+    command.build();
+    if let Some(demo) = command.find_subcommand_mut("demo") {
+        *demo = std::mem::take(demo).mut_arg("db", |db| db.hide_env(true));
+    }
+    command
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,15 +3,15 @@
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
+use clap::FromArgMatches;
 use clap::error::ErrorKind;
 use clap::parser::ValueSource;
-use clap::{CommandFactory, FromArgMatches};
 use konekte::cli::Cli;
 use konekte::error::{Exit, exit_code_of};
 use konekte::i18n::{self, Lang};
 
 fn main() -> ExitCode {
-    let parsed = Cli::command()
+    let parsed = konekte::cli::command()
         .try_get_matches()
         .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
     let (cli, matches) = match parsed {
@@ -53,7 +53,9 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Help and version go to stdout as clap writes them; a usage error becomes one line.
+/// Help and version go to stdout as clap writes them; a usage error becomes one line,
+/// with clap's guess of what was meant ("did you mean"). A role that is not one is bad
+/// input (65), as it is in a file.
 fn usage_error(err: &clap::Error) -> ExitCode {
     if matches!(
         err.kind(),
@@ -68,10 +70,20 @@ fn usage_error(err: &clap::Error) -> ExitCode {
         .take_while(|line| !line.trim().is_empty())
         .map(|line| line.trim().trim_start_matches("error: "))
         .collect();
-    eprintln!(
-        "console: {} ({})",
-        message.join(" "),
-        konekte::tr!(see_help)
-    );
-    Exit::Usage.into()
+    let tips: Vec<&str> = rendered
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("tip: "))
+        .collect();
+    let mut said = message.join(" ");
+    if !tips.is_empty() {
+        said.push_str(&format!("; {}", tips.join("; ")));
+    }
+    eprintln!("console: {said} ({})", konekte::tr!(see_help));
+    let bad_role = std::error::Error::source(err)
+        .is_some_and(|cause| cause.is::<konekte::model::UnknownRole>());
+    if bad_role {
+        Exit::DataErr.into()
+    } else {
+        Exit::Usage.into()
+    }
 }

@@ -314,18 +314,45 @@ fn a_database_of_a_newer_schema_is_refused() {
 }
 
 #[test]
-fn usage_errors_are_one_line_and_exit_2() {
+fn usage_errors_are_one_line_and_say_what_was_meant() {
     let office = Office::new();
     let output = office.console(&["add-users"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("console: "), "{stderr}");
+    // A mistyped command or option: what was meant, on the same line.
     office
-        .console(&["add-users", "--role", "boss", "--count", "1"])
+        .console(&["usres", "list"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown role \"boss\""));
+        .stderr(predicate::str::contains(
+            "a similar subcommand exists: 'users'",
+        ));
+    office
+        .console(&["last", "--sinse", "2d"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a similar argument exists: '--since'",
+        ));
+    // A role that is not one is bad input wherever it is typed, as in a file (65).
+    for args in [
+        &["add-users", "--role", "boss", "--count", "1"][..],
+        &["users", "list", "--role", "boss"],
+        &["users", "set-role", "ann", "boss"],
+    ] {
+        office
+            .console(args)
+            .assert()
+            .code(65)
+            .stderr(predicate::str::contains("unknown role \"boss\""));
+    }
+    // The demo ignores CONSOLE_DB, and its help does not offer it.
+    let help = common::stdout_of(office.console(&["demo", "--help"]));
+    assert!(!help.contains("[env: CONSOLE_DB"), "{help}");
+    let help = common::stdout_of(office.console(&["who", "--help"]));
+    assert!(help.contains("[env: CONSOLE_DB"), "{help}");
 }
 
 #[test]
