@@ -16,11 +16,13 @@ use crate::model::{Millis, Role};
 #[derive(Debug, Parser)]
 #[command(name = "console", version, propagate_version = true)]
 pub struct Cli {
-    /// The database: a SQLite file [default: ~/.local/share/konekte/konekte.db], created
-    /// with its folder by add-users (readable by its owner only), or a PostgreSQL server,
+    /// The database: a SQLite file [default: CONSOLE_DB, else
+    /// ~/.local/share/konekte/konekte.db], created with its folder by add-users (readable
+    /// by its owner only), or a PostgreSQL server,
     /// postgres://USER@HOST[:PORT]/DATABASE[?sslmode=…] (the password from ~/.pgpass or
-    /// PGPASSWORD, never here).
-    #[arg(long, global = true, env = "CONSOLE_DB", value_name = "PATH|URL")]
+    /// PGPASSWORD, never here). The demo reads no CONSOLE_DB: it never touches the
+    /// office's database unless given one here.
+    #[arg(long, global = true, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
 
     /// The language of what people read [default: CONSOLE_LANG, else LC_ALL, LC_MESSAGES
@@ -330,20 +332,6 @@ pub enum Format {
     Csv,
     /// JSON, UTC times in RFC 3339.
     Json,
-}
-
-/// The command line as `main` reads it: the derived one, with the demo's --db not
-/// advertising CONSOLE_DB, which the demo ignores (it never writes into the office's
-/// database unless given one on its command line).
-pub fn command() -> clap::Command {
-    use clap::CommandFactory;
-    let mut command = Cli::command();
-    // Built first, so that the global --db has been given to every subcommand.
-    command.build();
-    if let Some(demo) = command.find_subcommand_mut("demo") {
-        *demo = std::mem::take(demo).mut_arg("db", |db| db.hide_env(true));
-    }
-    command
 }
 
 #[cfg(test)]

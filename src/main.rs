@@ -3,27 +3,25 @@
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-use clap::FromArgMatches;
 use clap::error::ErrorKind;
-use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use konekte::cli::Cli;
 use konekte::error::{Exit, exit_code_of};
 use konekte::i18n::{self, Lang};
 
 fn main() -> ExitCode {
-    let parsed = konekte::cli::command()
+    let parsed = Cli::command()
         .try_get_matches()
         .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
-    let (cli, matches) = match parsed {
+    let (cli, _) = match parsed {
         Ok(parsed) => parsed,
         Err(err) => return usage_error(&err),
     };
-    let db_on_command_line = matches.value_source("db") == Some(ValueSource::CommandLine);
     i18n::set(cli.lang.unwrap_or_else(Lang::from_env));
     // One buffer for everything a command prints: a large listing goes out in a few
     // writes instead of one per kilobyte (stdout's own buffer flushes that often).
     let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    let result = konekte::commands::run(cli, db_on_command_line, &mut out)
+    let result = konekte::commands::run(cli, &mut out)
         .and_then(|()| out.flush().map_err(anyhow::Error::from));
     match result {
         Ok(()) => Exit::Ok.into(),

@@ -31,10 +31,10 @@ use crate::model::Millis;
 use crate::origin::ThisHost;
 use crate::printable;
 
-/// Runs the command line given, writing its results to `out`. `db_on_command_line`
-/// says whether --db was typed (rather than taken from CONSOLE_DB).
-pub fn run(cli: Cli, db_on_command_line: bool, out: &mut dyn Write) -> Result<()> {
-    let given = cli.db.as_deref().filter(|_| db_on_command_line);
+/// Runs the command line given, writing its results to `out`: on the database of --db,
+/// else of CONSOLE_DB (but for the demo), else the default.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    let given = cli.db.as_deref();
     let copy_to = match &cli.command {
         Some(Command::Copy { to }) => Some(to.as_path()),
         _ => None,
@@ -51,7 +51,10 @@ pub fn run(cli: Cli, db_on_command_line: bool, out: &mut dyn Write) -> Result<()
     if let Some(Command::Demo(args)) = &cli.command {
         return demo::run(args, given.map(Target::parse).transpose()?.as_ref());
     }
-    let db_text = match cli.db {
+    let from_env = std::env::var_os("CONSOLE_DB")
+        .filter(|text| !text.is_empty())
+        .map(std::path::PathBuf::from);
+    let db_text = match cli.db.or(from_env) {
         Some(text) => text,
         None => db::default_path()?,
     };
