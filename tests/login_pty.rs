@@ -288,6 +288,26 @@ fn listings_fit_an_80_column_terminal_without_cutting_a_name() {
 }
 
 #[test]
+fn at_80_columns_the_columns_people_need_stay() {
+    let header = |office: &Office, args: &[&str]| {
+        let mut terminal = Terminal::open_sized(office, args, 80, 24);
+        terminal.wait_exit();
+        terminal
+            .contents()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    // The office's own names: the full name fits beside them, and is kept.
+    let users = header(&Office::with_sample_users(), &["users", "list"]);
+    assert!(users.contains("Full name"), "{users}");
+    // end-session needs the id of a session: last keeps it.
+    let last = header(&Office::with_history_of_long_names(), &["last"]);
+    assert!(last.trim_start().starts_with("ID "), "{last}");
+}
+
+#[test]
 fn a_panic_restores_the_terminal_and_ends_the_process_and_its_session() {
     let office = Office::with_sample_users();
     let mut terminal = Terminal::open_with(

@@ -63,7 +63,7 @@ fn time_cell(at: Millis, format: TimeFormat) -> String {
 const LAST_COLUMNS: Columns = Columns {
     table: |t| {
         vec![
-            (t.col_id, 3),
+            (t.col_id, 0),
             (t.col_username, 0),
             (t.col_role, 2),
             (t.col_host, 1),

@@ -69,13 +69,13 @@ const LIST_COLUMNS: Columns = Columns {
     table: |t| {
         vec![
             (t.col_username, 0),
-            (t.col_full_name, 3),
-            (t.col_role, 1),
+            (t.col_full_name, 1),
+            (t.col_role, 2),
             (t.col_state, 0),
             (t.col_last_login, 0),
-            (t.col_last_logout, 2),
+            (t.col_last_logout, 3),
             (t.col_sessions, 3),
-            (t.col_connected, 2),
+            (t.col_connected, 3),
         ]
     },
     fields: &[

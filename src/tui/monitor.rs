@@ -99,6 +99,8 @@ pub struct State {
     /// The day's timeline: its first person shown, and the selected one.
     pub today_offset: usize,
     pub today_selected: usize,
+    /// The first line of the help shown, when it is taller than the terminal.
+    pub help_scroll: u16,
     pub overlay: Overlay,
     pub width: u16,
     pub height: u16,
@@ -544,7 +546,26 @@ const KEYS: &[Binding<State, Action>] = &[
         when: in_history,
         action: Action::Back,
     },
-    // The help: any key closes it; these are the ones it names.
+    // The help: ↑↓ scroll it where it is taller than the terminal; any other key
+    // closes it; these are the ones it names.
+    Binding {
+        keys: &[key(KeyCode::Down), letter('j')],
+        shown: "↑↓",
+        hint: Some(|t| t.key_scroll),
+        help: None,
+        essential: false,
+        when: |s| in_help(s) && s.help_overflows(),
+        action: Action::Move(Step::Down),
+    },
+    Binding {
+        keys: &[key(KeyCode::Up), letter('k')],
+        shown: "↑",
+        hint: None,
+        help: None,
+        essential: false,
+        when: |s| in_help(s) && s.help_overflows(),
+        action: Action::Move(Step::Up),
+    },
     Binding {
         keys: &[letter('?'), letter('q'), key(KeyCode::Esc)],
         shown: "? q",
@@ -582,6 +603,7 @@ impl State {
             view: View::Panes,
             today_offset: 0,
             today_selected: 0,
+            help_scroll: 0,
             overlay: Overlay::None,
             width: 120,
             height: 40,
@@ -876,6 +898,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
         }
         Action::Help => {
             state.overlay = Overlay::Help;
+            state.help_scroll = 0;
             None
         }
         Action::Filter => {
@@ -933,6 +956,12 @@ fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
         }
         Action::Move(step) => match &state.overlay {
             Overlay::History(history) => scroll_history(state, &history.clone(), step),
+            Overlay::Help => {
+                let (total, visible) = state.help_lines();
+                let last = usize::from(total.saturating_sub(visible));
+                state.help_scroll = moved(usize::from(state.help_scroll), step, 1, last + 1) as u16;
+                None
+            }
             _ if state.view == View::Today => scroll_today(state, step),
             _ => scroll(state, step),
         },
@@ -1378,17 +1407,28 @@ impl State {
 
     fn users_table(&self, width: u16) -> PaneTable {
         let t = self.texts;
+        // The names take what the longest of the page needs; the full name beside them
+        // the rest, from 60 columns on.
+        let names = if Shown::From60.at(width) {
+            let longest = self
+                .snapshot
+                .users
+                .rows
+                .iter()
+                .map(|l| l.summary.user.username.width());
+            let needed = longest.chain([t.col_username.width()]).max().unwrap_or(0);
+            Constraint::Length(needed.min(MAX_NAME_WIDTH) as u16)
+        } else {
+            Constraint::Fill(2)
+        };
         let columns: Vec<Column<UserLine>> = vec![
-            column(
-                t.col_username,
-                Constraint::Fill(2),
-                Shown::Always,
-                |l: &UserLine| Cell::from(l.summary.user.username.clone()),
-            ),
+            column(t.col_username, names, Shown::Always, |l: &UserLine| {
+                Cell::from(l.summary.user.username.clone())
+            }),
             column(
                 t.col_full_name,
                 Constraint::Fill(3),
-                Shown::From100,
+                Shown::From60,
                 |l: &UserLine| Cell::from(shown(&l.summary.user.full_name)),
             ),
             column(
@@ -1629,8 +1669,26 @@ impl State {
     /// Every key of the main view, from the key table; as tall as its lines once
     /// wrapped, so that the last of them (how to leave) always shows.
     fn render_help(&self, area: Rect, buf: &mut Buffer) {
-        let t = self.texts;
-        let keys = help_of(KEYS, t);
+        let (paragraph, width, total) = self.help_paragraph(area.width);
+        // Above the hint bar, which says how to close it (and to scroll).
+        let room = Rect {
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        let card = centered(room, width, total + 2);
+        let visible = card.height.saturating_sub(2);
+        let scroll = self.help_scroll.min(total.saturating_sub(visible));
+        Clear.render(card, buf);
+        paragraph
+            .scroll((scroll, 0))
+            .block(self.card(self.texts.help_title))
+            .render(card, buf);
+    }
+
+    /// Every key of the main view with what it does, as wide as its widest line allows
+    /// in `area_width`; and its width and height once wrapped.
+    fn help_paragraph(&self, area_width: u16) -> (Paragraph<'static>, u16, u16) {
+        let keys = help_of(KEYS, self.texts);
         let key_width = keys.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
         let lines: Vec<Line> = keys
             .iter()
@@ -1642,17 +1700,22 @@ impl State {
             })
             .collect();
         let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16;
-        let width = (widest + 4).min(area.width);
+        let width = (widest + 4).min(area_width);
         let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
-        let height = paragraph.line_count(width.saturating_sub(2)) as u16 + 2;
-        // Above the hint bar, which says how to close it.
-        let room = Rect {
-            height: area.height.saturating_sub(1),
-            ..area
-        };
-        let card = centered(room, width, height);
-        Clear.render(card, buf);
-        paragraph.block(self.card(t.help_title)).render(card, buf);
+        let total = paragraph.line_count(width.saturating_sub(2)) as u16;
+        (paragraph, width, total)
+    }
+
+    /// The help's lines, and how many of them the terminal shows at once.
+    fn help_lines(&self) -> (u16, u16) {
+        let (_, _, total) = self.help_paragraph(self.width);
+        // The card's borders, and the hint bar below it.
+        (total, self.height.saturating_sub(3))
+    }
+
+    fn help_overflows(&self) -> bool {
+        let (total, visible) = self.help_lines();
+        total > visible
     }
 
     /// Names the session before it is ended: who, where, since when, which session; the
@@ -1822,6 +1885,10 @@ impl State {
 }
 
 /// From which terminal width a column shows: narrow screens keep the essential ones.
+/// The most the users pane gives a name before the full name (the longest names
+/// konekte takes are 32 characters; such a name is cut, its full name still shown).
+const MAX_NAME_WIDTH: usize = 24;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shown {
     Always,

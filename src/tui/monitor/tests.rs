@@ -572,6 +572,33 @@ fn the_help_shows_every_line_in_every_language_at_80x24() {
     }
 }
 
+#[test]
+fn at_40x12_the_help_scrolls_to_its_last_line() {
+    let mut s = state(40, 12);
+    let _ = update(&mut s, key(KeyCode::Char('?')));
+    let first = render(&s);
+    assert!(first.contains(s.texts.help_pane), "{first}");
+    assert!(
+        !first.contains(s.texts.help_quit),
+        "taller than 12 lines:\n{first}"
+    );
+    assert!(first.contains("↑↓"), "the bar says it scrolls:\n{first}");
+    for _ in 0..40 {
+        let _ = update(&mut s, key(KeyCode::Down));
+    }
+    assert_eq!(
+        s.overlay,
+        Overlay::Help,
+        "the arrows scroll, they do not close it"
+    );
+    let last = render(&s);
+    assert!(last.contains(s.texts.help_quit), "{last}");
+    insta::assert_snapshot!("help_scrolled_40x12", last);
+    let _ = update(&mut s, key(KeyCode::Up));
+    let _ = update(&mut s, key(KeyCode::Char('x')));
+    assert_eq!(s.overlay, Overlay::None, "any other key closes it");
+}
+
 fn history() -> History {
     History {
         user_id: 5,
