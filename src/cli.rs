@@ -101,6 +101,19 @@ pub enum Command {
         #[arg(long, value_name = "URL|PATH")]
         to: PathBuf,
     },
+    /// A consistent copy of the office's SQLite file while its terminals run (SQLite's
+    /// online backup; a plain cp taken during the day can miss what the WAL holds).
+    ///
+    /// The copy is written beside FILE and put in its place once whole and checked,
+    /// mode 0600. On PostgreSQL, use the server's own tool: pg_dump (see the README).
+    Backup {
+        /// The copy's path; an existing file there is refused (--force replaces it).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        /// Replace the file at --to.
+        #[arg(long)]
+        force: bool,
+    },
     /// Add user accounts: from a CSV file, by role and count, or one by one at prompts.
     ///
     /// The accounts created are written to stdout as CSV (username,role,password), with
@@ -290,6 +303,11 @@ pub struct AddUsersArgs {
     /// generated ones always are (for a file that others have seen).
     #[arg(long, requires = "file")]
     pub temporary: bool,
+
+    /// Print the accounts created without the CSV header: for appending to a file of
+    /// earlier ones (`umask 077; console add-users … --no-header >> passwords.csv`).
+    #[arg(long)]
+    pub no_header: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -560,6 +560,21 @@ catalog! {
         "copié vers {to} : {users/utilisateur/utilisateurs}, {sessions/session/sessions} et {attempts/tentative de connexion/tentatives de connexion}",
         "kopye {users} itilizatè, {sessions} sesyon ak {attempts} tantativ koneksyon nan {to}",
     ],
+    backup_postgres: [
+        "backup copies a SQLite file; for a PostgreSQL database use the server's pg_dump (see the README)",
+        "backup copie un fichier SQLite ; pour une base PostgreSQL, utilisez pg_dump du serveur (voir le README)",
+        "backup kopye yon fichye SQLite; pou yon baz PostgreSQL, sèvi ak pg_dump sèvè a (gade README a)",
+    ],
+    backup_exists: [
+        "{path}: a file is there already: nothing was written (--force replaces it)",
+        "{path} : un fichier s'y trouve déjà : rien n'a été écrit (--force le remplace)",
+        "{path}: gen yon fichye la deja: anyen pa ekri (--force ranplase l)",
+    ],
+    backed_up: [
+        "backed up to {path} ({pages|page|pages}), checked",
+        "sauvegardé dans {path} ({pages/page/pages}), vérifié",
+        "sovgade nan {path} ({pages} paj), verifye",
+    ],
     copy_sessions_open: [
         "sessions still open: {count}; terminals are running on this database: stop them (their sessions end as hangups), then copy; nothing was copied",
         "sessions encore ouvertes : {count} ; des terminaux tournent sur cette base : arrêtez-les (leurs sessions finissent en déconnexion brutale), puis copiez ; rien n'a été copié",

@@ -18,6 +18,7 @@ fn import(bytes: &[u8]) -> (anyhow::Result<()>, i64, Vec<u8>) {
         dry_run: false,
         skip_existing: false,
         temporary: false,
+        no_header: false,
     };
     let mut out = Vec::new();
     let result = add_users::run(&args, &konekte::db::Target::Sqlite(db.clone()), &mut out);

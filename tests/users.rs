@@ -276,3 +276,83 @@ fn a_database_file_made_beforehand_is_made_private() {
         .success();
     assert_eq!(mode(&office.db), 0o600);
 }
+
+#[test]
+fn a_backup_taken_while_terminals_write_holds_everything() {
+    use std::os::unix::fs::PermissionsExt;
+    let office = Office::with_sample_users();
+    if office.is_postgres() {
+        office
+            .console(&["backup", "--to", "/tmp/never.db"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("pg_dump"));
+        return;
+    }
+    // A reader that stays keeps SQLite from moving the WAL into the file: a plain copy
+    // of the file alone would miss what came since.
+    let reader = rusqlite::Connection::open(&office.db).expect("a reader");
+    reader
+        .execute_batch("BEGIN; SELECT count(*) FROM users;")
+        .expect("a read that stays open");
+    office
+        .console(&["add-users", "--role", "archives", "--count", "3"])
+        .assert()
+        .success();
+    let copy = office.dir.path().join("backups").join("office-copy.db");
+    std::fs::create_dir(copy.parent().expect("a folder")).expect("the backups' folder");
+    office
+        .console(&["backup", "--to", common::path_str(&copy)])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("checked"));
+    let mode = std::fs::metadata(&copy)
+        .expect("the copy")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let listed = |db: &std::path::Path| {
+        let mut command = office.console(&["users", "list", "--format", "csv"]);
+        command.env("CONSOLE_DB", db);
+        common::stdout_of(command)
+    };
+    assert_eq!(
+        listed(&copy),
+        listed(&office.db),
+        "every account, the last three too"
+    );
+    assert_eq!(listed(&copy).lines().count(), 1 + 16 + 3);
+    // The copy stands alone: no WAL beside it to lose.
+    assert!(!copy.with_extension("db-wal").exists());
+    // An existing file is not overwritten unless asked.
+    let before = std::fs::read(&copy).expect("the copy");
+    office
+        .console(&["backup", "--to", common::path_str(&copy)])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("--force"));
+    assert_eq!(std::fs::read(&copy).expect("the copy"), before);
+    office
+        .console(&["backup", "--to", common::path_str(&copy), "--force"])
+        .assert()
+        .success();
+    drop(reader);
+}
+
+#[test]
+fn no_header_appends_to_a_file_of_accounts() {
+    let office = Office::new();
+    let first =
+        common::stdout_of(office.console(&["add-users", "--role", "archives", "--count", "2"]));
+    let more = common::stdout_of(office.console(&[
+        "add-users",
+        "--role",
+        "archives",
+        "--count",
+        "1",
+        "--no-header",
+    ]));
+    assert!(first.starts_with("username,role,password\n"));
+    assert_eq!(more.lines().count(), 1, "{more}");
+    assert!(more.starts_with("archives003,archives,"), "{more}");
+}

@@ -53,7 +53,14 @@ pub fn run(args: &AddUsersArgs, target: &Target, out: &mut dyn Write) -> Result<
     if given_passwords && args.file.is_some() && !args.temporary {
         eprintln!("{}", tr!(passwords_from_file));
     }
-    create(&db, &candidates, args.skip_existing, args.temporary, out)
+    create(
+        &db,
+        &candidates,
+        args.skip_existing,
+        args.temporary,
+        !args.no_header,
+        out,
+    )
 }
 
 /// The largest file of accounts read: 100 000 accounts take about 8 MB. Past it the
@@ -169,6 +176,7 @@ fn create(
     candidates: &[Candidate],
     skip_existing: bool,
     temporary: bool,
+    header: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
     let passwords: Vec<String> = candidates
@@ -184,7 +192,9 @@ fn create(
     let created = db.create_users(&new_users, skip_existing, db.now())?;
 
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(["username", "role", "password"])?;
+    if header {
+        writer.write_record(["username", "role", "password"])?;
+    }
     for &index in &created {
         let (candidate, password) = (&candidates[index], &passwords[index]);
         let shown = if candidate.password.is_none() {

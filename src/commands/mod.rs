@@ -1,7 +1,8 @@
 //! One file per subcommand, each a `run`; what they share about output lives here.
 
 pub mod add_users;
-pub mod copy;
+mod backup;
+mod copy;
 pub mod demo;
 pub mod end_session;
 pub mod failures;
@@ -62,6 +63,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
         Some(Command::AddUsers(args)) => add_users::run(&args, target, out),
         Some(Command::Copy { to }) => copy::run(target, &Target::parse(&to)?),
+        Some(Command::Backup { to, force }) => backup::run(target, &to, force),
         Some(Command::Users(command)) => users::run(command, target, out),
         Some(Command::Login(args)) => login::run(&args, target),
         Some(Command::Monitor(args)) => monitor::run(&args, target),
