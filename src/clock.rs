@@ -278,9 +278,14 @@ pub fn parse_time(text: &str, now: Millis, tz: Zone) -> Option<Millis> {
 }
 
 /// Midnight of the day after the one that starts at `midnight`: 23, 24 or 25 hours on.
-fn day_after(midnight: Millis, tz: Zone) -> Option<Millis> {
+pub fn day_after(midnight: Millis, tz: Zone) -> Option<Millis> {
     let day = day_of(midnight, tz)?.succ_opt()?;
     tz.instant(day.and_hms_opt(0, 0, 0)?)
+}
+
+/// `hour`:00 on the day of `at`, with the offset of that instant.
+pub fn hour_of_day(at: Millis, hour: u32, tz: Zone) -> Option<Millis> {
+    tz.instant(day_of(at, tz)?.and_hms_opt(hour, 0, 0)?)
 }
 
 /// `11-24 09:15`, `24/11 09:15` (the latest such moment not after now), or `09:15` (today).

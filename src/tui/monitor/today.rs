@@ -10,32 +10,53 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
 
 use super::State;
 use crate::attendance::{Piece, Tally};
-use crate::clock::{format_in, start_of_day};
+use crate::clock::{Zone, day_after, format_in, hour_of_day, start_of_day};
 use crate::db::{Bar, Person};
 use crate::model::{EndReason, Millis};
 use crate::tui::{Theme, pad_to};
 
 const HOUR: Millis = 3_600_000;
-/// The working day the axis shows at least, in hours after midnight.
-const WORKDAY: (Millis, Millis) = (7, 19);
+/// The working day the axis shows at least, in local hours.
+const WORKDAY: (u32, u32) = (7, 19);
 /// An ended session, a session still open, and the time now, as the bars draw them.
 const ENDED: char = '━';
 const OPEN: char = '█';
 const NOW: char = '│';
 
+/// The day shown, as instants: its two midnights and its working hours, each local
+/// time with the offset of its own instant (a day of 23 or 25 hours when the clocks
+/// change: 07:00 on 1 November in Port-au-Prince is 8 hours after midnight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day {
+    pub start: Millis,
+    pub end: Millis,
+    pub work: (Millis, Millis),
+}
+
+impl Day {
+    pub fn of(now: Millis, tz: Zone) -> Day {
+        let start = start_of_day(now, tz);
+        let hour = |h: u32| hour_of_day(now, h, tz).unwrap_or(start + Millis::from(h) * HOUR);
+        Day {
+            start,
+            end: day_after(start, tz).unwrap_or(start + 24 * HOUR),
+            work: (hour(WORKDAY.0), hour(WORKDAY.1)),
+        }
+    }
+}
+
 /// The hours the axis spans: the working day, widened to whatever the day's sessions
 /// and the clock reach, in whole hours, within the day.
-pub fn axis(day_start: Millis, now: Millis, people: &[Person]) -> (Millis, Millis) {
-    let day_end = day_start + 24 * HOUR;
-    let (mut start, mut end) = (day_start + WORKDAY.0 * HOUR, day_start + WORKDAY.1 * HOUR);
+pub fn axis(day: &Day, now: Millis, people: &[Person]) -> (Millis, Millis) {
+    let (mut start, mut end) = day.work;
     for bar in people.iter().flat_map(|person| &person.bars) {
-        start = start.min(bar.login.max(day_start));
-        end = end.max(bar.logout.unwrap_or(now).min(day_end));
+        start = start.min(bar.login.max(day.start));
+        end = end.max(bar.logout.unwrap_or(now).min(day.end));
     }
-    end = end.max(now.min(day_end));
-    let floor = |at: Millis| day_start + (at - day_start) / HOUR * HOUR;
+    end = end.max(now.min(day.end));
+    let floor = |at: Millis| day.start + (at - day.start) / HOUR * HOUR;
     let ceil = |at: Millis| floor(at + HOUR - 1);
-    (floor(start), ceil(end).min(day_end))
+    (floor(start), ceil(end).min(day.end))
 }
 
 /// What a cell of a row of `width` cells across [start, end) shows: the bar that covers
@@ -90,7 +111,8 @@ pub fn rows_for(height: u16) -> usize {
 impl State {
     pub(super) fn render_today(&self, area: Rect, buf: &mut Buffer) {
         let t = self.texts;
-        let day_start = start_of_day(self.now, self.tz);
+        let today = Day::of(self.now, self.tz);
+        let day_start = today.start;
         let timeline = self.snapshot.timeline.clone().unwrap_or_default();
         let day = t
             .lang
@@ -125,7 +147,7 @@ impl State {
         let bars_width = inner
             .width
             .saturating_sub(name_width as u16 + 1 + total_width + 1);
-        let axis = axis(day_start, self.now, &timeline.people);
+        let axis = axis(&today, self.now, &timeline.people);
         let axis_line = self.axis_line(axis, name_width, bars_width);
         axis_line.render(Rect { height: 1, ..inner }, buf);
         for (row, person) in timeline.people.iter().enumerate() {
@@ -267,13 +289,36 @@ mod tests {
     #[test]
     fn the_axis_is_the_working_day_widened_to_what_happened() {
         let now = DAY + 10 * HOUR;
-        assert_eq!(axis(DAY, now, &[]), (DAY + 7 * HOUR, DAY + 19 * HOUR));
+        let day = Day::of(now, Zone::UTC);
+        assert_eq!(
+            day,
+            Day {
+                start: DAY,
+                end: DAY + 24 * HOUR,
+                work: (DAY + 7 * HOUR, DAY + 19 * HOUR)
+            }
+        );
+        assert_eq!(axis(&day, now, &[]), (DAY + 7 * HOUR, DAY + 19 * HOUR));
         let early = person(vec![bar(DAY + 5 * HOUR + 1, Some(DAY + 6 * HOUR))]);
-        assert_eq!(axis(DAY, now, &[early]).0, DAY + 5 * HOUR);
+        assert_eq!(axis(&day, now, &[early]).0, DAY + 5 * HOUR);
         // Last night's session starts the axis at midnight; a late one ends it later.
         let night = person(vec![bar(DAY - HOUR, None)]);
         let late = DAY + 21 * HOUR + 30 * 60_000;
-        assert_eq!(axis(DAY, late, &[night]), (DAY, DAY + 22 * HOUR));
+        assert_eq!(axis(&day, late, &[night]), (DAY, DAY + 22 * HOUR));
+    }
+
+    #[test]
+    fn a_day_of_25_hours_is_drawn_to_its_end() {
+        // 1 November in Port-au-Prince: midnight at UTC-4, the clocks back at 02:00,
+        // 07:00 and 19:00 at UTC-5, the next midnight 25 hours on.
+        let day = Day {
+            start: DAY,
+            end: DAY + 25 * HOUR,
+            work: (DAY + 8 * HOUR, DAY + 20 * HOUR),
+        };
+        let late = DAY + 24 * HOUR + 30 * 60_000; // 23:30 local
+        let open = person(vec![bar(DAY + 9 * HOUR, None)]);
+        assert_eq!(axis(&day, late, &[open]), (DAY + 8 * HOUR, DAY + 25 * HOUR));
     }
 
     #[test]
