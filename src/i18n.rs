@@ -53,6 +53,14 @@ impl Lang {
         }
     }
 
+    /// What stands between a label and its value: French puts a space before the colon.
+    pub fn colon(self) -> &'static str {
+        match self {
+            Lang::Fr => " : ",
+            Lang::En | Lang::Ht => ": ",
+        }
+    }
+
     /// The next language, for the key that switches (F2 on the login screen).
     pub fn next(self) -> Lang {
         Lang::ALL[(Lang::ALL.iter().position(|l| *l == self).unwrap_or(0) + 1) % Lang::ALL.len()]

@@ -711,7 +711,11 @@ impl Station {
         let texts = state.texts;
         let said = match result {
             Ok(Closed::Now) => fill(texts.ended_session, &[("id", &session_id)]),
-            Ok(Closed::Already(reason)) => format!("{session_id}: {}", texts.end_reason(reason)),
+            Ok(Closed::Already(reason)) => format!(
+                "{session_id}{}{}",
+                texts.lang.colon(),
+                texts.end_reason(reason)
+            ),
             Err(err) => trouble(texts, &err),
         };
         let _ = monitor::update(state, monitor::Msg::Said(said));

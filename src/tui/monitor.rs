@@ -1261,7 +1261,10 @@ impl State {
         let t = self.texts;
         let mut spans = Vec::new();
         if self.editing_filter || !self.filter.is_empty() {
-            spans.push(Span::styled(format!(" {}: ", t.filter), self.theme.label()));
+            spans.push(Span::styled(
+                format!(" {}{}", t.filter, t.lang.colon()),
+                self.theme.label(),
+            ));
             spans.push(Span::styled(self.filter.clone(), self.theme.strong()));
             if self.editing_filter {
                 spans.push(Span::styled(" ", self.theme.cursor()));

@@ -217,7 +217,8 @@ impl State {
             .border_type(BorderType::Rounded)
             .padding(Padding::horizontal(1))
             .title(Span::styled(format!(" {name} "), self.theme.strong()));
-        let label = |text: &str| Span::styled(format!("{text}: "), self.theme.label());
+        let colon = t.lang.colon();
+        let label = |text: &str| Span::styled(format!("{text}{colon}"), self.theme.label());
         let mut lines = vec![
             Line::from(vec![
                 label(t.role),
