@@ -5,17 +5,16 @@
 //! once the deadline passes, so that the caller connects again instead of hanging.
 //! TCP keepalives alone cannot see that: the kernel on the way still acknowledges.
 
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::future::{Future, poll_fn};
-use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::pin::{Pin, pin};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use anyhow::Result;
 use futures_util::Stream;
 use tokio::runtime::Runtime;
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
-use tokio::task::JoinHandle;
 use tokio_postgres::tls::{MakeTlsConnect, TlsConnect};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{AsyncMessage, Notification, Row, Socket, Statement, ToStatement};
@@ -34,15 +33,18 @@ pub enum Lost {
     Closed,
 }
 
+/// The socket's side of a connection, as a stream of what the server sends on its own.
+type Messages = Pin<Box<dyn Stream<Item = Result<AsyncMessage, tokio_postgres::Error>> + Send>>;
+
 pub struct PgClient {
     runtime: Runtime,
     client: tokio_postgres::Client,
-    notifications: std::cell::RefCell<UnboundedReceiver<Notification>>,
-    /// The task that drives the socket; aborted when the server goes silent.
-    connection: JoinHandle<()>,
-    /// Set once a deadline passed: the client must not be used again.
-    silenced: Arc<AtomicBool>,
-    deadline: std::cell::Cell<Duration>,
+    /// Read, on this thread, whenever a call waits (as the postgres crate does): no task
+    /// to switch to. `None` once the connection is closed or given up.
+    connection: RefCell<Option<Messages>>,
+    /// Notifications read meanwhile, for `notification`.
+    notifications: RefCell<VecDeque<Notification>>,
+    deadline: Cell<Duration>,
 }
 
 impl PgClient {
@@ -70,25 +72,15 @@ impl PgClient {
             Ok(connected) => connected?,
             Err(_) => return Err(Lost::Silent(connect_deadline).into()),
         };
-        let (heard, notifications) = unbounded_channel();
-        // Spawned tasks run whenever this thread blocks on the runtime, that is during
-        // every call: the socket is read and notifications queued meanwhile.
-        let connection = runtime.spawn(async move {
-            while let Some(Ok(message)) = poll_fn(|cx| connection.poll_message(cx)).await {
-                if let AsyncMessage::Notification(notification) = message
-                    && heard.send(notification).is_err()
-                {
-                    return;
-                }
-            }
-        });
+        let messages: Messages = Box::pin(futures_util::stream::poll_fn(move |cx| {
+            connection.poll_message(cx)
+        }));
         Ok(PgClient {
             runtime,
             client,
-            notifications: std::cell::RefCell::new(notifications),
-            connection,
-            silenced: Arc::new(AtomicBool::new(false)),
-            deadline: std::cell::Cell::new(deadline),
+            connection: RefCell::new(Some(messages)),
+            notifications: RefCell::new(VecDeque::new()),
+            deadline: Cell::new(deadline),
         })
     }
 
@@ -99,21 +91,55 @@ impl PgClient {
 
     /// Whether the connection is closed (by the server, the network, or a deadline).
     pub fn is_closed(&self) -> bool {
-        self.silenced.load(Ordering::Relaxed) || self.client.is_closed()
+        self.connection.borrow().is_none() || self.client.is_closed()
     }
 
-    /// `work`, given at most the deadline; past it the connection is closed.
+    /// `work`, the socket read meanwhile, given at most the deadline; past it the
+    /// connection is closed.
     fn within<T>(&self, work: impl Future<Output = Result<T, tokio_postgres::Error>>) -> Result<T> {
         let deadline = self.deadline.get();
-        match self
-            .runtime
-            .block_on(async { tokio::time::timeout(deadline, work).await })
-        {
+        let mut work = pin!(work);
+        let waited = self.runtime.block_on(async {
+            let driven = poll_fn(|cx| {
+                if let Err(err) = self.read_socket(cx) {
+                    return Poll::Ready(Err(err));
+                }
+                work.as_mut().poll(cx)
+            });
+            tokio::time::timeout(deadline, driven).await
+        });
+        match waited {
             Ok(result) => Ok(result?),
             Err(_) => {
-                self.silenced.store(true, Ordering::Relaxed);
-                self.connection.abort();
+                // Dropped: the socket is closed, and every later call says so.
+                self.connection.borrow_mut().take();
                 Err(Lost::Silent(deadline).into())
+            }
+        }
+    }
+
+    /// Reads what the server sent: answers go to the calls waiting for them (inside
+    /// tokio-postgres), notifications to the queue.
+    fn read_socket(&self, cx: &mut Context<'_>) -> Result<(), tokio_postgres::Error> {
+        let mut connection = self.connection.borrow_mut();
+        let Some(messages) = connection.as_mut() else {
+            return Ok(());
+        };
+        loop {
+            match messages.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(AsyncMessage::Notification(notification)))) => {
+                    self.notifications.borrow_mut().push_back(notification);
+                }
+                Poll::Ready(Some(Ok(_))) => {}
+                Poll::Ready(Some(Err(err))) => {
+                    connection.take();
+                    return Err(err);
+                }
+                Poll::Ready(None) => {
+                    connection.take();
+                    return Ok(());
+                }
+                Poll::Pending => return Ok(()),
             }
         }
     }
@@ -160,26 +186,30 @@ impl PgClient {
     /// The next notification, if one comes within `patience`; an error when the
     /// connection is gone.
     pub fn notification(&self, patience: Duration) -> Result<Option<Notification>> {
-        let mut queue = self.notifications.borrow_mut();
-        match self
-            .runtime
-            .block_on(async { tokio::time::timeout(patience, queue.recv()).await })
-        {
-            Ok(Some(notification)) => Ok(Some(notification)),
-            Ok(None) => Err(Lost::Closed.into()),
+        let waited = self.runtime.block_on(async {
+            let heard = poll_fn(|cx| {
+                if let Err(err) = self.read_socket(cx) {
+                    return Poll::Ready(Err(anyhow::Error::from(err)));
+                }
+                if let Some(notification) = self.notifications.borrow_mut().pop_front() {
+                    return Poll::Ready(Ok(notification));
+                }
+                if self.connection.borrow().is_none() {
+                    return Poll::Ready(Err(Lost::Closed.into()));
+                }
+                Poll::Pending
+            });
+            tokio::time::timeout(patience, heard).await
+        });
+        match waited {
+            Ok(heard) => heard.map(Some),
             Err(_) => Ok(None),
         }
     }
 
     /// A notification already received, without waiting.
     pub fn pending_notification(&self) -> Option<Notification> {
-        self.notifications.borrow_mut().try_recv().ok()
-    }
-}
-
-impl Drop for PgClient {
-    fn drop(&mut self) {
-        self.connection.abort();
+        self.notifications.borrow_mut().pop_front()
     }
 }
 
