@@ -86,6 +86,7 @@ CREATE TABLE sessions (
     last_key     BIGINT,
     pid_ns       TEXT,
     ended_by_account TEXT,
+    pid_start    BIGINT,
     CHECK ((logout_time IS NULL) = (end_reason IS NULL))
 );
 

@@ -80,6 +80,8 @@ CREATE TABLE sessions (
     pid_ns       TEXT,                          -- the PID namespace its pid belongs to
     -- Who ended it from the shell: the system account (SUDO_USER's when set).
     ended_by_account TEXT,
+    -- When its process started (clock ticks after boot): a reused pid is not it.
+    pid_start    INTEGER,
     -- A session is open (both NULL) or closed (both set), never half of each.
     CHECK ((logout_time IS NULL) = (end_reason IS NULL))
 );

@@ -233,7 +233,7 @@ fn writer(database: &str) {
 }
 
 fn sweep(db: &Db) {
-    let alive = |_: u32| true;
+    let alive = |_: u32, _: Option<i64>| true;
     let here = Here {
         host: "bench",
         machine_id: None,

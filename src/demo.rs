@@ -166,6 +166,7 @@ fn desk_origin(number: usize) -> Origin {
         remote_ip: (number % 3 == 2).then(|| format!("192.0.2.{}", 10 + number)),
         terminal: Some("xterm-256color".into()),
         pid: 0,
+        pid_start: None,
         boot_id: None,
         machine_id: None,
         pid_ns: None,
@@ -201,6 +202,7 @@ pub fn start(
         let (stop, accounts) = (Arc::clone(&stop), Arc::clone(&accounts));
         let origin = Origin {
             pid: std::process::id(),
+            pid_start: crate::origin::process_start(),
             ..desk_origin(number)
         };
         let terminal = Terminal {

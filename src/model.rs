@@ -226,6 +226,9 @@ pub struct Origin {
     pub remote_ip: Option<String>,
     pub terminal: Option<String>,
     pub pid: u32,
+    /// When the process started (clock ticks after boot, /proc/PID/stat's field 22):
+    /// a pid reused by a later process is not taken for it.
+    pub pid_start: Option<i64>,
     pub boot_id: Option<String>,
     /// `/etc/machine-id`: which machine, whatever its host name.
     pub machine_id: Option<String>,

@@ -61,6 +61,7 @@ impl Origin {
             remote_ip: remote_ip(|name| std::env::var(name).ok()),
             terminal: terminal_name(std::env::var("TERM").ok()),
             pid: std::process::id(),
+            pid_start: process_start(),
             boot_id: boot_id(),
             machine_id: machine_id(),
             pid_ns: pid_namespace(),
@@ -122,9 +123,44 @@ pub fn pid_namespace() -> Option<String> {
         .map(|link| link.display().to_string())
 }
 
-/// Whether a process of this host with that pid still runs.
-pub fn pid_alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
+/// Whether the process of this host with that pid, started at `started` (clock ticks
+/// after boot, when known), still runs: a zombie (killed, its parent not yet told) is
+/// gone, and so is another process that has been given the same pid since.
+pub fn pid_alive(pid: u32, started: Option<i64>) -> bool {
+    process_alive(Path::new("/proc"), pid, started)
+}
+
+/// When this process started, in clock ticks after boot: with its pid, it names this
+/// process and no later one.
+pub fn process_start() -> Option<i64> {
+    proc_stat(Path::new("/proc"), std::process::id()).map(|stat| stat.started)
+}
+
+fn process_alive(proc_root: &Path, pid: u32, started: Option<i64>) -> bool {
+    match proc_stat(proc_root, pid) {
+        Some(stat) => {
+            !matches!(stat.state, 'Z' | 'X' | 'x') && started.is_none_or(|s| s == stat.started)
+        }
+        // Its stat unreadable (another user's under hidepid): there, so taken for alive.
+        None => proc_root.join(pid.to_string()).exists(),
+    }
+}
+
+/// What /proc says of a process: its state and when it started.
+struct ProcStat {
+    state: char,
+    started: i64,
+}
+
+/// `/proc/PID/stat`'s fields 3 (the state) and 22 (the start time). The name, field 2,
+/// may hold spaces and parentheses: the fields are counted from its last `)`.
+fn proc_stat(proc_root: &Path, pid: u32) -> Option<ProcStat> {
+    let text = std::fs::read_to_string(proc_root.join(pid.to_string()).join("stat")).ok()?;
+    let fields: Vec<&str> = text[text.rfind(')')? + 1..].split_whitespace().collect();
+    Some(ProcStat {
+        state: fields.first()?.chars().next()?,
+        started: fields.get(19)?.parse().ok()?,
+    })
 }
 
 fn tty_of_stdin() -> Option<String> {
@@ -214,8 +250,49 @@ mod tests {
     #[test]
     fn this_process_is_alive_and_has_a_host() {
         let origin = Origin::of_this_process();
-        assert!(pid_alive(origin.pid));
+        assert!(pid_alive(origin.pid, origin.pid_start));
+        assert!(origin.pid_start.is_some());
         assert!(!origin.host.is_empty());
-        assert!(!pid_alive(u32::MAX));
+        assert!(!pid_alive(u32::MAX, None));
+    }
+
+    /// A /proc of one's own: each pid's stat line, as the kernel writes it.
+    fn fake_proc(processes: &[(u32, &str)]) -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        for (pid, stat) in processes {
+            let dir = root.path().join(pid.to_string());
+            std::fs::create_dir(&dir).unwrap();
+            std::fs::write(dir.join("stat"), stat).unwrap();
+        }
+        root
+    }
+
+    fn stat_line(pid: u32, name: &str, state: char, started: i64) -> String {
+        format!(
+            "{pid} ({name}) {state} 1 {pid} {pid} 34817 {pid} 4194560 950 0 0 0 3 1 0 0 20 0 4 0 \
+             {started} 23220224 1370 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 17 1 0 0 0 0 0\n"
+        )
+    }
+
+    #[test]
+    fn a_zombie_and_a_reused_pid_are_no_terminal() {
+        let proc = fake_proc(&[
+            (100, &stat_line(100, "console", 'S', 5_000)),
+            (200, &stat_line(200, "console", 'Z', 6_000)),
+            (300, &stat_line(300, "sshd: ann (priv) x)", 'R', 9_999)),
+        ]);
+        let alive = |pid, started| process_alive(proc.path(), pid, started);
+        assert!(alive(100, Some(5_000)));
+        assert!(
+            alive(100, None),
+            "a session from before start times were kept"
+        );
+        assert!(!alive(200, Some(6_000)), "killed, not yet reaped: gone");
+        assert!(!alive(300, Some(7_000)), "the pid of another process since");
+        assert!(
+            alive(300, Some(9_999)),
+            "a name with spaces and parentheses"
+        );
+        assert!(!alive(400, None), "no such process");
     }
 }

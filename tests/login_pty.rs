@@ -357,3 +357,27 @@ fn on_a_kiosk_ctrl_c_during_a_session_ends_nothing() {
     terminal.signal("TERM");
     terminal.wait_exit();
 }
+
+/// Whether the process is a zombie: killed, its parent (this test) not yet told.
+fn zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+    })
+}
+
+#[test]
+fn a_terminal_killed_and_not_yet_reaped_is_lost_at_the_next_sweep() {
+    let office = Office::with_sample_users();
+    for round in 0..10 {
+        // A long heartbeat: only its dead process can tell the session is lost.
+        let mut terminal = Terminal::open(&office, &["login", "--heartbeat", "1h"]);
+        terminal.log_in("Hantz123", "Hantz123-2026");
+        terminal.signal("KILL");
+        wait_until("the killed terminal is a zombie", || zombie(terminal.pid()));
+        stdout_of(office.console(&["who"]));
+        let session = office.latest_session().expect("a session");
+        assert_eq!(session.end_reason.as_deref(), Some("lost"), "round {round}");
+        terminal.wait_exit();
+    }
+}

@@ -37,7 +37,7 @@ fn thirty_two_terminals_times_a_hundred_logins_are_all_kept() {
             let (target, writing) = (target.clone(), Arc::clone(&writing));
             std::thread::spawn(move || {
                 let db = Db::open(&target).unwrap();
-                let alive = |_: u32| true;
+                let alive = |_: u32, _: Option<i64>| true;
                 let here = Here {
                     host: "reader",
                     machine_id: None,

@@ -101,6 +101,7 @@ pub fn generate(path: &Path, users: usize, sessions: usize, seed: u64) {
                         .then(|| format!("192.0.2.{}", rng.random_range(1..255))),
                     terminal: Some("xterm-256color".into()),
                     pid: rng.random_range(1000..60000),
+                    pid_start: None,
                     boot_id: None,
                     machine_id: None,
                     pid_ns: None,

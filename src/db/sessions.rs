@@ -35,7 +35,8 @@ pub struct Here<'a> {
     pub boot_id: Option<&'a str>,
     pub booted_at: Option<Millis>,
     pub pid_ns: Option<&'a str>,
-    pub pid_alive: &'a dyn Fn(u32) -> bool,
+    /// Whether the process of a pid, started then (when known), still runs.
+    pub pid_alive: &'a dyn Fn(u32, Option<i64>) -> bool,
 }
 
 /// A session silent for three heartbeats (`?2`) by `?3`, counted from its last one or
@@ -46,7 +47,7 @@ const SILENT: &str = "(last_seen + ?2 * heartbeat_ms < ?3
 
 const SESSION_COLUMNS: &str = "id, user_id, login_time, last_seen, logout_time, end_reason, \
                                host, tty, remote_ip, terminal, pid, boot_id, machine_id, \
-                               pid_ns";
+                               pid_ns, pid_start";
 
 impl Db {
     /// Opens a session for `user_id` at `now`, with a fresh random key: if the commit's
@@ -231,8 +232,8 @@ impl Db {
         // of those only the silent ones and this machine's (the same machine-id), whose
         // processes can be asked. A host name alone proves nothing: two PCs can share it.
         let sql = format!(
-            "SELECT id, silent, pid, boot_id, pid_ns, login_time
-             FROM (SELECT id, pid, boot_id, pid_ns, login_time, {SILENT} AS silent,
+            "SELECT id, silent, pid, boot_id, pid_ns, login_time, pid_start
+             FROM (SELECT id, pid, boot_id, pid_ns, login_time, pid_start, {SILENT} AS silent,
                           coalesce(machine_id = ?1, FALSE) AS here
                    FROM sessions{open} WHERE logout_time IS NULL) open
              WHERE silent OR here",
@@ -248,6 +249,7 @@ impl Db {
                 boot_id: row.get(3)?,
                 pid_ns: row.get(4)?,
                 login_time: row.get(5)?,
+                pid_start: row.get(6)?,
             };
             let process_gone = !silent && session.is_dead_here(here);
             if silent || process_gone {
@@ -262,6 +264,7 @@ impl Db {
 struct OpenSession {
     id: i64,
     pid: Option<u32>,
+    pid_start: Option<i64>,
     boot_id: Option<String>,
     pid_ns: Option<String>,
     login_time: Millis,
@@ -276,7 +279,9 @@ impl OpenSession {
         };
         if known(&self.boot_id, here.boot_id) {
             return known(&self.pid_ns, here.pid_ns)
-                && self.pid.is_some_and(|pid| !(here.pid_alive)(pid));
+                && self
+                    .pid
+                    .is_some_and(|pid| !(here.pid_alive)(pid, self.pid_start));
         }
         self.boot_id.is_some()
             && here
@@ -297,8 +302,8 @@ pub(super) fn insert_session(
     let inserted = conn.query_opt(
         "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id,
                                machine_id, login_time, last_seen, heartbeat_ms, logout_time,
-                               end_reason, last_key, pid_ns)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?10, ?15)
+                               end_reason, last_key, pid_ns, pid_start)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?10, ?15, ?16)
          ON CONFLICT (session_key) DO NOTHING
          RETURNING id",
         params![
@@ -317,6 +322,7 @@ pub(super) fn insert_session(
             session.logout_time,
             session.end_reason.map(EndReason::as_str),
             origin.pid_ns,
+            origin.pid_start,
         ],
     )?;
     match inserted {
@@ -357,6 +363,7 @@ fn session_from_row(row: &Row) -> Result<Session> {
             boot_id: row.get(11)?,
             machine_id: row.get(12)?,
             pid_ns: row.get(13)?,
+            pid_start: row.get(14)?,
         },
     })
 }
@@ -395,7 +402,7 @@ mod tests {
         (db, id)
     }
 
-    fn everything_alive(_: u32) -> bool {
+    fn everything_alive(_: u32, _: Option<i64>) -> bool {
         true
     }
 
@@ -665,7 +672,7 @@ mod tests {
         let twin_machine = db
             .open_session(user, &origin("desk", 333, "boot-9"), BEAT, 1_500)
             .unwrap();
-        let alive = |pid: u32| pid != 111;
+        let alive = |pid: u32, _: Option<i64>| pid != 111;
         let here = Here {
             host: "desk",
             machine_id: Some("machine-of-desk"),
@@ -689,7 +696,7 @@ mod tests {
         theirs.machine_id = Some("machine-a".into());
         let session = db.open_session(user, &theirs, BEAT, 1_000).unwrap();
         // The other "debian": no such process there, and it booted after the login.
-        let nothing_runs = |_: u32| false;
+        let nothing_runs = |_: u32, _: Option<i64>| false;
         let here = Here {
             host: "debian",
             machine_id: Some("machine-b"),
@@ -720,7 +727,7 @@ mod tests {
         unknown.pid_ns = None;
         let unknown = db.open_session(user, &unknown, BEAT, 1_000).unwrap();
         // Pids 111 and 112 are not running in this namespace.
-        let nothing_runs = |_: u32| false;
+        let nothing_runs = |_: u32, _: Option<i64>| false;
         let here = Here {
             host: "desk",
             machine_id: Some("machine-of-desk"),

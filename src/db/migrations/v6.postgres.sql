@@ -17,3 +17,7 @@ CREATE INDEX login_attempts_typed ON login_attempts (typed_key, at);
 -- account that ran the command (SUDO_USER's when set). An admin of the monitor is
 -- `ended_by`.
 ALTER TABLE sessions ADD COLUMN ended_by_account TEXT;
+
+-- When the session's process started (clock ticks after boot, /proc/PID/stat): a pid
+-- given to another process since is not taken for the terminal.
+ALTER TABLE sessions ADD COLUMN pid_start BIGINT;
