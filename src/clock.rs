@@ -47,6 +47,33 @@ impl Zone {
     /// The instant of the local time `naive` (see the type for the hours that happen
     /// twice or never).
     pub fn instant(self, naive: NaiveDateTime) -> Option<Millis> {
+        use chrono::{Datelike, Timelike};
+        use std::cell::RefCell;
+        // Asking the zone is costly, and a report asks it for the same few midnights
+        // once per session: a million times over the whole history. The times asked are
+        // kept in a table of slots, one for each hour of about six weeks.
+        const SLOTS: usize = 1024;
+        /// A local time asked, and its instant.
+        type Kept = Option<(NaiveDateTime, Option<Millis>)>;
+        thread_local! {
+            static KNOWN: RefCell<Vec<Kept>> = RefCell::new(vec![None; SLOTS]);
+        }
+        if self != Zone::Local {
+            return self.instant_uncached(naive);
+        }
+        let hour = i64::from(naive.date().num_days_from_ce()) * 24 + i64::from(naive.hour());
+        let slot = hour.rem_euclid(SLOTS as i64) as usize;
+        KNOWN.with_borrow_mut(|known| match known[slot] {
+            Some((kept, instant)) if kept == naive => instant,
+            _ => {
+                let instant = self.instant_uncached(naive);
+                known[slot] = Some((naive, instant));
+                instant
+            }
+        })
+    }
+
+    fn instant_uncached(self, naive: NaiveDateTime) -> Option<Millis> {
         let at = |offset: FixedOffset| (naive - offset).and_utc().timestamp_millis();
         match self.offset_from_local_datetime(&naive) {
             LocalResult::Single(offset) => Some(at(offset)),
@@ -99,21 +126,28 @@ impl TimeZone for Zone {
 /// is listed in winter (Haiti keeps daylight saving time).
 fn local_offset_at(at: Millis) -> FixedOffset {
     use std::cell::RefCell;
-    use std::collections::HashMap;
     // Offsets change only on a quarter hour (every zone's transitions fall on one), and
-    // asking the zone is costly: a listing of 100 000 users asks 200 000 times.
+    // asking the zone is costly: a listing of 100 000 users asks 200 000 times, a report
+    // over a million sessions several million. The quarters asked are kept in a table
+    // of slots, one for each quarter of about six weeks: a look-up is a compare.
     const QUARTER_HOUR: Millis = 15 * 60_000;
+    const SLOTS: usize = 4096;
     thread_local! {
-        static KNOWN: RefCell<HashMap<Millis, FixedOffset>> = RefCell::new(HashMap::new());
+        static KNOWN: RefCell<Vec<Option<(Millis, FixedOffset)>>> =
+            RefCell::new(vec![None; SLOTS]);
     }
     let quarter = at.div_euclid(QUARTER_HOUR);
-    KNOWN.with_borrow_mut(|known| {
-        *known.entry(quarter).or_insert_with(|| {
-            Local
+    let slot = quarter.rem_euclid(SLOTS as Millis) as usize;
+    KNOWN.with_borrow_mut(|known| match known[slot] {
+        Some((kept, offset)) if kept == quarter => offset,
+        _ => {
+            let offset = Local
                 .timestamp_millis_opt(quarter * QUARTER_HOUR)
                 .single()
-                .map_or_else(|| Local::now().offset().fix(), |t| t.offset().fix())
-        })
+                .map_or_else(|| Local::now().offset().fix(), |t| t.offset().fix());
+            known[slot] = Some((quarter, offset));
+            offset
+        }
     })
 }
 
