@@ -29,7 +29,9 @@ CREATE TABLE users (
     -- byte by byte ("C"), whatever the database's own collation.
     username_key         TEXT    COLLATE "C" GENERATED ALWAYS AS (lower(username)) STORED,
     open_sessions        BIGINT  NOT NULL DEFAULT 0,
-    full_name_key        TEXT    NOT NULL DEFAULT ''
+    full_name_key        TEXT    NOT NULL DEFAULT '',
+    -- As SQLite's (its unique index on username_key says more, in any case).
+    CONSTRAINT users_username_unique UNIQUE (username)
 );
 
 CREATE UNIQUE INDEX users_username_key ON users (username_key);

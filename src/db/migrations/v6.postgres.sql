@@ -21,3 +21,7 @@ ALTER TABLE sessions ADD COLUMN ended_by_account TEXT;
 -- When the session's process started (clock ticks after boot, /proc/PID/stat): a pid
 -- given to another process since is not taken for the terminal.
 ALTER TABLE sessions ADD COLUMN pid_start BIGINT;
+
+-- The name unique as it is, as SQLite's schema has it since version 1 (the unique
+-- index on username_key says more: unique in any case).
+ALTER TABLE users ADD CONSTRAINT users_username_unique UNIQUE (username);
