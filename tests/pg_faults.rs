@@ -24,6 +24,16 @@ fn server(what: &str) -> Option<PgServer> {
     PgServer::start(what)
 }
 
+/// The sample office on `server`, reached at `port` (the server's own, or a proxy's).
+fn sample_office(server: &PgServer, port: u16) -> Office {
+    let office = server.office(port);
+    office
+        .console(&["add-users", "--file", common::SAMPLE_CSV])
+        .assert()
+        .success();
+    office
+}
+
 /// A terminal beating every second, with `username` logged in.
 fn logged_in(office: &Office, username: &str, password: &str) -> Terminal {
     let mut terminal = Terminal::open(office, &["login", "--heartbeat", "1s"]);
@@ -67,11 +77,7 @@ fn a_server_restarted_loses_no_session_and_keeps_the_logout_pressed_meanwhile() 
     let Some(server) = server("a server restart") else {
         return;
     };
-    let office = server.office(server.port);
-    office
-        .console(&["add-users", "--file", common::SAMPLE_CSV])
-        .assert()
-        .success();
+    let office = sample_office(&server, server.port);
     let mut leaving = logged_in(&office, "Hantz123", "Hantz123-2026");
     let staying = logged_in(&office, "Peterson002", "Peterson-2026");
     let mut stopped = logged_in(&office, "Wilbert001", "Wilbert-2026");
@@ -125,11 +131,7 @@ fn every_backend_terminated_the_terminals_carry_on() {
     let Some(server) = server("every backend terminated") else {
         return;
     };
-    let office = server.office(server.port);
-    office
-        .console(&["add-users", "--file", common::SAMPLE_CSV])
-        .assert()
-        .success();
+    let office = sample_office(&server, server.port);
     let mut terminal = logged_in(&office, "Hantz123", "Hantz123-2026");
     let mut monitor = Terminal::open(&office, &["monitor", "--heartbeat", "1s"]);
     monitor.log_in_to_monitor("Fedanoir", "Fedanoir-2026");
@@ -159,11 +161,7 @@ fn a_connection_gone_silent_is_given_up_and_made_again() {
         return;
     };
     let proxy = SilentProxy::start(server.port);
-    let office = server.office(proxy.port);
-    office
-        .console(&["add-users", "--file", common::SAMPLE_CSV])
-        .assert()
-        .success();
+    let office = sample_office(&server, proxy.port);
     let mut terminal = logged_in(&office, "Hantz123", "Hantz123-2026");
 
     proxy.go_silent();

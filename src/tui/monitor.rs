@@ -226,6 +226,11 @@ fn in_help(s: &State) -> bool {
     s.overlay == Overlay::Help
 }
 
+/// An overlay the arrows scroll: a user's history, the help taller than the terminal.
+fn scrolls_an_overlay(s: &State) -> bool {
+    in_history(s) || (in_help(s) && s.help_overflows())
+}
+
 fn confirming(s: &State) -> bool {
     matches!(s.overlay, Overlay::Confirm(_) | Overlay::ConfirmQuit)
 }
@@ -491,14 +496,14 @@ const KEYS: &[Binding<State, Action>] = &[
         when: confirming,
         action: Action::No,
     },
-    // A user's history.
+    // A user's history, and the help where it is taller than the terminal.
     Binding {
         keys: &[key(KeyCode::Down), letter('j')],
         shown: "↑↓",
         hint: Some(|t| t.key_scroll),
         help: None,
         essential: false,
-        when: in_history,
+        when: scrolls_an_overlay,
         action: Action::Move(Step::Down),
     },
     Binding {
@@ -507,7 +512,7 @@ const KEYS: &[Binding<State, Action>] = &[
         hint: None,
         help: None,
         essential: false,
-        when: in_history,
+        when: scrolls_an_overlay,
         action: Action::Move(Step::Up),
     },
     Binding {
@@ -546,26 +551,8 @@ const KEYS: &[Binding<State, Action>] = &[
         when: in_history,
         action: Action::Back,
     },
-    // The help: ↑↓ scroll it where it is taller than the terminal; any other key
-    // closes it; these are the ones it names.
-    Binding {
-        keys: &[key(KeyCode::Down), letter('j')],
-        shown: "↑↓",
-        hint: Some(|t| t.key_scroll),
-        help: None,
-        essential: false,
-        when: |s| in_help(s) && s.help_overflows(),
-        action: Action::Move(Step::Down),
-    },
-    Binding {
-        keys: &[key(KeyCode::Up), letter('k')],
-        shown: "↑",
-        hint: None,
-        help: None,
-        essential: false,
-        when: |s| in_help(s) && s.help_overflows(),
-        action: Action::Move(Step::Up),
-    },
+    // The help: ↑↓ scroll it where it is taller than the terminal (the bindings of the
+    // history); any other key closes it; these are the ones it names.
     Binding {
         keys: &[letter('?'), letter('q'), key(KeyCode::Esc)],
         shown: "? q",
