@@ -8,13 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use crate::clock::Zone;
 use anyhow::Result;
 use chrono::{Datelike, Weekday};
 use rand::RngExt;
 
 use crate::auth::{self, LockPolicy, LoginRequest};
-use crate::clock::{now_ms, start_of_day};
+use crate::clock::{Zone, now_ms, start_of_day};
 use crate::db::{Beat, BulkLoader, Db, Target};
 use crate::model::{EndReason, Millis, Origin, Outcome, Session};
 

@@ -9,7 +9,6 @@ use std::fmt::Display;
 use std::sync::OnceLock;
 
 use crate::clock::Zone;
-
 use crate::model::{EndReason, Millis, Outcome, UserState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]

@@ -18,7 +18,6 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::Duration;
 
-use crate::clock::Zone;
 use anyhow::Result;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -26,7 +25,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::auth::LockPolicy;
 use crate::cli::TerminalArgs;
-use crate::clock::{now_ms, start_of_day};
+use crate::clock::{Zone, now_ms, start_of_day};
 use crate::db::{Beat, Closed, Db, Target, Watch};
 use crate::error::Error;
 use crate::i18n::{Texts, fill};

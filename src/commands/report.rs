@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
-use crate::clock::Zone;
 use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -14,7 +13,7 @@ use serde::Serialize;
 use super::{Columns, open_swept, time_range, user_id_of, write_rows, write_table};
 use crate::attendance::{Piece, Tally, hours};
 use crate::cli::{Format, ReportArgs, ReportBy};
-use crate::clock::{self, split_by_day};
+use crate::clock::{self, Zone, split_by_day};
 use crate::db::{Db, Range, Span, Target};
 use crate::i18n::Texts;
 use crate::model::{Millis, Role};

@@ -5,12 +5,12 @@
 use std::sync::mpsc::{self, Sender};
 use std::thread;
 
-use crate::clock::Zone;
 use anyhow::Result;
 use zeroize::Zeroizing;
 
 use super::{Clock, Event};
 use crate::auth::{self, LockPolicy, LoginRequest, PasswordProblem, Refusal};
+use crate::clock::Zone;
 use crate::db::{Beat, Closed, Db, History, Query, Snapshot};
 use crate::error::Error;
 use crate::model::{EndReason, Millis, Origin, PreviousLogin, Role, Session, User};

@@ -2,7 +2,6 @@
 //! password, host and clock, one status line. Also asks for a new password when an
 //! admin-issued one must be changed.
 
-use crate::clock::Zone;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -17,7 +16,7 @@ use super::{
     Binding, Key, Theme, action_of, always, hints_of, key_hints, pad_to, render_too_small,
 };
 use crate::auth::{PasswordProblem, Refusal};
-use crate::clock::format_in;
+use crate::clock::{Zone, format_in};
 use crate::i18n::{Texts, fill};
 use crate::model::{Millis, User};
 

@@ -4,7 +4,6 @@
 //! moves through it and says what to load next. The selection follows a person, not a
 //! row number: rows come and go under it as people log in and out.
 
-use crate::clock::Zone;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
@@ -14,7 +13,7 @@ use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, Wi
 
 use super::{Binding, Key, Theme, action_of, help_of, hints_of, key_hints, pad_to, shown};
 use super::{render_too_small, session::idle_warning};
-use crate::clock::format_in;
+use crate::clock::{Zone, format_in};
 use crate::db::{History, PaneSort, Query, Snapshot, UsersAnchor};
 use crate::i18n::{Lang, Texts, fill};
 use crate::model::{Millis, SessionLine, UserLine};

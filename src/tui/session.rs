@@ -1,7 +1,6 @@
 //! The screen of a session in progress: who, role, since when, a live duration, the
 //! previous login, and how to log out. Ends the session itself after the idle timeout.
 
-use crate::clock::Zone;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -9,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Widget, Wrap};
 
 use super::{Binding, Key, Theme, action_of, always, hints_of, key_hints, render_too_small};
-use crate::clock::format_in;
+use crate::clock::{Zone, format_in};
 use crate::i18n::{Texts, fill};
 use crate::model::{EndReason, Millis, PreviousLogin, Role, User};
 
