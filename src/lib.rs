@@ -1,5 +1,10 @@
 //! konekte: a terminal console that records when each person of an office logs in and
-//! out, on one SQLite database shared by every terminal.
+//! out. One binary, `console`: stations (the shared terminal's login screen and the
+//! admin's live monitor, each a run loop whose worker thread owns the database) and
+//! shell commands (accounts, `who`, `last`, `report`, `failures`, backups), on one
+//! database shared by every terminal: a SQLite file on one PC or a PostgreSQL server for
+//! many, behind one `Db` API. Everything a person reads is in English, French or
+//! Haitian Creole. ARCHITECTURE.md is the map.
 
 pub mod attendance;
 pub mod auth;
