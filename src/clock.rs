@@ -62,14 +62,8 @@ impl Zone {
             return self.instant_uncached(naive);
         }
         let hour = i64::from(naive.date().num_days_from_ce()) * 24 + i64::from(naive.hour());
-        let slot = hour.rem_euclid(SLOTS as i64) as usize;
-        KNOWN.with_borrow_mut(|known| match known[slot] {
-            Some((kept, instant)) if kept == naive => instant,
-            _ => {
-                let instant = self.instant_uncached(naive);
-                known[slot] = Some((naive, instant));
-                instant
-            }
+        KNOWN.with_borrow_mut(|known| {
+            kept_in_slots(known, hour, naive, || self.instant_uncached(naive))
         })
     }
 
@@ -137,18 +131,34 @@ fn local_offset_at(at: Millis) -> FixedOffset {
             RefCell::new(vec![None; SLOTS]);
     }
     let quarter = at.div_euclid(QUARTER_HOUR);
-    let slot = quarter.rem_euclid(SLOTS as Millis) as usize;
-    KNOWN.with_borrow_mut(|known| match known[slot] {
-        Some((kept, offset)) if kept == quarter => offset,
-        _ => {
-            let offset = Local
+    KNOWN.with_borrow_mut(|known| {
+        kept_in_slots(known, quarter, quarter, || {
+            Local
                 .timestamp_millis_opt(quarter * QUARTER_HOUR)
                 .single()
-                .map_or_else(|| Local::now().offset().fix(), |t| t.offset().fix());
-            known[slot] = Some((quarter, offset));
-            offset
-        }
+                .map_or_else(|| Local::now().offset().fix(), |t| t.offset().fix())
+        })
     })
+}
+
+/// The value of `key` from a table of slots (its slot chosen by `number`), made and
+/// kept there the first time: a look-up is an index and a compare, and a key of
+/// another time in the same slot takes its place.
+fn kept_in_slots<K: Copy + PartialEq, V: Copy>(
+    slots: &mut [Option<(K, V)>],
+    number: i64,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> V {
+    let slot = number.rem_euclid(slots.len() as i64) as usize;
+    match slots[slot] {
+        Some((kept, value)) if kept == key => value,
+        _ => {
+            let value = make();
+            slots[slot] = Some((key, value));
+            value
+        }
+    }
 }
 
 /// `at` in the time zone `tz`, with a chrono format such as `%H:%M:%S` (of the date and
