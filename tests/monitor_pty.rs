@@ -150,6 +150,16 @@ fn the_demo_refuses_an_offices_file_and_keeps_a_new_one_it_was_given() {
         .code(1)
         .stderr(predicates::str::contains("only on an empty database"));
     assert_eq!(office.snapshot(), before, "not one account added");
+    // An office of an older schema (every office before its first upgrade) too, and
+    // it is not upgraded by the refusal.
+    office.sql("PRAGMA user_version = 5");
+    let before = office.snapshot();
+    office
+        .console(&["demo", "--db", common::path_str(&office.db)])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("only on an empty database"));
+    assert_eq!(office.snapshot(), before, "read, never written");
 
     let fresh = office.dir.path().join("demo-kept.db");
     let mut demo = Terminal::open_sized(

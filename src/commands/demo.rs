@@ -30,7 +30,7 @@ pub fn run(args: &DemoArgs, given: Option<&Target>) -> Result<()> {
         (None, Some(target)) => target.clone(),
         (None, None) => unreachable!("one of the two is set"),
     };
-    if given.is_some() && holds_users(&target)? {
+    if given.is_some() && Db::holds_accounts(&target)? {
         return Err(Error::Refused(crate::tr!(demo_not_empty, db = target.describe())).into());
     }
     let accounts = import_sample_users(&target)?;
@@ -77,19 +77,6 @@ pub fn run(args: &DemoArgs, given: Option<&Target>) -> Result<()> {
             }),
         },
     )
-}
-
-/// Whether `target` is a database with accounts in it, read without writing anything.
-fn holds_users(target: &Target) -> Result<bool> {
-    if let Target::Sqlite(path) = target
-        && !path.exists()
-    {
-        return Ok(false);
-    }
-    Ok(match Db::open_read_only(target)? {
-        Some(db) => !db.list_users(None, 0)?.is_empty(),
-        None => false,
-    })
 }
 
 /// Four weeks of the office's past, on a database that has no history yet: something

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::conn::Exec;
 use super::value::{Row, params};
-use super::{Db, pg};
+use super::{Db, Target, pg};
 use crate::error::Error;
 use crate::model::{Millis, NewUser, Role, User, UserRecord, UserState, UserSummary, folded};
 
@@ -17,6 +17,52 @@ pub(super) const ACTIVITY_COLUMNS: &str = "u.open_sessions > 0, u.last_login, u.
 
 /// The one transaction lock of everything that could leave no enabled admin.
 const LAST_ADMIN_LOCK: &str = "konekte:last-admin";
+
+impl Db {
+    /// Whether the database at `target` holds any account, whatever the version of its
+    /// schema, read without writing anything (not even an upgrade): the demo, whose
+    /// accounts have public passwords, refuses such a database. A SQLite file that is
+    /// not there holds none.
+    pub fn holds_accounts(target: &Target) -> Result<bool> {
+        match target {
+            Target::Sqlite(path) => {
+                if !super::sqlite::exists(path)? {
+                    return Ok(false);
+                }
+                let conn = rusqlite::Connection::open_with_flags(
+                    path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+                )
+                .map_err(|e| super::sqlite::unreadable(path, &e))?;
+                let read = || -> rusqlite::Result<bool> {
+                    let has_table: bool = conn.query_row(
+                        "SELECT count(*) > 0 FROM sqlite_schema
+                         WHERE type = 'table' AND name = 'users'",
+                        [],
+                        |row| row.get(0),
+                    )?;
+                    if !has_table {
+                        return Ok(false);
+                    }
+                    conn.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |row| row.get(0))
+                };
+                read().map_err(|e| super::sqlite::unreadable(path, &e))
+            }
+            Target::Postgres(pg) => {
+                let client = pg.connect()?;
+                let has_table: bool = client
+                    .query_one("SELECT to_regclass('users') IS NOT NULL", &[])?
+                    .get(0);
+                if !has_table {
+                    return Ok(false);
+                }
+                Ok(client
+                    .query_one("SELECT EXISTS (SELECT 1 FROM users)", &[])?
+                    .get(0))
+            }
+        }
+    }
+}
 
 impl Db {
     /// Writes `users` in one transaction: all of them or none. A name that exists already
