@@ -98,13 +98,7 @@ fn steps_from(version: i64) -> impl Iterator<Item = &'static Upgrade> {
 /// written.
 pub fn postgres_version(client: &PgClient, target: &PgTarget) -> Result<Option<i64>> {
     let refused = |message: String| -> anyhow::Error { Error::Database(message).into() };
-    let unreadable = |e: anyhow::Error| {
-        refused(crate::tr!(
-            db_unreadable,
-            path = target.describe(),
-            error = super::pg::server_reason(&e)
-        ))
-    };
+    let unreadable = |e: anyhow::Error| -> anyhow::Error { unreadable(target, &e).into() };
     // Read from the catalog tables themselves: to_regclass() would answer from a cache
     // that, inside the migration's transaction, may not have seen another's commit.
     let ours: bool = client
@@ -145,19 +139,22 @@ pub fn postgres_version(client: &PgClient, target: &PgTarget) -> Result<Option<i
     Ok(Some(version))
 }
 
+/// The database named as unreadable, with the server's own reason.
+fn unreadable(target: &PgTarget, err: &anyhow::Error) -> Error {
+    Error::Database(crate::tr!(
+        db_unreadable,
+        path = target.describe(),
+        error = super::pg::server_reason(err)
+    ))
+}
+
 /// Creates or upgrades the schema, in one transaction under an advisory lock: two
 /// terminals starting at once on an empty database create it once.
 pub fn migrate_postgres(client: &PgClient, target: &PgTarget) -> Result<()> {
     if postgres_version(client, target)? == Some(LATEST_VERSION) {
         return Ok(());
     }
-    let failed = |e: anyhow::Error| {
-        Error::Database(crate::tr!(
-            db_unreadable,
-            path = target.describe(),
-            error = super::pg::server_reason(&e)
-        ))
-    };
+    let failed = |e: anyhow::Error| unreadable(target, &e);
     client.batch_execute("BEGIN").map_err(failed)?;
     let migrated = migrate_in_transaction(client, target);
     let ended = if migrated.is_ok() {
@@ -171,13 +168,7 @@ pub fn migrate_postgres(client: &PgClient, target: &PgTarget) -> Result<()> {
 }
 
 fn migrate_in_transaction(client: &PgClient, target: &PgTarget) -> Result<()> {
-    let failed = |e: anyhow::Error| {
-        Error::Database(crate::tr!(
-            db_unreadable,
-            path = target.describe(),
-            error = super::pg::server_reason(&e)
-        ))
-    };
+    let failed = |e: anyhow::Error| unreadable(target, &e);
     client
         .query_one("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .map_err(failed)?;
