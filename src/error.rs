@@ -3,6 +3,8 @@
 
 use std::process::ExitCode;
 
+use crate::db::backend::failure::{Failure, failure_of};
+
 /// Exit codes of the command-line contract (`../shared/CLI.md`), after sysexits.h.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -57,22 +59,17 @@ impl Error {
     }
 }
 
-/// The exit code for any error that reached `main`: ours say it themselves; SQLite's
-/// "not a database" and "corrupt" are exit 74 wherever they surface; anything else is 1.
+/// The exit code for any error that reached `main`: ours say it themselves; a file that
+/// is not a database, or a damaged one, is exit 74 wherever it surfaces; anything else
+/// is 1.
 pub fn exit_code_of(err: &anyhow::Error) -> Exit {
-    for cause in err.chain() {
-        if let Some(ours) = cause.downcast_ref::<Error>() {
-            return ours.exit();
-        }
-        if let Some(rusqlite::Error::SqliteFailure(e, _)) = cause.downcast_ref::<rusqlite::Error>()
-        {
-            use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
-            if matches!(e.code, DatabaseCorrupt | NotADatabase) {
-                return Exit::IoErr;
-            }
-        }
+    if let Some(ours) = err.chain().find_map(|cause| cause.downcast_ref::<Error>()) {
+        return ours.exit();
     }
-    Exit::Failure
+    match failure_of(err) {
+        Some(Failure::Corrupt) => Exit::IoErr,
+        _ => Exit::Failure,
+    }
 }
 
 #[cfg(test)]

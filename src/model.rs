@@ -175,6 +175,37 @@ pub struct UserSummary {
     pub last_logout: Option<Millis>,
 }
 
+// The monitor's "today": a page of the people connected since midnight, each with
+// their sessions of the day.
+
+/// One session of the day, drawn as a bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bar {
+    pub session: i64,
+    pub login: Millis,
+    /// `None`: still open.
+    pub logout: Option<Millis>,
+    pub end_reason: Option<EndReason>,
+}
+
+/// A person of the day and their sessions, earliest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    pub bars: Vec<Bar>,
+}
+
+/// A page of the day's people.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Timeline {
+    /// Where the page starts among all the day's people, and how many there are.
+    pub offset: usize,
+    pub total: usize,
+    pub people: Vec<Person>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

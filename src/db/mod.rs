@@ -3,20 +3,12 @@
 //! folder; one `Db` API serves both, each statement written once where the dialects
 //! agree.
 
-mod attempts;
-mod bulk;
-mod conn;
-mod copy;
-mod history;
-mod migrations;
-mod monitor;
-mod pg;
-mod pg_client;
-mod sessions;
-mod sqlite;
-mod timeline;
-mod users;
-pub(crate) mod value;
+pub(crate) mod backend;
+mod query;
+mod readers;
+mod tables;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 use std::cell::Cell;
 use std::os::unix::fs::MetadataExt;
@@ -27,35 +19,27 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::clock::now_ms;
 use crate::error::Error;
 use crate::model::Millis;
 
-pub use attempts::{Credentials, Prior, SourceCount};
-pub use bulk::BulkLoader;
-pub use conn::Dialect;
-pub use copy::Copied;
-pub use history::{Range, Span};
-pub use migrations::LATEST_VERSION;
-pub use monitor::{
+pub use backend::migrations::LATEST_VERSION;
+pub use backend::postgres::{CHANGES_CHANNEL, Environment, PgClient, PgTarget, TlsMode};
+pub use backend::{Dialect, Failure, Patience, failure_of};
+pub use readers::copy::Copied;
+pub use readers::monitor::{
     Counts, HISTORY_DAYS, History, PaneSort, Query, RECENT_OFFLINE, Snapshot, UserKey, UserPage,
     UsersAnchor,
 };
-pub use pg::{Environment, PgTarget, TlsMode};
-pub use pg_client::PgClient;
-pub use sessions::{Beat, Closed, Here};
-pub use timeline::{Bar, Person, Timeline};
+pub use tables::attempts::{Credentials, Prior, SourceCount};
+pub use tables::bulk::BulkLoader;
+pub use tables::sessions::{Beat, Closed, Here, LONG_SESSION_MS, MISSED_BEATS, Range, Span};
 
-use conn::{Conn, Exec, Tx};
-use pg::PgConn;
+use backend::postgres::{self as pg, PgConn};
+use backend::{Conn, Exec, Tx, migrations, sqlite, value};
 
-/// How long one statement waits for another terminal's lock before SQLite gives up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// Retries above busy_timeout: SQLite's lock is not fair, and a waiter can lose the race
-/// for several seconds under load. A login or logout must not be dropped for that.
-const WRITE_ATTEMPTS: u32 = 8;
 const FIRST_BACKOFF: Duration = Duration::from_millis(20);
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
 /// A write that waited this long, or failed for a lock, means the database was held
@@ -111,23 +95,6 @@ pub struct Db {
     stall_told: Cell<bool>,
     /// The SQLite file as opened: its path, device and inode.
     file: Option<(PathBuf, u64, u64)>,
-}
-
-/// How long a write waits for another terminal's lock: each attempt waits up to
-/// `busy_timeout`, and the whole transaction is tried `attempts` times.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Patience {
-    pub busy_timeout: Duration,
-    pub attempts: u32,
-}
-
-impl Default for Patience {
-    fn default() -> Self {
-        Patience {
-            busy_timeout: BUSY_TIMEOUT,
-            attempts: WRITE_ATTEMPTS,
-        }
-    }
 }
 
 impl Db {
@@ -330,11 +297,12 @@ impl Db {
                 Ok(value) => return Ok(value),
                 Err(err) => err,
             };
-            let lost = pg::connection_lost(&err);
+            let failure = failure_of(&err);
+            let lost = failure == Some(Failure::Lost);
             if lost && let Conn::Postgres(pg) = &self.conn {
                 pg.set_reachable(false);
             }
-            let busy = is_busy(&err) || pg::lock_timeout(&err) || pg::conflict(&err);
+            let busy = matches!(failure, Some(Failure::Busy | Failure::Conflict));
             if !(lost || busy) {
                 return Err(self.named(err));
             }
@@ -342,7 +310,7 @@ impl Db {
                 self.stalled.set(true);
                 // One line that says what happened, not the driver's words for it.
                 let said = if lost {
-                    Error::Database(crate::tr!(db_lost, reason = pg::server_reason(&err)))
+                    Error::Database(crate::tr!(db_lost, reason = backend::server_reason(&err)))
                 } else {
                     let waited = self.write_began.get().map_or(0, |t| t.elapsed().as_secs());
                     Error::Refused(crate::tr!(db_busy, seconds = waited))
@@ -378,7 +346,7 @@ impl Db {
                 )?),
                 work,
             ),
-            Conn::Postgres(pg) => self.commit_after(Tx::Postgres(conn::PgTx::begin(pg)?), work),
+            Conn::Postgres(pg) => self.commit_after(Tx::Postgres(pg::PgTx::begin(pg)?), work),
         }
     }
 
@@ -419,18 +387,18 @@ impl Exec for Db {
         self.conn.dialect()
     }
 
-    fn query(&self, sql: &str, params: &[&dyn value::ToValue]) -> Result<Vec<value::Row>> {
+    fn query(&self, sql: &str, params: &[value::Value]) -> Result<Vec<value::Row>> {
         self.conn.query(sql, params)
     }
 
-    fn execute(&self, sql: &str, params: &[&dyn value::ToValue]) -> Result<u64> {
+    fn execute(&self, sql: &str, params: &[value::Value]) -> Result<u64> {
         self.conn.execute(sql, params)
     }
 
     fn each(
         &self,
         sql: &str,
-        params: &[&dyn value::ToValue],
+        params: &[value::Value],
         visit: &mut dyn FnMut(value::Row) -> Result<()>,
     ) -> Result<()> {
         self.conn.each(sql, params, visit)
@@ -473,23 +441,10 @@ pub fn default_path() -> Result<PathBuf> {
     Ok(dirs.data_dir().join("konekte.db"))
 }
 
-fn is_busy(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        matches!(
-            cause.downcast_ref::<rusqlite::Error>(),
-            Some(rusqlite::Error::SqliteFailure(e, _))
-                if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-        )
-    })
-}
-
 /// Up to half of `base`, so that terminals that collided do not collide again in step.
 fn jitter(base: Duration) -> Duration {
     base.mul_f64(rand::random::<f64>() / 2.0)
 }
-
-#[doc(hidden)]
-pub mod testing;
 
 #[cfg(test)]
 impl Db {
@@ -499,7 +454,7 @@ impl Db {
         self.query(sql, &[])
             .expect("a test query")
             .iter()
-            .map(|row| match &row.0[0] {
+            .map(|row| match &row.values()[0] {
                 value::Value::Text(text) => text.clone(),
                 other => format!("{other:?}"),
             })
@@ -557,7 +512,7 @@ mod tests {
         other
             .set_patience(Patience {
                 busy_timeout: Duration::from_millis(1),
-                attempts: WRITE_ATTEMPTS,
+                ..Patience::default()
             })
             .unwrap();
         db.execute("BEGIN IMMEDIATE", params![]).unwrap();

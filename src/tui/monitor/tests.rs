@@ -692,17 +692,17 @@ fn snapshot_history_fr_120x40() {
 }
 
 /// The morning so far, at 09:15: who came when, and who left.
-fn timeline(offset: usize) -> crate::db::Timeline {
+fn timeline(offset: usize) -> crate::model::Timeline {
     let at = |hour: i64, minute: i64| {
         crate::clock::start_of_day(NOW, Zone::UTC) + (hour * 60 + minute) * MINUTE
     };
-    let bar = |session, login, logout: Option<Millis>, reason| crate::db::Bar {
+    let bar = |session, login, logout: Option<Millis>, reason| crate::model::Bar {
         session,
         login,
         logout,
         end_reason: logout.map(|_| reason),
     };
-    let person = |user_id, username: &str, role, bars| crate::db::Person {
+    let person = |user_id, username: &str, role, bars| crate::model::Person {
         user_id,
         username: username.into(),
         role,
@@ -743,7 +743,7 @@ fn timeline(offset: usize) -> crate::db::Timeline {
             vec![bar(6, at(7, 5), Some(at(7, 50)), EndReason::Lost)],
         ),
     ];
-    crate::db::Timeline {
+    crate::model::Timeline {
         offset,
         total: people.len(),
         people: people.into_iter().skip(offset).collect(),
@@ -805,7 +805,7 @@ fn the_timeline_pages_through_the_people_when_the_cursor_leaves_the_page() {
     // 12 lines: the header card, the frame, the axis, the hint bar leave 5 rows.
     let mut s = today_state(80, 12);
     let mut more = snapshot();
-    more.timeline = Some(crate::db::Timeline {
+    more.timeline = Some(crate::model::Timeline {
         total: 8,
         ..timeline(0)
     });

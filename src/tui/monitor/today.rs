@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
 use super::State;
 use crate::attendance::{Piece, Tally};
 use crate::clock::{Zone, day_after, format_in, hour_of_day, start_of_day};
-use crate::db::{Bar, Person};
+use crate::model::{Bar, Person};
 use crate::model::{EndReason, Millis};
 use crate::tui::{Theme, pad_to};
 

@@ -1,150 +1,18 @@
 //! The history after the fact: sessions over a time range, failed attempts, pruning.
-//! Each query is built from the conditions given only, so that every one can use its
-//! index (an `?1 IS NULL OR …` condition cannot).
 
 use std::collections::HashMap;
 
 use anyhow::Result;
 
-use super::Db;
-use super::conn::{Dialect, Exec};
-use super::monitor::{SESSION_LINE_COLUMNS, session_line_from_row};
-use super::value::{ToValue, Value, params};
+use crate::db::Db;
+use crate::db::backend::Exec;
+use crate::db::backend::value::{ToValue, Value, params};
+use crate::db::query::Sql;
+use crate::db::tables::attempts;
+use crate::db::tables::sessions::{
+    Range, SESSION_LINE_COLUMNS, Span, range_select, session_line_from_row,
+};
 use crate::model::{Attempt, FailureCount, Millis, Role, SessionLine};
-
-/// Which sessions: those of a user or a role, from a host or a tty, that overlap
-/// [since, until).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Range {
-    pub user_id: Option<i64>,
-    pub role: Option<Role>,
-    /// The host, in any case.
-    pub host: Option<String>,
-    /// The tty, with or without its `/dev/`.
-    pub tty: Option<String>,
-    /// Still going at or after this time (open sessions always are).
-    pub since: Option<Millis>,
-    /// Began before this time.
-    pub until: Option<Millis>,
-}
-
-/// A session's who and when, without the rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    pub id: i64,
-    pub user_id: i64,
-    pub login_time: Millis,
-    pub logout_time: Option<Millis>,
-}
-
-/// Longer than this, an ended session is "long" (the `sessions_long` index of
-/// schema.sql, whose condition says the same number): any other session that overlaps a
-/// range began at most this long before the range does.
-pub const LONG_SESSION_MS: Millis = 86_400_000;
-/// The index's condition, word for word (a bound parameter would not match it).
-const LONG_SESSION: &str = "s.logout_time - s.login_time > 86400000";
-
-/// A WHERE clause and its parameters, built up condition by condition; its `?`s are
-/// numbered in order.
-#[derive(Default, Clone)]
-struct Conditions {
-    clauses: Vec<&'static str>,
-    params: Vec<Value>,
-}
-
-impl Conditions {
-    fn add(&mut self, clause: &'static str, param: impl ToValue) {
-        self.clauses.push(clause);
-        self.params.push(param.to_value());
-    }
-
-    fn sql(&self) -> String {
-        if self.clauses.is_empty() {
-            "TRUE".into()
-        } else {
-            self.clauses.join(" AND ")
-        }
-    }
-
-    fn params(&self) -> Vec<&dyn ToValue> {
-        self.params.iter().map(|p| p as &dyn ToValue).collect()
-    }
-}
-
-/// Who and where: the conditions of `range` that are not times.
-fn whose(range: &Range) -> Conditions {
-    let mut conditions = Conditions::default();
-    if let Some(user_id) = range.user_id {
-        conditions.add("s.user_id = ?", user_id);
-    }
-    if let Some(role) = range.role {
-        conditions.add(
-            "s.user_id IN (SELECT id FROM users WHERE role = ?)",
-            role.as_str(),
-        );
-    }
-    if let Some(host) = &range.host {
-        conditions.add("lower(s.host) = lower(?)", host.as_str());
-    }
-    if let Some(tty) = &range.tty {
-        let tty = tty.strip_prefix("/dev/").unwrap_or(tty);
-        conditions.add("s.tty = '/dev/' || ?", tty);
-    }
-    conditions
-}
-
-/// The sessions of `range` as one or more SELECTs of `columns`, each of which an index
-/// bounds on both ends, so that a range costs what it returns, however long the
-/// history. With a `since`: the ended sessions that began at most a day before it
-/// (`sessions_login`, or the user's own index), the few longer ones (`sessions_long`),
-/// and the open ones (`sessions_open`). Without: every session begun before `until`.
-fn range_selects(range: &Range, columns: &str, dialect: Dialect) -> (Vec<String>, Vec<Value>) {
-    // The users' table only for the columns that come from it.
-    let join = if columns.contains("u.") {
-        " JOIN users u ON u.id = s.user_id"
-    } else {
-        ""
-    };
-    let select = |conditions: &Conditions, index: &str| {
-        format!(
-            "SELECT {columns} FROM sessions s{index}{join} WHERE {}",
-            conditions.sql()
-        )
-    };
-    let mut base = whose(range);
-    if let Some(until) = range.until {
-        base.add("s.login_time < ?", until);
-    }
-    let Some(since) = range.since else {
-        return (vec![select(&base, "")], base.params);
-    };
-    let mut short = base.clone();
-    short.add("s.login_time >= ?", since - LONG_SESSION_MS);
-    short.add("s.logout_time > ?", since);
-    short.add("s.logout_time - s.login_time <= ?", LONG_SESSION_MS);
-    let mut long = base.clone();
-    long.clauses.push(LONG_SESSION);
-    long.add("s.logout_time > ?", since);
-    let mut open = base;
-    open.clauses.push("s.logout_time IS NULL");
-    // INDEXED BY: left to itself, SQLite reads the open sessions through the logins
-    // index, every session begun before `until`.
-    let open_index = dialect.indexed_by("sessions_open");
-    let selects = vec![
-        select(&short, ""),
-        select(&long, ""),
-        select(&open, &open_index),
-    ];
-    let params = [short, long, open]
-        .into_iter()
-        .flat_map(|part| part.params)
-        .collect();
-    (selects, params)
-}
-
-fn values(params: &[Value]) -> Vec<&dyn ToValue> {
-    params.iter().map(|p| p as &dyn ToValue).collect()
-}
 
 /// ` LIMIT n`, or nothing for no limit.
 fn limit_clause(limit: Option<usize>) -> String {
@@ -154,14 +22,13 @@ fn limit_clause(limit: Option<usize>) -> String {
 impl Db {
     /// Sessions in `range`, newest login first, at most `limit`.
     pub fn sessions_in(&self, range: &Range, limit: Option<usize>) -> Result<Vec<SessionLine>> {
-        let (selects, params) = range_selects(range, SESSION_LINE_COLUMNS, self.dialect());
+        let mut sql = range_select(range, SESSION_LINE_COLUMNS, self.dialect());
         // By position: the same in every part, and in both dialects.
-        let sql = format!(
-            "{} ORDER BY 5 DESC, 1 DESC{}",
-            selects.join(" UNION ALL "),
-            limit_clause(limit)
+        sql.push(
+            &format!(" ORDER BY 5 DESC, 1 DESC{}", limit_clause(limit)),
+            [],
         );
-        self.query(&sql, &values(&params))?
+        self.query(sql.text(), sql.params())?
             .iter()
             .map(session_line_from_row)
             .collect()
@@ -170,9 +37,9 @@ impl Db {
     /// Calls `visit` with every session in `range`, earliest login first (what a tally
     /// of overlaps needs), without holding them all in memory.
     pub fn visit_sessions(&self, range: &Range, mut visit: impl FnMut(SessionLine)) -> Result<()> {
-        let (selects, params) = range_selects(range, SESSION_LINE_COLUMNS, self.dialect());
-        let sql = format!("{} ORDER BY 5, 1", selects.join(" UNION ALL "));
-        self.each(&sql, &values(&params), &mut |row| {
+        let mut sql = range_select(range, SESSION_LINE_COLUMNS, self.dialect());
+        sql.push(" ORDER BY 5, 1", []);
+        self.each(sql.text(), sql.params(), &mut |row| {
             visit(session_line_from_row(&row)?);
             Ok(())
         })
@@ -182,13 +49,13 @@ impl Db {
     /// first: all a tally of time needs, read without the users' table (a report over a
     /// million sessions reads a tenth of what their whole lines are).
     pub fn visit_spans(&self, range: &Range, mut visit: impl FnMut(Span)) -> Result<()> {
-        let (selects, params) = range_selects(
+        let mut sql = range_select(
             range,
             "s.id, s.user_id, s.login_time, s.logout_time",
             self.dialect(),
         );
-        let sql = format!("{} ORDER BY 3, 1", selects.join(" UNION ALL "));
-        self.each(&sql, &values(&params), &mut |row| {
+        sql.push(" ORDER BY 3, 1", []);
+        self.each(sql.text(), sql.params(), &mut |row| {
             visit(Span {
                 id: row.get(0)?,
                 user_id: row.get(1)?,
@@ -205,7 +72,7 @@ impl Db {
         // A few hundred at a time: well within both backends' limits on parameters.
         for chunk in ids.chunks(500) {
             let marks = vec!["?"; chunk.len()].join(", ");
-            let params: Vec<&dyn ToValue> = chunk.iter().map(|id| id as &dyn ToValue).collect();
+            let params: Vec<Value> = chunk.iter().map(ToValue::to_value).collect();
             let sql = format!("SELECT id, username, role FROM users WHERE id IN ({marks})");
             for row in self.query(&sql, &params)? {
                 let role: String = row.get(2)?;
@@ -244,14 +111,15 @@ impl Db {
         since: Option<Millis>,
         limit: Option<usize>,
     ) -> Result<Vec<Attempt>> {
-        let conditions = failure_conditions(typed, since);
-        let sql = format!(
+        let mut sql = Sql::new(
             "SELECT a.at, a.username_typed, a.user_id, a.host, a.tty, a.remote_ip, a.outcome
-             FROM login_attempts a WHERE {} ORDER BY a.at DESC, a.id DESC{}",
-            conditions.sql(),
-            limit_clause(limit)
+             FROM login_attempts a WHERE ",
         );
-        self.query(&sql, &conditions.params())?
+        sql.append(&attempts::failures(typed, since)).push(
+            &format!(" ORDER BY a.at DESC, a.id DESC{}", limit_clause(limit)),
+            [],
+        );
+        self.query(sql.text(), sql.params())?
             .iter()
             .map(|row| {
                 Ok(Attempt {
@@ -275,16 +143,15 @@ impl Db {
         since: Option<Millis>,
         now: Millis,
     ) -> Result<Vec<FailureCount>> {
-        let conditions = failure_conditions(typed, since);
-        let sql = format!(
-            "SELECT min(a.username_typed), count(*), max(a.at)
-             FROM login_attempts a WHERE {}
-             GROUP BY a.typed_key
-             ORDER BY count(*) DESC, min(a.username_typed)",
-            conditions.sql()
+        let mut sql = Sql::new(
+            "SELECT min(a.username_typed), count(*), max(a.at) FROM login_attempts a WHERE ",
+        );
+        sql.append(&attempts::failures(typed, since)).push(
+            " GROUP BY a.typed_key ORDER BY count(*) DESC, min(a.username_typed)",
+            [],
         );
         let mut counts = self
-            .query(&sql, &conditions.params())?
+            .query(sql.text(), sql.params())?
             .iter()
             .map(|row| {
                 Ok(FailureCount {
@@ -350,22 +217,10 @@ impl Db {
     }
 }
 
-fn failure_conditions(typed: Option<&str>, since: Option<Millis>) -> Conditions {
-    let mut conditions = Conditions::default();
-    conditions.clauses.push("a.outcome != 'success'");
-    if let Some(name) = typed {
-        conditions.add("a.typed_key = ?", crate::model::folded(name));
-    }
-    if let Some(since) = since {
-        conditions.add("a.at >= ?", since);
-    }
-    conditions
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::users::tests::new_user;
+    use crate::db::tables::users::tests::new_user;
     use crate::model::{EndReason, Origin, Outcome};
 
     const HOUR: Millis = 3_600_000;
@@ -481,27 +336,6 @@ mod tests {
         };
         assert!(db.sessions_in(&desk_only, None).unwrap().is_empty());
         assert_eq!(db.history_begins().unwrap(), Some(HOUR));
-    }
-
-    #[test]
-    fn the_long_sessions_condition_is_the_indexs_word_for_word() {
-        let index = |schema: &str| {
-            let start = schema.find("CREATE INDEX sessions_long").unwrap();
-            schema[start..]
-                .split(';')
-                .next()
-                .unwrap()
-                .replace("\n", " ")
-        };
-        for schema in [
-            include_str!("../../schema.sql"),
-            include_str!("../../schema.postgres.sql"),
-            include_str!("migrations/v4.sql"),
-        ] {
-            let unqualified = LONG_SESSION.replace("s.", "");
-            assert!(index(schema).contains(&unqualified), "{}", index(schema));
-        }
-        assert!(LONG_SESSION.ends_with(&format!("> {LONG_SESSION_MS}")));
     }
 
     #[test]

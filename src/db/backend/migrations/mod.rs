@@ -9,12 +9,12 @@ use anyhow::Result;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-use super::pg::PgTarget;
-use super::pg_client::PgClient;
+use super::failure::server_reason;
+use super::postgres::{PgClient, PgTarget};
 use crate::error::Error;
 
-const SQLITE_SCHEMA: &str = include_str!("../../schema.sql");
-const POSTGRES_SCHEMA: &str = include_str!("../../schema.postgres.sql");
+const SQLITE_SCHEMA: &str = include_str!("../../../../schema.sql");
+const POSTGRES_SCHEMA: &str = include_str!("../../../../schema.postgres.sql");
 
 /// One upgrade: from a version to the next, in each dialect (`None` before the
 /// backend existed: no database of it can be that old; PostgreSQL's first is 4).
@@ -26,24 +26,24 @@ struct Upgrade {
 /// `UPGRADES[i]` brings a database from version `i + 1` to `i + 2`.
 const UPGRADES: &[Upgrade] = &[
     Upgrade {
-        sqlite: include_str!("migrations/v2.sql"),
+        sqlite: include_str!("v2.sql"),
         postgres: None,
     },
     Upgrade {
-        sqlite: include_str!("migrations/v3.sql"),
+        sqlite: include_str!("v3.sql"),
         postgres: None,
     },
     Upgrade {
-        sqlite: include_str!("migrations/v4.sql"),
+        sqlite: include_str!("v4.sql"),
         postgres: None,
     },
     Upgrade {
-        sqlite: include_str!("migrations/v5.sql"),
-        postgres: Some(include_str!("migrations/v5.postgres.sql")),
+        sqlite: include_str!("v5.sql"),
+        postgres: Some(include_str!("v5.postgres.sql")),
     },
     Upgrade {
-        sqlite: include_str!("migrations/v6.sql"),
-        postgres: Some(include_str!("migrations/v6.postgres.sql")),
+        sqlite: include_str!("v6.sql"),
+        postgres: Some(include_str!("v6.postgres.sql")),
     },
 ];
 
@@ -144,7 +144,7 @@ fn unreadable(target: &PgTarget, err: &anyhow::Error) -> Error {
     Error::Database(crate::tr!(
         db_unreadable,
         path = target.describe(),
-        error = super::pg::server_reason(err)
+        error = server_reason(err)
     ))
 }
 
@@ -296,8 +296,7 @@ mod tests {
         let new = Connection::open_in_memory().unwrap();
         migrate_sqlite(&new).unwrap();
         let old = Connection::open_in_memory().unwrap();
-        old.execute_batch(include_str!("migrations/v1.sql"))
-            .unwrap();
+        old.execute_batch(include_str!("v1.sql")).unwrap();
         old.pragma_update(None, "user_version", 1).unwrap();
         migrate_sqlite(&old).unwrap();
         assert_eq!(structure(&old), structure(&new));
@@ -308,8 +307,7 @@ mod tests {
     #[test]
     fn an_upgrade_keeps_the_history_and_fills_the_new_columns() {
         let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(include_str!("migrations/v1.sql"))
-            .unwrap();
+        conn.execute_batch(include_str!("v1.sql")).unwrap();
         conn.execute_batch(
             "PRAGMA user_version = 1;
              INSERT INTO users (id, username, role, password_hash, created_at)
@@ -339,8 +337,7 @@ mod tests {
     #[test]
     fn an_upgrade_folds_the_names_already_there_as_konekte_does() {
         let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(include_str!("migrations/v1.sql"))
-            .unwrap();
+        conn.execute_batch(include_str!("v1.sql")).unwrap();
         conn.execute_batch(
             "PRAGMA user_version = 1;
              INSERT INTO users (id, username, full_name, role, password_hash, created_at)

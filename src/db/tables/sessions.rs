@@ -2,10 +2,11 @@
 
 use anyhow::Result;
 
-use super::Db;
-use super::conn::{Dialect, Exec};
-use super::value::{Row, params};
-use crate::model::{EndReason, Millis, Origin, PreviousLogin, Session};
+use crate::db::Db;
+use crate::db::backend::value::{Row, params};
+use crate::db::backend::{Dialect, Exec};
+use crate::db::query::Sql;
+use crate::model::{EndReason, Millis, Origin, PreviousLogin, Role, Session, SessionLine};
 
 /// Three missed heartbeats and a session is taken for lost.
 pub const MISSED_BEATS: i64 = 3;
@@ -292,7 +293,7 @@ impl OpenSession {
 
 /// Writes `session` as a new row under `key`; returns its id. Written once: if a row
 /// of that key exists (the same write tried again), its id.
-pub(super) fn insert_session(
+pub(in crate::db) fn insert_session(
     conn: &impl Exec,
     session: &Session,
     heartbeat_ms: Millis,
@@ -369,15 +370,148 @@ fn session_from_row(row: &Row) -> Result<Session> {
 }
 
 /// 128 random bits, as hex: unique per session, unguessable.
-pub(super) fn session_key() -> String {
+pub(in crate::db) fn session_key() -> String {
     let bytes: [u8; 16] = rand::random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A filter on sessions: user, role or host; each `?` is the folded pattern
+/// (`query::like_pattern`).
+pub(in crate::db) const SESSION_FILTER: &str = "(u.username_key LIKE ? ESCAPE '\\' \
+     OR u.role LIKE ? ESCAPE '\\' OR lower(s.host) LIKE ? ESCAPE '\\')";
+
+/// How many columns `SESSION_LINE_COLUMNS` are.
+pub(in crate::db) const SESSION_LINE_WIDTH: usize = 15;
+
+pub(in crate::db) const SESSION_LINE_COLUMNS: &str = "s.id, s.user_id, u.username, u.role, s.login_time, s.last_seen, s.logout_time, \
+     s.end_reason, s.host, s.tty, s.remote_ip, s.terminal, \
+     coalesce((SELECT a.username FROM users a WHERE a.id = s.ended_by), s.ended_by_account), \
+     s.end_note, s.last_key";
+
+pub(in crate::db) fn session_line_from_row(row: &Row) -> Result<SessionLine> {
+    let role: String = row.get(3)?;
+    let reason: Option<String> = row.get(7)?;
+    Ok(SessionLine {
+        id: row.get(0)?,
+        user_id: row.get(1)?,
+        username: row.get(2)?,
+        role: role.parse()?,
+        login_time: row.get(4)?,
+        last_seen: row.get(5)?,
+        logout_time: row.get(6)?,
+        end_reason: reason.as_deref().and_then(EndReason::parse),
+        host: row.get(8)?,
+        tty: row.get(9)?,
+        remote_ip: row.get(10)?,
+        terminal: row.get(11)?,
+        ended_by: row.get(12)?,
+        end_note: row.get(13)?,
+        last_key: row.get(14)?,
+    })
+}
+
+/// Which sessions: those of a user or a role, from a host or a tty, that overlap
+/// [since, until).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Range {
+    pub user_id: Option<i64>,
+    pub role: Option<Role>,
+    /// The host, in any case.
+    pub host: Option<String>,
+    /// The tty, with or without its `/dev/`.
+    pub tty: Option<String>,
+    /// Still going at or after this time (open sessions always are).
+    pub since: Option<Millis>,
+    /// Began before this time.
+    pub until: Option<Millis>,
+}
+
+/// A session's who and when, without the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub id: i64,
+    pub user_id: i64,
+    pub login_time: Millis,
+    pub logout_time: Option<Millis>,
+}
+
+/// Longer than this, an ended session is "long" (the `sessions_long` index of
+/// schema.sql, whose condition says the same number): any other session that overlaps a
+/// range began at most this long before the range does.
+pub const LONG_SESSION_MS: Millis = 86_400_000;
+/// The index's condition, word for word (a bound parameter would not match it).
+const LONG_SESSION: &str = "s.logout_time - s.login_time > 86400000";
+
+/// Who and where: the conditions of `range` that are not times.
+fn whose(range: &Range) -> Sql {
+    let mut conditions = Sql::conditions();
+    conditions
+        .and_some("s.user_id = ?", range.user_id)
+        .and_some(
+            "s.user_id IN (SELECT id FROM users WHERE role = ?)",
+            range.role.map(Role::as_str),
+        )
+        .and_some("lower(s.host) = lower(?)", range.host.as_deref())
+        .and_some(
+            "s.tty = '/dev/' || ?",
+            range
+                .tty
+                .as_deref()
+                .map(|tty| tty.strip_prefix("/dev/").unwrap_or(tty)),
+        );
+    conditions
+}
+
+/// The sessions of `range` as a UNION ALL of SELECTs of `columns`, each of which an
+/// index bounds on both ends, so that a range costs what it returns, however long the
+/// history. With a `since`: the ended sessions that began at most a day before it
+/// (`sessions_login`, or the user's own index), the few longer ones (`sessions_long`),
+/// and the open ones (`sessions_open`). Without: every session begun before `until`.
+pub(in crate::db) fn range_select(range: &Range, columns: &str, dialect: Dialect) -> Sql {
+    // The users' table only for the columns that come from it.
+    let join = if columns.contains("u.") {
+        " JOIN users u ON u.id = s.user_id"
+    } else {
+        ""
+    };
+    let select = |conditions: &Sql, index: &str| {
+        let mut sql = Sql::new(format!(
+            "SELECT {columns} FROM sessions s{index}{join} WHERE "
+        ));
+        sql.append(conditions);
+        sql
+    };
+    let mut base = whose(range);
+    base.and_some("s.login_time < ?", range.until);
+    let Some(since) = range.since else {
+        return select(&base, "");
+    };
+    let mut short = base.clone();
+    short
+        .and("s.login_time >= ?", since - LONG_SESSION_MS)
+        .and("s.logout_time > ?", since)
+        .and("s.logout_time - s.login_time <= ?", LONG_SESSION_MS);
+    let mut long = base.clone();
+    long.push(&format!(" AND {LONG_SESSION}"), [])
+        .and("s.logout_time > ?", since);
+    let mut open = base;
+    open.push(" AND s.logout_time IS NULL", []);
+    // INDEXED BY: left to itself, SQLite reads the open sessions through the logins
+    // index, every session begun before `until`.
+    let open_index = dialect.indexed_by("sessions_open");
+    let mut union = select(&short, "");
+    union
+        .push(" UNION ALL ", [])
+        .append(&select(&long, ""))
+        .push(" UNION ALL ", [])
+        .append(&select(&open, &open_index));
+    union
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::users::tests::new_user;
+    use crate::db::tables::users::tests::new_user;
     use crate::model::Role;
 
     const BEAT: Millis = 5_000;
@@ -919,5 +1053,26 @@ mod tests {
                 proptest::prop_assert_eq!(kept, expected, "user {}", user);
             }
         }
+    }
+
+    #[test]
+    fn the_long_sessions_condition_is_the_indexs_word_for_word() {
+        let index = |schema: &str| {
+            let start = schema.find("CREATE INDEX sessions_long").unwrap();
+            schema[start..]
+                .split(';')
+                .next()
+                .unwrap()
+                .replace("\n", " ")
+        };
+        for schema in [
+            include_str!("../../../schema.sql"),
+            include_str!("../../../schema.postgres.sql"),
+            include_str!("../backend/migrations/v4.sql"),
+        ] {
+            let unqualified = LONG_SESSION.replace("s.", "");
+            assert!(index(schema).contains(&unqualified), "{}", index(schema));
+        }
+        assert!(LONG_SESSION.ends_with(&format!("> {LONG_SESSION_MS}")));
     }
 }

@@ -2,18 +2,25 @@
 
 use anyhow::Result;
 
-use super::conn::Exec;
-use super::value::{Row, params};
-use super::{Db, Target, pg};
+use crate::db::backend::Exec;
+use crate::db::backend::value::{Row, params};
+use crate::db::backend::{Failure, failure_of};
+use crate::db::query::escape_like;
+use crate::db::{Db, Target};
 use crate::error::Error;
 use crate::model::{Millis, NewUser, Role, User, UserRecord, UserState, UserSummary, folded};
 
-pub(super) const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.disabled, \
+pub(in crate::db) const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.disabled, \
                             u.must_change_password, u.locked_until, u.created_at";
 
 /// After USER_COLUMNS: whether the user is online, the last login, the last logout (all
 /// kept on the account).
-pub(super) const ACTIVITY_COLUMNS: &str = "u.open_sessions > 0, u.last_login, u.last_logout";
+pub(in crate::db) const ACTIVITY_COLUMNS: &str = "u.open_sessions > 0, u.last_login, u.last_logout";
+
+/// A filter on users: name, full name or role; each `?` is the folded pattern
+/// (`query::like_pattern`).
+pub(in crate::db) const USER_FILTER: &str = "(u.username_key LIKE ? ESCAPE '\\' \
+     OR u.full_name_key LIKE ? ESCAPE '\\' OR u.role LIKE ? ESCAPE '\\')";
 
 /// The one transaction lock of everything that could leave no enabled admin.
 const LAST_ADMIN_LOCK: &str = "konekte:last-admin";
@@ -26,14 +33,14 @@ impl Db {
     pub fn holds_accounts(target: &Target) -> Result<bool> {
         match target {
             Target::Sqlite(path) => {
-                if !super::sqlite::exists(path)? {
+                if !crate::db::backend::sqlite::exists(path)? {
                     return Ok(false);
                 }
                 let conn = rusqlite::Connection::open_with_flags(
                     path,
                     rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
                 )
-                .map_err(|e| super::sqlite::unreadable(path, &e))?;
+                .map_err(|e| crate::db::backend::sqlite::unreadable(path, &e))?;
                 let read = || -> rusqlite::Result<bool> {
                     let has_table: bool = conn.query_row(
                         "SELECT count(*) > 0 FROM sqlite_schema
@@ -46,7 +53,7 @@ impl Db {
                     }
                     conn.query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |row| row.get(0))
                 };
-                read().map_err(|e| super::sqlite::unreadable(path, &e))
+                read().map_err(|e| crate::db::backend::sqlite::unreadable(path, &e))
             }
             Target::Postgres(pg) => {
                 let client = pg.connect()?;
@@ -112,7 +119,7 @@ impl Db {
                 )
                 // Created elsewhere since the check (PostgreSQL's writers run side by side).
                 .map_err(|e| {
-                    if pg::unique_violation(&e) {
+                    if failure_of(&e) == Some(Failure::Unique) {
                         exists_already()
                     } else {
                         e
@@ -177,7 +184,7 @@ impl Db {
         // connection of its own: SQLite reads on one core per connection.
         std::thread::scope(|scope| {
             let second = scope.spawn(|| -> Result<Vec<UserRecord>> {
-                let Some(conn) = super::sqlite::open_read_only(&path)? else {
+                let Some(conn) = crate::db::backend::sqlite::open_read_only(&path)? else {
                     return Ok(Vec::new());
                 };
                 Db::on_file(conn, &path).users_between(role, now, Some(&middle), None)
@@ -334,7 +341,7 @@ impl Db {
     }
 }
 
-pub(super) fn find_user(conn: &impl Exec, username: &str) -> Result<Option<User>> {
+pub(in crate::db) fn find_user(conn: &impl Exec, username: &str) -> Result<Option<User>> {
     conn.query_opt(
         &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username_key = ?1"),
         params![folded(username)],
@@ -367,7 +374,7 @@ fn refuse_if_last_admin(conn: &impl Exec, user: &User, action: &str) -> Result<(
 }
 
 /// A row of USER_COLUMNS then the activity columns.
-pub(super) fn summary_from_row(row: &mut Row, now: Millis) -> Result<UserSummary> {
+pub(in crate::db) fn summary_from_row(row: &mut Row, now: Millis) -> Result<UserSummary> {
     let user = user_from_row(row)?;
     let online: bool = row.get(8)?;
     Ok(UserSummary {
@@ -379,7 +386,7 @@ pub(super) fn summary_from_row(row: &mut Row, now: Millis) -> Result<UserSummary
 }
 
 /// The account of `row`'s first columns (`USER_COLUMNS`); its texts are moved out.
-pub(super) fn user_from_row(row: &mut Row) -> Result<User> {
+pub(in crate::db) fn user_from_row(row: &mut Row) -> Result<User> {
     let role: Role = row.take_text(3)?.parse()?;
     Ok(User {
         id: row.get(0)?,
@@ -403,13 +410,6 @@ fn state_of(user: &User, online: bool, now: Millis) -> UserState {
     } else {
         UserState::Offline
     }
-}
-
-/// Escapes LIKE's wildcards so that a prefix such as `admin_` matches only itself.
-pub(super) fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 #[cfg(test)]

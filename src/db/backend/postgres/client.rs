@@ -23,7 +23,7 @@ use tokio_postgres::{AsyncMessage, Notification, Row, Socket, Statement, ToState
 pub type Params<'a> = [&'a (dyn ToSql + Sync)];
 
 /// A connection found gone by this client rather than by tokio-postgres; both count as
-/// lost (`connection_lost`).
+/// lost (`Failure::Lost`).
 #[derive(Debug, thiserror::Error)]
 pub enum Lost {
     /// Nothing came back within the deadline; the connection is closed now.

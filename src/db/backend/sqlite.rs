@@ -12,8 +12,8 @@ use anyhow::Result;
 use inotify::{Inotify, WatchMask};
 use rusqlite::{Connection, OpenFlags};
 
-use super::BUSY_TIMEOUT;
 use super::migrations::{self, LATEST_VERSION};
+use super::patience::BUSY_TIMEOUT;
 use crate::error::Error;
 
 /// Opens the file at `path` for reading and writing, checks it, brings its schema up to
@@ -300,60 +300,54 @@ pub fn data_version(conn: &Connection) -> Result<i64> {
     Ok(conn.pragma_query_value(None, "data_version", |row| row.get(0))?)
 }
 
-impl super::Db {
-    /// Copies the SQLite file as it stands at one moment to `to` (SQLite's online
-    /// backup, in one read transaction: the terminals keep writing meanwhile). The
-    /// copy is made beside `to`, mode 0600, turned into a file that needs no WAL,
-    /// checked, then put in place; a copy that fails leaves nothing behind. Returns the
-    /// pages copied.
-    pub fn backup_to(&self, to: &Path) -> Result<i32> {
-        use rusqlite::backup::{Backup, StepResult};
-        let super::conn::Conn::Sqlite(source) = &self.conn else {
-            return Err(Error::Usage(crate::tr!(backup_postgres)).into());
-        };
-        let folder = to
-            .parent()
-            .filter(|folder| !folder.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let cannot = |e: &dyn std::fmt::Display| {
-            Error::Database(crate::tr!(db_cannot_create, path = to.display(), error = e))
-        };
-        // Made with mode 0600, like every database file of konekte's.
-        let copy = tempfile::Builder::new()
-            .prefix(".konekte-backup-")
-            .tempfile_in(folder)
-            .map_err(|e| cannot(&e))?;
-        let pages = {
-            let mut target = Connection::open(copy.path()).map_err(|e| cannot(&e))?;
-            let backup = Backup::new(source, &mut target).map_err(|e| cannot(&e))?;
-            let mut tries = 0;
-            loop {
-                match backup.step(-1).map_err(|e| cannot(&e))? {
-                    StepResult::Done => break,
-                    // A writer's checkpoint under way: a moment later.
-                    _ if tries < 100 => {
-                        tries += 1;
-                        std::thread::sleep(std::time::Duration::from_millis(50));
-                    }
-                    _ => return Err(Error::Refused(crate::tr!(db_busy, seconds = 5)).into()),
+/// Copies the database of `source` as it stands at one moment to `to` (SQLite's online
+/// backup, in one read transaction: the terminals keep writing meanwhile). The copy is
+/// made beside `to`, mode 0600, turned into a file that needs no WAL, checked, then put
+/// in place; a copy that fails leaves nothing behind. Returns the pages copied.
+pub fn backup(source: &Connection, to: &Path) -> Result<i32> {
+    use rusqlite::backup::{Backup, StepResult};
+    let folder = to
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let cannot = |e: &dyn std::fmt::Display| {
+        Error::Database(crate::tr!(db_cannot_create, path = to.display(), error = e))
+    };
+    // Made with mode 0600, like every database file of konekte's.
+    let copy = tempfile::Builder::new()
+        .prefix(".konekte-backup-")
+        .tempfile_in(folder)
+        .map_err(|e| cannot(&e))?;
+    let pages = {
+        let mut target = Connection::open(copy.path()).map_err(|e| cannot(&e))?;
+        let backup = Backup::new(source, &mut target).map_err(|e| cannot(&e))?;
+        let mut tries = 0;
+        loop {
+            match backup.step(-1).map_err(|e| cannot(&e))? {
+                StepResult::Done => break,
+                // A writer's checkpoint under way: a moment later.
+                _ if tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
                 }
+                _ => return Err(Error::Refused(crate::tr!(db_busy, seconds = 5)).into()),
             }
-            let pages = backup.progress().pagecount;
-            drop(backup);
-            target
-                .pragma_update(None, "journal_mode", "DELETE")
-                .map_err(|e| cannot(&e))?;
-            let checked: String = target
-                .query_row("PRAGMA quick_check", [], |row| row.get(0))
-                .map_err(|e| cannot(&e))?;
-            if checked != "ok" {
-                return Err(cannot(&checked).into());
-            }
-            pages
-        };
-        copy.persist(to).map_err(|e| cannot(&e.error))?;
-        Ok(pages)
-    }
+        }
+        let pages = backup.progress().pagecount;
+        drop(backup);
+        target
+            .pragma_update(None, "journal_mode", "DELETE")
+            .map_err(|e| cannot(&e))?;
+        let checked: String = target
+            .query_row("PRAGMA quick_check", [], |row| row.get(0))
+            .map_err(|e| cannot(&e))?;
+        if checked != "ok" {
+            return Err(cannot(&checked).into());
+        }
+        pages
+    };
+    copy.persist(to).map_err(|e| cannot(&e.error))?;
+    Ok(pages)
 }
 
 #[cfg(test)]

@@ -2,10 +2,12 @@
 
 use anyhow::Result;
 
-use super::conn::Exec;
+use super::sessions;
 use super::users::USER_COLUMNS;
-use super::value::{Row, params};
-use super::{Db, sessions};
+use crate::db::Db;
+use crate::db::backend::Exec;
+use crate::db::backend::value::{Row, params};
+use crate::db::query::Sql;
 use crate::model::{FailureState, Millis, Origin, Outcome, User, folded};
 
 /// What is known of an attempt's subject before deciding it.
@@ -164,7 +166,7 @@ fn recorded(conn: &impl Exec, key: &str) -> Result<Option<Outcome>> {
 }
 
 /// Writes one login attempt.
-pub(super) fn insert_attempt(
+pub(in crate::db) fn insert_attempt(
     conn: &impl Exec,
     typed: &str,
     user_id: Option<i64>,
@@ -231,4 +233,13 @@ fn unknown_name_history(
         Ok((row.get(0)?, outcome))
     })
     .collect()
+}
+
+/// The failed attempts: of one typed name (any case) if given, since a time if given.
+pub(in crate::db) fn failures(typed: Option<&str>, since: Option<Millis>) -> Sql {
+    let mut conditions = Sql::new("a.outcome != 'success'");
+    conditions
+        .and_some("a.typed_key = ?", typed.map(folded))
+        .and_some("a.at >= ?", since);
+    conditions
 }

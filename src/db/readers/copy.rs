@@ -1,11 +1,14 @@
 //! `console copy`: an office's whole database into another, empty one (a SQLite file
-//! into a PostgreSQL server, usually), every row with its id, in one transaction.
+//! into a PostgreSQL server, usually), every row with its id, in one transaction; and
+//! `console backup`, a SQLite file copied as it stands at one moment.
+
+use std::path::Path;
 
 use anyhow::Result;
 
-use super::Db;
-use super::conn::{Dialect, Exec, Tx};
-use super::value::{Row, ToValue, Value, params};
+use crate::db::Db;
+use crate::db::backend::value::{Row, Value, params};
+use crate::db::backend::{Conn, Dialect, Exec, Tx, sqlite};
 use crate::error::Error;
 
 /// What a copy wrote.
@@ -130,19 +133,31 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Copies the SQLite file as it stands at one moment to `to`, mode 0600, while the
+    /// terminals keep writing (`sqlite::backup`). Returns the pages copied. PostgreSQL
+    /// has its own tools for that (pg_dump).
+    pub fn backup_to(&self, to: &Path) -> Result<i32> {
+        let Conn::Sqlite(source) = &self.conn else {
+            return Err(Error::Usage(crate::tr!(backup_postgres)).into());
+        };
+        sqlite::backup(source, to)
+    }
+}
+
 fn insert_rows(tx: &Tx, table: &str, columns: &str, rows: &[Row]) -> Result<usize> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let width = rows[0].0.len();
+    let width = rows[0].values().len();
     let one = format!("({})", vec!["?"; width].join(", "));
     let sql = format!(
         "INSERT INTO {table} ({columns}) VALUES {}",
         vec![one; rows.len()].join(", ")
     );
-    let values: Vec<&dyn ToValue> = rows
+    let values: Vec<Value> = rows
         .iter()
-        .flat_map(|row| row.0.iter().map(|v: &Value| v as &dyn ToValue))
+        .flat_map(|row| row.values().iter().cloned())
         .collect();
     tx.execute(&sql, &values)?;
     Ok(rows.len())

@@ -4,16 +4,18 @@
 
 use std::collections::BTreeMap;
 
-use super::Db;
-use super::conn::Exec;
-use super::history::Range;
-use super::timeline::Timeline;
-use super::users::{ACTIVITY_COLUMNS, USER_COLUMNS, escape_like, summary_from_row};
-use super::value::{Row, ToValue, Value, params};
 use crate::attendance::{Piece, Tally};
 use crate::clock::{Zone, split_by_day, start_of_day};
+use crate::db::Db;
+use crate::db::backend::Exec;
+use crate::db::backend::value::{Row, ToValue, Value, params};
+use crate::db::query::{Sql, like_pattern};
+use crate::db::tables::sessions::{
+    Range, SESSION_FILTER, SESSION_LINE_COLUMNS, SESSION_LINE_WIDTH, session_line_from_row,
+};
+use crate::db::tables::users::{ACTIVITY_COLUMNS, USER_COLUMNS, USER_FILTER, summary_from_row};
 use crate::error::Error;
-use crate::model::{EndReason, Millis, SessionLine, UserLine, folded};
+use crate::model::{Millis, SessionLine, Timeline, UserLine, folded};
 use anyhow::Result;
 use chrono::NaiveDate;
 
@@ -227,8 +229,7 @@ impl Db {
     /// The open sessions shown (those matching the filter), `rows` from `offset` in the
     /// pane's order, and where the selected one stands among them.
     fn online_ranked(&self, query: &Query, offset: usize, rows: usize) -> Result<OnlinePage> {
-        let mut params = Vec::new();
-        let mut shown = format!(
+        let mut shown = Sql::new(format!(
             "SELECT s.id, row_number() OVER (ORDER BY {key}) - 1 AS position,
                     count(*) OVER () AS total
              FROM users u{online} JOIN sessions s{open} ON s.user_id = u.id
@@ -236,24 +237,25 @@ impl Db {
             key = online_key(query.sort),
             online = self.dialect().indexed_by("users_online"),
             open = self.dialect().indexed_by("sessions_open_user"),
-        );
-        let pattern = like_pattern(query.filter.as_deref());
-        push_filter(&mut shown, SESSION_FILTER, pattern.as_deref(), &mut params);
-        params.extend([
-            Value::Int(offset as i64),
-            Value::Int((offset + rows) as i64),
-            query.online_selected.to_value(),
-        ]);
+        ));
+        shown.and_some(SESSION_FILTER, like_pattern(query.filter.as_deref()));
         // Every open session is ranked by the keys of its order, from the users online
         // (their own index, not the 100 000 users); the lines are read for the page only. CROSS JOIN: SQLite then takes the page's ids first and reads
         // each of their rows by id, where it would otherwise scan every session.
-        let sql = format!(
-            "WITH ranked AS ({shown})
-             SELECT {SESSION_LINE_COLUMNS}, r.position, r.total
-             FROM ranked r CROSS JOIN sessions s CROSS JOIN users u
-             WHERE s.id = r.id AND u.id = s.user_id
-               AND ((r.position >= ? AND r.position < ?) OR r.id = ?)
-             ORDER BY r.position"
+        let mut sql = Sql::new("WITH ranked AS (");
+        sql.append(&shown).push(
+            &format!(
+                ") SELECT {SESSION_LINE_COLUMNS}, r.position, r.total
+                 FROM ranked r CROSS JOIN sessions s CROSS JOIN users u
+                 WHERE s.id = r.id AND u.id = s.user_id
+                   AND ((r.position >= ? AND r.position < ?) OR r.id = ?)
+                 ORDER BY r.position"
+            ),
+            [
+                offset.to_value(),
+                (offset + rows).to_value(),
+                query.online_selected.to_value(),
+            ],
         );
         let mut ranked = OnlinePage {
             page: Vec::with_capacity(rows),
@@ -261,7 +263,7 @@ impl Db {
             total: None,
             selected_at: None,
         };
-        for row in self.query(&sql, &values(&params))? {
+        for row in self.query(sql.text(), sql.params())? {
             let line = session_line_from_row(&row)?;
             let position: usize = row.get(SESSION_LINE_WIDTH)?;
             ranked.total = Some(row.get(SESSION_LINE_WIDTH + 1)?);
@@ -354,27 +356,28 @@ impl Db {
         now: Millis,
         day_start: Millis,
     ) -> Result<UserPage> {
-        let mut params = vec![Value::Int(day_start)];
-        let mut sql = format!(
-            "SELECT {USER_COLUMNS}, {ACTIVITY_COLUMNS},
-                    (SELECT count(*) FROM sessions s
-                     WHERE s.user_id = u.id AND s.login_time >= ?)
-             FROM users u WHERE TRUE"
+        let mut sql = Sql::new("");
+        sql.push(
+            &format!(
+                "SELECT {USER_COLUMNS}, {ACTIVITY_COLUMNS},
+                        (SELECT count(*) FROM sessions s
+                         WHERE s.user_id = u.id AND s.login_time >= ?)
+                 FROM users u WHERE TRUE"
+            ),
+            [day_start.to_value()],
         );
         if let Some(key) = from {
-            sql.push_str(&format!(" AND {}", key_condition(sort, ">=")));
-            params.extend(key_params(sort, key));
+            sql.push(
+                &format!(" AND {}", key_condition(sort, ">=")),
+                key_params(sort, key),
+            );
         }
-        push_filter(
-            &mut sql,
-            USER_FILTER,
-            like_pattern(filter).as_deref(),
-            &mut params,
+        sql.and_some(USER_FILTER, like_pattern(filter)).push(
+            &format!(" ORDER BY {} LIMIT ?", order_by(sort, false)),
+            [(limit + 1).to_value()],
         );
-        sql.push_str(&format!(" ORDER BY {} LIMIT ?", order_by(sort, false)));
-        params.push(Value::Int(limit as i64 + 1));
         let mut rows = self
-            .query(&sql, &values(&params))?
+            .query(sql.text(), sql.params())?
             .into_iter()
             .map(|mut row| {
                 Ok(UserLine {
@@ -390,15 +393,10 @@ impl Db {
 
     /// The sort key of the user named `username` now, if they match `filter`.
     fn user_key(&self, username: &str, filter: Option<&str>) -> Result<Option<UserKey>> {
-        let mut params = vec![Value::Text(folded(username))];
-        let mut sql = format!("SELECT {KEY_COLUMNS} FROM users u WHERE u.username_key = ?");
-        push_filter(
-            &mut sql,
-            USER_FILTER,
-            like_pattern(filter).as_deref(),
-            &mut params,
-        );
-        self.query_opt(&sql, &values(&params))?
+        let mut sql = Sql::new(format!("SELECT {KEY_COLUMNS} FROM users u WHERE TRUE"));
+        sql.and("u.username_key = ?", folded(username))
+            .and_some(USER_FILTER, like_pattern(filter));
+        self.query_opt(sql.text(), sql.params())?
             .map(|row| key_from_row(&row))
             .transpose()
     }
@@ -435,46 +433,33 @@ impl Db {
         key: Option<&UserKey>,
         back: usize,
     ) -> Result<Option<UserKey>> {
-        let mut params = Vec::new();
-        let mut sql = format!("SELECT {KEY_COLUMNS} FROM users u WHERE TRUE");
+        let mut sql = Sql::new(format!("SELECT {KEY_COLUMNS} FROM users u WHERE TRUE"));
         if let Some(key) = key {
-            sql.push_str(&format!(" AND {}", key_condition(sort, "<")));
-            params.extend(key_params(sort, key));
+            sql.push(
+                &format!(" AND {}", key_condition(sort, "<")),
+                key_params(sort, key),
+            );
         }
-        push_filter(
-            &mut sql,
-            USER_FILTER,
-            like_pattern(filter).as_deref(),
-            &mut params,
+        sql.and_some(USER_FILTER, like_pattern(filter)).push(
+            &format!(" ORDER BY {} LIMIT 1 OFFSET ?", order_by(sort, true)),
+            [(back as i64 - 1).to_value()],
         );
-        sql.push_str(&format!(
-            " ORDER BY {} LIMIT 1 OFFSET ?",
-            order_by(sort, true)
-        ));
-        params.push(Value::Int(back as i64 - 1));
-        self.query_opt(&sql, &values(&params))?
+        self.query_opt(sql.text(), sql.params())?
             .map(|row| key_from_row(&row))
             .transpose()
     }
 
     /// The latest ended sessions, newest logout first.
     pub fn recently_offline(&self, filter: Option<&str>, limit: usize) -> Result<Vec<SessionLine>> {
-        let mut params = Vec::new();
-        let mut sql = format!(
+        let mut sql = Sql::new(format!(
             "SELECT {SESSION_LINE_COLUMNS}
              FROM sessions s{logout} JOIN users u ON u.id = s.user_id
              WHERE s.logout_time IS NOT NULL",
             logout = self.dialect().indexed_by("sessions_logout")
-        );
-        push_filter(
-            &mut sql,
-            SESSION_FILTER,
-            like_pattern(filter).as_deref(),
-            &mut params,
-        );
-        sql.push_str(" ORDER BY s.logout_time DESC LIMIT ?");
-        params.push(Value::Int(limit as i64));
-        self.query(&sql, &values(&params))?
+        ));
+        sql.and_some(SESSION_FILTER, like_pattern(filter))
+            .push(" ORDER BY s.logout_time DESC LIMIT ?", [limit.to_value()]);
+        self.query(sql.text(), sql.params())?
             .iter()
             .map(session_line_from_row)
             .collect()
@@ -508,71 +493,6 @@ fn days_back(now: Millis, tz: Zone) -> impl Iterator<Item = NaiveDate> {
         .collect();
     days.reverse();
     days.into_iter()
-}
-
-/// A filter on users: name, full name or role; each `?` is the folded pattern.
-const USER_FILTER: &str = "(u.username_key LIKE ? ESCAPE '\\' \
-                           OR u.full_name_key LIKE ? ESCAPE '\\' OR u.role LIKE ? ESCAPE '\\')";
-/// A filter on sessions: user, role or host.
-const SESSION_FILTER: &str = "(u.username_key LIKE ? ESCAPE '\\' \
-                              OR u.role LIKE ? ESCAPE '\\' OR lower(s.host) LIKE ? ESCAPE '\\')";
-
-/// ` AND filter`, its `?`s bound to `pattern`, when there is one.
-fn push_filter(sql: &mut String, filter: &str, pattern: Option<&str>, params: &mut Vec<Value>) {
-    if let Some(pattern) = pattern {
-        sql.push_str(" AND ");
-        sql.push_str(filter);
-        let count = filter.matches('?').count();
-        params.extend(std::iter::repeat_n(Value::Text(pattern.to_string()), count));
-    }
-}
-
-fn values(params: &[Value]) -> Vec<&dyn ToValue> {
-    params.iter().map(|p| p as &dyn ToValue).collect()
-}
-
-/// How many columns `SESSION_LINE_COLUMNS` are.
-const SESSION_LINE_WIDTH: usize = 15;
-
-pub(super) const SESSION_LINE_COLUMNS: &str = "s.id, s.user_id, u.username, u.role, s.login_time, s.last_seen, s.logout_time, \
-     s.end_reason, s.host, s.tty, s.remote_ip, s.terminal, \
-     coalesce((SELECT a.username FROM users a WHERE a.id = s.ended_by), s.ended_by_account), \
-     s.end_note, s.last_key";
-
-pub(super) fn session_line_from_row(row: &Row) -> Result<SessionLine> {
-    let role: String = row.get(3)?;
-    let reason: Option<String> = row.get(7)?;
-    Ok(SessionLine {
-        id: row.get(0)?,
-        user_id: row.get(1)?,
-        username: row.get(2)?,
-        role: role.parse()?,
-        login_time: row.get(4)?,
-        last_seen: row.get(5)?,
-        logout_time: row.get(6)?,
-        end_reason: reason.as_deref().and_then(EndReason::parse),
-        host: row.get(8)?,
-        tty: row.get(9)?,
-        remote_ip: row.get(10)?,
-        terminal: row.get(11)?,
-        ended_by: row.get(12)?,
-        end_note: row.get(13)?,
-        last_key: row.get(14)?,
-    })
-}
-
-/// The filter as the panes and the timeline match it: trimmed, folded (the columns it
-/// is matched with are); `None` when blank.
-pub(super) fn filter_needle(filter: Option<&str>) -> Option<String> {
-    filter
-        .map(str::trim)
-        .filter(|text| !text.is_empty())
-        .map(folded)
-}
-
-/// `%text%` of the filter's needle, its wildcards escaped.
-fn like_pattern(filter: Option<&str>) -> Option<String> {
-    filter_needle(filter).map(|needle| format!("%{}%", escape_like(&needle)))
 }
 
 /// What a page key is read from.
@@ -640,8 +560,8 @@ fn key_from_row(row: &Row) -> Result<UserKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::users::tests::new_user;
-    use crate::model::{Origin, Role};
+    use crate::db::tables::users::tests::new_user;
+    use crate::model::{EndReason, Origin, Role};
 
     fn office(count: usize) -> crate::db::testing::TestDb {
         let db = crate::db::testing::db();

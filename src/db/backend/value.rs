@@ -79,7 +79,8 @@ impl<T: ToValue> ToValue for Option<T> {
 /// A statement's parameters: `params![a, b, c]`.
 macro_rules! params {
     ($($value:expr),* $(,)?) => {
-        &[$(&$value as &dyn $crate::db::value::ToValue),*] as &[&dyn $crate::db::value::ToValue]
+        &[$($crate::db::backend::value::ToValue::to_value(&$value)),*]
+            as &[$crate::db::backend::value::Value]
     };
 }
 pub(crate) use params;
@@ -145,6 +146,11 @@ impl<T: FromValue> FromValue for Option<T> {
 pub struct Row(pub(super) Vec<Value>);
 
 impl Row {
+    /// The row's values, column by column.
+    pub fn values(&self) -> &[Value] {
+        &self.0
+    }
+
     pub fn get<T: FromValue>(&self, index: usize) -> Result<T> {
         let value = self
             .0

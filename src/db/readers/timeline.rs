@@ -6,37 +6,10 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use super::Db;
-use super::history::Range;
-use crate::model::{EndReason, Millis, Role, SessionLine};
-
-/// One session of the day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Bar {
-    pub session: i64,
-    pub login: Millis,
-    /// `None`: still open.
-    pub logout: Option<Millis>,
-    pub end_reason: Option<EndReason>,
-}
-
-/// A person of the day and their sessions, earliest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Person {
-    pub user_id: i64,
-    pub username: String,
-    pub role: Role,
-    pub bars: Vec<Bar>,
-}
-
-/// A page of the day's people.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Timeline {
-    /// Where the page starts among all the day's people, and how many there are.
-    pub offset: usize,
-    pub total: usize,
-    pub people: Vec<Person>,
-}
+use crate::db::Db;
+use crate::db::query::filter_needle;
+use crate::db::tables::sessions::Range;
+use crate::model::{Bar, Millis, Person, SessionLine, Timeline};
 
 impl Db {
     /// The people connected between `day_start` and `now` who match `filter` (name, role
@@ -55,7 +28,7 @@ impl Db {
             until: Some(now + 1),
             ..Range::default()
         };
-        let needle = super::monitor::filter_needle(filter);
+        let needle = filter_needle(filter);
         let mut people: BTreeMap<(String, i64), (Person, bool)> = BTreeMap::new();
         self.visit_sessions(&range, |session| {
             let key = (session.username.to_lowercase(), session.user_id);
@@ -108,8 +81,8 @@ fn matches(session: &SessionLine, needle: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::users::tests::new_user;
-    use crate::model::Origin;
+    use crate::db::tables::users::tests::new_user;
+    use crate::model::{EndReason, Origin, Role};
 
     const HOUR: Millis = 3_600_000;
     const DAY: Millis = 24 * HOUR;

@@ -4,11 +4,11 @@
 
 use anyhow::Result;
 
-use super::Db;
 use super::attempts::insert_attempt;
-use super::conn::{Exec, Tx};
 use super::sessions::{insert_session, session_key};
-use super::value::params;
+use crate::db::Db;
+use crate::db::backend::value::params;
+use crate::db::backend::{Exec, Tx};
 use crate::model::{Millis, NewUser, Origin, Outcome, Session};
 
 pub struct BulkLoader<'t, 'c> {
