@@ -1,3 +1,4 @@
+use super::update::history_rows;
 use super::*;
 use crate::db::{Counts, UserKey, UserPage};
 use crate::i18n::EN;
