@@ -32,7 +32,9 @@ use crate::i18n::{Texts, fill};
 use crate::model::{EndReason, Millis, Origin};
 use crate::origin::ThisHost;
 use crate::tui::login::Said;
-use crate::tui::{self, DbLink, Input, TerminalGuard, Theme, Unusable, login, monitor, session};
+use crate::tui::{
+    self, DbLink, DbStatus, Input, TerminalGuard, Theme, Unusable, login, monitor, session,
+};
 
 pub use worker::{Job, LoggedIn, Opened, Reply};
 
@@ -423,31 +425,26 @@ impl Station {
     /// be written are sent when due.
     pub fn tick(&mut self) {
         let now = self.now();
-        let link = self.db_link(now);
-        let unusable = self.db_unusable;
+        let status = DbStatus {
+            link: self.db_link(now),
+            unusable: self.db_unusable,
+        };
         match &mut self.screen {
             Screen::Login(state) => {
-                state.db_link = link;
+                let _ = login::update(state, login::Msg::Database(status));
                 let _ = login::update(state, login::Msg::Tick(now));
-                if let Some(unusable) = unusable
-                    && state.status != login::Status::Waiting
-                {
-                    state.status = login::Status::Error(login::Said::DatabaseUnusable(unusable));
-                }
             }
             Screen::Session(state) => {
-                state.db_unusable = unusable;
-                state.db_link = link;
+                let _ = session::update(state, session::Msg::Database(status));
                 let effect = session::update(state, session::Msg::Tick(now));
                 self.on_session_effect(effect);
             }
             Screen::Monitor(session, state) => {
-                session.db_unusable = unusable;
-                session.db_link = link;
+                let _ = session::update(session, session::Msg::Database(status));
                 let effect = session::update(session, session::Msg::Tick(now));
-                state.idle_left = session.idle_countdown();
-                state.db_unusable = unusable;
-                state.db_link = link;
+                let idle_left = session.idle_countdown();
+                let _ = monitor::update(state, monitor::Msg::IdleLeft(idle_left));
+                let _ = monitor::update(state, monitor::Msg::Database(status));
                 let _ = monitor::update(state, monitor::Msg::Tick(now));
                 self.on_session_effect(effect);
             }
@@ -594,9 +591,11 @@ impl Station {
             failures_since_previous: opened.failures_since_previous,
             ending: None,
             trouble: false,
-            db_link: DbLink::Answering,
             quit_allowed: self.settings.quit_allowed,
-            db_unusable: self.db_unusable,
+            db: DbStatus {
+                link: DbLink::Answering,
+                unusable: self.db_unusable,
+            },
             theme: self.place.theme,
             texts: self.person_texts(),
         };
@@ -611,6 +610,14 @@ impl Station {
             Screen::Session(session) => session,
             other => return self.screen = other,
         };
+        let (banner, confirm_quit) = match &self.mode {
+            Mode::Monitor {
+                banner,
+                confirm_quit,
+                ..
+            } => (banner.clone(), *confirm_quit),
+            _ => (None, None),
+        };
         let mut state = monitor::State::new(
             session.user.username.clone(),
             self.place.origin.host.clone(),
@@ -618,19 +625,12 @@ impl Station {
             self.place.tz,
             self.place.theme,
             session.texts,
-        );
-        if let Mode::Monitor {
-            banner,
-            confirm_quit,
-            ..
-        } = &self.mode
-        {
-            state.banner = banner.clone();
-            state.confirm_quit = *confirm_quit;
-        }
-        state.idle_left = session.idle_countdown();
-        state.own_session = Some(session.session_id);
-        (state.width, state.height) = self.size;
+        )
+        .opened(session.session_id, banner, confirm_quit);
+        let (width, height) = self.size;
+        // The load that follows asks for the new size.
+        let _ = monitor::update(&mut state, monitor::Msg::Resize(width, height));
+        let _ = monitor::update(&mut state, monitor::Msg::IdleLeft(session.idle_countdown()));
         let query = state.query();
         self.screen = Screen::Monitor(session, Box::new(state));
         self.request_load(query);

@@ -134,6 +134,8 @@ pub struct State {
     /// Whether the database answers: a login waiting on a server that cannot be
     /// reached says so rather than "Checking…".
     pub db_link: super::DbLink,
+    /// The database can take no more logins: the form says so until it can.
+    pub db_unusable: Option<super::Unusable>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,6 +150,8 @@ pub enum Msg {
     /// The login failed for another reason than the credentials (the database could not
     /// be reached, or can take no login): the form starts again, as after a refusal.
     Failed(Said),
+    /// What the station knows of the database now.
+    Database(super::DbStatus),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,6 +285,16 @@ const KEYS: &[Binding<State, Action>] = &[
 ];
 
 impl State {
+    /// A database that can take no login says so in place of any other status, but
+    /// not over a login already under way.
+    fn tell_unusable(&mut self) {
+        if let Some(unusable) = self.db_unusable
+            && self.status != Status::Waiting
+        {
+            self.status = Status::Error(Said::DatabaseUnusable(unusable));
+        }
+    }
+
     pub fn new(host: String, now: Millis, tz: Zone, theme: Theme, texts: &'static Texts) -> State {
         State {
             form: Form::Credentials,
@@ -299,6 +313,7 @@ impl State {
             home_texts: texts,
             last_input: now,
             db_link: super::DbLink::Answering,
+            db_unusable: None,
         }
     }
 
@@ -370,6 +385,13 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
             if !waiting && state.shows_someone() && now - state.last_input >= CLEAR_AFTER {
                 state.reset(None);
             }
+            state.tell_unusable();
+            None
+        }
+        Msg::Database(status) => {
+            state.db_link = status.link;
+            state.db_unusable = status.unusable;
+            state.tell_unusable();
             None
         }
         Msg::Refused(refusal) => {

@@ -60,6 +60,16 @@ impl DbLink {
     }
 }
 
+/// What the station knows of its database, told to each screen as a message
+/// (`Msg::Database`) whenever the clocks move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DbStatus {
+    /// Whether it answers, waits, or cannot be reached.
+    pub link: DbLink,
+    /// It can take no more logins (its file replaced, or damaged).
+    pub unusable: Option<Unusable>,
+}
+
 /// Why a station's database can take no more logins: it says so on every screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unusable {

@@ -116,10 +116,8 @@ pub struct State {
     pub message: Option<String>,
     /// The time left before the admin's session ends for inactivity, in its last minute.
     pub idle_left: Option<Millis>,
-    /// Whether the database answers, waits, or cannot be reached.
-    pub db_link: super::DbLink,
-    /// The database can take no more logins (its file replaced, or damaged).
-    pub db_unusable: Option<super::Unusable>,
+    /// Whether the database answers, and whether it can take logins.
+    pub db: super::DbStatus,
     pub theme: Theme,
     pub texts: &'static Texts,
 }
@@ -142,6 +140,11 @@ pub enum Msg {
     HistoryLoaded(History),
     /// The outcome of ending a session, to tell the admin.
     Said(String),
+    /// What the station knows of the database now.
+    Database(super::DbStatus),
+    /// The time left before the admin's own session ends for inactivity, in its last
+    /// minute (`None` otherwise).
+    IdleLeft(Option<Millis>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,14 +201,28 @@ impl State {
             confirm_quit: None,
             message: None,
             idle_left: None,
-            db_link: super::DbLink::Answering,
-            db_unusable: None,
+            db: super::DbStatus::default(),
             theme,
             texts,
         }
     }
 
     /// What to load for the screen as it is now.
+    /// The monitor as a station opens it: the admin's own session (which it will not
+    /// offer to end), the kiosk's banner, and what leaving asks first.
+    #[must_use]
+    pub fn opened(
+        mut self,
+        own_session: i64,
+        banner: Option<String>,
+        confirm_quit: Option<Leaving>,
+    ) -> State {
+        self.own_session = Some(own_session);
+        self.banner = banner;
+        self.confirm_quit = confirm_quit;
+        self
+    }
+
     pub fn query(&self) -> Query {
         let [users_rows, online_rows, _] = self.visible_rows();
         Query {

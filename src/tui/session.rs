@@ -31,12 +31,10 @@ pub struct State {
     pub ending: Option<EndReason>,
     /// The end could not be written yet; the run loop keeps retrying.
     pub trouble: bool,
-    /// Whether the database answers, waits, or cannot be reached.
-    pub db_link: super::DbLink,
     /// Whether Ctrl-C ends the session and the program (not on a kiosk).
     pub quit_allowed: bool,
-    /// The database can take no more logins (its file replaced, or damaged).
-    pub db_unusable: Option<super::Unusable>,
+    /// Whether the database answers, and whether it can take logins.
+    pub db: super::DbStatus,
     pub theme: Theme,
     pub texts: &'static Texts,
 }
@@ -47,6 +45,8 @@ pub enum Msg {
     Tick(Millis),
     /// Writing the end failed; the loop will retry.
     EndNotWritten,
+    /// What the station knows of the database now.
+    Database(super::DbStatus),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +126,10 @@ impl State {
 #[must_use]
 pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
     match msg {
+        Msg::Database(status) => {
+            state.db = status;
+            None
+        }
         Msg::Tick(now) => {
             state.now = now;
             let deadline = state.idle_deadline()?;
@@ -288,11 +292,11 @@ impl State {
 
     /// What the line above the keys says, if anything.
     fn status(&self) -> Option<(String, ratatui::style::Style)> {
-        if let Some(unusable) = self.db_unusable {
+        if let Some(unusable) = self.db.unusable {
             Some((unusable.text(self.texts).to_string(), self.theme.error()))
         } else if self.trouble {
             Some((self.texts.retrying_logout.to_string(), self.theme.error()))
-        } else if let Some(text) = self.db_link.text(self.texts) {
+        } else if let Some(text) = self.db.link.text(self.texts) {
             Some((text.to_string(), self.theme.notice()))
         } else {
             let left = self.idle_countdown()?;
@@ -345,9 +349,8 @@ mod tests {
             failures_since_previous: 2,
             ending: None,
             trouble: false,
-            db_link: crate::tui::DbLink::Answering,
             quit_allowed: true,
-            db_unusable: None,
+            db: crate::tui::DbStatus::default(),
             theme: Theme { color: false },
             texts: &EN,
         }
@@ -448,7 +451,13 @@ mod tests {
     #[test]
     fn a_write_kept_waiting_is_said() {
         let mut s = state();
-        s.db_link = crate::tui::DbLink::Waiting;
+        let _ = update(
+            &mut s,
+            Msg::Database(crate::tui::DbStatus {
+                link: crate::tui::DbLink::Waiting,
+                unusable: None,
+            }),
+        );
         assert!(render(&s, 80, 24).contains("Waiting for the database"));
     }
 

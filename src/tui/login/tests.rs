@@ -326,3 +326,43 @@ fn the_password_never_reaches_the_screen() {
     assert!(!screen.contains("hunter22"));
     assert!(screen.contains("••••••••"));
 }
+
+#[test]
+fn a_database_that_can_take_no_login_says_so_but_not_over_a_login_under_way() {
+    let damaged = crate::tui::DbStatus {
+        link: crate::tui::DbLink::Answering,
+        unusable: Some(crate::tui::Unusable::Damaged),
+    };
+    let mut s = state();
+    type_text(&mut s, "Hantz123");
+    let _ = update(&mut s, key(KeyCode::Enter));
+    type_text(&mut s, "secret-pw");
+    let _ = update(&mut s, key(KeyCode::Enter));
+    let _ = update(&mut s, Msg::Database(damaged));
+    assert_eq!(s.status, Status::Waiting);
+
+    let mut s = state();
+    let _ = update(&mut s, Msg::Database(damaged));
+    assert_eq!(
+        s.status,
+        Status::Error(Said::DatabaseUnusable(crate::tui::Unusable::Damaged))
+    );
+    assert!(render(&s, 80, 24).contains("The database is damaged"));
+}
+
+#[test]
+fn a_server_out_of_reach_is_said_while_a_login_waits() {
+    let mut s = state();
+    type_text(&mut s, "Hantz123");
+    let _ = update(&mut s, key(KeyCode::Enter));
+    type_text(&mut s, "secret-pw");
+    let _ = update(&mut s, key(KeyCode::Enter));
+    let _ = update(
+        &mut s,
+        Msg::Database(crate::tui::DbStatus {
+            link: crate::tui::DbLink::Unreachable,
+            unusable: None,
+        }),
+    );
+    assert!(render(&s, 80, 24).contains(EN.db_reconnecting));
+}

@@ -117,9 +117,9 @@ impl State {
                 ));
             }
         }
-        let said = if let Some(unusable) = self.db_unusable {
+        let said = if let Some(unusable) = self.db.unusable {
             Some(unusable.text(t).to_string())
-        } else if let Some(text) = self.db_link.text(t) {
+        } else if let Some(text) = self.db.link.text(t) {
             Some(text.to_string())
         } else if let Some(left) = self.idle_left {
             Some(idle_warning(t, left))

@@ -444,9 +444,15 @@ fn leaving_the_demo_is_asked_first() {
 #[test]
 fn the_idle_countdown_and_a_waiting_database_show_on_the_monitor() {
     let mut s = state(80, 24);
-    s.idle_left = Some(42_000);
+    let _ = update(&mut s, Msg::IdleLeft(Some(42_000)));
     assert!(render(&s).contains("No activity: logging out in 42 s"));
-    s.db_link = crate::tui::DbLink::Waiting;
+    let _ = update(
+        &mut s,
+        Msg::Database(crate::tui::DbStatus {
+            link: crate::tui::DbLink::Waiting,
+            unusable: None,
+        }),
+    );
     assert!(render(&s).contains("Waiting for the database"));
 }
 

@@ -11,6 +11,14 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
             state.now = now;
             None
         }
+        Msg::Database(status) => {
+            state.db = status;
+            None
+        }
+        Msg::IdleLeft(left) => {
+            state.idle_left = left;
+            None
+        }
         Msg::Resize(width, height) => {
             state.width = width;
             state.height = height;
