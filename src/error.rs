@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use crate::db::backend::failure::{Failure, failure_of};
+use crate::i18n::{Texts, Words};
 
 /// Exit codes of the command-line contract (`../shared/CLI.md`), after sysexits.h.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,15 +33,15 @@ pub enum Error {
     #[error("{}", .0.join("\n"))]
     BadInput(Vec<String>),
     #[error("{0}")]
-    NoInput(String),
+    NoInput(Words),
     #[error("{0}")]
-    Database(String),
+    Database(Words),
     /// The operation is understood but refused (last admin, locked account...).
     #[error("{0}")]
-    Refused(String),
+    Refused(Words),
     /// The command was called in a way that cannot work (e.g. prompts without a terminal).
     #[error("{0}")]
-    Usage(String),
+    Usage(Words),
 }
 
 impl Error {
@@ -57,6 +58,32 @@ impl Error {
             Error::Usage(_) => Exit::Usage,
         }
     }
+}
+
+impl Error {
+    /// The error in `texts`' language.
+    pub fn in_lang(&self, texts: &Texts) -> String {
+        match self {
+            Error::BadInput(lines) => lines.join("\n"),
+            Error::NoInput(words)
+            | Error::Database(words)
+            | Error::Refused(words)
+            | Error::Usage(words) => words.in_lang(texts),
+        }
+    }
+}
+
+/// `err` and its causes on one line, as `{err:#}` writes them, in `texts`' language:
+/// konekte's own words are said to the person who reads them; what came from elsewhere
+/// (a driver, the system) is as it was said.
+pub fn said_in(err: &anyhow::Error, texts: &Texts) -> String {
+    err.chain()
+        .map(|cause| match cause.downcast_ref::<Error>() {
+            Some(ours) => ours.in_lang(texts),
+            None => cause.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 /// The exit code for any error that reached `main`: ours say it themselves; a file that
@@ -82,6 +109,28 @@ mod tests {
         assert_eq!(exit_code_of(&err), Exit::DataErr);
         let err = anyhow::Error::from(Error::Database("x".into())).context("opening");
         assert_eq!(exit_code_of(&err), Exit::IoErr);
+    }
+
+    #[test]
+    fn an_error_is_said_in_the_language_of_whoever_reads_it() {
+        let err = anyhow::Error::from(Error::Refused(crate::said!(db_busy, seconds = 5)));
+        let english = format!("{err:#}");
+        assert!(
+            english.starts_with("another program held the database"),
+            "{english}"
+        );
+        let french = said_in(&err, &crate::i18n::FR);
+        assert_eq!(
+            french,
+            crate::i18n::fill(crate::i18n::FR.db_busy, &[("seconds", &5)])
+        );
+        assert_ne!(french, english);
+        let plain = anyhow::Error::from(Error::Database("disk I/O error".into()))
+            .context("reading the users");
+        assert_eq!(
+            said_in(&plain, &crate::i18n::HT),
+            "reading the users: disk I/O error"
+        );
     }
 
     #[test]

@@ -217,6 +217,83 @@ fn placeholder(inside: &str, values: &[(&str, &dyn Display)]) -> Option<String> 
     Some(format!("{value} {}", if singular { one } else { other }))
 }
 
+/// Words to be said in whoever reads them's language: a catalogue entry and the values
+/// of its placeholders, put into text only when shown. An error carries them up from
+/// the database or the login's checks; a screen says them in its person's language,
+/// a command in the process's (`Display`). Values are kept as said where they came
+/// from (a path, a server's message).
+#[derive(Debug, Clone)]
+pub struct Words {
+    entry: Entry,
+    values: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug, Clone)]
+enum Entry {
+    Catalogue(fn(&Texts) -> &'static str),
+    /// Words from outside the catalogue, the same in every language.
+    Plain(String),
+}
+
+impl Words {
+    pub fn new(entry: fn(&Texts) -> &'static str, values: Vec<(&'static str, String)>) -> Words {
+        Words {
+            entry: Entry::Catalogue(entry),
+            values,
+        }
+    }
+
+    /// The words in `texts`' language.
+    pub fn in_lang(&self, texts: &Texts) -> String {
+        let template = match &self.entry {
+            Entry::Catalogue(entry) => entry(texts),
+            Entry::Plain(text) => return text.clone(),
+        };
+        let values: Vec<(&str, &dyn Display)> = self
+            .values
+            .iter()
+            .map(|(name, value)| (*name, value as &dyn Display))
+            .collect();
+        fill(template, &values)
+    }
+}
+
+impl Display for Words {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.in_lang(texts()))
+    }
+}
+
+impl From<String> for Words {
+    fn from(text: String) -> Words {
+        Words {
+            entry: Entry::Plain(text),
+            values: Vec::new(),
+        }
+    }
+}
+
+impl From<&str> for Words {
+    fn from(text: &str) -> Words {
+        Words::from(text.to_string())
+    }
+}
+
+/// `said!(key)`, or `said!(key, name = value, …)`: `Words` of the catalogue, to be put
+/// in the language of whoever reads them.
+#[macro_export]
+macro_rules! said {
+    ($key:ident) => {
+        $crate::i18n::Words::new(|texts| texts.$key, Vec::new())
+    };
+    ($key:ident, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::i18n::Words::new(
+            |texts| texts.$key,
+            vec![$((stringify!($name), $value.to_string())),+],
+        )
+    };
+}
+
 /// `tr!(key)`, or `tr!(key, name = value, …)` to fill its placeholders: a text of the
 /// process's language.
 #[macro_export]

@@ -27,7 +27,7 @@ use crate::auth::LockPolicy;
 use crate::cli::TerminalArgs;
 use crate::clock::{Zone, now_ms, start_of_day};
 use crate::db::{Beat, Closed, Db, Target, Watch};
-use crate::error::Error;
+use crate::error::{Error, said_in};
 use crate::i18n::{Texts, fill};
 use crate::model::{EndReason, Millis, Origin};
 use crate::origin::ThisHost;
@@ -116,7 +116,7 @@ pub enum Event {
 pub fn run(target: &Target, args: &TerminalArgs, mode: Mode) -> Result<()> {
     let db = Db::open_existing(target)?;
     if matches!(mode, Mode::Monitor { .. }) && !db.has_enabled_admin()? {
-        return Err(Error::Refused(crate::tr!(no_admin, path = target.describe())).into());
+        return Err(Error::Refused(crate::said!(no_admin, path = target.describe())).into());
     }
     let watch = Watch::open(target)?;
     let signals = Signals::install()?;
@@ -147,7 +147,7 @@ pub fn run(target: &Target, args: &TerminalArgs, mode: Mode) -> Result<()> {
             let _ = Db::open_existing(target)
                 .and_then(|db| db.close_session(session_id, reason, at, None, None));
         }
-        return Err(Error::Refused(crate::tr!(stopped_by_fault)).into());
+        return Err(Error::Refused(crate::said!(stopped_by_fault)).into());
     }
     Ok(())
 }
@@ -537,7 +537,7 @@ impl Station {
                 if let Screen::Monitor(_, state) = &mut self.screen {
                     let msg = match result {
                         Ok(history) => monitor::Msg::HistoryLoaded(history),
-                        Err(err) => monitor::Msg::Said(format!("{err:#}")),
+                        Err(err) => monitor::Msg::Said(said_in(&err, state.texts)),
                     };
                     let _ = monitor::update(state, msg);
                 }
@@ -555,7 +555,10 @@ impl Station {
                 self.tell_login(login::Msg::PasswordRejected(problem));
             }
             Ok(LoggedIn::Opened(opened)) => self.start_session(*opened),
-            Err(err) => self.tell_login(login::Msg::Failed(database_trouble(&err))),
+            Err(err) => {
+                let said = database_trouble(self.person_texts(), &err);
+                self.tell_login(login::Msg::Failed(said));
+            }
         }
     }
 
@@ -909,13 +912,14 @@ fn login_screen(
     state
 }
 
-fn database_trouble(err: &anyhow::Error) -> Said {
-    Said::DatabaseTrouble(format!("{err:#}"))
+/// Why the database failed a login, said in the person's language.
+fn database_trouble(texts: &Texts, err: &anyhow::Error) -> Said {
+    Said::DatabaseTrouble(said_in(err, texts))
 }
 
 /// "Database unreachable: …", in `texts`' language.
 fn trouble(texts: &Texts, err: &anyhow::Error) -> String {
-    fill(texts.database_trouble, &[("error", &format!("{err:#}"))])
+    fill(texts.database_trouble, &[("error", &said_in(err, texts))])
 }
 
 #[cfg(test)]

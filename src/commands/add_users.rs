@@ -69,8 +69,13 @@ pub fn run(args: &AddUsersArgs, target: &Target, out: &mut dyn Write) -> Result<
 const LARGEST_FILE: u64 = 64 << 20;
 
 fn read_csv(file: &Path) -> Result<(Parsed, String)> {
-    let unreadable =
-        |e: std::io::Error| Error::NoInput(tr!(cannot_read_file, file = file.display(), error = e));
+    let unreadable = |e: std::io::Error| {
+        Error::NoInput(crate::said!(
+            cannot_read_file,
+            file = file.display(),
+            error = e
+        ))
+    };
     let mut bytes = Vec::new();
     std::fs::File::open(file)
         .and_then(|f| f.take(LARGEST_FILE + 1).read_to_end(&mut bytes))
@@ -265,7 +270,7 @@ fn confirm(question: &str, default: Option<bool>) -> Result<bool> {
 fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
     use dialoguer::{Input, Password, Select};
     if !std::io::stdin().is_terminal() {
-        return Err(Error::Usage(tr!(interactive_needs_terminal)).into());
+        return Err(Error::Usage(crate::said!(interactive_needs_terminal)).into());
     }
     let mut candidates: Vec<Candidate> = Vec::new();
     loop {
@@ -361,6 +366,6 @@ fn interactive(db: Option<&Db>) -> Result<Vec<Candidate>> {
     if confirm(&tr!(prompt_create, count = candidates.len()), None)? {
         Ok(candidates)
     } else {
-        Err(Error::Refused(tr!(cancelled)).into())
+        Err(Error::Refused(crate::said!(cancelled)).into())
     }
 }

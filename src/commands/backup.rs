@@ -10,10 +10,10 @@ use crate::error::Error;
 
 pub fn run(from: &Target, to: &Path, force: bool) -> Result<()> {
     if let Target::Postgres(_) = from {
-        return Err(Error::Usage(crate::tr!(backup_postgres)).into());
+        return Err(Error::Usage(crate::said!(backup_postgres)).into());
     }
     if !force && to.exists() {
-        return Err(Error::Refused(crate::tr!(backup_exists, path = to.display())).into());
+        return Err(Error::Refused(crate::said!(backup_exists, path = to.display())).into());
     }
     let db = Db::open_existing(from)?;
     let pages = db.backup_to(to)?;

@@ -15,7 +15,7 @@ pub fn run(from: &Target, to: &Target) -> Result<()> {
     source.sweep_lost(source.now(), &ThisHost::detect().here())?;
     let open = source.open_sessions()?.len();
     if open > 0 {
-        return Err(Error::Refused(crate::tr!(copy_sessions_open, count = open)).into());
+        return Err(Error::Refused(crate::said!(copy_sessions_open, count = open)).into());
     }
     let copied = source.copy_into(&Db::open(to)?)?;
     eprintln!(

@@ -31,7 +31,7 @@ pub fn run(args: &DemoArgs, given: Option<&Target>) -> Result<()> {
         (None, None) => unreachable!("one of the two is set"),
     };
     if given.is_some() && Db::holds_accounts(&target)? {
-        return Err(Error::Refused(crate::tr!(demo_not_empty, db = target.describe())).into());
+        return Err(Error::Refused(crate::said!(demo_not_empty, db = target.describe())).into());
     }
     let accounts = import_sample_users(&target)?;
     let (admin_name, admin_password) = accounts

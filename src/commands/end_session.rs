@@ -17,7 +17,7 @@ pub fn run(session_id: i64, reason: Option<&str>, target: &Target) -> Result<()>
             eprintln!("{}", crate::tr!(ended_session_cli, id = session_id));
             Ok(())
         }
-        Closed::Already(how) => Err(Error::Refused(crate::tr!(
+        Closed::Already(how) => Err(Error::Refused(crate::said!(
             session_already_ended,
             id = session_id,
             reason = how.as_str()

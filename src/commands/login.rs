@@ -10,7 +10,7 @@ use crate::station::{self, Mode};
 
 pub fn run(args: &LoginArgs, target: &Target) -> Result<()> {
     if args.terminal.idle_timeout.0.is_none() {
-        return Err(Error::Usage(crate::tr!(idle_off_monitor_only)).into());
+        return Err(Error::Usage(crate::said!(idle_off_monitor_only)).into());
     }
     station::run(target, &args.terminal, Mode::Terminal { once: args.once })
 }

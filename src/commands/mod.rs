@@ -47,7 +47,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         .filter_map(Path::to_str)
         .any(PgTarget::url_has_password)
     {
-        return Err(Error::Usage(crate::tr!(pg_password_in_url)).into());
+        return Err(Error::Usage(crate::said!(pg_password_in_url)).into());
     }
     if let Some(Command::Demo(args)) = &cli.command {
         return demo::run(args, given.map(Target::parse).transpose()?.as_ref());
@@ -96,7 +96,7 @@ pub fn time_arg(option: &str, text: Option<&str>, now: Millis) -> Result<Option<
     crate::clock::parse_time(text, now, crate::clock::Zone::Local)
         .map(Some)
         .ok_or_else(|| {
-            Error::Usage(crate::tr!(time_unreadable, option = option, text = text)).into()
+            Error::Usage(crate::said!(time_unreadable, option = option, text = text)).into()
         })
 }
 
@@ -113,7 +113,7 @@ pub fn time_range(
     if let (Some(from), Some(to)) = (since_at, until_at)
         && from >= to
     {
-        return Err(Error::Usage(crate::tr!(
+        return Err(Error::Usage(crate::said!(
             range_reversed,
             since = since.unwrap_or_default(),
             until = until.unwrap_or_default()

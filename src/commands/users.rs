@@ -178,7 +178,7 @@ fn read_password_from(input: impl BufRead) -> Result<String> {
 
 fn prompt_new_password() -> Result<String> {
     if !std::io::stdin().is_terminal() {
-        return Err(Error::Usage(tr!(password_stdin_needed)).into());
+        return Err(Error::Usage(crate::said!(password_stdin_needed)).into());
     }
     Ok(dialoguer::Password::new()
         .with_prompt(tr!(new_password))

@@ -119,7 +119,7 @@ impl Db {
     pub fn open_existing(target: &Target) -> Result<Db> {
         match target {
             Target::Sqlite(path) if !sqlite::exists(path)? => {
-                Err(Error::NoInput(crate::tr!(db_missing, path = path.display())).into())
+                Err(Error::NoInput(crate::said!(db_missing, path = path.display())).into())
             }
             Target::Sqlite(path) => Ok(Db::on_file(sqlite::open(path)?, path)),
             Target::Postgres(pg) => Db::open_postgres(pg, false),
@@ -148,7 +148,7 @@ impl Db {
             let client = conn.client()?;
             if !create && migrations::postgres_version(&client, target)?.is_none() {
                 return Err(
-                    Error::NoInput(crate::tr!(pg_no_schema, target = target.describe())).into(),
+                    Error::NoInput(crate::said!(pg_no_schema, target = target.describe())).into(),
                 );
             }
             migrations::migrate_postgres(&client, target)?;
@@ -226,7 +226,7 @@ impl Db {
                 .map_err(|e| sqlite::unreadable(Path::new(&path), &e))?;
             if found != "ok" {
                 return Err(
-                    Error::Database(crate::tr!(db_damaged, path = path, error = found)).into(),
+                    Error::Database(crate::said!(db_damaged, path = path, error = found)).into(),
                 );
             }
         }
@@ -310,10 +310,10 @@ impl Db {
                 self.stalled.set(true);
                 // One line that says what happened, not the driver's words for it.
                 let said = if lost {
-                    Error::Database(crate::tr!(db_lost, reason = backend::server_reason(&err)))
+                    Error::Database(crate::said!(db_lost, reason = backend::server_reason(&err)))
                 } else {
                     let waited = self.write_began.get().map_or(0, |t| t.elapsed().as_secs());
-                    Error::Refused(crate::tr!(db_busy, seconds = waited))
+                    Error::Refused(crate::said!(db_busy, seconds = waited))
                 };
                 return Err(said.into());
             }
@@ -331,7 +331,7 @@ impl Db {
     fn named(&self, err: anyhow::Error) -> anyhow::Error {
         match &self.file {
             Some((path, ..)) if sqlite::disk_full(path) => err.context(Error::Database(
-                crate::tr!(db_disk_full, path = path.display()),
+                crate::said!(db_disk_full, path = path.display()),
             )),
             _ => err,
         }

@@ -265,7 +265,7 @@ fn end_as_admin(db: &Db, session_id: i64, admin: &User, at: Millis) -> Result<Cl
         .user_by_id(admin.id)?
         .is_some_and(|user| user.role == Role::Admin && !user.disabled);
     if !still_admin {
-        return Err(Error::Refused(crate::tr!(no_longer_admin, name = admin.username)).into());
+        return Err(Error::Refused(crate::said!(no_longer_admin, name = admin.username)).into());
     }
     db.close_session(session_id, EndReason::Forced, at, Some(admin.id), None)
 }

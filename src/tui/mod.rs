@@ -98,7 +98,7 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     pub fn enter() -> anyhow::Result<TerminalGuard> {
         if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
-            return Err(Error::Usage(crate::tr!(screen_needs_terminal)).into());
+            return Err(Error::Usage(crate::said!(screen_needs_terminal)).into());
         }
         install_panic_hook();
         terminal::enable_raw_mode()?;

@@ -65,7 +65,7 @@ pub fn configure(conn: &Connection, path: &Path) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", true)?;
     let version = migrations::sqlite_version(conn).map_err(|e| unreadable(path, &e))?;
     if version > LATEST_VERSION {
-        return Err(Error::Database(crate::tr!(
+        return Err(Error::Database(crate::said!(
             db_newer,
             path = path.display(),
             found = version,
@@ -74,7 +74,7 @@ pub fn configure(conn: &Connection, path: &Path) -> Result<()> {
         .into());
     }
     if !is_konekte(conn, version).map_err(|e| unreadable(path, &e))? {
-        return Err(Error::Database(crate::tr!(db_foreign, path = path.display())).into());
+        return Err(Error::Database(crate::said!(db_foreign, path = path.display())).into());
     }
     Ok(())
 }
@@ -117,7 +117,7 @@ fn keep_from_other_users(path: &Path) -> Result<()> {
         }
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode & !0o077)).map_err(
             |_| {
-                Error::Database(crate::tr!(
+                Error::Database(crate::said!(
                     db_open_to_all,
                     path = file.display(),
                     mode = format!("{:04o}", mode & 0o7777)
@@ -143,7 +143,7 @@ pub fn create_private_file(path: &Path) -> Result<()> {
             .mode(0o700)
             .create(parent)
             .map_err(|e| {
-                Error::Database(crate::tr!(
+                Error::Database(crate::said!(
                     db_cannot_create,
                     path = parent.display(),
                     error = e
@@ -159,7 +159,7 @@ pub fn create_private_file(path: &Path) -> Result<()> {
         Ok(_) => Ok(()),
         // Another terminal created it in the meantime: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::Database(crate::tr!(
+        Err(e) => Err(Error::Database(crate::said!(
             db_cannot_create,
             path = path.display(),
             error = e
@@ -170,9 +170,9 @@ pub fn create_private_file(path: &Path) -> Result<()> {
 
 pub fn unreadable(path: &Path, err: &dyn std::fmt::Display) -> anyhow::Error {
     if disk_full(path) {
-        return Error::Database(crate::tr!(db_disk_full, path = path.display())).into();
+        return Error::Database(crate::said!(db_disk_full, path = path.display())).into();
     }
-    Error::Database(crate::tr!(
+    Error::Database(crate::said!(
         db_unreadable,
         path = path.display(),
         error = err
@@ -311,7 +311,11 @@ pub fn backup(source: &Connection, to: &Path) -> Result<i32> {
         .filter(|folder| !folder.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let cannot = |e: &dyn std::fmt::Display| {
-        Error::Database(crate::tr!(db_cannot_create, path = to.display(), error = e))
+        Error::Database(crate::said!(
+            db_cannot_create,
+            path = to.display(),
+            error = e
+        ))
     };
     // Made with mode 0600, like every database file of konekte's.
     let copy = tempfile::Builder::new()
@@ -330,7 +334,7 @@ pub fn backup(source: &Connection, to: &Path) -> Result<i32> {
                     tries += 1;
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
-                _ => return Err(Error::Refused(crate::tr!(db_busy, seconds = 5)).into()),
+                _ => return Err(Error::Refused(crate::said!(db_busy, seconds = 5)).into()),
             }
         }
         let pages = backup.progress().pagecount;

@@ -46,7 +46,7 @@ impl Db {
             .query_row("SELECT count(*) FROM users", params![])?
             .get(0)?;
         if users > 0 {
-            return Err(Error::Refused(crate::tr!(copy_not_empty)).into());
+            return Err(Error::Refused(crate::said!(copy_not_empty)).into());
         }
         into.write(|tx| match tx.dialect() {
             Dialect::Sqlite => {
@@ -139,7 +139,7 @@ impl Db {
     /// has its own tools for that (pg_dump).
     pub fn backup_to(&self, to: &Path) -> Result<i32> {
         let Conn::Sqlite(source) = &self.conn else {
-            return Err(Error::Usage(crate::tr!(backup_postgres)).into());
+            return Err(Error::Usage(crate::said!(backup_postgres)).into());
         };
         sqlite::backup(source, to)
     }

@@ -8,6 +8,7 @@ use crate::db::backend::{Failure, failure_of};
 use crate::db::query::escape_like;
 use crate::db::{Db, Target};
 use crate::error::Error;
+use crate::i18n::{Texts, Words};
 use crate::model::{Millis, NewUser, Role, User, UserRecord, UserState, UserSummary, folded};
 
 pub(in crate::db) const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.disabled, \
@@ -294,7 +295,7 @@ impl Db {
                 )?;
                 return Ok(0);
             }
-            refuse_if_last_admin(tx, &user, crate::i18n::texts().last_admin_disable)?;
+            refuse_if_last_admin(tx, &user, |texts| texts.last_admin_disable)?;
             tx.execute(
                 "UPDATE users SET disabled = TRUE WHERE id = ?1",
                 params![user.id],
@@ -330,7 +331,7 @@ impl Db {
             tx.lock(LAST_ADMIN_LOCK)?;
             let user = require_user(tx, username)?;
             if role != Role::Admin {
-                refuse_if_last_admin(tx, &user, crate::i18n::texts().last_admin_demote)?;
+                refuse_if_last_admin(tx, &user, |texts| texts.last_admin_demote)?;
             }
             tx.execute(
                 "UPDATE users SET role = ?2 WHERE id = ?1",
@@ -357,7 +358,11 @@ fn require_user(conn: &impl Exec, username: &str) -> Result<User> {
 }
 
 /// `refusal` says why, with a `{name}` placeholder. Inside the last-admin lock.
-fn refuse_if_last_admin(conn: &impl Exec, user: &User, action: &str) -> Result<()> {
+fn refuse_if_last_admin(
+    conn: &impl Exec,
+    user: &User,
+    action: fn(&Texts) -> &'static str,
+) -> Result<()> {
     if user.role != Role::Admin || user.disabled {
         return Ok(());
     }
@@ -368,7 +373,9 @@ fn refuse_if_last_admin(conn: &impl Exec, user: &User, action: &str) -> Result<(
         )?
         .get(0)?;
     if other_admins == 0 {
-        return Err(Error::Refused(crate::i18n::fill(action, &[("name", &user.username)])).into());
+        return Err(
+            Error::Refused(Words::new(action, vec![("name", user.username.clone())])).into(),
+        );
     }
     Ok(())
 }

@@ -97,7 +97,7 @@ fn steps_from(version: i64) -> impl Iterator<Item = &'static Upgrade> {
 /// program's tables, or a newer version, are refused (exit 74) before anything is
 /// written.
 pub fn postgres_version(client: &PgClient, target: &PgTarget) -> Result<Option<i64>> {
-    let refused = |message: String| -> anyhow::Error { Error::Database(message).into() };
+    let refused = |words: crate::i18n::Words| -> anyhow::Error { Error::Database(words).into() };
     let unreadable = |e: anyhow::Error| -> anyhow::Error { unreadable(target, &e).into() };
     // Read from the catalog tables themselves: to_regclass() would answer from a cache
     // that, inside the migration's transaction, may not have seen another's commit.
@@ -120,7 +120,10 @@ pub fn postgres_version(client: &PgClient, target: &PgTarget) -> Result<Option<i
             .map_err(unreadable)?
             .get(0);
         if tables > 0 {
-            return Err(refused(crate::tr!(pg_foreign, target = target.describe())));
+            return Err(refused(crate::said!(
+                pg_foreign,
+                target = target.describe()
+            )));
         }
         return Ok(None);
     }
@@ -129,7 +132,7 @@ pub fn postgres_version(client: &PgClient, target: &PgTarget) -> Result<Option<i
         .map_err(unreadable)?
         .get(0);
     if version > LATEST_VERSION {
-        return Err(refused(crate::tr!(
+        return Err(refused(crate::said!(
             db_newer,
             path = target.describe(),
             found = version,
@@ -141,7 +144,7 @@ pub fn postgres_version(client: &PgClient, target: &PgTarget) -> Result<Option<i
 
 /// The database named as unreadable, with the server's own reason.
 fn unreadable(target: &PgTarget, err: &anyhow::Error) -> Error {
-    Error::Database(crate::tr!(
+    Error::Database(crate::said!(
         db_unreadable,
         path = target.describe(),
         error = server_reason(err)

@@ -27,7 +27,7 @@ impl PgTarget {
     /// reached or logged in to (exit 74).
     pub fn connect(&self) -> Result<PgClient> {
         self.connect_as_it_fails().map_err(|e| {
-            Error::Database(crate::tr!(
+            Error::Database(crate::said!(
                 pg_unreachable,
                 target = self.describe(),
                 error = server_reason(&e)

@@ -80,9 +80,10 @@ impl PgTarget {
         } else {
             format!("{base}?{}", kept.join("&"))
         };
-        let mut config: tokio_postgres::Config = rebuilt
-            .parse()
-            .map_err(|e| Error::Usage(crate::tr!(pg_bad_url, error = e)))?;
+        let mut config: tokio_postgres::Config =
+            rebuilt.parse().map_err(|e: tokio_postgres::Error| {
+                Error::Usage(crate::said!(pg_bad_url, error = e))
+            })?;
         let var = env.var;
         if config.get_hosts().is_empty() {
             let host = var("PGHOST").unwrap_or_else(default_host);
@@ -132,7 +133,7 @@ impl PgTarget {
             Some("verify-ca") => TlsMode::VerifyCa,
             Some("verify-full") => TlsMode::VerifyFull,
             Some(other) => {
-                return Err(Error::Usage(crate::tr!(pg_bad_sslmode, mode = other)).into());
+                return Err(Error::Usage(crate::said!(pg_bad_sslmode, mode = other)).into());
             }
         };
         target.root_cert = sslrootcert

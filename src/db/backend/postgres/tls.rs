@@ -31,7 +31,7 @@ impl PgTarget {
                 })
             }
             (None, TlsMode::VerifyCa | TlsMode::VerifyFull) => {
-                return Err(Error::Usage(crate::tr!(pg_no_root_cert)).into());
+                return Err(Error::Usage(crate::said!(pg_no_root_cert)).into());
             }
             _ => Arc::new(Verifier {
                 webpki: None,
@@ -49,7 +49,7 @@ impl PgTarget {
 
     fn roots(&self, file: &Path) -> Result<rustls::RootCertStore> {
         let unreadable = |e: &dyn std::fmt::Display| {
-            Error::NoInput(crate::tr!(
+            Error::NoInput(crate::said!(
                 cannot_read_file,
                 file = file.display(),
                 error = e
