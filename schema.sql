@@ -1,5 +1,5 @@
--- konekte schema, version 6, for SQLite: what a new database is created with. An older database is
--- brought here by the steps in src/db/migrations/ (a test checks that both agree).
+-- konekte schema, version 7, for SQLite: what a new database is created with. An older database is
+-- brought here by the steps in src/db/backend/migrations/ (a test checks that both agree).
 -- Every time is an INTEGER of milliseconds since 1970-01-01 UTC. PostgreSQL's is
 -- schema.postgres.sql, the same tables in its dialect.
 
@@ -180,3 +180,24 @@ CREATE TABLE write_stalls (
     ended_at INTEGER NOT NULL
 );
 INSERT INTO write_stalls (only_row, ended_at) VALUES (1, 0);
+
+-- The journal: every fact konekte writes, chained by hashes (README, "The journal").
+CREATE TABLE journal (
+    id        INTEGER PRIMARY KEY,          -- 1, 2, 3…: no gap
+    at        INTEGER NOT NULL,             -- when it was written
+    kind      TEXT    NOT NULL,             -- session.opened, session.ended, attempt…
+    subject   INTEGER,                      -- the row it is about: account, session, attempt
+    body      TEXT    NOT NULL,             -- the fact, canonical JSON
+    prev_hash TEXT    NOT NULL,
+    hash      TEXT    NOT NULL UNIQUE
+);
+
+-- The chain's last entry: each append reads and moves it under the write lock (on
+-- PostgreSQL, a lock on this row), so that the chain stays one line.
+CREATE TABLE journal_head (
+    only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+    id       INTEGER NOT NULL,
+    hash     TEXT    NOT NULL
+);
+INSERT INTO journal_head (only_row, id, hash)
+VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');

@@ -114,6 +114,14 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check the record against its journal: every link of the hash chain, then every
+    /// account, session and login attempt against what the journal says of it.
+    ///
+    /// Exit 0 with one line (entries, head, time span); exit 1 with each finding on its
+    /// own line, naming the row ("session 812: logout_time differs from the journal");
+    /// exit 74 for a database that cannot be read. What the README's "The journal"
+    /// says it cannot prove, it says too.
+    Verify,
     /// Add user accounts: from a CSV file, by role and count, or one by one at prompts.
     ///
     /// The accounts created are written to stdout as CSV (username,role,password), with

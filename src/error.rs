@@ -90,7 +90,8 @@ pub fn said_in(err: &anyhow::Error, texts: &Texts) -> String {
 /// is not a database, or a damaged one, is exit 74 wherever it surfaces; anything else
 /// is 1.
 pub fn exit_code_of(err: &anyhow::Error) -> Exit {
-    if let Some(ours) = err.chain().find_map(|cause| cause.downcast_ref::<Error>()) {
+    // anyhow's own downcast finds ours where it was added as context too.
+    if let Some(ours) = err.downcast_ref::<Error>() {
         return ours.exit();
     }
     match failure_of(err) {
@@ -102,6 +103,13 @@ pub fn exit_code_of(err: &anyhow::Error) -> Exit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_added_as_context_gives_its_code() {
+        let err = anyhow::anyhow!("database or disk is full")
+            .context(Error::Database("the disk is full".into()));
+        assert_eq!(exit_code_of(&err), Exit::IoErr);
+    }
 
     #[test]
     fn our_errors_keep_their_code_under_context() {

@@ -634,6 +634,65 @@ catalog! {
         "supprimé : {sessions/session terminée/sessions terminées} et {attempts/tentative de connexion/tentatives de connexion} d'avant {time}",
         "efase {sessions} sesyon ki fini ak {attempts} tantativ koneksyon anvan {time}",
     ],
+    verify_intact: [
+        "journal intact: {entries|entry|entries}, head {head} ({hash}), {from} to {to}",
+        "journal intact : {entries/entrée/entrées}, tête {head} ({hash}), du {from} au {to}",
+        "jounal la entak: {entries} antre, tèt {head} ({hash}), depi {from} rive {to}",
+    ],
+    verify_before: [
+        "before the journal: {users|account|accounts}, {sessions|session|sessions} and {attempts|attempt|attempts} as they stood when it began, counted but not proved ({unproved} not touched since)",
+        "avant le journal : {users/compte/comptes}, {sessions/session/sessions} et {attempts/tentative/tentatives} tels qu'ils étaient à son début, comptés mais non prouvés ({unproved} inchangés depuis)",
+        "anvan jounal la: {users} kont, {sessions} sesyon ak {attempts} tantativ jan yo te ye lè li te kòmanse, konte men pa pwouve ({unproved} pa chanje depi lè sa)",
+    ],
+    verify_pruned: [
+        "{count|row|rows} pruned, as the journal records",
+        "{count/ligne supprimée/lignes supprimées} par prune, comme le journal l'enregistre",
+        "{count} liy efase pa prune, jan jounal la anrejistre l",
+    ],
+    verify_found: [
+        "verify found {count|problem|problems} in the record",
+        "verify a trouvé {count/problème/problèmes} dans l'historique",
+        "verify jwenn {count} pwoblèm nan dosye a",
+    ],
+    finding_differs: [
+        "{row}: {field} differs from the journal ({recorded} recorded, {now} now)",
+        "{row} : {field} diffère du journal ({recorded} enregistré, {now} maintenant)",
+        "{row}: {field} pa menm ak jounal la ({recorded} anrejistre, {now} kounye a)",
+    ],
+    finding_unrecorded: [
+        "{row}: not in the journal (written behind konekte's back)",
+        "{row} : absent du journal (écrit à l'insu de konekte)",
+        "{row}: pa nan jounal la (ekri san konekte pa konnen)",
+    ],
+    finding_missing: [
+        "{row}: in the journal, missing from its table",
+        "{row} : dans le journal, absent de sa table",
+        "{row}: nan jounal la, men li pa nan tab li",
+    ],
+    finding_hash: [
+        "journal entry {id}: its hash does not match its contents (the entry was edited)",
+        "entrée {id} du journal : son empreinte ne correspond pas à son contenu (l'entrée a été modifiée)",
+        "antre {id} nan jounal la: anprent li pa koresponn ak sa l genyen (yo chanje antre a)",
+    ],
+    finding_follows: [
+        "journal entry {id}: does not follow entry {previous} (an entry was removed, inserted or rewritten before it)",
+        "entrée {id} du journal : ne suit pas l'entrée {previous} (une entrée a été retirée, insérée ou réécrite avant elle)",
+        "antre {id} nan jounal la: li pa swiv antre {previous} (yo retire, mete oswa reekri yon antre anvan l)",
+    ],
+    finding_unreadable: [
+        "journal entry {id}: not written by konekte ({error})",
+        "entrée {id} du journal : pas écrite par konekte ({error})",
+        "antre {id} nan jounal la: se pa konekte ki ekri l ({error})",
+    ],
+    finding_head: [
+        "the journal's head is entry {head} but its last entry is {last} (entries were cut from its end)",
+        "la tête du journal est l'entrée {head} mais sa dernière entrée est {last} (des entrées ont été coupées à la fin)",
+        "tèt jounal la se antre {head} men dènye antre li se {last} (yo koupe antre nan bout li)",
+    ],
+    row_account: ["account {id}", "compte {id}", "kont {id}"],
+    row_session: ["session {id}", "session {id}", "sesyon {id}"],
+    row_attempt: ["attempt {id}", "tentative {id}", "tantativ {id}"],
+    nothing: ["nothing", "rien", "anyen"],
     would_prune: [
         "dry run: would delete {sessions|ended session|ended sessions} and {attempts|login attempt|login attempts} from before {time}; nothing was deleted",
         "essai à blanc : seraient supprimées {sessions/session terminée/sessions terminées} et {attempts/tentative de connexion/tentatives de connexion} d'avant {time} ; rien n'a été supprimé",

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod import;
+pub mod journal;
 pub mod model;
 pub mod origin;
 pub mod printable;

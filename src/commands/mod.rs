@@ -12,6 +12,7 @@ pub mod monitor;
 pub mod prune;
 pub mod report;
 pub mod users;
+mod verify;
 pub mod who;
 
 use std::borrow::Cow;
@@ -73,6 +74,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Report(args)) => report::run(&args, target, out),
         Some(Command::Failures(args)) => failures::run(&args, target, out),
         Some(Command::Prune { before, dry_run }) => prune::run(&before, dry_run, target, out),
+        Some(Command::Verify) => verify::run(target, out),
         Some(Command::EndSession { session_id, reason }) => {
             end_session::run(session_id, reason.as_deref(), target)
         }

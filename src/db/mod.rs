@@ -103,27 +103,31 @@ impl Db {
     /// date. Another program's database, a corrupt one, or one of a newer schema is
     /// refused before anything is written to it.
     pub fn open(target: &Target) -> Result<Db> {
-        match target {
+        let db = match target {
             Target::Sqlite(path) => {
                 if !sqlite::exists(path)? {
                     sqlite::create_private_file(path)?;
                 }
-                Ok(Db::on_file(sqlite::open(path)?, path))
+                Db::on_file(sqlite::open(path)?, path)
             }
-            Target::Postgres(pg) => Db::open_postgres(pg, true),
-        }
+            Target::Postgres(pg) => Db::open_postgres(pg, true)?,
+        };
+        db.start_journal()?;
+        Ok(db)
     }
 
     /// Opens a database that must exist already: what every command but `add-users` and
     /// `demo` opens, so that a mistyped path is an error (exit 66), not a new empty office.
     pub fn open_existing(target: &Target) -> Result<Db> {
-        match target {
+        let db = match target {
             Target::Sqlite(path) if !sqlite::exists(path)? => {
-                Err(Error::NoInput(crate::said!(db_missing, path = path.display())).into())
+                return Err(Error::NoInput(crate::said!(db_missing, path = path.display())).into());
             }
-            Target::Sqlite(path) => Ok(Db::on_file(sqlite::open(path)?, path)),
-            Target::Postgres(pg) => Db::open_postgres(pg, false),
-        }
+            Target::Sqlite(path) => Db::on_file(sqlite::open(path)?, path),
+            Target::Postgres(pg) => Db::open_postgres(pg, false)?,
+        };
+        db.start_journal()?;
+        Ok(db)
     }
 
     /// Opens an existing database without writing anything to it, not even a schema
@@ -185,7 +189,9 @@ impl Db {
         let conn = Connection::open_in_memory()?;
         sqlite::configure(&conn, Path::new(":memory:"))?;
         migrations::migrate_sqlite(&conn)?;
-        Ok(Db::with(Conn::Sqlite(conn)))
+        let db = Db::with(Conn::Sqlite(conn));
+        db.start_journal()?;
+        Ok(db)
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -279,6 +285,27 @@ impl Db {
         }
         self.patience = patience;
         Ok(())
+    }
+
+    /// Runs `read` in one read transaction: each statement sees the database as the
+    /// first one did, whatever is committed meanwhile.
+    fn in_snapshot<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        let begin = match self.dialect() {
+            Dialect::Sqlite => "BEGIN",
+            Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
+        self.execute(begin, value::params![])?;
+        let result = read();
+        match &result {
+            Ok(_) => {
+                self.execute("COMMIT", value::params![])?;
+            }
+            // The read's own error says more than a failed rollback would.
+            Err(_) => {
+                let _ = self.execute("ROLLBACK", value::params![]);
+            }
+        }
+        result
     }
 
     /// Runs `work` in a write transaction and commits it. On SQLite the write lock is

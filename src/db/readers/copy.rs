@@ -37,6 +37,7 @@ const SESSIONS: &str = "id, user_id, session_key, host, tty, remote_ip, terminal
 const ATTEMPTS: &str =
     "id, username_typed, user_id, at, host, tty, remote_ip, outcome, attempt_key, typed_key";
 const TABLES: [&str; 3] = ["users", "sessions", "login_attempts"];
+const JOURNAL: &str = "id, at, kind, subject, body, prev_hash, hash";
 
 impl Db {
     /// Copies every user, session and attempt, with their ids, into `into`, which must
@@ -78,13 +79,22 @@ impl Db {
         })
     }
 
-    /// The rows of the three tables, the users' with `user_columns`.
+    /// The rows of the three tables, the users' with `user_columns`, and the journal
+    /// that records them, in place of the new database's own (its genesis alone).
     fn copy_rows(&self, tx: &Tx, user_columns: &str) -> Result<Copied> {
-        Ok(Copied {
+        let copied = Copied {
             users: self.copy_table(tx, "users", user_columns)?,
             sessions: self.copy_table(tx, "sessions", SESSIONS)?,
             attempts: self.copy_table(tx, "login_attempts", ATTEMPTS)?,
-        })
+        };
+        tx.execute("DELETE FROM journal", params![])?;
+        self.copy_table(tx, "journal", JOURNAL)?;
+        let (id, hash) = self.journal_head()?;
+        tx.execute(
+            "UPDATE journal_head SET id = ?1, hash = ?2 WHERE only_row = 1",
+            params![id, hash],
+        )?;
+        Ok(copied)
     }
 
     fn copy_table(&self, tx: &Tx, table: &str, columns: &str) -> Result<usize> {

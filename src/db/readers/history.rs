@@ -8,10 +8,12 @@ use crate::db::Db;
 use crate::db::backend::Exec;
 use crate::db::backend::value::{ToValue, Value, params};
 use crate::db::query::Sql;
+use crate::db::tables;
 use crate::db::tables::attempts;
 use crate::db::tables::sessions::{
     Range, SESSION_LINE_COLUMNS, Span, range_select, session_line_from_row,
 };
+use crate::journal::{self, Fact};
 use crate::model::{Attempt, FailureCount, Millis, Role, SessionLine};
 
 /// ` LIMIT n`, or nothing for no limit.
@@ -187,6 +189,7 @@ impl Db {
     /// Open sessions are never touched. Returns (sessions, attempts) deleted.
     pub fn prune_before(&self, before: Millis, batch: usize) -> Result<(usize, usize)> {
         let sessions = self.delete_in_batches(
+            Pruned::Sessions,
             &format!(
                 "DELETE FROM sessions WHERE id IN (
                      SELECT id FROM sessions{logout}
@@ -197,6 +200,7 @@ impl Db {
             batch,
         )?;
         let attempts = self.delete_in_batches(
+            Pruned::Attempts,
             "DELETE FROM login_attempts WHERE id IN (
                  SELECT id FROM login_attempts WHERE at < ?1 LIMIT ?2)",
             before,
@@ -205,16 +209,45 @@ impl Db {
         Ok((sessions, attempts))
     }
 
-    fn delete_in_batches(&self, sql: &str, before: Millis, batch: usize) -> Result<usize> {
+    /// Deletes `batch` rows at a time, each batch with its entry in the journal.
+    fn delete_in_batches(
+        &self,
+        what: Pruned,
+        sql: &str,
+        before: Millis,
+        batch: usize,
+    ) -> Result<usize> {
         let mut total = 0;
         loop {
-            let deleted = self.write(|tx| tx.execute(sql, params![before, batch]))? as usize;
+            let deleted = self.write(|tx| {
+                let deleted = tx.execute(sql, params![before, batch])? as i64;
+                if deleted > 0 {
+                    let (sessions, attempts) = match what {
+                        Pruned::Sessions => (deleted, 0),
+                        Pruned::Attempts => (0, deleted),
+                    };
+                    let fact = Fact::Pruned(journal::Pruned {
+                        before,
+                        sessions,
+                        attempts,
+                    });
+                    tables::journal::append(tx, self.now(), None, &fact)?;
+                }
+                Ok(deleted)
+            })? as usize;
             total += deleted;
             if deleted < batch {
                 return Ok(total);
             }
         }
     }
+}
+
+/// Which rows a prune deletes.
+#[derive(Debug, Clone, Copy)]
+enum Pruned {
+    Sessions,
+    Attempts,
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::db::Db;
 use crate::db::backend::Exec;
 use crate::db::backend::value::{Row, params};
 use crate::db::query::Sql;
+use crate::journal::{self, Fact};
 use crate::model::{FailureState, Millis, Origin, Outcome, User, folded};
 
 /// What is known of an attempt's subject before deciding it.
@@ -120,7 +121,14 @@ impl Db {
                     params![id, state.failures, state.window_start, state.locked_until],
                 )?;
             }
-            insert_attempt(tx, typed, user_id, now, origin, outcome, Some(&key))?;
+            let attempt = NewAttempt {
+                typed,
+                user_id,
+                at: now,
+                origin,
+                outcome,
+            };
+            insert_attempt(tx, &attempt, Some(&key), now)?;
             Ok((outcome, state))
         })
     }
@@ -165,32 +173,53 @@ fn recorded(conn: &impl Exec, key: &str) -> Result<Option<Outcome>> {
     Ok(Outcome::parse(&row.get::<String>(0)?))
 }
 
-/// Writes one login attempt.
+/// A login attempt as it is recorded.
+pub(in crate::db) struct NewAttempt<'a> {
+    pub typed: &'a str,
+    pub user_id: Option<i64>,
+    pub at: Millis,
+    pub origin: &'a Origin,
+    pub outcome: Outcome,
+}
+
+/// Records `attempt` with its key (when the caller retries with one), and its entry in
+/// the journal, written at `written_at`.
 pub(in crate::db) fn insert_attempt(
     conn: &impl Exec,
-    typed: &str,
-    user_id: Option<i64>,
-    at: Millis,
-    origin: &Origin,
-    outcome: Outcome,
+    attempt: &NewAttempt,
     key: Option<&str>,
+    written_at: Millis,
 ) -> Result<()> {
-    conn.execute(
-        "INSERT INTO login_attempts (username_typed, user_id, at, host, tty, remote_ip, outcome,
-                                     attempt_key, typed_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            typed,
-            user_id,
-            at,
-            origin.host,
-            origin.tty,
-            origin.remote_ip,
-            outcome.as_str(),
-            key,
-            folded(typed)
-        ],
-    )?;
+    let origin = attempt.origin;
+    let id: i64 = conn
+        .query_row(
+            "INSERT INTO login_attempts (username_typed, user_id, at, host, tty, remote_ip,
+                                         outcome, attempt_key, typed_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             RETURNING id",
+            params![
+                attempt.typed,
+                attempt.user_id,
+                attempt.at,
+                origin.host,
+                origin.tty,
+                origin.remote_ip,
+                attempt.outcome.as_str(),
+                key,
+                folded(attempt.typed)
+            ],
+        )?
+        .get(0)?;
+    let fact = Fact::Attempt(journal::Attempt {
+        user_id: attempt.user_id,
+        typed: attempt.typed.to_string(),
+        at: attempt.at,
+        outcome: attempt.outcome.as_str().to_string(),
+        host: Some(origin.host.clone()),
+        tty: origin.tty.clone(),
+        remote_ip: origin.remote_ip.clone(),
+    });
+    super::journal::append(conn, written_at, Some(id), &fact)?;
     Ok(())
 }
 

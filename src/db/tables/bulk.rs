@@ -4,15 +4,17 @@
 
 use anyhow::Result;
 
-use super::attempts::insert_attempt;
+use super::attempts::{NewAttempt, insert_attempt};
 use super::sessions::{insert_session, session_key};
+use super::users::insert_user;
 use crate::db::Db;
-use crate::db::backend::value::params;
-use crate::db::backend::{Exec, Tx};
+use crate::db::backend::Tx;
 use crate::model::{Millis, NewUser, Origin, Outcome, Session};
 
 pub struct BulkLoader<'t, 'c> {
     tx: &'t Tx<'c>,
+    /// When the rows are written: their entries' time in the journal.
+    now: Millis,
 }
 
 impl Db {
@@ -21,32 +23,23 @@ impl Db {
         &self,
         mut fill: impl FnMut(&BulkLoader<'_, '_>) -> Result<T>,
     ) -> Result<T> {
-        self.write(|tx| fill(&BulkLoader { tx }))
+        self.write(|tx| {
+            fill(&BulkLoader {
+                tx,
+                now: self.now(),
+            })
+        })
     }
 }
 
 impl BulkLoader<'_, '_> {
     pub fn user(&self, user: &NewUser, created_at: Millis) -> Result<i64> {
-        self.tx
-            .query_row(
-                "INSERT INTO users (username, full_name, role, password_hash, created_at,
-                                    full_name_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-                params![
-                    user.username,
-                    user.full_name,
-                    user.role.as_str(),
-                    user.password_hash,
-                    created_at,
-                    crate::model::folded(&user.full_name)
-                ],
-            )?
-            .get(0)
+        insert_user(self.tx, user, created_at)
     }
 
     /// A session as given (its id is assigned anew); returns its id.
     pub fn session(&self, session: &Session, heartbeat_ms: Millis) -> Result<i64> {
-        insert_session(self.tx, session, heartbeat_ms, &session_key())
+        insert_session(self.tx, session, heartbeat_ms, &session_key(), self.now)
     }
 
     /// A login attempt as given.
@@ -58,7 +51,13 @@ impl BulkLoader<'_, '_> {
         origin: &Origin,
         outcome: Outcome,
     ) -> Result<()> {
-        insert_attempt(self.tx, typed, user_id, at, origin, outcome, None)?;
-        Ok(())
+        let attempt = NewAttempt {
+            typed,
+            user_id,
+            at,
+            origin,
+            outcome,
+        };
+        insert_attempt(self.tx, &attempt, None, self.now)
     }
 }

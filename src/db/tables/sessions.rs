@@ -2,10 +2,12 @@
 
 use anyhow::Result;
 
+use super::journal;
 use crate::db::Db;
 use crate::db::backend::value::{Row, params};
 use crate::db::backend::{Dialect, Exec};
 use crate::db::query::Sql;
+use crate::journal::{Ended, Fact, Opened};
 use crate::model::{EndReason, Millis, Origin, PreviousLogin, Role, Session, SessionLine};
 
 /// Three missed heartbeats and a session is taken for lost.
@@ -70,7 +72,7 @@ impl Db {
             origin: origin.clone(),
         };
         let key = session_key();
-        session.id = self.write(|tx| insert_session(tx, &session, heartbeat_ms, &key))?;
+        session.id = self.write(|tx| insert_session(tx, &session, heartbeat_ms, &key, now))?;
         Ok(session)
     }
 
@@ -83,11 +85,21 @@ impl Db {
         let beat = self.write(|tx| {
             let changed = tx.execute(
                 "UPDATE sessions SET last_seen = CASE WHEN ?2 > last_seen THEN ?2 ELSE last_seen END,
-                                     last_key = ?3, logout_time = NULL, end_reason = NULL
-                 WHERE id = ?1 AND (logout_time IS NULL OR end_reason = 'lost')",
+                                     last_key = ?3
+                 WHERE id = ?1 AND logout_time IS NULL",
                 params![id, now, last_key],
             )?;
             if changed == 1 {
+                return Ok(Beat::Alive);
+            }
+            let reopened = tx.execute(
+                "UPDATE sessions SET last_seen = CASE WHEN ?2 > last_seen THEN ?2 ELSE last_seen END,
+                                     last_key = ?3, logout_time = NULL, end_reason = NULL
+                 WHERE id = ?1 AND end_reason = 'lost'",
+                params![id, now, last_key],
+            )?;
+            if reopened == 1 {
+                journal::append(tx, self.now(), Some(id), &Fact::SessionReopened)?;
                 return Ok(Beat::Alive);
             }
             Ok(Beat::Ended(
@@ -135,12 +147,13 @@ impl Db {
         note: Option<&str>,
     ) -> Result<Closed> {
         self.write(|tx| {
-            let changed = tx.execute(
+            let ended = tx.query_opt(
                 "UPDATE sessions
                  SET logout_time = CASE WHEN ?3 > login_time THEN ?3 ELSE login_time END,
                      end_reason = ?2, ended_by = ?4, end_note = ?5, ended_by_account = ?7
                  WHERE id = ?1
-                   AND (logout_time IS NULL OR (end_reason = 'lost' AND ?6))",
+                   AND (logout_time IS NULL OR (end_reason = 'lost' AND ?6))
+                 RETURNING logout_time",
                 params![
                     id,
                     reason.as_str(),
@@ -151,7 +164,15 @@ impl Db {
                     account
                 ],
             )?;
-            if changed == 1 {
+            if let Some(row) = ended {
+                let fact = Fact::SessionEnded(Ended {
+                    logout_time: row.get(0)?,
+                    reason: reason.as_str().into(),
+                    ended_by,
+                    ended_by_account: account.map(Into::into),
+                    note: note.map(Into::into),
+                });
+                journal::append(tx, self.now(), Some(id), &fact)?;
                 return Ok(Closed::Now);
             }
             match end_reason_of(tx, id)? {
@@ -213,17 +234,32 @@ impl Db {
             self.tell_of_a_stall(tx)?;
             // Judged again under the write lock: a heartbeat that landed since the read
             // above keeps its session alive. A dead process needs no second look.
-            let mut closed = 0;
+            let mut closed = Vec::new();
             for (id, process_gone) in &lost {
-                closed += tx.execute(
+                let ended = tx.query_opt(
                     &format!(
                         "UPDATE sessions SET logout_time = last_seen, end_reason = 'lost'
-                         WHERE id = ?1 AND logout_time IS NULL AND (?4 OR {SILENT})"
+                         WHERE id = ?1 AND logout_time IS NULL AND (?4 OR {SILENT})
+                         RETURNING logout_time"
                     ),
                     params![id, MISSED_BEATS, now, process_gone],
                 )?;
+                if let Some(row) = ended {
+                    closed.push((*id, row.get::<Millis>(0)?));
+                }
             }
-            Ok(closed as usize)
+            // Journaled once every row is locked: the chain's head is taken last.
+            for (id, logout_time) in &closed {
+                let fact = Fact::SessionEnded(Ended {
+                    logout_time: *logout_time,
+                    reason: EndReason::Lost.as_str().into(),
+                    ended_by: None,
+                    ended_by_account: None,
+                    note: None,
+                });
+                journal::append(tx, self.now(), Some(*id), &fact)?;
+            }
+            Ok(closed.len())
         })
     }
 
@@ -293,11 +329,15 @@ impl OpenSession {
 
 /// Writes `session` as a new row under `key`; returns its id. Written once: if a row
 /// of that key exists (the same write tried again), its id.
+/// Inserts `session` with its key, and its facts into the journal (written at
+/// `written_at`); a key already there is the row written by an earlier try, whose id is
+/// returned and whose facts are in the journal already.
 pub(in crate::db) fn insert_session(
     conn: &impl Exec,
     session: &Session,
     heartbeat_ms: Millis,
     key: &str,
+    written_at: Millis,
 ) -> Result<i64> {
     let origin = &session.origin;
     let inserted = conn.query_opt(
@@ -326,15 +366,43 @@ pub(in crate::db) fn insert_session(
             origin.pid_start,
         ],
     )?;
-    match inserted {
-        Some(row) => row.get(0),
-        None => conn
+    let Some(row) = inserted else {
+        return conn
             .query_row(
                 "SELECT id FROM sessions WHERE session_key = ?1",
                 params![key],
             )?
-            .get(0),
+            .get(0);
+    };
+    let id = row.get(0)?;
+    journal_session(conn, id, session, written_at)?;
+    Ok(id)
+}
+
+/// The facts of a session just inserted: opened, and ended when it came ended (the
+/// demo's past weeks).
+fn journal_session(conn: &impl Exec, id: i64, session: &Session, at: Millis) -> Result<()> {
+    let origin = &session.origin;
+    let opened = Fact::SessionOpened(Opened {
+        user_id: session.user_id,
+        login_time: session.login_time,
+        host: origin.host.clone(),
+        tty: origin.tty.clone(),
+        remote_ip: origin.remote_ip.clone(),
+        terminal: origin.terminal.clone(),
+    });
+    journal::append(conn, at, Some(id), &opened)?;
+    if let (Some(logout_time), Some(reason)) = (session.logout_time, session.end_reason) {
+        let ended = Fact::SessionEnded(Ended {
+            logout_time,
+            reason: reason.as_str().into(),
+            ended_by: None,
+            ended_by_account: None,
+            note: None,
+        });
+        journal::append(conn, at, Some(id), &ended)?;
     }
+    Ok(())
 }
 
 fn end_reason_of(conn: &impl Exec, id: i64) -> Result<Option<EndReason>> {

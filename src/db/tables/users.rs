@@ -9,7 +9,10 @@ use crate::db::query::escape_like;
 use crate::db::{Db, Target};
 use crate::error::Error;
 use crate::i18n::{Texts, Words};
-use crate::model::{Millis, NewUser, Role, User, UserRecord, UserState, UserSummary, folded};
+use crate::journal::{self, AccountChange, Ended, Fact};
+use crate::model::{
+    EndReason, Millis, NewUser, Role, User, UserRecord, UserState, UserSummary, folded,
+};
 
 pub(in crate::db) const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.disabled, \
                             u.must_change_password, u.locked_until, u.created_at";
@@ -104,28 +107,15 @@ impl Db {
                 if exists {
                     return Err(exists_already());
                 }
-                tx.execute(
-                    "INSERT INTO users (username, full_name, role, password_hash,
-                                        must_change_password, created_at, full_name_key)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![
-                        user.username,
-                        user.full_name,
-                        user.role.as_str(),
-                        user.password_hash,
-                        user.must_change_password,
-                        now,
-                        folded(&user.full_name)
-                    ],
-                )
-                // Created elsewhere since the check (PostgreSQL's writers run side by side).
-                .map_err(|e| {
-                    if failure_of(&e) == Some(Failure::Unique) {
-                        exists_already()
-                    } else {
-                        e
-                    }
-                })?;
+                insert_user(tx, user, now)
+                    // Created elsewhere since the check (PostgreSQL's writers run side by side).
+                    .map_err(|e| {
+                        if failure_of(&e) == Some(Failure::Unique) {
+                            exists_already()
+                        } else {
+                            e
+                        }
+                    })?;
                 created.push(index);
             }
             Ok(created)
@@ -275,7 +265,12 @@ impl Db {
                 "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
                 params![user.id, hash, must_change],
             )?;
-            Ok(())
+            let change = AccountChange {
+                password: Some(journal::fingerprint(hash)),
+                must_change_password: Some(must_change),
+                ..AccountChange::default()
+            };
+            changed(tx, self.now(), user.id, change)
         })
     }
 
@@ -288,11 +283,16 @@ impl Db {
         self.write(|tx| {
             tx.lock(LAST_ADMIN_LOCK)?;
             let user = require_user(tx, username)?;
+            let change = AccountChange {
+                disabled: Some(disabled),
+                ..AccountChange::default()
+            };
             if !disabled {
                 tx.execute(
                     "UPDATE users SET disabled = FALSE WHERE id = ?1",
                     params![user.id],
                 )?;
+                changed(tx, now, user.id, change)?;
                 return Ok(0);
             }
             refuse_if_last_admin(tx, &user, |texts| texts.last_admin_disable)?;
@@ -300,13 +300,26 @@ impl Db {
                 "UPDATE users SET disabled = TRUE WHERE id = ?1",
                 params![user.id],
             )?;
-            tx.execute(
+            let ended = tx.query(
                 "UPDATE sessions
                  SET logout_time = CASE WHEN ?2 > login_time THEN ?2 ELSE login_time END,
-                     end_reason = 'forced', end_note = 'account disabled', ended_by_account = ?3
-                 WHERE user_id = ?1 AND logout_time IS NULL",
-                params![user.id, now, account],
-            )
+                     end_reason = 'forced', end_note = ?4, ended_by_account = ?3
+                 WHERE user_id = ?1 AND logout_time IS NULL
+                 RETURNING id, logout_time",
+                params![user.id, now, account, DISABLED_NOTE],
+            )?;
+            changed(tx, now, user.id, change)?;
+            for row in &ended {
+                let fact = Fact::SessionEnded(Ended {
+                    logout_time: row.get(1)?,
+                    reason: EndReason::Forced.as_str().into(),
+                    ended_by: None,
+                    ended_by_account: Some(account.into()),
+                    note: Some(DISABLED_NOTE.into()),
+                });
+                super::journal::append(tx, now, Some(row.get(0)?), &fact)?;
+            }
+            Ok(ended.len() as u64)
         })
     }
 
@@ -321,6 +334,13 @@ impl Db {
                  WHERE id = ?1 AND (failed_attempts > 0 OR locked_until > ?2)",
                 params![user.id, now],
             )?;
+            if changed > 0 {
+                let change = AccountChange {
+                    unlocked: true,
+                    ..AccountChange::default()
+                };
+                self::changed(tx, self.now(), user.id, change)?;
+            }
             Ok(changed > 0)
         })
     }
@@ -337,9 +357,53 @@ impl Db {
                 "UPDATE users SET role = ?2 WHERE id = ?1",
                 params![user.id, role.as_str()],
             )?;
-            Ok(())
+            let change = AccountChange {
+                role: Some(role.as_str().into()),
+                ..AccountChange::default()
+            };
+            changed(tx, self.now(), user.id, change)
         })
     }
+}
+
+/// The note of the sessions ended because their account was disabled.
+const DISABLED_NOTE: &str = "account disabled";
+
+/// Inserts an account, created at `now`, and its entry in the journal; returns its id.
+pub(in crate::db) fn insert_user(conn: &impl Exec, user: &NewUser, now: Millis) -> Result<i64> {
+    let id: i64 = conn
+        .query_row(
+            "INSERT INTO users (username, full_name, role, password_hash,
+                                must_change_password, created_at, full_name_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             RETURNING id",
+            params![
+                user.username,
+                user.full_name,
+                user.role.as_str(),
+                user.password_hash,
+                user.must_change_password,
+                now,
+                folded(&user.full_name)
+            ],
+        )?
+        .get(0)?;
+    let fact = Fact::AccountCreated(journal::Account {
+        username: user.username.clone(),
+        full_name: user.full_name.clone(),
+        role: user.role.as_str().into(),
+        disabled: false,
+        must_change_password: user.must_change_password,
+        password: journal::fingerprint(&user.password_hash),
+    });
+    super::journal::append(conn, now, Some(id), &fact)?;
+    Ok(id)
+}
+
+/// The journal's entry for what changed of account `id`.
+fn changed(conn: &impl Exec, at: Millis, id: i64, change: AccountChange) -> Result<()> {
+    super::journal::append(conn, at, Some(id), &Fact::AccountChanged(change))?;
+    Ok(())
 }
 
 pub(in crate::db) fn find_user(conn: &impl Exec, username: &str) -> Result<Option<User>> {

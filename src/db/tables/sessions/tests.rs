@@ -377,10 +377,10 @@ fn an_open_written_twice_under_one_key_is_one_session() {
         origin: origin("desk", 1, "b"),
     };
     let first = db
-        .write(|tx| insert_session(tx, &session, BEAT, "same-key"))
+        .write(|tx| insert_session(tx, &session, BEAT, "same-key", 0))
         .unwrap();
     let again = db
-        .write(|tx| insert_session(tx, &session, BEAT, "same-key"))
+        .write(|tx| insert_session(tx, &session, BEAT, "same-key", 0))
         .unwrap();
     assert_eq!(first, again);
     let count: i64 = db

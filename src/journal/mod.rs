@@ -1,0 +1,298 @@
+//! The journal: every fact konekte writes (an account created or changed, a session
+//! opened, ended or reopened, a login attempt), in order, each entry chained to the one
+//! before it by a SHA-256 hash, so that an outsider can check the record without
+//! konekte (README, "The journal"). This room knows the facts and their encoding; the
+//! rows live in `db/tables/journal.rs`, and `replay.rs` checks the tables against them.
+//!
+//! An entry is hashed over its stored text, so that any program can recompute it:
+//! `sha256(prev_hash "\n" id "\n" at "\n" kind "\n" subject "\n" body)`, UTF-8, with
+//! the numbers in decimal, an absent subject as nothing, and the hash in lowercase hex.
+//! The body is JSON with its keys sorted and no spaces (as Python's
+//! `json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`).
+
+pub mod replay;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::Millis;
+
+/// The hash the first entry follows.
+pub const START: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A fact, as the journal keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fact {
+    /// The first entry: what the database held when its journal began.
+    Genesis(Genesis),
+    AccountCreated(Account),
+    AccountChanged(AccountChange),
+    SessionOpened(Opened),
+    SessionEnded(Ended),
+    /// A heartbeat proved alive a session taken for lost.
+    SessionReopened,
+    Attempt(Attempt),
+    /// Sessions that ended before `before`, and attempts made before it, deleted.
+    Pruned(Pruned),
+}
+
+/// The state a database was in when its journal began: "history before the journal",
+/// which the journal cannot prove, only count and commit to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Genesis {
+    pub users: i64,
+    pub sessions: i64,
+    pub attempts: i64,
+    /// The highest id of each table then: rows up to it are from before the journal.
+    pub last_user: i64,
+    pub last_session: i64,
+    pub last_attempt: i64,
+    /// SHA-256 of those rows as they stood (`Db::state_digest`).
+    pub digest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub username: String,
+    pub full_name: String,
+    pub role: String,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    /// `fingerprint` of the password's hash: a change shows, the hash never does.
+    pub password: String,
+}
+
+/// What changed of an account; what did not is absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AccountChange {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub must_change_password: Option<bool>,
+    /// Its lockout lifted by an admin.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unlocked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opened {
+    pub user_id: i64,
+    pub login_time: Millis,
+    pub host: String,
+    pub tty: Option<String>,
+    pub remote_ip: Option<String>,
+    pub terminal: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ended {
+    pub logout_time: Millis,
+    pub reason: String,
+    /// The admin's account that ended it, or the system account of a shell command.
+    pub ended_by: Option<i64>,
+    pub ended_by_account: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub user_id: Option<i64>,
+    pub typed: String,
+    pub at: Millis,
+    pub outcome: String,
+    pub host: Option<String>,
+    pub tty: Option<String>,
+    pub remote_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pruned {
+    pub before: Millis,
+    pub sessions: i64,
+    pub attempts: i64,
+}
+
+/// The name each kind of fact is stored under.
+pub mod kind {
+    pub const GENESIS: &str = "genesis";
+    pub const ACCOUNT_CREATED: &str = "account.created";
+    pub const ACCOUNT_CHANGED: &str = "account.changed";
+    pub const SESSION_OPENED: &str = "session.opened";
+    pub const SESSION_ENDED: &str = "session.ended";
+    pub const SESSION_REOPENED: &str = "session.reopened";
+    pub const ATTEMPT: &str = "attempt";
+    pub const PRUNED: &str = "pruned";
+}
+
+impl Fact {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Fact::Genesis(_) => kind::GENESIS,
+            Fact::AccountCreated(_) => kind::ACCOUNT_CREATED,
+            Fact::AccountChanged(_) => kind::ACCOUNT_CHANGED,
+            Fact::SessionOpened(_) => kind::SESSION_OPENED,
+            Fact::SessionEnded(_) => kind::SESSION_ENDED,
+            Fact::SessionReopened => kind::SESSION_REOPENED,
+            Fact::Attempt(_) => kind::ATTEMPT,
+            Fact::Pruned(_) => kind::PRUNED,
+        }
+    }
+
+    /// The body, canonical: keys sorted, no spaces.
+    pub fn body(&self) -> String {
+        let value = match self {
+            Fact::Genesis(body) => serde_json::to_value(body),
+            Fact::AccountCreated(body) => serde_json::to_value(body),
+            Fact::AccountChanged(body) => serde_json::to_value(body),
+            Fact::SessionOpened(body) => serde_json::to_value(body),
+            Fact::SessionEnded(body) => serde_json::to_value(body),
+            Fact::SessionReopened => Ok(serde_json::Value::Object(serde_json::Map::new())),
+            Fact::Attempt(body) => serde_json::to_value(body),
+            Fact::Pruned(body) => serde_json::to_value(body),
+        };
+        // serde_json's map is ordered by key (no "preserve_order"), so its text is
+        // canonical; these plain structs always serialise.
+        value.map(|value| value.to_string()).unwrap_or_default()
+    }
+
+    /// The fact of an entry read back; an unknown kind or a body that does not parse is
+    /// an error (the entry was not written by konekte).
+    pub fn parse(kind: &str, body: &str) -> serde_json::Result<Fact> {
+        Ok(match kind {
+            kind::GENESIS => Fact::Genesis(serde_json::from_str(body)?),
+            kind::ACCOUNT_CREATED => Fact::AccountCreated(serde_json::from_str(body)?),
+            kind::ACCOUNT_CHANGED => Fact::AccountChanged(serde_json::from_str(body)?),
+            kind::SESSION_OPENED => Fact::SessionOpened(serde_json::from_str(body)?),
+            kind::SESSION_ENDED => Fact::SessionEnded(serde_json::from_str(body)?),
+            kind::SESSION_REOPENED => Fact::SessionReopened,
+            kind::ATTEMPT => Fact::Attempt(serde_json::from_str(body)?),
+            kind::PRUNED => Fact::Pruned(serde_json::from_str(body)?),
+            other => {
+                return Err(serde::de::Error::custom(format!("unknown kind {other:?}")));
+            }
+        })
+    }
+}
+
+/// One entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    pub at: Millis,
+    pub kind: String,
+    pub subject: Option<i64>,
+    pub body: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl Entry {
+    /// The hash this entry should carry, from its own fields.
+    pub fn expected_hash(&self) -> String {
+        hash_of(
+            &self.prev_hash,
+            self.id,
+            self.at,
+            &self.kind,
+            self.subject,
+            &self.body,
+        )
+    }
+}
+
+/// The hash of an entry: SHA-256 of its fields, one a line, after the hash before it.
+pub fn hash_of(
+    prev: &str,
+    id: i64,
+    at: Millis,
+    kind: &str,
+    subject: Option<i64>,
+    body: &str,
+) -> String {
+    let mut hasher = Sha256::new();
+    let subject = subject.map(|s| s.to_string()).unwrap_or_default();
+    for (i, field) in [prev, &id.to_string(), &at.to_string(), kind, &subject, body]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            hasher.update(b"\n");
+        }
+        hasher.update(field.as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// A password hash's fingerprint: SHA-256 of its PHC string, in hex. It tells one
+/// password from another; it cannot be used to log in, nor guessed from faster than the
+/// argon2 hash it comes from.
+pub fn fingerprint(password_hash: &str) -> String {
+    hex::encode(Sha256::digest(password_hash.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_canonical_json() {
+        let fact = Fact::SessionOpened(Opened {
+            user_id: 7,
+            login_time: 1_000,
+            host: "accueil".into(),
+            tty: Some("/dev/tty1".into()),
+            remote_ip: None,
+            terminal: Some("Écran \"1\"\n".into()),
+        });
+        assert_eq!(
+            fact.body(),
+            r#"{"host":"accueil","login_time":1000,"remote_ip":null,"terminal":"Écran \"1\"\n","tty":"/dev/tty1","user_id":7}"#
+        );
+        assert_eq!(Fact::parse(fact.kind(), &fact.body()).unwrap(), fact);
+        assert_eq!(Fact::SessionReopened.body(), "{}");
+    }
+
+    #[test]
+    fn only_what_changed_of_an_account_is_said() {
+        let change = Fact::AccountChanged(AccountChange {
+            role: Some("admin".into()),
+            ..AccountChange::default()
+        });
+        assert_eq!(change.body(), r#"{"role":"admin"}"#);
+        let unlocked = Fact::AccountChanged(AccountChange {
+            unlocked: true,
+            ..AccountChange::default()
+        });
+        assert_eq!(unlocked.body(), r#"{"unlocked":true}"#);
+        assert_eq!(
+            Fact::parse(unlocked.kind(), &unlocked.body()).unwrap(),
+            unlocked
+        );
+    }
+
+    #[test]
+    fn the_hash_covers_every_field_and_the_one_before() {
+        let base = hash_of(START, 1, 5, "genesis", None, "{}");
+        // sha256("0…0\n1\n5\ngenesis\n\n{}"), computed by coreutils' sha256sum.
+        assert_eq!(
+            base,
+            "010b62a43bed723b04e7e104de13354c54ed9f942a89a86907c15e9604d1550f"
+        );
+        assert_ne!(hash_of(START, 2, 5, "genesis", None, "{}"), base);
+        assert_ne!(hash_of(START, 1, 6, "genesis", None, "{}"), base);
+        assert_ne!(hash_of(START, 1, 5, "attempt", None, "{}"), base);
+        assert_ne!(hash_of(START, 1, 5, "genesis", Some(0), "{}"), base);
+        assert_ne!(hash_of(START, 1, 5, "genesis", None, "{ }"), base);
+        assert_ne!(hash_of(&base, 1, 5, "genesis", None, "{}"), base);
+    }
+
+    #[test]
+    fn an_unknown_kind_is_not_konektes() {
+        assert!(Fact::parse("session.deleted", "{}").is_err());
+        assert!(Fact::parse(kind::SESSION_ENDED, "{}").is_err());
+    }
+}

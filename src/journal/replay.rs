@@ -1,0 +1,424 @@
+//! The journal replayed against the tables, for `console verify`: every link of the
+//! chain first (each entry follows the one before, its hash matches its fields), then
+//! every row of `users`, `sessions` and `login_attempts` against what the journal says
+//! of it. Pure: the entries and rows are handed in by whoever reads them.
+
+use std::collections::HashMap;
+
+use super::{Ended, Entry, Fact, Genesis, START};
+use crate::model::Millis;
+
+/// An account as its table holds it, in the journal's terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: String,
+    pub disabled: bool,
+    /// `journal::fingerprint` of its password's hash.
+    pub password: String,
+}
+
+/// A session as its table holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub login_time: Millis,
+    pub host: String,
+    /// `None` while it is open.
+    pub end: Option<Ended>,
+}
+
+/// A login attempt as its table holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRow {
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub typed: String,
+    pub at: Millis,
+    pub outcome: String,
+}
+
+/// A value in a finding: a time (shown in the office's zone), a text, or nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    Time(Millis),
+    Text(String),
+    Nothing,
+}
+
+/// What is wrong with a link of the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    /// Its hash is not the hash of its fields: the entry was edited.
+    Hash,
+    /// It does not carry the hash of the entry before it, or an entry is missing.
+    Follows { expected_id: i64 },
+    /// Its kind or body is not konekte's.
+    Unreadable(String),
+}
+
+/// One thing `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    Link {
+        entry: i64,
+        problem: Link,
+    },
+    /// The recorded head is not the chain's last entry: entries were removed from its
+    /// end, or the head moved by hand.
+    Head {
+        head: i64,
+        last: i64,
+    },
+    /// A row's field is not what the journal says.
+    Differs {
+        table: &'static str,
+        id: i64,
+        field: &'static str,
+        recorded: Shown,
+        now: Shown,
+    },
+    /// A row the journal knows nothing of, written after the journal began.
+    Unrecorded {
+        table: &'static str,
+        id: i64,
+    },
+    /// A row the journal records, gone from its table, and not pruned.
+    Missing {
+        table: &'static str,
+        id: i64,
+    },
+}
+
+/// What the journal knows of a session: how it was opened (unless before the journal)
+/// and its end as last recorded (`Some(None)`: open).
+#[derive(Debug, Clone, Default)]
+struct SessionKnown {
+    opened: Option<(i64, Millis, String)>,
+    end: Option<Option<Ended>>,
+}
+
+/// What the journal knows of an account, each field as last recorded.
+#[derive(Debug, Clone, Default)]
+struct AccountKnown {
+    username: Option<String>,
+    full_name: Option<String>,
+    role: Option<String>,
+    disabled: Option<bool>,
+    password: Option<String>,
+}
+
+/// The verdict: what was checked, and what was found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Verdict {
+    pub entries: i64,
+    pub head: Option<(i64, String)>,
+    pub first_at: Option<Millis>,
+    pub last_at: Option<Millis>,
+    /// What the database held when its journal began: counted, not proved.
+    pub genesis: Option<Genesis>,
+    /// Rows from before the journal that no entry speaks of.
+    pub unproved: i64,
+    /// Rows the journal records as pruned.
+    pub pruned: i64,
+    pub findings: Vec<Finding>,
+}
+
+/// The replay under way.
+#[derive(Default)]
+pub struct Replay {
+    accounts: HashMap<i64, AccountKnown>,
+    sessions: HashMap<i64, SessionKnown>,
+    attempts: HashMap<i64, AttemptRow>,
+    /// The latest `before` of the prunes: what ended or happened before it may be gone.
+    pruned_before: Option<Millis>,
+    verdict: Verdict,
+}
+
+impl Replay {
+    pub fn new() -> Replay {
+        Replay::default()
+    }
+
+    /// The next entry of the chain, in id order.
+    pub fn entry(&mut self, entry: Entry) {
+        let (expected_id, expected_prev) = match &self.verdict.head {
+            Some((id, hash)) => (id + 1, hash.as_str()),
+            None => (1, START),
+        };
+        if entry.id != expected_id || entry.prev_hash != expected_prev {
+            self.found_link(entry.id, Link::Follows { expected_id });
+        }
+        if entry.hash != entry.expected_hash() {
+            self.found_link(entry.id, Link::Hash);
+        }
+        let verdict = &mut self.verdict;
+        verdict.entries += 1;
+        verdict.first_at.get_or_insert(entry.at);
+        verdict.last_at = Some(entry.at);
+        verdict.head = Some((entry.id, entry.hash.clone()));
+        match Fact::parse(&entry.kind, &entry.body) {
+            Ok(fact) => self.fold(entry.subject, fact),
+            Err(err) => self.found_link(entry.id, Link::Unreadable(err.to_string())),
+        }
+    }
+
+    /// The head the database records, after the last entry.
+    pub fn recorded_head(&mut self, head: i64) {
+        let last = self.verdict.head.as_ref().map_or(0, |(id, _)| *id);
+        if head != last {
+            self.verdict.findings.push(Finding::Head { head, last });
+        }
+    }
+
+    fn found_link(&mut self, entry: i64, problem: Link) {
+        self.verdict.findings.push(Finding::Link { entry, problem });
+    }
+
+    /// What `fact` says of its subject, over what was known.
+    fn fold(&mut self, subject: Option<i64>, fact: Fact) {
+        let id = subject.unwrap_or_default();
+        match fact {
+            Fact::Genesis(genesis) => self.verdict.genesis = Some(genesis),
+            Fact::AccountCreated(account) => {
+                self.accounts.insert(
+                    id,
+                    AccountKnown {
+                        username: Some(account.username),
+                        full_name: Some(account.full_name),
+                        role: Some(account.role),
+                        disabled: Some(account.disabled),
+                        password: Some(account.password),
+                    },
+                );
+            }
+            Fact::AccountChanged(change) => {
+                let known = self.accounts.entry(id).or_default();
+                known.role = change.role.or(known.role.take());
+                known.disabled = change.disabled.or(known.disabled);
+                known.password = change.password.or(known.password.take());
+            }
+            Fact::SessionOpened(opened) => {
+                let known = self.sessions.entry(id).or_default();
+                known.opened = Some((opened.user_id, opened.login_time, opened.host));
+                known.end = Some(None);
+            }
+            Fact::SessionEnded(ended) => {
+                self.sessions.entry(id).or_default().end = Some(Some(ended))
+            }
+            Fact::SessionReopened => self.sessions.entry(id).or_default().end = Some(None),
+            Fact::Attempt(attempt) => {
+                self.attempts.insert(
+                    id,
+                    AttemptRow {
+                        id,
+                        user_id: attempt.user_id,
+                        typed: attempt.typed,
+                        at: attempt.at,
+                        outcome: attempt.outcome,
+                    },
+                );
+            }
+            Fact::Pruned(pruned) => {
+                self.verdict.pruned += pruned.sessions + pruned.attempts;
+                self.pruned_before = self.pruned_before.max(Some(pruned.before));
+            }
+        }
+    }
+
+    fn before_journal(&self, last: impl Fn(&Genesis) -> i64, id: i64) -> bool {
+        self.verdict.genesis.as_ref().is_some_and(|g| id <= last(g))
+    }
+
+    /// An account's row, against the journal.
+    pub fn account(&mut self, row: AccountRow) {
+        let Some(known) = self.accounts.remove(&row.id) else {
+            return self.unknown("users", row.id, |g| g.last_user);
+        };
+        let mut differs = Differs::new("users", row.id);
+        differs.text("username", known.username, &row.username);
+        differs.text("full_name", known.full_name, &row.full_name);
+        differs.text("role", known.role, &row.role);
+        if let Some(disabled) = known.disabled {
+            differs.text(
+                "disabled",
+                Some(disabled.to_string()),
+                &row.disabled.to_string(),
+            );
+        }
+        differs.text("password", known.password, &row.password);
+        self.verdict.findings.extend(differs.found);
+    }
+
+    /// A session's row, against the journal.
+    pub fn session(&mut self, row: SessionRow) {
+        let Some(known) = self.sessions.remove(&row.id) else {
+            return self.unknown("sessions", row.id, |g| g.last_session);
+        };
+        let mut differs = Differs::new("sessions", row.id);
+        if let Some((user_id, login_time, host)) = known.opened {
+            differs.number("user_id", Some(user_id), Some(row.user_id));
+            differs.time("login_time", Some(login_time), Some(row.login_time));
+            differs.text("host", Some(host), &row.host);
+        }
+        if let Some(end) = known.end {
+            differs.end(end.as_ref(), row.end.as_ref());
+        }
+        self.verdict.findings.extend(differs.found);
+    }
+
+    /// An attempt's row, against the journal.
+    pub fn attempt(&mut self, row: AttemptRow) {
+        let Some(known) = self.attempts.remove(&row.id) else {
+            return self.unknown("login_attempts", row.id, |g| g.last_attempt);
+        };
+        let mut differs = Differs::new("login_attempts", row.id);
+        differs.number("user_id", known.user_id, row.user_id);
+        differs.text("username_typed", Some(known.typed), &row.typed);
+        differs.time("at", Some(known.at), Some(row.at));
+        differs.text("outcome", Some(known.outcome), &row.outcome);
+        self.verdict.findings.extend(differs.found);
+    }
+
+    /// A row no entry speaks of: from before the journal, or forged.
+    fn unknown(&mut self, table: &'static str, id: i64, last: impl Fn(&Genesis) -> i64) {
+        if self.before_journal(last, id) {
+            self.verdict.unproved += 1;
+        } else {
+            self.verdict
+                .findings
+                .push(Finding::Unrecorded { table, id });
+        }
+    }
+
+    /// The verdict, once every row has been seen: what the journal records and no
+    /// table holds is missing, unless a prune took it.
+    pub fn finish(mut self) -> Verdict {
+        let pruned = |at: Option<Millis>| at.zip(self.pruned_before).is_some_and(|(at, b)| at < b);
+        let mut missing: Vec<Finding> = Vec::new();
+        for id in self.accounts.keys() {
+            missing.push(Finding::Missing {
+                table: "users",
+                id: *id,
+            });
+        }
+        for (id, known) in &self.sessions {
+            let ended_at = known
+                .end
+                .as_ref()
+                .and_then(|end| end.as_ref().map(|e| e.logout_time));
+            if !pruned(ended_at) {
+                missing.push(Finding::Missing {
+                    table: "sessions",
+                    id: *id,
+                });
+            }
+        }
+        for (id, attempt) in &self.attempts {
+            if !pruned(Some(attempt.at)) {
+                missing.push(Finding::Missing {
+                    table: "login_attempts",
+                    id: *id,
+                });
+            }
+        }
+        missing.sort_by_key(|finding| match finding {
+            Finding::Missing { table, id } => (*table, *id),
+            _ => ("", 0),
+        });
+        self.verdict.findings.extend(missing);
+        self.verdict
+    }
+}
+
+/// The fields of one row that differ from the journal.
+struct Differs {
+    table: &'static str,
+    id: i64,
+    found: Vec<Finding>,
+}
+
+impl Differs {
+    fn new(table: &'static str, id: i64) -> Differs {
+        Differs {
+            table,
+            id,
+            found: Vec::new(),
+        }
+    }
+
+    fn differ(&mut self, field: &'static str, recorded: Shown, now: Shown) {
+        self.found.push(Finding::Differs {
+            table: self.table,
+            id: self.id,
+            field,
+            recorded,
+            now,
+        });
+    }
+
+    /// A text field; `None` recorded: the journal does not know it.
+    fn text(&mut self, field: &'static str, recorded: Option<String>, now: &str) {
+        if let Some(recorded) = recorded
+            && recorded != now
+        {
+            self.differ(field, Shown::Text(recorded), Shown::Text(now.into()));
+        }
+    }
+
+    fn optional_text(&mut self, field: &'static str, recorded: Option<&str>, now: Option<&str>) {
+        if recorded != now {
+            let shown = |text: Option<&str>| text.map_or(Shown::Nothing, |t| Shown::Text(t.into()));
+            self.differ(field, shown(recorded), shown(now));
+        }
+    }
+
+    fn number(&mut self, field: &'static str, recorded: Option<i64>, now: Option<i64>) {
+        if recorded != now {
+            let shown = |n: Option<i64>| n.map_or(Shown::Nothing, |n| Shown::Text(n.to_string()));
+            self.differ(field, shown(recorded), shown(now));
+        }
+    }
+
+    fn time(&mut self, field: &'static str, recorded: Option<Millis>, now: Option<Millis>) {
+        if recorded != now {
+            let shown = |at: Option<Millis>| at.map_or(Shown::Nothing, Shown::Time);
+            self.differ(field, shown(recorded), shown(now));
+        }
+    }
+
+    /// A session's end, as recorded and as it stands (`None`: open).
+    fn end(&mut self, recorded: Option<&Ended>, now: Option<&Ended>) {
+        self.time(
+            "logout_time",
+            recorded.map(|e| e.logout_time),
+            now.map(|e| e.logout_time),
+        );
+        self.optional_text(
+            "end_reason",
+            recorded.map(|e| e.reason.as_str()),
+            now.map(|e| e.reason.as_str()),
+        );
+        self.number(
+            "ended_by",
+            recorded.and_then(|e| e.ended_by),
+            now.and_then(|e| e.ended_by),
+        );
+        self.optional_text(
+            "ended_by_account",
+            recorded.and_then(|e| e.ended_by_account.as_deref()),
+            now.and_then(|e| e.ended_by_account.as_deref()),
+        );
+        self.optional_text(
+            "end_note",
+            recorded.and_then(|e| e.note.as_deref()),
+            now.and_then(|e| e.note.as_deref()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,302 @@
+//! The journal as evidence: an office with every kind of fact verifies clean with
+//! `console verify` and with the independent Python verifier; each way of rewriting
+//! the record by hand is found; a database from before the journal says what it cannot
+//! prove. On the backend of the suite (the Python verifier reads SQLite files only).
+
+mod common;
+
+use common::Office;
+use konekte::db::{Db, Here};
+use konekte::model::{EndReason, FailureState, NewUser, Origin, Outcome, Role};
+use predicates::prelude::*;
+
+const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA";
+const HOUR: i64 = 3_600_000;
+
+fn user(name: &str, role: Role) -> NewUser {
+    NewUser {
+        username: name.into(),
+        full_name: format!("{name} Full"),
+        role,
+        password_hash: HASH.into(),
+        must_change_password: false,
+    }
+}
+
+fn desk() -> Origin {
+    Origin {
+        host: "accueil".into(),
+        tty: Some("/dev/tty1".into()),
+        pid: 1,
+        ..Origin::default()
+    }
+}
+
+/// An attempt settled as `outcome`, as a terminal settles it.
+fn attempt(db: &Db, typed: &str, user_id: Option<i64>, outcome: Outcome, at: i64) {
+    db.settle_attempt(typed, user_id, &desk(), at, at, None, |_, _| {
+        (outcome, FailureState::default())
+    })
+    .expect("an attempt");
+}
+
+/// An office that has written every kind of fact: accounts created and changed in
+/// every way, attempts of each outcome, sessions ended by logout, by an admin, from
+/// the shell, by a disabled account, lost and reopened, one still open, and a prune.
+fn office_of_every_fact() -> Office {
+    let office = Office::new();
+    let db = Db::open(&office.target).expect("a new database");
+    let now = db.now();
+    let t0 = now - 48 * HOUR;
+    db.create_users(
+        &[
+            user("ann", Role::Admin),
+            user("bob", Role::Secretaire),
+            user("cid", Role::Archives),
+            user("dee", Role::Directeur),
+        ],
+        false,
+        t0,
+    )
+    .expect("the accounts");
+    let id = |name: &str| db.user(name).unwrap().unwrap().id;
+    attempt(&db, "ann", Some(id("ann")), Outcome::Success, t0);
+    attempt(
+        &db,
+        "BOB",
+        Some(id("bob")),
+        Outcome::BadPassword,
+        now - 5 * HOUR,
+    );
+    attempt(&db, "ghost", None, Outcome::UnknownUser, now - 4 * HOUR);
+
+    let old = db.open_session(id("bob"), &desk(), 5_000, t0).unwrap();
+    db.close_session(old.id, EndReason::Logout, t0 + HOUR, None, None)
+        .unwrap();
+    let forced = db
+        .open_session(id("cid"), &desk(), 5_000, now - 3 * HOUR)
+        .unwrap();
+    db.close_session(
+        forced.id,
+        EndReason::Forced,
+        now - 2 * HOUR,
+        Some(id("ann")),
+        Some("fire drill"),
+    )
+    .unwrap();
+    let shell = db
+        .open_session(id("dee"), &desk(), 5_000, now - 3 * HOUR)
+        .unwrap();
+    db.end_from_shell(shell.id, now - 2 * HOUR, "root", Some("gone home"))
+        .unwrap();
+    let lost = db
+        .open_session(id("dee"), &desk(), 5_000, now - HOUR)
+        .unwrap();
+    let alive = |_: u32, _: Option<i64>| true;
+    let here = Here {
+        host: "elsewhere",
+        machine_id: None,
+        boot_id: None,
+        booted_at: None,
+        pid_ns: None,
+        pid_alive: &alive,
+    };
+    assert_eq!(db.sweep_lost(now, &here).unwrap(), 1, "taken for lost");
+    db.beat(lost.id, now, now).unwrap();
+    let disabled = db.open_session(id("bob"), &desk(), 5_000, now).unwrap();
+    db.set_disabled("bob", true, "root").unwrap();
+    db.set_disabled("bob", false, "root").unwrap();
+    db.set_role("cid", Role::Directeur).unwrap();
+    db.unlock("bob", now).unwrap();
+    db.set_password(
+        "dee",
+        "$argon2id$v=19$m=19456,t=2,p=1$b3RoZXJzYWx0$b3RoZXI",
+        true,
+    )
+    .unwrap();
+    db.open_session(id("ann"), &desk(), 5_000, now).unwrap();
+    assert!(
+        db.session(disabled.id)
+            .unwrap()
+            .unwrap()
+            .logout_time
+            .is_some()
+    );
+    db.prune_before(t0 + 2 * HOUR, 10).unwrap();
+    office
+}
+
+/// `console verify` on the office: its code and its output (stdout, then stderr).
+fn verify(office: &Office) -> (i32, String) {
+    let output = office.console(&["verify"]).output().expect("verify runs");
+    let code = output.status.code().expect("an exit code");
+    let said = String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
+    (code, said.into_owned())
+}
+
+/// The Python verifier's exit code and output, on a SQLite office.
+fn python_verify(office: &Office) -> Option<(i32, String)> {
+    if office.is_postgres() {
+        return None;
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/verify-journal");
+    let output = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&office.db)
+        .output()
+        .expect("python3 runs");
+    let code = output.status.code().expect("an exit code");
+    Some((code, String::from_utf8_lossy(&output.stdout).into_owned()))
+}
+
+#[test]
+fn an_office_of_every_fact_verifies_clean_in_rust_and_in_python() {
+    let office = office_of_every_fact();
+    let (code, said) = verify(&office);
+    assert_eq!(code, 0, "{said}");
+    assert!(said.starts_with("journal intact: "), "{said}");
+    assert!(said.contains("pruned, as the journal records"), "{said}");
+    let kinds = office.sql_text(
+        "SELECT string_agg(kind, ',') FROM (SELECT DISTINCT kind FROM journal ORDER BY kind) k",
+    );
+    assert_eq!(
+        kinds,
+        "account.changed,account.created,attempt,genesis,pruned,session.ended,session.opened,session.reopened"
+    );
+    if let Some((code, python)) = python_verify(&office) {
+        assert_eq!(code, 0, "{python}");
+        let head = office.sql_text("SELECT hash FROM journal_head");
+        assert!(python.trim_end().ends_with(&head), "{python} vs {head}");
+    }
+}
+
+/// The office tampered with by `sql`: `console verify` finds it (exit 1, `expected` in
+/// its findings), and so does the Python verifier.
+fn tampered_is_found(sql: &str, expected: &str) {
+    let office = office_of_every_fact();
+    office.sql(sql);
+    let (code, said) = verify(&office);
+    assert_eq!(code, 1, "{sql}: {said}");
+    assert!(said.contains(expected), "{sql}: {said}");
+    if let Some((code, python)) = python_verify(&office) {
+        assert_eq!(code, 1, "python, {sql}: {python}");
+    }
+}
+
+#[test]
+fn a_logout_time_moved_is_found() {
+    tampered_is_found(
+        "UPDATE sessions SET logout_time = logout_time + 3600000 WHERE end_reason = 'forced'
+           AND end_note = 'fire drill'",
+        "logout_time differs from the journal",
+    );
+}
+
+#[test]
+fn an_end_reason_changed_is_found() {
+    tampered_is_found(
+        "UPDATE sessions SET end_reason = 'logout' WHERE end_note = 'gone home'",
+        "end_reason differs from the journal (forced recorded, logout now)",
+    );
+}
+
+#[test]
+fn a_session_deleted_is_found() {
+    tampered_is_found(
+        "DELETE FROM sessions WHERE end_note = 'fire drill'",
+        "in the journal, missing from its table",
+    );
+}
+
+#[test]
+fn a_forged_session_is_found() {
+    tampered_is_found(
+        "INSERT INTO sessions (id, user_id, session_key, host, login_time, last_seen,
+                               logout_time, end_reason)
+         VALUES (900, 2, 'forged', 'accueil', 1000, 1000, 2000, 'logout')",
+        "session 900: not in the journal",
+    );
+}
+
+#[test]
+fn an_attempt_deleted_is_found() {
+    tampered_is_found(
+        "DELETE FROM login_attempts WHERE username_typed = 'ghost'",
+        "in the journal, missing from its table",
+    );
+}
+
+#[test]
+fn a_role_raised_by_hand_is_found() {
+    tampered_is_found(
+        "UPDATE users SET role = 'admin' WHERE username = 'bob'",
+        "role differs from the journal (secretaire recorded, admin now)",
+    );
+}
+
+#[test]
+fn an_entry_rewritten_to_match_is_found_by_its_hash() {
+    tampered_is_found(
+        "UPDATE users SET role = 'admin' WHERE username = 'bob';
+         UPDATE journal SET body = replace(body, '\"secretaire\"', '\"admin\"')
+          WHERE kind = 'account.created' AND body LIKE '%\"bob\"%'",
+        "its hash does not match its contents",
+    );
+}
+
+#[test]
+fn entries_cut_from_the_end_are_found() {
+    tampered_is_found(
+        "DELETE FROM journal WHERE id = (SELECT max(id) FROM journal)",
+        "entries were cut from its end",
+    );
+}
+
+#[test]
+fn a_database_from_before_the_journal_says_what_it_cannot_prove() {
+    let office = Office::new();
+    {
+        let db = Db::open(&office.target).unwrap();
+        db.create_users(&[user("ann", Role::Admin)], false, 0)
+            .unwrap();
+    }
+    // As a database of version 6 was: no journal, the rows written before it.
+    let version = if office.is_postgres() {
+        "UPDATE konekte_schema SET version = 6"
+    } else {
+        "PRAGMA user_version = 6"
+    };
+    office.sql(&format!(
+        "DROP TABLE journal; DROP TABLE journal_head;
+         INSERT INTO sessions (id, user_id, session_key, host, login_time, last_seen)
+         VALUES (1, 1, 'old', 'accueil', 1000, 1000);
+         {version}"
+    ));
+    let (code, said) = verify(&office);
+    assert_eq!(code, 0, "{said}");
+    assert!(
+        said.contains("before the journal: 1 account, 1 session and 0 attempts"),
+        "{said}"
+    );
+    // Its end, written since (a sweep takes it for lost), is journaled and checked
+    // like any other.
+    office.console(&["who"]).assert().success();
+    assert_eq!(verify(&office).0, 0);
+    office.sql("UPDATE sessions SET end_note = 'edited' WHERE id = 1");
+    office
+        .console(&["verify"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("session 1: end_note differs"));
+}
+
+#[test]
+fn verify_of_a_missing_database_is_66_and_of_a_damaged_one_74() {
+    let office = Office::new();
+    if office.is_postgres() {
+        return;
+    }
+    office.console(&["verify"]).assert().code(66);
+    std::fs::write(&office.db, vec![b'x'; 8192]).unwrap();
+    office.console(&["verify"]).assert().code(74);
+}
