@@ -121,7 +121,27 @@ pub enum Command {
     /// own line, naming the row ("session 812: logout_time differs from the journal");
     /// exit 74 for a database that cannot be read. What the README's "The journal"
     /// says it cannot prove, it says too.
-    Verify,
+    Verify {
+        /// Also find each checkpoint of FILE (written by `checkpoint --witness`, by the
+        /// monitor, or read out of the system log) in the chain: a database rolled back
+        /// or rebuilt behind one fails.
+        #[arg(long, value_name = "FILE")]
+        witness: Option<PathBuf>,
+    },
+    /// Write the journal's head where the terminals cannot: a line with the time, the
+    /// last entry and its hash, appended to FILE or sent to the system log.
+    ///
+    /// Keep the file out of the terminals' reach (an admin's own folder, another
+    /// machine); `verify --witness FILE` checks the database against it later.
+    #[command(group(clap::ArgGroup::new("where").required(true).multiple(true)))]
+    Checkpoint {
+        /// Append the checkpoint to FILE (made 0600 if missing).
+        #[arg(long, value_name = "FILE", group = "where")]
+        witness: Option<PathBuf>,
+        /// Send it to the system log (journald or syslog, facility auth).
+        #[arg(long, group = "where")]
+        syslog: bool,
+    },
     /// Add user accounts: from a CSV file, by role and count, or one by one at prompts.
     ///
     /// The accounts created are written to stdout as CSV (username,role,password), with

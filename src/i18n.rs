@@ -689,6 +689,26 @@ catalog! {
         "la tête du journal est l'entrée {head} mais sa dernière entrée est {last} (des entrées ont été coupées à la fin)",
         "tèt jounal la se antre {head} men dènye antre li se {last} (yo koupe antre nan bout li)",
     ],
+    finding_witness_rewritten: [
+        "witness line {line}: entry {entry}, taken {at}, has another hash in the chain (the journal was rewritten)",
+        "témoin ligne {line} : l'entrée {entry}, relevée le {at}, a une autre empreinte dans la chaîne (le journal a été réécrit)",
+        "temwen liy {line}: antre {entry}, pran {at}, gen yon lòt anprent nan chèn nan (yo reekri jounal la)",
+    ],
+    finding_witness_beyond: [
+        "witness line {line}: entry {entry}, taken {at}, is past the chain's end at entry {last} (the database was rolled back or rebuilt)",
+        "témoin ligne {line} : l'entrée {entry}, relevée le {at}, est au-delà de la fin de la chaîne, l'entrée {last} (la base a été ramenée en arrière ou refaite)",
+        "temwen liy {line}: antre {entry}, pran {at}, pi lwen pase bout chèn nan, antre {last} (yo fè baz la tounen dèyè oswa yo refè l)",
+    ],
+    verify_witnessed: [
+        "{count|checkpoint|checkpoints} of {file} found in the chain",
+        "{count/point de contrôle/points de contrôle} de {file} retrouvés dans la chaîne",
+        "{count} pwen kontwòl nan {file} jwenn nan chèn nan",
+    ],
+    no_checkpoints: [
+        "{file}: no konekte-checkpoint line in it",
+        "{file} : aucune ligne konekte-checkpoint",
+        "{file}: pa gen okenn liy konekte-checkpoint ladan l",
+    ],
     row_account: ["account {id}", "compte {id}", "kont {id}"],
     row_session: ["session {id}", "session {id}", "sesyon {id}"],
     row_attempt: ["attempt {id}", "tentative {id}", "tantativ {id}"],
@@ -762,6 +782,11 @@ catalog! {
         "itilizatè \"{name}\" egziste deja; anyen pa ekri",
     ],
     no_user: ["no user named \"{name}\"", "aucun utilisateur nommé « {name} »", "pa gen itilizatè ki rele \"{name}\""],
+    cannot_write_file: [
+        "{file}: cannot write: {error}",
+        "{file} : écriture impossible : {error}",
+        "{file}: pa ka ekri ladan l: {error}",
+    ],
     cannot_read_file: ["{file}: cannot read: {error}", "{file} : lecture impossible : {error}", "{file}: pa ka li l: {error}"],
     interactive_needs_terminal: [
         "--interactive needs a terminal on stdin; in scripts use --file or --role/--count",

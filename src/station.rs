@@ -12,6 +12,7 @@
 mod worker;
 
 use std::io::Stdout;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -72,8 +73,14 @@ pub enum Mode {
         sign_in: Option<(String, String)>,
         /// Leaving asks first, saying what becomes of the demo's database.
         confirm_quit: Option<monitor::Leaving>,
+        /// Where the monitor keeps checkpoints of the journal's head: every
+        /// CHECKPOINT_EVERY while it is open, and when it closes.
+        witness: Option<PathBuf>,
     },
 }
+
+/// How often an open monitor writes a checkpoint to its witness.
+const CHECKPOINT_EVERY: Millis = 5 * 60_000;
 
 /// How a terminal keeps its sessions.
 #[derive(Debug, Clone, Copy)]
@@ -149,7 +156,7 @@ pub fn run(target: &Target, args: &TerminalArgs, mode: Mode) -> Result<()> {
         }
         return Err(Error::Refused(crate::said!(stopped_by_fault)).into());
     }
-    Ok(())
+    station.last_checkpoint(target)
 }
 
 /// Tells the loop whenever another connection changed the database: the monitor
@@ -232,6 +239,8 @@ pub struct Station {
     pending_end: Option<PendingEnd>,
     beat_in_flight: bool,
     next_beat: Millis,
+    /// When the monitor writes its next checkpoint to its witness.
+    next_checkpoint: Millis,
     load_in_flight: bool,
     reload_wanted: bool,
     /// The database can take no more logins (its file replaced: what is written here,
@@ -279,11 +288,23 @@ impl Station {
             pending_end: None,
             beat_in_flight: false,
             next_beat: now,
+            next_checkpoint: now,
             load_in_flight: false,
             reload_wanted: false,
             db_unusable: None,
             reachable,
             finished: false,
+        }
+    }
+
+    /// A monitor's last checkpoint, as it closes: the head after its own logout.
+    fn last_checkpoint(&self, target: &Target) -> Result<()> {
+        match &self.mode {
+            Mode::Monitor {
+                witness: Some(file),
+                ..
+            } => worker::checkpoint(&Db::open_existing(target)?, file, (self.clock)()),
+            _ => Ok(()),
         }
     }
 
@@ -459,6 +480,19 @@ impl Station {
             self.next_beat = now + self.settings.heartbeat;
             self.beat(now);
         }
+        if let (
+            Screen::Monitor(..),
+            Mode::Monitor {
+                witness: Some(file),
+                ..
+            },
+        ) = (&self.screen, &self.mode)
+            && now >= self.next_checkpoint
+        {
+            self.next_checkpoint = now + CHECKPOINT_EVERY;
+            let file = file.clone();
+            self.send(Job::Checkpoint { file, at: now });
+        }
     }
 
     /// Whether the database answers: a server that cannot be reached, else a job of
@@ -533,6 +567,13 @@ impl Station {
             Reply::Ended(result) => self.end_written(result),
             Reply::EndedOther { session_id, result } => self.ended_other(session_id, result),
             Reply::Loaded(result) => self.loaded(result),
+            Reply::Checkpointed(Err(err)) => {
+                if let Screen::Monitor(_, state) = &mut self.screen {
+                    let said = monitor::Msg::Said(said_in(&err, state.texts));
+                    let _ = monitor::update(state, said);
+                }
+            }
+            Reply::Checkpointed(Ok(())) => {}
             Reply::History(result) => {
                 if let Screen::Monitor(_, state) = &mut self.screen {
                     let msg = match result {

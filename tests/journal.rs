@@ -300,3 +300,59 @@ fn verify_of_a_missing_database_is_66_and_of_a_damaged_one_74() {
     std::fs::write(&office.db, vec![b'x'; 8192]).unwrap();
     office.console(&["verify"]).assert().code(74);
 }
+
+#[test]
+fn a_database_rolled_back_behind_a_witness_checkpoint_is_found() {
+    let office = office_of_every_fact();
+    let witness = office.dir.path().join("admin/witness");
+    let witness_arg = witness.display().to_string();
+    let kept = office.sql_count("SELECT id FROM journal_head");
+    office
+        .console(&["checkpoint", "--witness", &witness_arg])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("konekte-checkpoint "));
+    office
+        .console(&["verify", "--witness", &witness_arg])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 checkpoint of"));
+    // Put back as it was a few facts ago, the chain whole and consistent with itself.
+    let back = kept - 3;
+    office.sql(&format!(
+        "DELETE FROM journal WHERE id > {back};
+         UPDATE journal_head SET id = {back},
+                hash = (SELECT hash FROM journal WHERE id = {back})"
+    ));
+    office
+        .console(&["verify", "--witness", &witness_arg])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "witness line 1: entry {kept}"
+        )))
+        .stdout(predicate::str::contains(format!(
+            "past the chain's end at entry {back} (the database was rolled back or rebuilt)"
+        )));
+}
+
+#[test]
+fn a_witness_that_holds_no_checkpoint_proves_nothing_and_says_so() {
+    let office = office_of_every_fact();
+    let empty = office.file("witness", b"nothing here\n");
+    office
+        .console(&["verify", "--witness", common::path_str(&empty)])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("no konekte-checkpoint line"));
+    office
+        .console(&["verify", "--witness", "/nonexistent/witness"])
+        .assert()
+        .code(66);
+    office.console(&["checkpoint"]).assert().code(2);
+    office
+        .console(&["checkpoint", "--syslog"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(" entry="));
+}

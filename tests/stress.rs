@@ -104,7 +104,7 @@ fn thirty_two_terminals_times_a_hundred_logins_are_all_kept() {
         (WRITERS * CYCLES) as i64,
         "each account counted each"
     );
-    let verdict = db.verify().unwrap();
+    let verdict = db.verify(Vec::new()).unwrap();
     assert_eq!(
         verdict.findings,
         vec![],

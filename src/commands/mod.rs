@@ -2,6 +2,7 @@
 
 pub mod add_users;
 mod backup;
+mod checkpoint;
 mod copy;
 pub mod demo;
 pub mod end_session;
@@ -74,7 +75,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Report(args)) => report::run(&args, target, out),
         Some(Command::Failures(args)) => failures::run(&args, target, out),
         Some(Command::Prune { before, dry_run }) => prune::run(&before, dry_run, target, out),
-        Some(Command::Verify) => verify::run(target, out),
+        Some(Command::Verify { witness }) => verify::run(target, witness.as_deref(), out),
+        Some(Command::Checkpoint { witness, syslog }) => {
+            checkpoint::run(target, witness.as_deref(), syslog, out)
+        }
         Some(Command::EndSession { session_id, reason }) => {
             end_session::run(session_id, reason.as_deref(), target)
         }

@@ -1,8 +1,10 @@
-//! `console verify`: the journal walked link by link and replayed against the tables.
-//! Exit 0 with one line that says what was checked; exit 1 with each finding on its own
-//! line, naming its table's row; exit 74 for a database that cannot be read.
+//! `console verify [--witness FILE]`: the journal walked link by link and replayed
+//! against the tables, and each checkpoint of the witness found in it. Exit 0 with one
+//! line that says what was checked; exit 1 with each finding on its own line, naming its
+//! table's row; exit 74 for a database that cannot be read.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::Result;
 
@@ -10,12 +12,14 @@ use crate::clock::Zone;
 use crate::db::{Db, Target};
 use crate::error::Error;
 use crate::i18n::{Texts, fill, texts};
-use crate::journal::replay::{Finding, Link, Shown, Verdict};
+use crate::journal::replay::{Finding, Link, Shown, Verdict, Witnessed};
+use crate::journal::witness::{Checkpoint, checkpoints_in};
 
-pub fn run(target: &Target, out: &mut dyn Write) -> Result<()> {
+pub fn run(target: &Target, witness: Option<&Path>, out: &mut dyn Write) -> Result<()> {
+    let checkpoints = witness.map(read_witness).transpose()?.unwrap_or_default();
     let db = Db::open_existing(target)?;
     db.check_integrity(&[])?;
-    let verdict = db.verify()?;
+    let verdict = db.verify(checkpoints)?;
     let t = texts();
     for finding in &verdict.findings {
         writeln!(out, "{}", said(finding, t))?;
@@ -24,8 +28,33 @@ pub fn run(target: &Target, out: &mut dyn Write) -> Result<()> {
         let count = verdict.findings.len();
         return Err(Error::Refused(crate::said!(verify_found, count = count)).into());
     }
-    writeln!(out, "{}", summary(&verdict, t))?;
+    let mut line = summary(&verdict, t);
+    if let Some(file) = witness {
+        line.push_str("; ");
+        line.push_str(&fill(
+            t.verify_witnessed,
+            &[("count", &verdict.witnessed), ("file", &file.display())],
+        ));
+    }
+    writeln!(out, "{line}")?;
     Ok(())
+}
+
+/// The checkpoints of the witness file: missing or unreadable is exit 66, a file with
+/// none is exit 65 (a mistake worth saying: it would prove nothing).
+fn read_witness(file: &Path) -> Result<Vec<(usize, Checkpoint)>> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        Error::NoInput(crate::said!(
+            cannot_read_file,
+            file = file.display(),
+            error = e
+        ))
+    })?;
+    let checkpoints = checkpoints_in(&text);
+    if checkpoints.is_empty() {
+        return Err(Error::bad_input(crate::tr!(no_checkpoints, file = file.display())).into());
+    }
+    Ok(checkpoints)
 }
 
 /// The one line of an intact journal, and what it cannot prove.
@@ -99,6 +128,23 @@ fn said(finding: &Finding, t: &Texts) -> String {
             fill(t.finding_unrecorded, &[("row", &row(table, *id, t))])
         }
         Finding::Missing { table, id } => fill(t.finding_missing, &[("row", &row(table, *id, t))]),
+        Finding::Witness {
+            line,
+            checkpoint,
+            problem,
+        } => {
+            let at = t.lang.date_time(checkpoint.at, Zone::Local);
+            let fields: [(&str, &dyn std::fmt::Display); 3] =
+                [("line", line), ("entry", &checkpoint.entry), ("at", &at)];
+            match problem {
+                Witnessed::Rewritten => fill(t.finding_witness_rewritten, &fields),
+                Witnessed::Beyond { last } => {
+                    let mut fields = fields.to_vec();
+                    fields.push(("last", last));
+                    fill(t.finding_witness_beyond, &fields)
+                }
+            }
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 //! `json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`).
 
 pub mod replay;
+pub mod witness;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -3,8 +3,9 @@
 //! every row of `users`, `sessions` and `login_attempts` against what the journal says
 //! of it. Pure: the entries and rows are handed in by whoever reads them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use super::witness::Checkpoint;
 use super::{Ended, Entry, Fact, Genesis, START};
 use crate::model::Millis;
 
@@ -91,6 +92,21 @@ pub enum Finding {
         table: &'static str,
         id: i64,
     },
+    /// A checkpoint of the witness file (its line) that the chain does not hold.
+    Witness {
+        line: usize,
+        checkpoint: Checkpoint,
+        problem: Witnessed,
+    },
+}
+
+/// How the chain disagrees with a checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Witnessed {
+    /// Its entry is in the chain with another hash: the chain was rewritten.
+    Rewritten,
+    /// Its entry is past the chain's end: the database was rolled back behind it.
+    Beyond { last: i64 },
 }
 
 /// What the journal knows of a session: how it was opened (unless before the journal)
@@ -124,6 +140,8 @@ pub struct Verdict {
     pub unproved: i64,
     /// Rows the journal records as pruned.
     pub pruned: i64,
+    /// Checkpoints found in the chain, with their hash.
+    pub witnessed: i64,
     pub findings: Vec<Finding>,
 }
 
@@ -135,6 +153,8 @@ pub struct Replay {
     attempts: HashMap<i64, AttemptRow>,
     /// The latest `before` of the prunes: what ended or happened before it may be gone.
     pruned_before: Option<Millis>,
+    /// The checkpoints still to be found, by entry, each with its line.
+    checkpoints: BTreeMap<i64, Vec<(usize, Checkpoint)>>,
     verdict: Verdict,
 }
 
@@ -143,8 +163,28 @@ impl Replay {
         Replay::default()
     }
 
+    /// A checkpoint to find in the chain (line `line` of the witness), before the
+    /// entries are handed in.
+    pub fn witness(&mut self, line: usize, checkpoint: Checkpoint) {
+        self.checkpoints
+            .entry(checkpoint.entry)
+            .or_default()
+            .push((line, checkpoint));
+    }
+
     /// The next entry of the chain, in id order.
     pub fn entry(&mut self, entry: Entry) {
+        for (line, checkpoint) in self.checkpoints.remove(&entry.id).unwrap_or_default() {
+            if checkpoint.hash == entry.hash {
+                self.verdict.witnessed += 1;
+            } else {
+                self.verdict.findings.push(Finding::Witness {
+                    line,
+                    checkpoint,
+                    problem: Witnessed::Rewritten,
+                });
+            }
+        }
         let (expected_id, expected_prev) = match &self.verdict.head {
             Some((id, hash)) => (id + 1, hash.as_str()),
             None => (1, START),
@@ -297,6 +337,17 @@ impl Replay {
     /// The verdict, once every row has been seen: what the journal records and no
     /// table holds is missing, unless a prune took it.
     pub fn finish(mut self) -> Verdict {
+        let last = self.verdict.head.as_ref().map_or(0, |(id, _)| *id);
+        for (line, checkpoint) in std::mem::take(&mut self.checkpoints)
+            .into_values()
+            .flatten()
+        {
+            self.verdict.findings.push(Finding::Witness {
+                line,
+                checkpoint,
+                problem: Witnessed::Beyond { last },
+            });
+        }
         let pruned = |at: Option<Millis>| at.zip(self.pruned_before).is_some_and(|(at, b)| at < b);
         let mut missing: Vec<Finding> = Vec::new();
         for id in self.accounts.keys() {

@@ -45,6 +45,7 @@ fn monitor() -> Mode {
         banner: None,
         sign_in: None,
         confirm_quit: None,
+        witness: None,
     }
 }
 
@@ -718,4 +719,36 @@ fn a_terminal_on_a_damaged_file_says_so_and_lets_no_one_log_in() {
     assert!(sessions.is_empty(), "no login is sent to a damaged file");
     let screen = terminal.screen_text(80, 24);
     assert!(screen.contains("database is damaged"), "{screen}");
+}
+
+#[test]
+fn an_open_monitor_keeps_checkpoints_of_the_journal_in_its_witness() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state/witness");
+    let mode = Mode::Monitor {
+        banner: None,
+        sign_in: None,
+        confirm_quit: None,
+        witness: Some(file.clone()),
+    };
+    let mut rig = Rig::new(mode, settings(), &EN, Patience::default());
+    rig.log_in("boss");
+    rig.advance(SECOND);
+    rig.settle();
+    let checkpoints = || {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        crate::journal::witness::checkpoints_in(&text)
+    };
+    assert_eq!(checkpoints().len(), 1, "one as the monitor opens");
+    let (head, hash) = rig.other_connection().journal_head().unwrap();
+    let (_, first) = &checkpoints()[0];
+    assert_eq!((first.entry, &first.hash), (head, &hash));
+    rig.advance(CHECKPOINT_EVERY / 2);
+    rig.settle();
+    assert_eq!(checkpoints().len(), 1, "not before its time");
+    rig.advance(CHECKPOINT_EVERY / 2);
+    rig.settle();
+    assert_eq!(checkpoints().len(), 2, "then every few minutes");
+    let verdict = rig.other_connection().verify(checkpoints()).unwrap();
+    assert_eq!((verdict.witnessed, verdict.findings.len()), (2, 0));
 }

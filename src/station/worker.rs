@@ -2,6 +2,7 @@
 //! were sent, each answered with one reply. Whatever the database makes it wait for, the
 //! station's loop goes on.
 
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
 use std::thread;
 
@@ -13,6 +14,7 @@ use crate::auth::{self, LockPolicy, LoginRequest, PasswordProblem, Refusal};
 use crate::clock::Zone;
 use crate::db::{Beat, Closed, Db, History, Query, Snapshot};
 use crate::error::Error;
+use crate::journal::witness::Checkpoint;
 use crate::model::{EndReason, Millis, Origin, PreviousLogin, Role, Session, User};
 use crate::origin::ThisHost;
 use crate::tui::Unusable;
@@ -54,6 +56,11 @@ pub enum Job {
         at: Millis,
         day_start: Millis,
     },
+    /// The journal's head, appended to the monitor's witness file.
+    Checkpoint {
+        file: PathBuf,
+        at: Millis,
+    },
     LoadHistory {
         user_id: i64,
         offset: usize,
@@ -73,6 +80,7 @@ pub enum Reply {
     },
     Loaded(Result<Snapshot>),
     History(Result<History>),
+    Checkpointed(Result<()>),
 }
 
 /// What a login came to.
@@ -187,6 +195,7 @@ impl Context {
                 rows,
                 at,
             } => Reply::History(db.user_history(user_id, offset, rows, at, self.tz)),
+            Job::Checkpoint { file, at } => Reply::Checkpointed(checkpoint(db, &file, at)),
         }
     }
 
@@ -268,4 +277,18 @@ fn end_as_admin(db: &Db, session_id: i64, admin: &User, at: Millis) -> Result<Cl
         return Err(Error::Refused(crate::said!(no_longer_admin, name = admin.username)).into());
     }
     db.close_session(session_id, EndReason::Forced, at, Some(admin.id), None)
+}
+
+/// Appends the journal's head, as of `at`, to the witness `file`.
+pub fn checkpoint(db: &Db, file: &Path, at: Millis) -> Result<()> {
+    let (entry, hash) = db.journal_head()?;
+    let checkpoint = Checkpoint { at, entry, hash };
+    checkpoint.append_to(file).map_err(|e| {
+        Error::Refused(crate::said!(
+            cannot_write_file,
+            file = file.display(),
+            error = e
+        ))
+        .into()
+    })
 }

@@ -7,17 +7,22 @@ use crate::db::Db;
 use crate::db::backend::Exec;
 use crate::db::backend::value::params;
 use crate::journal::replay::{AccountRow, AttemptRow, Replay, SessionRow, Verdict};
+use crate::journal::witness::Checkpoint;
 use crate::journal::{Ended, fingerprint};
 
 impl Db {
     /// Walks the journal and replays it against the tables, all read as of one moment
-    /// (the terminals write on meanwhile).
-    pub fn verify(&self) -> Result<Verdict> {
-        self.in_snapshot(|| self.replay_all())
+    /// (the terminals write on meanwhile), and finds each of `checkpoints` (with its
+    /// line in the witness) in the chain.
+    pub fn verify(&self, checkpoints: Vec<(usize, Checkpoint)>) -> Result<Verdict> {
+        let mut replay = Replay::new();
+        for (line, checkpoint) in checkpoints {
+            replay.witness(line, checkpoint);
+        }
+        self.in_snapshot(|| self.replay_all(replay))
     }
 
-    fn replay_all(&self) -> Result<Verdict> {
-        let mut replay = Replay::new();
+    fn replay_all(&self, mut replay: Replay) -> Result<Verdict> {
         self.each_entry(|entry| {
             replay.entry(entry);
             Ok(())

@@ -309,3 +309,57 @@ fn rows_from_before_the_journal_are_counted_not_proved_and_pruned_ones_are_not_m
     assert_eq!(found.findings, vec![]);
     assert_eq!((found.unproved, found.pruned), (1, 1));
 }
+
+#[test]
+fn a_chain_rolled_back_or_rewritten_behind_a_checkpoint_is_found() {
+    use crate::journal::witness::Checkpoint;
+    let entries = office();
+    let taken = |entry: &Entry| Checkpoint {
+        at: entry.at,
+        entry: entry.id,
+        hash: entry.hash.clone(),
+    };
+    let mut replay = Replay::new();
+    replay.witness(1, taken(&entries[3]));
+    replay.witness(2, taken(&entries[5]));
+    // Rolled back to entry 4: the second checkpoint is past its end.
+    entries
+        .iter()
+        .take(4)
+        .cloned()
+        .for_each(|e| replay.entry(e));
+    replay.recorded_head(4);
+    let found = replay.finish();
+    assert_eq!(found.witnessed, 1);
+    assert!(found.findings.contains(&Finding::Witness {
+        line: 2,
+        checkpoint: taken(&entries[5]),
+        problem: Witnessed::Beyond { last: 4 },
+    }));
+
+    // Rebuilt from the start with another history: consistent, but not with the witness.
+    let mut rebuilt = office();
+    rebuilt.truncate(3);
+    let mut facts: Vec<(Option<i64>, Fact)> = rebuilt
+        .into_iter()
+        .map(|e| (e.subject, Fact::parse(&e.kind, &e.body).unwrap()))
+        .collect();
+    facts.push((Some(1), Fact::SessionEnded(ended(9_000, "logout"))));
+    let mut replay = Replay::new();
+    replay.witness(1, taken(&entries[3]));
+    chain(facts).into_iter().for_each(|e| replay.entry(e));
+    replay.recorded_head(4);
+    let witnessed: Vec<Finding> = replay
+        .finish()
+        .findings
+        .into_iter()
+        .filter(|f| matches!(f, Finding::Witness { .. }))
+        .collect();
+    assert!(matches!(
+        witnessed.as_slice(),
+        [Finding::Witness {
+            problem: Witnessed::Rewritten,
+            ..
+        }]
+    ));
+}
