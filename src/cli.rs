@@ -70,6 +70,10 @@ pub enum Command {
     Report(ReportArgs),
     /// Failed login attempts, newest first, with a count per name typed (as `lastb`).
     Failures(FailuresArgs),
+    /// Every admin action the journal records: accounts added or changed, sessions
+    /// ended by an admin, prunes; who did it (the system account, or the monitor's
+    /// admin), where, to what, and their note.
+    Audit(AuditArgs),
     /// Delete ended sessions and login attempts older than a time, so that history does
     /// not grow without bound. Open sessions are never touched.
     Prune {
@@ -244,6 +248,18 @@ pub struct FailuresArgs {
     /// At most N attempts.
     #[arg(short = 'n', long = "limit", value_name = "N")]
     pub limit: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// Actions at or after T.
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    /// Actions before T.
+    #[arg(long, value_name = "T")]
+    pub until: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

@@ -71,6 +71,17 @@ impl Origin {
 
 /// Which machine this is, whatever its host name: `/etc/machine-id` (systemd's, also
 /// written by dbus as /var/lib/dbus/machine-id).
+/// Who runs this shell command, as the journal names the author of an admin's action:
+/// the system account, this host and terminal.
+pub fn actor() -> crate::journal::Actor {
+    crate::journal::Actor {
+        account: os_account(),
+        admin: None,
+        host: hostname(),
+        tty: tty_of_stdin(),
+    }
+}
+
 /// The system account that runs this command, as an admin's action names it: the
 /// account that called sudo when it did (SUDO_USER), else this process's own.
 pub fn os_account() -> String {

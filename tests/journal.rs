@@ -356,3 +356,67 @@ fn a_witness_that_holds_no_checkpoint_proves_nothing_and_says_so() {
         .success()
         .stdout(predicate::str::contains(" entry="));
 }
+
+#[test]
+fn audit_lists_each_admin_action_with_who_where_and_the_note() {
+    let office = Office::new();
+    let as_marie = |args: &[&str]| {
+        let mut command = office.console(args);
+        command.env("SUDO_USER", "marie");
+        command
+    };
+    as_marie(&["add-users", "--role", "archives", "--count", "2"])
+        .assert()
+        .success();
+    as_marie(&["users", "set-role", "archives002", "admin"])
+        .assert()
+        .success();
+    as_marie(&["users", "disable", "archives001"])
+        .assert()
+        .success();
+    let db = Db::open(&office.target).unwrap();
+    let admin = db.user("archives002").unwrap().unwrap();
+    let session = db.open_session(admin.id, &desk(), 5_000, db.now()).unwrap();
+    drop(db);
+    let id = session.id.to_string();
+    as_marie(&["end-session", &id, "--reason", "fire drill"])
+        .assert()
+        .success();
+    let csv = String::from_utf8(
+        office
+            .console(&["audit", "--format", "csv"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "at,account,admin,host,tty,action,subject,detail,note"
+    );
+    let actions: Vec<String> = lines[1..]
+        .iter()
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            format!(
+                "{} {} {} {} {}",
+                cells[1], cells[5], cells[6], cells[7], cells[8]
+            )
+        })
+        .collect();
+    let end = format!("marie end-session session {id} (archives002)");
+    assert_eq!(actions.len(), 5, "{csv}");
+    assert_eq!(actions[0], "marie add-user archives001 role=archives ");
+    assert_eq!(actions[2], "marie set-role archives002 role=admin ");
+    assert_eq!(actions[3], "marie disable archives001  ");
+    assert!(actions[4].starts_with(&end), "{}", actions[4]);
+    assert!(actions[4].ends_with(" fire drill"), "{}", actions[4]);
+    // What terminals do on their own (the session's opening) is no admin's action.
+    assert!(!csv.contains("session.opened"));
+    office
+        .console(&["audit", "--since", "2000-01-01", "--until", "2000-01-02"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("add-user").not());
+}

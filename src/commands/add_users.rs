@@ -24,7 +24,8 @@ pub fn run(args: &AddUsersArgs, target: &Target, out: &mut dyn Write) -> Result<
     let db = if args.dry_run {
         Db::open_read_only(target)?
     } else {
-        let db = Db::open(target)?;
+        let mut db = Db::open(target)?;
+        db.act_as(crate::origin::actor());
         db.check_integrity(&["users"])?;
         Some(db)
     };

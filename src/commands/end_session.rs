@@ -3,12 +3,12 @@
 use anyhow::Result;
 
 use super::sweep;
-use crate::db::{Closed, Db, Target};
+use crate::db::{Closed, Target};
 use crate::error::Error;
 use crate::origin::ThisHost;
 
 pub fn run(session_id: i64, reason: Option<&str>, target: &Target) -> Result<()> {
-    let db = Db::open_existing(target)?;
+    let db = super::open_as_admin(target)?;
     db.check_integrity(&["sessions"])?;
     let now = db.now();
     sweep(&db, &ThisHost::detect(), now);

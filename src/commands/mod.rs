@@ -1,6 +1,7 @@
 //! One file per subcommand, each a `run`; what they share about output lives here.
 
 pub mod add_users;
+mod audit;
 mod backup;
 mod checkpoint;
 mod copy;
@@ -74,6 +75,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Last(args)) => last::run(&args, target, out),
         Some(Command::Report(args)) => report::run(&args, target, out),
         Some(Command::Failures(args)) => failures::run(&args, target, out),
+        Some(Command::Audit(args)) => audit::run(&args, target, out),
         Some(Command::Prune { before, dry_run }) => prune::run(&before, dry_run, target, out),
         Some(Command::Verify { witness }) => verify::run(target, witness.as_deref(), out),
         Some(Command::Checkpoint { witness, syslog }) => {
@@ -90,10 +92,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
 /// what it reads says which sessions are lost; returns it with now by its clock. The
 /// database must exist: a mistyped path is an error (exit 66), not an empty office.
 pub fn open_swept(target: &Target) -> Result<(Db, Millis)> {
-    let db = Db::open_existing(target)?;
+    let db = open_as_admin(target)?;
     let now = db.now();
     sweep(&db, &ThisHost::detect(), now);
     Ok((db, now))
+}
+
+/// Opens a database that must exist, for a shell command: what it does as an admin is
+/// journaled as done by this system account, here (`origin::actor`).
+pub fn open_as_admin(target: &Target) -> Result<Db> {
+    let mut db = Db::open_existing(target)?;
+    db.act_as(crate::origin::actor());
+    Ok(db)
 }
 
 /// A time argument (CLI.md's forms), or a usage error naming it.

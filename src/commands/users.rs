@@ -25,7 +25,7 @@ pub fn run(command: UsersCommand, target: &Target, out: &mut dyn Write) -> Resul
             .collect();
         return write_rows(out, format, &LIST_COLUMNS, &rows, UserRow::cells);
     }
-    let db = Db::open_existing(target)?;
+    let db = super::open_as_admin(target)?;
     // What the command writes: the account, and for `disable` its sessions.
     let writes: &[&str] = match command {
         UsersCommand::Disable { .. } => &["users", "sessions"],

@@ -23,6 +23,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::clock::now_ms;
 use crate::error::Error;
+use crate::journal::Actor;
 use crate::model::Millis;
 
 pub use backend::migrations::LATEST_VERSION;
@@ -95,6 +96,8 @@ pub struct Db {
     stall_told: Cell<bool>,
     /// The SQLite file as opened: its path, device and inode.
     file: Option<(PathBuf, u64, u64)>,
+    /// Who this connection's admin actions are journaled as done by.
+    actor: Option<Actor>,
 }
 
 impl Db {
@@ -181,6 +184,7 @@ impl Db {
             write_began: Cell::new(None),
             stall_told: Cell::new(false),
             file: None,
+            actor: None,
         }
     }
 
@@ -196,6 +200,17 @@ impl Db {
 
     pub fn dialect(&self) -> Dialect {
         self.conn.dialect()
+    }
+
+    /// Journals this connection's admin actions (accounts made or changed, an end
+    /// forced, a prune, a correction) as done by `actor`: a shell command's system
+    /// account and place, or the monitor's admin.
+    pub fn act_as(&mut self, actor: Actor) {
+        self.actor = Some(actor);
+    }
+
+    pub(in crate::db) fn actor(&self) -> Option<Actor> {
+        self.actor.clone()
     }
 
     /// Whether the SQLite file at the path opened is gone, or is another file now (a

@@ -10,6 +10,7 @@
 //! The body is JSON with its keys sorted and no spaces (as Python's
 //! `json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`).
 
+pub mod audit;
 pub mod replay;
 pub mod witness;
 
@@ -52,6 +53,20 @@ pub struct Genesis {
     pub digest: String,
 }
 
+/// Who did an admin's action, and where: the system account that ran the shell
+/// command (the one that called sudo, when it did), or the admin of the monitor; the
+/// host and the terminal. Absent from what terminals do on their own (a login, a
+/// logout, a heartbeat).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Actor {
+    pub account: String,
+    /// The konekte admin logged into the monitor that did it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<String>,
+    pub host: String,
+    pub tty: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     pub username: String,
@@ -61,6 +76,8 @@ pub struct Account {
     pub must_change_password: bool,
     /// `fingerprint` of the password's hash: a change shows, the hash never does.
     pub password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
 }
 
 /// What changed of an account; what did not is absent.
@@ -77,6 +94,8 @@ pub struct AccountChange {
     /// Its lockout lifted by an admin.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unlocked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +116,8 @@ pub struct Ended {
     pub ended_by: Option<i64>,
     pub ended_by_account: Option<String>,
     pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +136,8 @@ pub struct Pruned {
     pub before: Millis,
     pub sessions: i64,
     pub attempts: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
 }
 
 /// The name each kind of fact is stored under.

@@ -14,6 +14,7 @@ use crate::auth::{self, LockPolicy, LoginRequest, PasswordProblem, Refusal};
 use crate::clock::Zone;
 use crate::db::{Beat, Closed, Db, History, Query, Snapshot};
 use crate::error::Error;
+use crate::journal::Actor;
 use crate::journal::witness::Checkpoint;
 use crate::model::{EndReason, Millis, Origin, PreviousLogin, Role, Session, User};
 use crate::origin::ThisHost;
@@ -128,6 +129,15 @@ pub fn spawn(mut db: Db, context: Context, events: Sender<Event>) -> Sender<Job>
         let mut replaced_told = false;
         for job in queue {
             fault_point(&job);
+            if let Job::EndOther { admin, .. } = &job {
+                // The journal names the monitor's admin, and this terminal.
+                db.act_as(Actor {
+                    account: crate::origin::os_account(),
+                    admin: Some(admin.username.clone()),
+                    host: context.origin.host.clone(),
+                    tty: context.origin.tty.clone(),
+                });
+            }
             let reply = context.carry_out(&db, job);
             if events.send(Event::Reply(Box::new(reply))).is_err() {
                 return;

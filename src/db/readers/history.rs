@@ -84,6 +84,23 @@ impl Db {
         Ok(names)
     }
 
+    /// The name of the account of each of the sessions `ids` (those that exist).
+    pub fn owners_of(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
+        let mut owners = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let params: Vec<Value> = chunk.iter().map(ToValue::to_value).collect();
+            let sql = format!(
+                "SELECT s.id, u.username FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.id IN ({marks})"
+            );
+            for row in self.query(&sql, &params)? {
+                owners.insert(row.get(0)?, row.get(1)?);
+            }
+        }
+        Ok(owners)
+    }
+
     /// The login time of the oldest session kept (older ones were pruned), if any: where
     /// the history begins.
     pub fn history_begins(&self) -> Result<Option<Millis>> {
@@ -230,6 +247,7 @@ impl Db {
                         before,
                         sessions,
                         attempts,
+                        by: self.actor(),
                     });
                     tables::journal::append(tx, self.now(), None, &fact)?;
                 }

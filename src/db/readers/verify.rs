@@ -57,6 +57,7 @@ impl Db {
                         ended_by: row.get(6)?,
                         ended_by_account: row.get(7)?,
                         note: row.get(8)?,
+                        by: None,
                     }),
                     _ => None,
                 };

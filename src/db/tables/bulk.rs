@@ -34,7 +34,7 @@ impl Db {
 
 impl BulkLoader<'_, '_> {
     pub fn user(&self, user: &NewUser, created_at: Millis) -> Result<i64> {
-        insert_user(self.tx, user, created_at)
+        insert_user(self.tx, user, created_at, None)
     }
 
     /// A session as given (its id is assigned anew); returns its id.

@@ -8,8 +8,10 @@ use anyhow::Result;
 use sha2::{Digest, Sha256};
 
 use crate::db::Db;
-use crate::db::backend::value::{Value, params};
+use crate::db::backend::value::{Row, Value, params};
 use crate::db::backend::{Dialect, Exec};
+use crate::db::query::Sql;
+use crate::journal::audit::{self, Action};
 use crate::journal::{self, Entry, Fact, Genesis};
 use crate::model::Millis;
 
@@ -79,24 +81,52 @@ impl Db {
         head_of(self, "")
     }
 
+    /// The admin actions journaled between `since` and `until` (either open), in order.
+    pub fn admin_actions(
+        &self,
+        since: Option<Millis>,
+        until: Option<Millis>,
+    ) -> Result<Vec<Action>> {
+        // Only the kinds that can be an admin's, and only entries that name an actor:
+        // logins and logouts, most of the journal, are not parsed.
+        let mut sql = Sql::new(
+            "SELECT id, at, kind, subject, body, prev_hash, hash FROM journal
+             WHERE kind IN ('account.created', 'account.changed', 'session.ended', 'pruned')
+               AND body LIKE '%\"by\":%'",
+        );
+        sql.and_some("at >= ?", since)
+            .and_some("at < ?", until)
+            .push(" ORDER BY id", []);
+        let mut actions = Vec::new();
+        self.each(sql.text(), sql.params(), &mut |row| {
+            let entry = entry_of(&row)?;
+            actions.extend(audit::action_of(&entry));
+            Ok(())
+        })?;
+        Ok(actions)
+    }
+
     /// Calls `visit` with every entry, in order, without holding them all.
     pub fn each_entry(&self, mut visit: impl FnMut(Entry) -> Result<()>) -> Result<()> {
         self.each(
             "SELECT id, at, kind, subject, body, prev_hash, hash FROM journal ORDER BY id",
             params![],
-            &mut |row| {
-                visit(Entry {
-                    id: row.get(0)?,
-                    at: row.get(1)?,
-                    kind: row.get(2)?,
-                    subject: row.get(3)?,
-                    body: row.get(4)?,
-                    prev_hash: row.get(5)?,
-                    hash: row.get(6)?,
-                })
-            },
+            &mut |row| visit(entry_of(&row)?),
         )
     }
+}
+
+/// An entry read back, from `id, at, kind, subject, body, prev_hash, hash`.
+fn entry_of(row: &Row) -> Result<Entry> {
+    Ok(Entry {
+        id: row.get(0)?,
+        at: row.get(1)?,
+        kind: row.get(2)?,
+        subject: row.get(3)?,
+        body: row.get(4)?,
+        prev_hash: row.get(5)?,
+        hash: row.get(6)?,
+    })
 }
 
 /// What the database holds as the journal begins: how many rows of each table, the

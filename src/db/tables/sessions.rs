@@ -171,6 +171,10 @@ impl Db {
                     ended_by,
                     ended_by_account: account.map(Into::into),
                     note: note.map(Into::into),
+                    // An admin's end says who and where; a terminal's own needs not.
+                    by: (reason == EndReason::Forced)
+                        .then(|| self.actor())
+                        .flatten(),
                 });
                 journal::append(tx, self.now(), Some(id), &fact)?;
                 return Ok(Closed::Now);
@@ -256,6 +260,7 @@ impl Db {
                     ended_by: None,
                     ended_by_account: None,
                     note: None,
+                    by: None,
                 });
                 journal::append(tx, self.now(), Some(*id), &fact)?;
             }
@@ -399,6 +404,7 @@ fn journal_session(conn: &impl Exec, id: i64, session: &Session, at: Millis) -> 
             ended_by: None,
             ended_by_account: None,
             note: None,
+            by: None,
         });
         journal::append(conn, at, Some(id), &ended)?;
     }

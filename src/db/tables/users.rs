@@ -9,7 +9,7 @@ use crate::db::query::escape_like;
 use crate::db::{Db, Target};
 use crate::error::Error;
 use crate::i18n::{Texts, Words};
-use crate::journal::{self, AccountChange, Ended, Fact};
+use crate::journal::{self, AccountChange, Actor, Ended, Fact};
 use crate::model::{
     EndReason, Millis, NewUser, Role, User, UserRecord, UserState, UserSummary, folded,
 };
@@ -107,7 +107,7 @@ impl Db {
                 if exists {
                     return Err(exists_already());
                 }
-                insert_user(tx, user, now)
+                insert_user(tx, user, now, self.actor().as_ref())
                     // Created elsewhere since the check (PostgreSQL's writers run side by side).
                     .map_err(|e| {
                         if failure_of(&e) == Some(Failure::Unique) {
@@ -270,7 +270,7 @@ impl Db {
                 must_change_password: Some(must_change),
                 ..AccountChange::default()
             };
-            changed(tx, self.now(), user.id, change)
+            self.changed(tx, self.now(), user.id, change)
         })
     }
 
@@ -292,7 +292,7 @@ impl Db {
                     "UPDATE users SET disabled = FALSE WHERE id = ?1",
                     params![user.id],
                 )?;
-                changed(tx, now, user.id, change)?;
+                self.changed(tx, now, user.id, change)?;
                 return Ok(0);
             }
             refuse_if_last_admin(tx, &user, |texts| texts.last_admin_disable)?;
@@ -308,7 +308,7 @@ impl Db {
                  RETURNING id, logout_time",
                 params![user.id, now, account, DISABLED_NOTE],
             )?;
-            changed(tx, now, user.id, change)?;
+            self.changed(tx, now, user.id, change)?;
             for row in &ended {
                 let fact = Fact::SessionEnded(Ended {
                     logout_time: row.get(1)?,
@@ -316,6 +316,7 @@ impl Db {
                     ended_by: None,
                     ended_by_account: Some(account.into()),
                     note: Some(DISABLED_NOTE.into()),
+                    by: self.actor(),
                 });
                 super::journal::append(tx, now, Some(row.get(0)?), &fact)?;
             }
@@ -339,7 +340,7 @@ impl Db {
                     unlocked: true,
                     ..AccountChange::default()
                 };
-                self::changed(tx, self.now(), user.id, change)?;
+                self.changed(tx, self.now(), user.id, change)?;
             }
             Ok(changed > 0)
         })
@@ -361,7 +362,7 @@ impl Db {
                 role: Some(role.as_str().into()),
                 ..AccountChange::default()
             };
-            changed(tx, self.now(), user.id, change)
+            self.changed(tx, self.now(), user.id, change)
         })
     }
 }
@@ -370,7 +371,13 @@ impl Db {
 const DISABLED_NOTE: &str = "account disabled";
 
 /// Inserts an account, created at `now`, and its entry in the journal; returns its id.
-pub(in crate::db) fn insert_user(conn: &impl Exec, user: &NewUser, now: Millis) -> Result<i64> {
+/// `by`: the admin's action that made it (absent for the demo's and benches' offices).
+pub(in crate::db) fn insert_user(
+    conn: &impl Exec,
+    user: &NewUser,
+    now: Millis,
+    by: Option<&Actor>,
+) -> Result<i64> {
     let id: i64 = conn
         .query_row(
             "INSERT INTO users (username, full_name, role, password_hash,
@@ -395,15 +402,23 @@ pub(in crate::db) fn insert_user(conn: &impl Exec, user: &NewUser, now: Millis) 
         disabled: false,
         must_change_password: user.must_change_password,
         password: journal::fingerprint(&user.password_hash),
+        by: by.cloned(),
     });
     super::journal::append(conn, now, Some(id), &fact)?;
     Ok(id)
 }
 
-/// The journal's entry for what changed of account `id`.
-fn changed(conn: &impl Exec, at: Millis, id: i64, change: AccountChange) -> Result<()> {
-    super::journal::append(conn, at, Some(id), &Fact::AccountChanged(change))?;
-    Ok(())
+impl Db {
+    /// The journal's entry for what changed of account `id`, by this connection's
+    /// actor.
+    fn changed(&self, tx: &impl Exec, at: Millis, id: i64, change: AccountChange) -> Result<()> {
+        let change = AccountChange {
+            by: self.actor(),
+            ..change
+        };
+        super::journal::append(tx, at, Some(id), &Fact::AccountChanged(change))?;
+        Ok(())
+    }
 }
 
 pub(in crate::db) fn find_user(conn: &impl Exec, username: &str) -> Result<Option<User>> {

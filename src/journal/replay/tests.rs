@@ -42,6 +42,7 @@ fn ended(logout_time: Millis, reason: &str) -> Ended {
         ended_by: None,
         ended_by_account: None,
         note: None,
+        by: None,
     }
 }
 
@@ -53,6 +54,7 @@ fn account(role: &str) -> Fact {
         disabled: false,
         must_change_password: false,
         password: "fp1".into(),
+        by: None,
     })
 }
 
@@ -295,6 +297,7 @@ fn rows_from_before_the_journal_are_counted_not_proved_and_pruned_ones_are_not_m
                 before: 10_000,
                 sessions: 1,
                 attempts: 0,
+                by: None,
             }),
         ),
     ]);
