@@ -9,14 +9,14 @@
 //! comes from an injected clock, so that the whole station runs in tests on a temporary
 //! database without a terminal.
 
+mod process;
 mod worker;
 
 use std::io::Stdout;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::thread;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -26,18 +26,19 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::auth::LockPolicy;
 use crate::cli::TerminalArgs;
-use crate::clock::{Zone, now_ms, start_of_day};
-use crate::db::{Beat, Closed, Db, Target, Watch};
-use crate::error::{Error, said_in};
+use crate::clock::{Zone, start_of_day};
+use crate::db::{Beat, Closed, Db, Target};
+use crate::error::said_in;
 use crate::i18n::{Texts, fill};
 use crate::model::{EndReason, Millis, Origin};
 use crate::origin::ThisHost;
 use crate::tui::login::Said;
-use crate::tui::{
-    self, DbLink, DbStatus, Input, TerminalGuard, Theme, Unusable, login, monitor, session,
-};
+use crate::tui::{self, DbLink, DbStatus, Input, Theme, Unusable, login, monitor, session};
 
+pub use process::{run, spawn_watcher};
 pub use worker::{Job, LoggedIn, Opened, Reply};
+
+use process::Signals;
 
 /// How often the loop wakes without an event: the clocks tick.
 const TICK: Duration = Duration::from_millis(100);
@@ -117,85 +118,6 @@ pub enum Event {
     /// The database can take no more logins: its file was removed or replaced, or it
     /// is damaged.
     Unusable(Unusable),
-}
-
-/// Runs a station on the database `target`, in this terminal, until it is done.
-pub fn run(target: &Target, args: &TerminalArgs, mode: Mode) -> Result<()> {
-    let db = Db::open_existing(target)?;
-    if matches!(mode, Mode::Monitor { .. }) && !db.has_enabled_admin()? {
-        return Err(Error::Refused(crate::said!(no_admin, path = target.describe())).into());
-    }
-    let watch = Watch::open(target)?;
-    let signals = Signals::install()?;
-    let mut guard = TerminalGuard::enter()?;
-    let (events, inbox) = mpsc::channel();
-    tui::spawn_input_reader(events.clone(), Event::Input);
-    spawn_watcher(watch, events.clone());
-    let place = Place {
-        origin: Origin::of_this_process(),
-        this_host: ThisHost::detect(),
-        tz: Zone::Local,
-        theme: Theme::from_env(),
-        texts: crate::i18n::texts(),
-    };
-    // The database's clock: on PostgreSQL the server's, as each heartbeat measures it.
-    let offset = db.clock_offset();
-    let clock: Clock = Arc::new(move || now_ms() + offset.load(Ordering::Relaxed));
-    let mut station = Station::new(db, Settings::from_args(args), mode, place, clock, events);
-    station.start();
-    // A panic of the loop's own thread ends the loop as one in another thread does.
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        station.run_loop(&mut guard.terminal, &inbox, &signals);
-    }));
-    if tui::panicked() {
-        // The worker may be what panicked: the end goes through a connection of its
-        // own, if the database answers before the process is ended.
-        if let Some((session_id, reason, at)) = station.unwritten_end() {
-            let _ = Db::open_existing(target)
-                .and_then(|db| db.close_session(session_id, reason, at, None, None));
-        }
-        return Err(Error::Refused(crate::said!(stopped_by_fault)).into());
-    }
-    station.last_checkpoint(target)
-}
-
-/// Tells the loop whenever another connection changed the database: the monitor
-/// reloads only then. A lost connection is made again, and counts as a change.
-pub fn spawn_watcher(mut watch: Watch, events: Sender<Event>) {
-    thread::spawn(move || {
-        loop {
-            match watch.wait(WATCH) {
-                Ok(false) => {}
-                Ok(true) => {
-                    if events.send(Event::Changed).is_err() {
-                        return;
-                    }
-                }
-                Err(_) => thread::sleep(WATCH_RETRY),
-            }
-        }
-    });
-}
-
-/// The stop signals, remembered until the loop looks.
-struct Signals(Arc<AtomicUsize>);
-
-impl Signals {
-    fn install() -> Result<Signals> {
-        let received = Arc::new(AtomicUsize::new(0));
-        for signal in [
-            signal_hook::consts::SIGHUP,
-            signal_hook::consts::SIGTERM,
-            signal_hook::consts::SIGINT,
-        ] {
-            signal_hook::flag::register_usize(signal, Arc::clone(&received), signal as usize)?;
-        }
-        Ok(Signals(received))
-    }
-
-    fn received(&self) -> bool {
-        self.0.load(Ordering::Relaxed) != 0
-    }
 }
 
 /// Where the station runs and how it speaks.

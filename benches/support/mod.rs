@@ -25,7 +25,10 @@ const HOSTS: [&str; 6] = [
 pub fn office_database(users: usize, sessions: usize) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-db");
     std::fs::create_dir_all(&dir).expect("target/bench-db");
-    let path = dir.join(format!("office-{users}-{sessions}.db"));
+    // One per schema: an office of an older one would be upgraded, its journal begun
+    // by a genesis, when the benchmarks want one journaled from the start.
+    let version = konekte::db::LATEST_VERSION;
+    let path = dir.join(format!("office-v{version}-{users}-{sessions}.db"));
     if !path.exists() {
         let partial = path.with_extension("partial");
         let _ = std::fs::remove_file(&partial);

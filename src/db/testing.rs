@@ -11,6 +11,21 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Db, Dialect, Environment, PgTarget, Target};
 
+/// One journal entry appended in a write transaction of its own, and the same write
+/// transaction with nothing in it: the benchmark's measure of an append is the
+/// difference.
+pub fn append_one(db: &Db) -> anyhow::Result<()> {
+    db.write(|tx| {
+        let fact = crate::journal::Fact::SessionReopened;
+        super::tables::journal::append(tx, db.now(), None, &fact)?;
+        Ok(())
+    })
+}
+
+pub fn write_nothing(db: &Db) -> anyhow::Result<()> {
+    db.write(|_| Ok(()))
+}
+
 /// The backend the suite runs on.
 pub fn backend() -> Dialect {
     match std::env::var("KONEKTE_TEST_BACKEND").as_deref() {

@@ -12,6 +12,8 @@ use crate::auth::hash_password;
 use crate::db::{Patience, Target};
 use crate::i18n::{EN, HT};
 use crate::model::{NewUser, Role};
+use std::sync::mpsc;
+use std::thread;
 
 /// 2026-11-24 09:15:02 UTC.
 const T0: Millis = 1_795_511_702_000;
