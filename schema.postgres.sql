@@ -89,6 +89,10 @@ CREATE TABLE sessions (
     pid_ns       TEXT,
     ended_by_account TEXT,
     pid_start    BIGINT,
+    -- A correction, never an overwrite: the end moved, a session added from the paper
+    -- register, or voided (left out of the reports); the journal keeps the original.
+    correction   TEXT CHECK (correction IN ('end', 'added', 'void')),
+    correction_note TEXT,
     CHECK ((logout_time IS NULL) = (end_reason IS NULL))
 );
 

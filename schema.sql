@@ -82,6 +82,10 @@ CREATE TABLE sessions (
     ended_by_account TEXT,
     -- When its process started (clock ticks after boot): a reused pid is not it.
     pid_start    INTEGER,
+    -- A correction, never an overwrite: the end moved, a session added from the paper
+    -- register, or voided (left out of the reports); the journal keeps the original.
+    correction   TEXT CHECK (correction IN ('end', 'added', 'void')),
+    correction_note TEXT,
     -- A session is open (both NULL) or closed (both set), never half of each.
     CHECK ((logout_time IS NULL) = (end_reason IS NULL))
 );

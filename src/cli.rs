@@ -70,6 +70,15 @@ pub enum Command {
     Report(ReportArgs),
     /// Failed login attempts, newest first, with a count per name typed (as `lastb`).
     Failures(FailuresArgs),
+    /// Correct the history, never overwriting it: move a session's end, add a session
+    /// the terminals never saw, or void one recorded in error.
+    ///
+    /// `correct ID --end T --note TEXT`, `correct --add USER --start T --end T --note
+    /// TEXT`, `correct ID --void --note TEXT`. The row shows the correction, `last`
+    /// marks it, and the journal keeps what was recorded before. A correction that
+    /// would overlap another session of the person, end before it starts or lie in the
+    /// future is refused (exit 65).
+    Correct(CorrectArgs),
     /// Every admin action the journal records: accounts added or changed, sessions
     /// ended by an admin, prunes; who did it (the system account, or the monitor's
     /// admin), where, to what, and their note.
@@ -250,6 +259,28 @@ pub struct FailuresArgs {
     pub limit: Option<usize>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CorrectArgs {
+    /// The session to correct, as `last` shows its id.
+    #[arg(conflicts_with = "add")]
+    pub session_id: Option<i64>,
+    /// Add a session of USER, from --start to --end.
+    #[arg(long, value_name = "USER", requires = "start", requires = "end")]
+    pub add: Option<String>,
+    /// When the added session began.
+    #[arg(long, value_name = "T", requires = "add")]
+    pub start: Option<String>,
+    /// When the session ended.
+    #[arg(long, value_name = "T", conflicts_with = "void")]
+    pub end: Option<String>,
+    /// The session was recorded in error: keep it, out of the reports.
+    #[arg(long)]
+    pub void: bool,
+    /// Why: kept with the session and in the journal.
+    #[arg(long, value_name = "TEXT", required = true)]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -361,6 +361,9 @@ pub struct SessionLine {
     pub end_note: Option<String>,
     /// When a key was last pressed in it, as its last heartbeat told.
     pub last_key: Option<Millis>,
+    /// An admin's correction of it (`end`, `added`, `void`), and its note.
+    pub correction: Option<String>,
+    pub correction_note: Option<String>,
 }
 
 /// A line of the monitor's "All users" pane.

@@ -178,11 +178,11 @@ fn last_of_one_user_in_csv() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "id,username,role,login_time,last_seen,host,tty,remote_ip,terminal,logout_time,duration_seconds,end_reason,ended_by,end_note"
+        "id,username,role,login_time,last_seen,host,tty,remote_ip,terminal,logout_time,duration_seconds,end_reason,ended_by,end_note,correction,correction_note"
     );
     assert_eq!(lines.len(), 3);
     assert!(lines[1].starts_with("2,ann,secretaire,2026-11-20T22:00:00Z,"));
-    assert!(lines[1].ends_with(",2026-11-21T02:00:00Z,14400,idle,,"));
+    assert!(lines[1].ends_with(",2026-11-21T02:00:00Z,14400,idle,,,,"));
 }
 
 #[test]

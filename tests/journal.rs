@@ -6,7 +6,7 @@
 mod common;
 
 use common::Office;
-use konekte::db::{Db, Here};
+use konekte::db::{Correction, Db, Here};
 use konekte::model::{EndReason, FailureState, NewUser, Origin, Outcome, Role};
 use predicates::prelude::*;
 
@@ -114,6 +114,20 @@ fn office_of_every_fact() -> Office {
         true,
     )
     .unwrap();
+    // Corrections: an end moved, a session added from paper, one voided.
+    let moved = Correction::End {
+        session: forced.id,
+        at: now - 150 * 60_000,
+    };
+    db.correct(moved, "left at 14:30, said so").unwrap();
+    let added = Correction::Add {
+        user_id: id("cid"),
+        start: now - 30 * HOUR,
+        end: now - 29 * HOUR,
+    };
+    db.correct(added, "paper register, page 12").unwrap();
+    let void = Correction::Void { session: shell.id };
+    db.correct(void, "a test login").unwrap();
     db.open_session(id("ann"), &desk(), 5_000, now).unwrap();
     assert!(
         db.session(disabled.id)
@@ -161,7 +175,7 @@ fn an_office_of_every_fact_verifies_clean_in_rust_and_in_python() {
     );
     assert_eq!(
         kinds,
-        "account.changed,account.created,attempt,genesis,pruned,session.ended,session.opened,session.reopened"
+        "account.changed,account.created,attempt,genesis,pruned,session.added,session.corrected,session.ended,session.opened,session.reopened,session.voided"
     );
     if let Some((code, python)) = python_verify(&office) {
         assert_eq!(code, 0, "{python}");
@@ -268,6 +282,8 @@ fn a_database_from_before_the_journal_says_what_it_cannot_prove() {
     };
     office.sql(&format!(
         "DROP TABLE journal; DROP TABLE journal_head;
+         ALTER TABLE sessions DROP COLUMN correction;
+         ALTER TABLE sessions DROP COLUMN correction_note;
          INSERT INTO sessions (id, user_id, session_key, host, login_time, last_seen)
          VALUES (1, 1, 'old', 'accueil', 1000, 1000);
          {version}"
@@ -419,4 +435,213 @@ fn audit_lists_each_admin_action_with_who_where_and_the_note() {
         .assert()
         .success()
         .stdout(predicate::str::contains("add-user").not());
+}
+
+#[test]
+fn a_correction_set_by_hand_is_found() {
+    tampered_is_found(
+        "UPDATE sessions SET correction = NULL, correction_note = NULL WHERE correction = 'void'",
+        "correction differs from the journal (void recorded, nothing now)",
+    );
+}
+
+/// An office for corrections from the shell: bob worked 08:00 to 12:00 and 13:00 to
+/// (forgot to log out) a session ended idle at 18:00, yesterday.
+fn office_for_corrections() -> (Office, i64, i64) {
+    let office = Office::new();
+    let db = Db::open(&office.target).unwrap();
+    db.create_users(&[user("bob", Role::Secretaire)], false, 0)
+        .unwrap();
+    let bob = db.user("bob").unwrap().unwrap().id;
+    let yesterday = db.now() - 24 * HOUR;
+    let day = yesterday - yesterday % (24 * HOUR);
+    let morning = db
+        .open_session(bob, &desk(), 5_000, day + 8 * HOUR)
+        .unwrap();
+    db.close_session(morning.id, EndReason::Logout, day + 12 * HOUR, None, None)
+        .unwrap();
+    let afternoon = db
+        .open_session(bob, &desk(), 5_000, day + 13 * HOUR)
+        .unwrap();
+    db.close_session(afternoon.id, EndReason::Idle, day + 18 * HOUR, None, None)
+        .unwrap();
+    (office, morning.id, afternoon.id)
+}
+
+#[test]
+fn corrections_are_marked_counted_and_journaled_and_verify_stays_clean() {
+    let (office, morning, afternoon) = office_for_corrections();
+    let afternoon_id = afternoon.to_string();
+    let morning_id = morning.to_string();
+    let day = office.sql_count(&format!(
+        "SELECT login_time FROM sessions WHERE id = {morning}"
+    ));
+    let at = |hour: i64| {
+        let instant = day - 8 * HOUR + hour * HOUR;
+        chrono::DateTime::from_timestamp_millis(instant)
+            .unwrap()
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    office
+        .console(&[
+            "correct",
+            &afternoon_id,
+            "--end",
+            &at(16),
+            "--note",
+            "left at 16:00",
+        ])
+        .assert()
+        .success()
+        .stdout(format!("session {afternoon} corrected\n"));
+    office
+        .console(&[
+            "correct",
+            "--add",
+            "bob",
+            "--start",
+            &at(19),
+            "--end",
+            &at(20),
+            "--note",
+            "paper",
+        ])
+        .assert()
+        .success();
+    office
+        .console(&["correct", &morning_id, "--void", "--note", "a test login"])
+        .assert()
+        .success();
+    let csv = String::from_utf8(
+        office
+            .console(&["last", "--format", "csv"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",correction,correction_note")
+    );
+    assert!(csv.contains(",idle,,,end,left at 16:00"), "{csv}");
+    assert!(csv.contains(",added,paper"), "{csv}");
+    assert!(csv.contains(",void,a test login"), "{csv}");
+    office
+        .console(&["last"])
+        .assert()
+        .stdout(predicate::str::contains("idle (corrected)"))
+        .stdout(predicate::str::contains("(void)"));
+    // The report counts 13:00-16:00 and the added hour; the voided morning not at all.
+    office
+        .console(&["report", "--since", &at(0), "--format", "csv"])
+        .assert()
+        .stdout(predicate::str::contains("\nbob,secretaire,2,14400,"));
+    office
+        .console(&["audit", "--format", "csv"])
+        .assert()
+        .stdout(predicate::str::contains(",correct,session "))
+        .stdout(predicate::str::contains(",void,a test login"));
+    let (code, said) = verify(&office);
+    assert_eq!(code, 0, "{said}");
+    if let Some((code, python)) = python_verify(&office) {
+        assert_eq!(code, 0, "{python}");
+    }
+}
+
+#[test]
+fn a_correction_that_cannot_be_is_refused_and_nothing_is_written() {
+    let (office, morning, afternoon) = office_for_corrections();
+    let entries = || office.sql_count("SELECT count(*) FROM journal");
+    let before = entries();
+    let morning_id = morning.to_string();
+    let login =
+        |id: i64| office.sql_count(&format!("SELECT login_time FROM sessions WHERE id = {id}"));
+    let at = |instant: i64| {
+        chrono::DateTime::from_timestamp_millis(instant)
+            .unwrap()
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let refused = |args: &[&str], said: &str| {
+        office
+            .console(args)
+            .assert()
+            .code(65)
+            .stderr(predicate::str::contains(said));
+    };
+    // The morning moved past 13:00 would overlap the afternoon.
+    let overlapping = at(login(afternoon) + HOUR);
+    refused(
+        &["correct", &morning_id, "--end", &overlapping, "--note", "x"],
+        &format!("it would overlap session {afternoon} of bob"),
+    );
+    let before_start = at(login(morning) - HOUR);
+    refused(
+        &[
+            "correct",
+            &morning_id,
+            "--end",
+            &before_start,
+            "--note",
+            "x",
+        ],
+        "is not after the start",
+    );
+    refused(
+        &[
+            "correct",
+            &morning_id,
+            "--end",
+            "2099-01-01 00:00",
+            "--note",
+            "x",
+        ],
+        "is in the future",
+    );
+    refused(
+        &[
+            "correct",
+            &morning_id,
+            "--end",
+            &before_start,
+            "--note",
+            "  ",
+        ],
+        "--note: say why",
+    );
+    refused(
+        &[
+            "correct",
+            "--add",
+            "bob",
+            "--start",
+            &at(login(morning)),
+            "--end",
+            &at(login(morning) + HOUR),
+            "--note",
+            "x",
+        ],
+        &format!("it would overlap session {morning} of bob"),
+    );
+    refused(
+        &["correct", "999", "--void", "--note", "x"],
+        "no session 999",
+    );
+    let db = Db::open(&office.target).unwrap();
+    let open = db.open_session(1, &desk(), 5_000, db.now()).unwrap();
+    drop(db);
+    refused(
+        &["correct", &open.id.to_string(), "--void", "--note", "x"],
+        "is still open",
+    );
+    office
+        .console(&["correct", &morning_id, "--note", "x"])
+        .assert()
+        .code(2);
+    // The session opened above is the one entry more.
+    assert_eq!(entries(), before + 1, "nothing journaled by a refusal");
 }

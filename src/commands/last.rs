@@ -92,6 +92,8 @@ const LAST_COLUMNS: Columns = Columns {
         "end_reason",
         "ended_by",
         "end_note",
+        "correction",
+        "correction_note",
     ],
 };
 
@@ -118,6 +120,10 @@ struct HistorySession {
     /// ran `end-session` or `users disable`; and why.
     ended_by: Option<String>,
     end_note: Option<String>,
+    /// An admin's correction: `end` (its end moved), `added`, `void` (left out of the
+    /// reports); and its note.
+    correction: Option<String>,
+    correction_note: Option<String>,
 }
 
 impl HistorySession {
@@ -151,6 +157,8 @@ impl HistorySession {
             end_reason: s.end_reason,
             ended_by: s.ended_by.clone(),
             end_note: s.end_note.clone(),
+            correction: s.correction.clone(),
+            correction_note: s.correction_note.clone(),
         }
     }
 
@@ -166,11 +174,26 @@ impl HistorySession {
             time_cell(self.login_time, format),
             self.logout_cell(t, format),
             t.lang.duration(self.duration_seconds * 1000),
-            self.end_reason
-                .map_or("", |reason| t.end_reason(reason))
-                .to_string(),
+            self.ended_cell(t),
             self.ended_by.clone().unwrap_or_default(),
-            self.end_note.clone().unwrap_or_default(),
+            [&self.end_note, &self.correction_note]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; "),
         ]
+    }
+
+    /// How it ended, and the correction it had: `logout (corrected)`.
+    fn ended_cell(&self, t: &Texts) -> String {
+        let reason = self.end_reason.map_or("", |reason| t.end_reason(reason));
+        let mark = match self.correction.as_deref() {
+            Some("end") => t.correction_end,
+            Some("added") => t.correction_added,
+            Some("void") => t.correction_void,
+            _ => return reason.to_string(),
+        };
+        format!("{reason} ({mark})")
     }
 }

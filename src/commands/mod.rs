@@ -5,6 +5,7 @@ mod audit;
 mod backup;
 mod checkpoint;
 mod copy;
+mod correct;
 pub mod demo;
 pub mod end_session;
 pub mod failures;
@@ -76,6 +77,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Report(args)) => report::run(&args, target, out),
         Some(Command::Failures(args)) => failures::run(&args, target, out),
         Some(Command::Audit(args)) => audit::run(&args, target, out),
+        Some(Command::Correct(args)) => correct::run(&args, target, out),
         Some(Command::Prune { before, dry_run }) => prune::run(&before, dry_run, target, out),
         Some(Command::Verify { witness }) => verify::run(target, witness.as_deref(), out),
         Some(Command::Checkpoint { witness, syslog }) => {

@@ -36,7 +36,9 @@ pub use readers::monitor::{
 };
 pub use tables::attempts::{Credentials, Prior, SourceCount};
 pub use tables::bulk::BulkLoader;
-pub use tables::sessions::{Beat, Closed, Here, LONG_SESSION_MS, MISSED_BEATS, Range, Span};
+pub use tables::sessions::{
+    Beat, Closed, Correction, Here, LONG_SESSION_MS, MISSED_BEATS, Range, Span,
+};
 
 use backend::postgres::{self as pg, PgConn};
 use backend::{Conn, Exec, Tx, migrations, sqlite, value};

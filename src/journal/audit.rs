@@ -20,7 +20,7 @@ pub struct Action {
     pub at: Millis,
     pub actor: Actor,
     /// As a command names it: `add-user`, `set-role`, `disable`, `enable`, `unlock`,
-    /// `passwd`, `end-session`, `prune`.
+    /// `passwd`, `end-session`, `prune`, `correct`.
     pub action: &'static str,
     pub subject: Subject,
     /// What changed, as `name=value` words that scripts can read.
@@ -71,6 +71,31 @@ pub fn action_of(entry: &Entry) -> Option<Action> {
                 pruned.attempts
             ),
             None,
+        ),
+        Fact::SessionCorrected(corrected) => (
+            corrected.by?,
+            "correct",
+            Subject::Session(id),
+            format!("end={}", crate::clock::rfc3339(corrected.logout_time)),
+            Some(corrected.note),
+        ),
+        Fact::SessionAdded(added) => (
+            added.by?,
+            "correct",
+            Subject::Session(id),
+            format!(
+                "added start={} end={}",
+                crate::clock::rfc3339(added.login_time),
+                crate::clock::rfc3339(added.logout_time)
+            ),
+            Some(added.note),
+        ),
+        Fact::SessionVoided(voided) => (
+            voided.by?,
+            "correct",
+            Subject::Session(id),
+            "void".into(),
+            Some(voided.note),
         ),
         _ => return None,
     };

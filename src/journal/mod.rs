@@ -36,6 +36,12 @@ pub enum Fact {
     Attempt(Attempt),
     /// Sessions that ended before `before`, and attempts made before it, deleted.
     Pruned(Pruned),
+    /// An admin moved a session's end (a person who forgot to log out).
+    SessionCorrected(Corrected),
+    /// An admin added a session the terminals never saw (the paper register).
+    SessionAdded(Added),
+    /// An admin voided a session recorded in error: it stays, out of the reports.
+    SessionVoided(Voided),
 }
 
 /// The state a database was in when its journal began: "history before the journal",
@@ -140,6 +146,31 @@ pub struct Pruned {
     pub by: Option<Actor>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Corrected {
+    pub logout_time: Millis,
+    pub note: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Added {
+    pub user_id: i64,
+    pub login_time: Millis,
+    pub logout_time: Millis,
+    pub note: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voided {
+    pub note: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+}
+
 /// The name each kind of fact is stored under.
 pub mod kind {
     pub const GENESIS: &str = "genesis";
@@ -150,6 +181,9 @@ pub mod kind {
     pub const SESSION_REOPENED: &str = "session.reopened";
     pub const ATTEMPT: &str = "attempt";
     pub const PRUNED: &str = "pruned";
+    pub const SESSION_CORRECTED: &str = "session.corrected";
+    pub const SESSION_ADDED: &str = "session.added";
+    pub const SESSION_VOIDED: &str = "session.voided";
 }
 
 impl Fact {
@@ -163,6 +197,9 @@ impl Fact {
             Fact::SessionReopened => kind::SESSION_REOPENED,
             Fact::Attempt(_) => kind::ATTEMPT,
             Fact::Pruned(_) => kind::PRUNED,
+            Fact::SessionCorrected(_) => kind::SESSION_CORRECTED,
+            Fact::SessionAdded(_) => kind::SESSION_ADDED,
+            Fact::SessionVoided(_) => kind::SESSION_VOIDED,
         }
     }
 
@@ -177,6 +214,9 @@ impl Fact {
             Fact::SessionReopened => Ok(serde_json::Value::Object(serde_json::Map::new())),
             Fact::Attempt(body) => serde_json::to_value(body),
             Fact::Pruned(body) => serde_json::to_value(body),
+            Fact::SessionCorrected(body) => serde_json::to_value(body),
+            Fact::SessionAdded(body) => serde_json::to_value(body),
+            Fact::SessionVoided(body) => serde_json::to_value(body),
         };
         // serde_json's map is ordered by key (no "preserve_order"), so its text is
         // canonical; these plain structs always serialise.
@@ -195,6 +235,9 @@ impl Fact {
             kind::SESSION_REOPENED => Fact::SessionReopened,
             kind::ATTEMPT => Fact::Attempt(serde_json::from_str(body)?),
             kind::PRUNED => Fact::Pruned(serde_json::from_str(body)?),
+            kind::SESSION_CORRECTED => Fact::SessionCorrected(serde_json::from_str(body)?),
+            kind::SESSION_ADDED => Fact::SessionAdded(serde_json::from_str(body)?),
+            kind::SESSION_VOIDED => Fact::SessionVoided(serde_json::from_str(body)?),
             other => {
                 return Err(serde::de::Error::custom(format!("unknown kind {other:?}")));
             }

@@ -30,6 +30,8 @@ pub struct SessionRow {
     pub host: String,
     /// `None` while it is open.
     pub end: Option<Ended>,
+    /// `end`, `added` or `void`, with the admin's note: a corrected session.
+    pub correction: Option<(String, String)>,
 }
 
 /// A login attempt as its table holds it.
@@ -115,6 +117,9 @@ pub enum Witnessed {
 struct SessionKnown {
     opened: Option<(i64, Millis, String)>,
     end: Option<Option<Ended>>,
+    /// The end as an admin moved it, over whatever end was recorded.
+    corrected_end: Option<Millis>,
+    correction: Option<(String, String)>,
 }
 
 /// What the journal knows of an account, each field as last recorded.
@@ -249,7 +254,43 @@ impl Replay {
             Fact::SessionEnded(ended) => {
                 self.sessions.entry(id).or_default().end = Some(Some(ended))
             }
-            Fact::SessionReopened => self.sessions.entry(id).or_default().end = Some(None),
+            Fact::SessionReopened => {
+                let known = self.sessions.entry(id).or_default();
+                known.end = Some(None);
+                known.corrected_end = None;
+            }
+            Fact::SessionCorrected(corrected) => {
+                let known = self.sessions.entry(id).or_default();
+                known.corrected_end = Some(corrected.logout_time);
+                // An added session stays one whatever its end.
+                let kind = match &known.correction {
+                    Some((kind, _)) if kind == "added" => "added",
+                    _ => "end",
+                };
+                known.correction = Some((kind.into(), corrected.note));
+            }
+            Fact::SessionAdded(added) => {
+                self.sessions.insert(
+                    id,
+                    SessionKnown {
+                        opened: Some((added.user_id, added.login_time, String::new())),
+                        end: Some(Some(Ended {
+                            logout_time: added.logout_time,
+                            reason: "logout".into(),
+                            ended_by: None,
+                            ended_by_account: None,
+                            note: None,
+                            by: None,
+                        })),
+                        corrected_end: None,
+                        correction: Some(("added".into(), added.note)),
+                    },
+                );
+            }
+            Fact::SessionVoided(voided) => {
+                self.sessions.entry(id).or_default().correction =
+                    Some(("void".into(), voided.note));
+            }
             Fact::Attempt(attempt) => {
                 self.attempts.insert(
                     id,
@@ -304,8 +345,30 @@ impl Replay {
             differs.time("login_time", Some(login_time), Some(row.login_time));
             differs.text("host", Some(host), &row.host);
         }
-        if let Some(end) = known.end {
-            differs.end(end.as_ref(), row.end.as_ref());
+        match (known.end, known.corrected_end) {
+            (Some(end), corrected) => {
+                let end = end.map(|end| Ended {
+                    logout_time: corrected.unwrap_or(end.logout_time),
+                    ..end
+                });
+                differs.end(end.as_ref(), row.end.as_ref());
+            }
+            // From before the journal, its end moved: that much is known.
+            (None, Some(corrected)) => {
+                differs.time(
+                    "logout_time",
+                    Some(corrected),
+                    row.end.map(|e| e.logout_time),
+                );
+            }
+            (None, None) => {}
+        }
+        if let Some((kind, note)) = &known.correction {
+            let now = row.correction.as_ref();
+            differs.optional_text("correction", Some(kind), now.map(|(k, _)| k.as_str()));
+            differs.optional_text("correction_note", Some(note), now.map(|(_, n)| n.as_str()));
+        } else if let Some((kind, _)) = &row.correction {
+            differs.optional_text("correction", None, Some(kind));
         }
         self.verdict.findings.extend(differs.found);
     }

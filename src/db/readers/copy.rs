@@ -33,7 +33,8 @@ const USERS: &str = "id, username, full_name, role, password_hash, disabled, \
 const USER_TOTALS: &str = "last_login, last_logout, sessions_count, connected_ms, open_sessions";
 const SESSIONS: &str = "id, user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id, \
                         login_time, last_seen, heartbeat_ms, logout_time, end_reason, \
-                        ended_by, end_note, machine_id, last_key, pid_ns, ended_by_account, pid_start";
+                        ended_by, end_note, machine_id, last_key, pid_ns, ended_by_account, pid_start, \
+                        correction, correction_note";
 const ATTEMPTS: &str =
     "id, username_typed, user_id, at, host, tty, remote_ip, outcome, attempt_key, typed_key";
 const TABLES: [&str; 3] = ["users", "sessions", "login_attempts"];

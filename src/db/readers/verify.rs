@@ -46,7 +46,7 @@ impl Db {
         )?;
         self.each(
             "SELECT id, user_id, login_time, host, logout_time, end_reason, ended_by,
-                    ended_by_account, end_note
+                    ended_by_account, end_note, correction, correction_note
              FROM sessions ORDER BY id",
             params![],
             &mut |row| {
@@ -61,12 +61,17 @@ impl Db {
                     }),
                     _ => None,
                 };
+                let correction = match (row.get(9)?, row.get::<Option<String>>(10)?) {
+                    (Some(kind), note) => Some((kind, note.unwrap_or_default())),
+                    (None, _) => None,
+                };
                 replay.session(SessionRow {
                     id: row.get(0)?,
                     user_id: row.get(1)?,
                     login_time: row.get(2)?,
                     host: row.get(3)?,
                     end,
+                    correction,
                 });
                 Ok(())
             },

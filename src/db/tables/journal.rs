@@ -91,7 +91,8 @@ impl Db {
         // logins and logouts, most of the journal, are not parsed.
         let mut sql = Sql::new(
             "SELECT id, at, kind, subject, body, prev_hash, hash FROM journal
-             WHERE kind IN ('account.created', 'account.changed', 'session.ended', 'pruned')
+             WHERE kind IN ('account.created', 'account.changed', 'session.ended', 'pruned',
+                            'session.corrected', 'session.added', 'session.voided')
                AND body LIKE '%\"by\":%'",
         );
         sql.and_some("at >= ?", since)

@@ -455,12 +455,12 @@ pub(in crate::db) const SESSION_FILTER: &str = "(u.username_key LIKE ? ESCAPE '\
      OR u.role LIKE ? ESCAPE '\\' OR lower(s.host) LIKE ? ESCAPE '\\')";
 
 /// How many columns `SESSION_LINE_COLUMNS` are.
-pub(in crate::db) const SESSION_LINE_WIDTH: usize = 15;
+pub(in crate::db) const SESSION_LINE_WIDTH: usize = 17;
 
 pub(in crate::db) const SESSION_LINE_COLUMNS: &str = "s.id, s.user_id, u.username, u.role, s.login_time, s.last_seen, s.logout_time, \
      s.end_reason, s.host, s.tty, s.remote_ip, s.terminal, \
      coalesce((SELECT a.username FROM users a WHERE a.id = s.ended_by), s.ended_by_account), \
-     s.end_note, s.last_key";
+     s.end_note, s.last_key, s.correction, s.correction_note";
 
 pub(in crate::db) fn session_line_from_row(row: &Row) -> Result<SessionLine> {
     let role: String = row.get(3)?;
@@ -481,6 +481,8 @@ pub(in crate::db) fn session_line_from_row(row: &Row) -> Result<SessionLine> {
         ended_by: row.get(12)?,
         end_note: row.get(13)?,
         last_key: row.get(14)?,
+        correction: row.get(15)?,
+        correction_note: row.get(16)?,
     })
 }
 
@@ -498,6 +500,8 @@ pub struct Range {
     pub since: Option<Millis>,
     /// Began before this time.
     pub until: Option<Millis>,
+    /// Only the sessions that count in a tally: the voided ones left out.
+    pub counted_only: bool,
 }
 
 /// A session's who and when, without the rest.
@@ -519,6 +523,9 @@ const LONG_SESSION: &str = "s.logout_time - s.login_time > 86400000";
 /// Who and where: the conditions of `range` that are not times.
 fn whose(range: &Range) -> Sql {
     let mut conditions = Sql::conditions();
+    if range.counted_only {
+        conditions.push(" AND coalesce(s.correction, '') != 'void'", []);
+    }
     conditions
         .and_some("s.user_id = ?", range.user_id)
         .and_some(
@@ -581,6 +588,10 @@ pub(in crate::db) fn range_select(range: &Range, columns: &str, dialect: Dialect
         .append(&select(&open, &open_index));
     union
 }
+
+mod corrections;
+
+pub use corrections::Correction;
 
 #[cfg(test)]
 mod tests;

@@ -99,6 +99,7 @@ fn session_rows() -> Vec<SessionRow> {
             login_time: 8_000,
             host: "accueil".into(),
             end: Some(ended(16_000, "logout")),
+            correction: None,
         },
         SessionRow {
             id: 2,
@@ -106,6 +107,7 @@ fn session_rows() -> Vec<SessionRow> {
             login_time: 17_000,
             host: "accueil".into(),
             end: None,
+            correction: None,
         },
     ]
 }
@@ -179,6 +181,7 @@ fn an_end_reason_changed_a_session_deleted_and_one_forged_are_found() {
         login_time: 20_000,
         host: "accueil".into(),
         end: None,
+        correction: None,
     });
     let found = verdict(office(), vec![account_row()], sessions, vec![]);
     assert_eq!(
@@ -307,6 +310,7 @@ fn rows_from_before_the_journal_are_counted_not_proved_and_pruned_ones_are_not_m
         login_time: 1_000,
         host: "old".into(),
         end: None,
+        correction: None,
     };
     let found = verdict(entries, vec![], vec![old], vec![]);
     assert_eq!(found.findings, vec![]);

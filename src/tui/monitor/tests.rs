@@ -61,6 +61,8 @@ fn session(
             .filter(|(_, reason)| *reason == EndReason::Forced)
             .map(|_| "closing time".to_string()),
         last_key: Some(NOW - 3_000),
+        correction: None,
+        correction_note: None,
     }
 }
 

@@ -1,4 +1,4 @@
--- From version 6 to 7: the journal. Every fact konekte writes is also an entry here,
+-- From version 6 to 7: the journal, and corrections. Every fact konekte writes is also an entry here,
 -- in the same transaction, chained to the entry before by its hash (README, "The
 -- journal"). The first entry, written by konekte after this step, commits to the rows
 -- already there: history before the journal.
@@ -22,3 +22,9 @@ CREATE TABLE journal_head (
 );
 INSERT INTO journal_head (only_row, id, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+-- Corrections, never overwrites: an end moved, a session added from the paper
+-- register, a session voided (left out of the reports). The row shows the corrected
+-- values; the journal keeps what was recorded before.
+ALTER TABLE sessions ADD COLUMN correction TEXT CHECK (correction IN ('end', 'added', 'void'));
+ALTER TABLE sessions ADD COLUMN correction_note TEXT;
