@@ -14,6 +14,8 @@ pub struct Piece {
     /// The session's own login and logout (`None`: still open), wherever the line cut it.
     pub login: Millis,
     pub logout: Option<Millis>,
+    /// Its session was corrected by an admin (its end moved, or added).
+    pub corrected: bool,
 }
 
 /// What one line of a report (a person, a day, or a person's day) adds up to.
@@ -21,6 +23,8 @@ pub struct Piece {
 pub struct Tally {
     /// Sessions with time in the line.
     pub sessions: i64,
+    /// Of those, the ones an admin corrected (an end moved, or added).
+    pub corrected: i64,
     /// The time covered by at least one of them: overlaps counted once.
     pub connected: Millis,
     /// Their durations added up: more than `connected` when some overlapped.
@@ -42,6 +46,7 @@ impl Tally {
         }
         if self.last_session != Some(piece.session) {
             self.sessions += 1;
+            self.corrected += i64::from(piece.corrected);
             self.last_session = Some(piece.session);
         }
         self.summed += piece.to - piece.from;
@@ -60,6 +65,7 @@ impl Tally {
     /// times add up, and each keeps their own overlaps.
     pub fn merge(&mut self, other: &Tally) {
         self.sessions += other.sessions;
+        self.corrected += other.corrected;
         self.connected += other.connected;
         self.summed += other.summed;
         self.take_ends(other.earliest, other.latest);
@@ -121,6 +127,7 @@ mod tests {
             to: logout.unwrap_or(now),
             login,
             logout,
+            corrected: false,
         }
     }
 
@@ -161,6 +168,7 @@ mod tests {
             to,
             login: 22 * HOUR,
             logout: Some(26 * HOUR),
+            corrected: false,
         };
         let (mut first_day, mut second_day) = (Tally::default(), Tally::default());
         first_day.add(night(22 * HOUR, 24 * HOUR));

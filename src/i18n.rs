@@ -150,6 +150,19 @@ impl Texts {
             EndReason::Lost => self.end_lost,
         }
     }
+
+    /// How a session ended, with an admin's correction of it said: `idle (corrected)`,
+    /// `logout (added)`, `logout (void)`; nothing while it is open.
+    pub fn ended(&self, reason: Option<EndReason>, correction: Option<&str>) -> String {
+        let reason = reason.map_or("", |reason| self.end_reason(reason));
+        let mark = match correction {
+            Some("end") => self.correction_end,
+            Some("added") => self.correction_added,
+            Some("void") => self.correction_void,
+            _ => return reason.to_string(),
+        };
+        format!("{reason} ({mark})")
+    }
 }
 
 static CURRENT: OnceLock<Lang> = OnceLock::new();

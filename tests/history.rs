@@ -338,9 +338,9 @@ fn report_by_day_splits_sessions_at_midnight() {
     ]));
     assert_eq!(
         csv,
-        "day,people,sessions,seconds,hours,summed_seconds,first_login,last_logout\n\
-         2026-11-20,1,2,21600,6.0,21600,2026-11-20T08:00:00Z,2026-11-21T02:00:00Z\n\
-         2026-11-21,3,3,14400,4.0,14400,2026-11-20T22:00:00Z,2026-11-21T11:30:00Z\n"
+        "day,people,sessions,seconds,hours,summed_seconds,first_login,last_logout,corrected_sessions\n\
+         2026-11-20,1,2,21600,6.0,21600,2026-11-20T08:00:00Z,2026-11-21T02:00:00Z,0\n\
+         2026-11-21,3,3,14400,4.0,14400,2026-11-20T22:00:00Z,2026-11-21T11:30:00Z,0\n"
     );
 }
 

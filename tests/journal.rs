@@ -539,7 +539,12 @@ fn corrections_are_marked_counted_and_journaled_and_verify_stays_clean() {
     office
         .console(&["report", "--since", &at(0), "--format", "csv"])
         .assert()
-        .stdout(predicate::str::contains("\nbob,secretaire,2,14400,"));
+        .stdout(predicate::str::contains("\nbob,secretaire,2,14400,"))
+        .stdout(predicate::str::ends_with(",2\n"));
+    office
+        .console(&["report", "--since", &at(0)])
+        .assert()
+        .stdout(predicate::str::contains(" 2* "));
     office
         .console(&["audit", "--format", "csv"])
         .assert()

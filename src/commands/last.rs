@@ -174,7 +174,7 @@ impl HistorySession {
             time_cell(self.login_time, format),
             self.logout_cell(t, format),
             t.lang.duration(self.duration_seconds * 1000),
-            self.ended_cell(t),
+            t.ended(self.end_reason, self.correction.as_deref()),
             self.ended_by.clone().unwrap_or_default(),
             [&self.end_note, &self.correction_note]
                 .into_iter()
@@ -183,17 +183,5 @@ impl HistorySession {
                 .collect::<Vec<_>>()
                 .join("; "),
         ]
-    }
-
-    /// How it ended, and the correction it had: `logout (corrected)`.
-    fn ended_cell(&self, t: &Texts) -> String {
-        let reason = self.end_reason.map_or("", |reason| t.end_reason(reason));
-        let mark = match self.correction.as_deref() {
-            Some("end") => t.correction_end,
-            Some("added") => t.correction_added,
-            Some("void") => t.correction_void,
-            _ => return reason.to_string(),
-        };
-        format!("{reason} ({mark})")
     }
 }

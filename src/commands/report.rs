@@ -96,6 +96,7 @@ impl Window {
                 to,
                 login: span.login_time,
                 logout: span.logout_time,
+                corrected: span.corrected,
             });
         }
     }
@@ -229,6 +230,7 @@ impl Line {
             summed_seconds: tally.summed / 1000,
             first_login: tally.first_login(),
             last_logout: tally.last_logout(),
+            corrected_sessions: tally.corrected,
         }
     }
 
@@ -246,8 +248,10 @@ impl Line {
         } else {
             self.tally.last_logout().map(when).unwrap_or_default()
         };
+        // A line that counts corrected sessions says so: `3*`.
+        let mark = if self.tally.corrected > 0 { "*" } else { "" };
         let [sessions, connected, summed] = [
-            self.tally.sessions.to_string(),
+            format!("{}{mark}", self.tally.sessions),
             t.lang.duration(self.tally.connected),
             t.lang.duration(self.tally.summed),
         ];
@@ -287,6 +291,8 @@ struct Row {
     first_login: Option<Millis>,
     #[serde(serialize_with = "clock::serialize_rfc3339")]
     last_logout: Option<Millis>,
+    /// Of its sessions, the ones an admin corrected (an end moved, or added).
+    corrected_sessions: i64,
 }
 
 #[derive(Serialize)]
@@ -408,6 +414,7 @@ const USER_COLUMNS: Columns = Columns {
         "summed_seconds",
         "first_login",
         "last_logout",
+        "corrected_sessions",
     ],
 };
 
@@ -432,6 +439,7 @@ const DAY_COLUMNS: Columns = Columns {
         "summed_seconds",
         "first_login",
         "last_logout",
+        "corrected_sessions",
     ],
 };
 
@@ -458,5 +466,6 @@ const USER_DAY_COLUMNS: Columns = Columns {
         "summed_seconds",
         "first_login",
         "last_logout",
+        "corrected_sessions",
     ],
 };

@@ -58,7 +58,7 @@ impl Db {
         };
         let mut sql = range_select(
             &counted,
-            "s.id, s.user_id, s.login_time, s.logout_time",
+            "s.id, s.user_id, s.login_time, s.logout_time, s.correction IS NOT NULL",
             self.dialect(),
         );
         sql.push(" ORDER BY 3, 1", []);
@@ -68,6 +68,7 @@ impl Db {
                 user_id: row.get(1)?,
                 login_time: row.get(2)?,
                 logout_time: row.get(3)?,
+                corrected: row.get(4)?,
             });
             Ok(())
         })

@@ -310,6 +310,7 @@ impl Db {
                     to,
                     login: session.login_time,
                     logout: session.logout_time,
+                    corrected: session.corrected,
                 });
             }
         })?;

@@ -511,6 +511,8 @@ pub struct Span {
     pub user_id: i64,
     pub login_time: Millis,
     pub logout_time: Option<Millis>,
+    /// An admin corrected it (its end moved, or added).
+    pub corrected: bool,
 }
 
 /// Longer than this, an ended session is "long" (the `sessions_long` index of

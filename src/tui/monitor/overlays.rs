@@ -172,10 +172,7 @@ impl State {
                     .texts
                     .lang
                     .duration(s.logout_time.unwrap_or(self.now) - s.login_time);
-                let ended = s
-                    .end_reason
-                    .map(|r| self.texts.end_reason(r))
-                    .unwrap_or_default();
+                let ended = self.texts.ended(s.end_reason, s.correction.as_deref());
                 Row::new(vec![
                     Cell::from(self.texts.lang.date_time(s.login_time, self.tz)),
                     Cell::from(logout),
@@ -183,7 +180,12 @@ impl State {
                     Cell::from(Span::styled(ended, self.theme.end_reason(s.end_reason))),
                     Cell::from(shown(&s.host)),
                     Cell::from(shown(s.ended_by.as_deref().unwrap_or_default())),
-                    Cell::from(shown(s.end_note.as_deref().unwrap_or_default())),
+                    Cell::from(shown(
+                        s.end_note
+                            .as_deref()
+                            .or(s.correction_note.as_deref())
+                            .unwrap_or_default(),
+                    )),
                 ])
             })
             .collect();

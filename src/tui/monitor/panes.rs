@@ -453,10 +453,15 @@ impl State {
                 self.end_width(),
                 Shown::Always,
                 |s: &SessionLine| {
-                    let ended = s
+                    let mut ended = s
                         .end_reason
                         .map(|r| self.texts.end_reason(r))
-                        .unwrap_or_default();
+                        .unwrap_or_default()
+                        .to_string();
+                    // Narrow: an admin's correction is a mark here, words in the history.
+                    if s.correction.is_some() {
+                        ended.push('*');
+                    }
                     Cell::from(Span::styled(ended, self.theme.end_reason(s.end_reason)))
                 },
             ),

@@ -869,3 +869,17 @@ fn names_and_places_from_the_database_are_shown_not_obeyed() {
     assert!(screen.contains("desk\\u{202e}txt"), "{screen}");
     assert!(screen.contains("Anderson\\u{200b}Pierre"), "{screen}");
 }
+
+#[test]
+fn a_corrected_session_is_marked_in_recently_offline() {
+    let mut s = state(120, 40);
+    let mut corrected = snapshot();
+    corrected.offline[1].correction = Some("end".into());
+    let _ = update(&mut s, Msg::Loaded(corrected));
+    let screen = render(&s);
+    assert!(screen.contains("idle*"), "{screen}");
+    assert!(
+        !screen.contains("logout*"),
+        "only the corrected one: {screen}"
+    );
+}

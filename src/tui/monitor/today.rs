@@ -93,6 +93,7 @@ pub fn connected_today(bars: &[Bar], day_start: Millis, now: Millis) -> Millis {
     let mut tally = Tally::default();
     for bar in bars {
         tally.add(Piece {
+            corrected: false,
             session: bar.session,
             from: bar.login.max(day_start),
             to: bar.logout.unwrap_or(now).min(now),
