@@ -150,6 +150,24 @@ pub struct Verdict {
     pub findings: Vec<Finding>,
 }
 
+/// An entry with the costly part of its check done, on any thread and in any order:
+/// its hash recomputed, its body read.
+pub struct Checked {
+    entry: Entry,
+    hash_matches: bool,
+    fact: Result<Fact, String>,
+}
+
+impl Checked {
+    pub fn of(entry: Entry) -> Checked {
+        Checked {
+            hash_matches: entry.hash_matches(),
+            fact: Fact::parse(&entry.kind, &entry.body).map_err(|e| e.to_string()),
+            entry,
+        }
+    }
+}
+
 /// The replay under way.
 #[derive(Default)]
 pub struct Replay {
@@ -179,6 +197,16 @@ impl Replay {
 
     /// The next entry of the chain, in id order.
     pub fn entry(&mut self, entry: Entry) {
+        self.checked(Checked::of(entry));
+    }
+
+    /// The next entry of the chain, in id order, its hash and body read already.
+    pub fn checked(&mut self, checked: Checked) {
+        let Checked {
+            entry,
+            hash_matches,
+            fact,
+        } = checked;
         for (line, checkpoint) in self.checkpoints.remove(&entry.id).unwrap_or_default() {
             if checkpoint.hash == entry.hash {
                 self.verdict.witnessed += 1;
@@ -197,17 +225,17 @@ impl Replay {
         if entry.id != expected_id || entry.prev_hash != expected_prev {
             self.found_link(entry.id, Link::Follows { expected_id });
         }
-        if entry.hash != entry.expected_hash() {
+        if !hash_matches {
             self.found_link(entry.id, Link::Hash);
         }
         let verdict = &mut self.verdict;
         verdict.entries += 1;
         verdict.first_at.get_or_insert(entry.at);
         verdict.last_at = Some(entry.at);
-        verdict.head = Some((entry.id, entry.hash.clone()));
-        match Fact::parse(&entry.kind, &entry.body) {
+        verdict.head = Some((entry.id, entry.hash));
+        match fact {
             Ok(fact) => self.fold(entry.subject, fact),
-            Err(err) => self.found_link(entry.id, Link::Unreadable(err.to_string())),
+            Err(err) => self.found_link(entry.id, Link::Unreadable(err)),
         }
     }
 

@@ -1,16 +1,56 @@
 //! `console verify`'s reads: the journal in order, then each row of the three tables,
 //! handed to `journal::replay`, which judges them.
 
+use std::sync::mpsc;
+
 use anyhow::Result;
+use rayon::prelude::*;
 
 use crate::db::Db;
 use crate::db::backend::Exec;
 use crate::db::backend::value::params;
-use crate::journal::replay::{AccountRow, AttemptRow, Replay, SessionRow, Verdict};
+use crate::journal::Entry;
+use crate::journal::replay::{AccountRow, AttemptRow, Checked, Replay, SessionRow, Verdict};
 use crate::journal::witness::Checkpoint;
 use crate::journal::{Ended, fingerprint};
 
+/// Entries handed to the checking thread at a time.
+const CHUNK: usize = 4_096;
+
 impl Db {
+    /// The chain, read here and checked beside: each chunk of entries has its hashes
+    /// recomputed and bodies read on every core while the next chunk is read, then is
+    /// folded into the replay in order.
+    fn replay_journal(&self, replay: Replay) -> Result<Replay> {
+        std::thread::scope(|scope| {
+            let (chunks, inbox) = mpsc::sync_channel::<Vec<Entry>>(4);
+            let checker = scope.spawn(move || {
+                let mut replay = replay;
+                for chunk in inbox {
+                    let checked: Vec<Checked> = chunk.into_par_iter().map(Checked::of).collect();
+                    checked.into_iter().for_each(|c| replay.checked(c));
+                }
+                replay
+            });
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let read = self.each_entry(|entry| {
+                chunk.push(entry);
+                if chunk.len() == CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    // The checker ends only when the chunks do: it is there to take it.
+                    let _ = chunks.send(full);
+                }
+                Ok(())
+            });
+            let _ = chunks.send(chunk);
+            drop(chunks);
+            let replay = checker
+                .join()
+                .map_err(|_| anyhow::anyhow!("the journal's checking thread failed"))?;
+            read.map(|()| replay)
+        })
+    }
+
     /// Walks the journal and replays it against the tables, all read as of one moment
     /// (the terminals write on meanwhile), and finds each of `checkpoints` (with its
     /// line in the witness) in the chain.
@@ -22,11 +62,8 @@ impl Db {
         self.in_snapshot(|| self.replay_all(replay))
     }
 
-    fn replay_all(&self, mut replay: Replay) -> Result<Verdict> {
-        self.each_entry(|entry| {
-            replay.entry(entry);
-            Ok(())
-        })?;
+    fn replay_all(&self, replay: Replay) -> Result<Verdict> {
+        let mut replay = self.replay_journal(replay)?;
         replay.recorded_head(self.journal_head()?.0);
         self.each(
             "SELECT id, username, full_name, role, disabled, password_hash FROM users ORDER BY id",
