@@ -187,6 +187,12 @@ fn commit_to_frame(target: &Target, database: &str, db: &Db, state: &mut State) 
     let mut pending = Vec::new();
     let mut delays = Vec::new();
     while delays.len() < CHANGES * 2 {
+        // A writer that failed would leave this loop waiting for ever.
+        if let Some(status) = child.try_wait().expect("the writer's state")
+            && !status.success()
+        {
+            panic!("the writer process failed: {status}");
+        }
         if !watch.wait(WATCH).expect("watch") {
             pending.extend(committed.try_iter());
             continue;
