@@ -666,6 +666,16 @@ catalog! {
         "{count/ligne supprimée/lignes supprimées} par prune, comme le journal l'enregistre",
         "{count} liy efase pa prune, jan jounal la anrejistre l",
     ],
+    verify_retained: [
+        "kept since entry {entry} (the older entries removed by prune, what they said carried)",
+        "conservé depuis l'entrée {entry} (les entrées plus anciennes retirées par prune, ce qu'elles disaient reporté)",
+        "kenbe depi antre {entry} (prune retire antre ki pi ansyen yo, sa yo te di a pote pi devan)",
+    ],
+    verify_before_retained: [
+        "{count|checkpoint|checkpoints} before the retained history",
+        "{count/point de contrôle/points de contrôle} d'avant l'historique conservé",
+        "{count} pwen kontwòl anvan istwa ki kenbe a",
+    ],
     verify_found: [
         "verify found {count|problem|problems} in the record",
         "verify a trouvé {count/problème/problèmes} dans l'historique",
@@ -725,6 +735,11 @@ catalog! {
         "{file}: no konekte-checkpoint line in it",
         "{file} : aucune ligne konekte-checkpoint",
         "{file}: pa gen okenn liy konekte-checkpoint ladan l",
+    ],
+    prune_journal_broken: [
+        "the journal does not verify: its old entries were not removed (run console verify)",
+        "le journal ne se vérifie pas : ses anciennes entrées n'ont pas été retirées (lancez console verify)",
+        "jounal la pa verifye: yo pa retire ansyen antre l yo (fè console verify)",
     ],
     correct_open: [
         "session {id} is still open: end it first (end-session), then correct it",

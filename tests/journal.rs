@@ -42,7 +42,9 @@ fn attempt(db: &Db, typed: &str, user_id: Option<i64>, outcome: Outcome, at: i64
 
 /// An office that has written every kind of fact: accounts created and changed in
 /// every way, attempts of each outcome, sessions ended by logout, by an admin, from
-/// the shell, by a disabled account, lost and reopened, one still open, and a prune.
+/// the shell, by a disabled account, lost and reopened, one still open, corrections,
+/// and a prune that removes the entries written two days ago (the accounts' and the
+/// first attempt's), carrying what they said past an anchor.
 fn office_of_every_fact() -> Office {
     let office = Office::new();
     let db = Db::open(&office.target).expect("a new database");
@@ -175,7 +177,7 @@ fn an_office_of_every_fact_verifies_clean_in_rust_and_in_python() {
     );
     assert_eq!(
         kinds,
-        "account.changed,account.created,attempt,genesis,pruned,session.added,session.corrected,session.ended,session.opened,session.reopened,session.voided"
+        "account.carried,account.changed,anchor,attempt,pruned,session.added,session.corrected,session.ended,session.opened,session.reopened,session.voided"
     );
     if let Some((code, python)) = python_verify(&office) {
         assert_eq!(code, 0, "{python}");
@@ -253,7 +255,7 @@ fn an_entry_rewritten_to_match_is_found_by_its_hash() {
     tampered_is_found(
         "UPDATE users SET role = 'admin' WHERE username = 'bob';
          UPDATE journal SET body = replace(body, '\"secretaire\"', '\"admin\"')
-          WHERE kind = 'account.created' AND body LIKE '%\"bob\"%'",
+          WHERE kind = 'account.carried' AND body LIKE '%\"bob\"%'",
         "its hash does not match its contents",
     );
 }
@@ -649,4 +651,96 @@ fn a_correction_that_cannot_be_is_refused_and_nothing_is_written() {
         .code(2);
     // The session opened above is the one entry more.
     assert_eq!(entries(), before + 1, "nothing journaled by a refusal");
+}
+
+#[test]
+fn a_prune_removes_old_entries_and_the_chain_kept_still_proves_the_rest() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    const DAY: i64 = 24 * HOUR;
+    let office = Office::new();
+    let mut db = Db::open(&office.target).unwrap();
+    let now = db.now();
+    // What the office wrote a month ago, by the database's clock of then.
+    let clock = Arc::new(AtomicI64::new(now - 30 * DAY));
+    let then = Arc::clone(&clock);
+    db.set_clock(Arc::new(move || then.load(Ordering::Relaxed)));
+    let past = now - 30 * DAY;
+    db.create_users(
+        &[user("ann", Role::Admin), user("bob", Role::Secretaire)],
+        false,
+        past,
+    )
+    .unwrap();
+    let bob = db.user("bob").unwrap().unwrap().id;
+    attempt(&db, "bob", Some(bob), Outcome::Success, past);
+    let old = db.open_session(bob, &desk(), 5_000, past).unwrap();
+    db.close_session(old.id, EndReason::Logout, past + HOUR, None, None)
+        .unwrap();
+    let long = db
+        .open_session(bob, &desk(), 86_400_000, past + 2 * HOUR)
+        .unwrap();
+    db.set_role("bob", Role::Directeur).unwrap();
+    let witness = office.dir.path().join("witness");
+    let (entry, hash) = db.journal_head().unwrap();
+    konekte::journal::witness::Checkpoint {
+        at: past,
+        entry,
+        hash,
+    }
+    .append_to(&witness)
+    .unwrap();
+    // Today: the long session ends, and the month before ten days ago is pruned.
+    clock.store(now, Ordering::Relaxed);
+    db.close_session(long.id, EndReason::Logout, now, None, None)
+        .unwrap();
+    let entries = || office.sql_count("SELECT count(*) FROM journal");
+    let before = entries();
+    db.prune_before(now - 10 * DAY, 100).unwrap();
+    drop(db);
+    assert!(
+        entries() < before,
+        "the old entries went: {} of {before}",
+        entries()
+    );
+    let witness_arg = witness.display().to_string();
+    let said = String::from_utf8(
+        office
+            .console(&["verify", "--witness", &witness_arg])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone(),
+    )
+    .unwrap();
+    assert!(said.contains("kept since entry"), "{said}");
+    assert!(
+        said.contains("1 checkpoint before the retained history"),
+        "{said}"
+    );
+    if let Some((code, python)) = python_verify(&office) {
+        assert_eq!(code, 0, "{python}");
+    }
+    // What the removed entries said is still held against the tables.
+    office.sql("UPDATE users SET role = 'admin' WHERE username = 'bob'");
+    office
+        .console(&["verify"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "role differs from the journal (directeur recorded, admin now)",
+        ));
+    office.sql(&format!(
+        "UPDATE users SET role = 'directeur' WHERE username = 'bob';
+         UPDATE sessions SET login_time = login_time - 60000 WHERE id = {}",
+        long.id
+    ));
+    office
+        .console(&["verify"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "login_time differs from the journal",
+        ));
 }

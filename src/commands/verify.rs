@@ -36,6 +36,13 @@ pub fn run(target: &Target, witness: Option<&Path>, out: &mut dyn Write) -> Resu
             t.verify_witnessed,
             &[("count", &verdict.witnessed), ("file", &file.display())],
         ));
+        if verdict.before_retained > 0 {
+            line.push_str(", ");
+            line.push_str(&fill(
+                t.verify_before_retained,
+                &[("count", &verdict.before_retained)],
+            ));
+        }
     }
     writeln!(out, "{line}")?;
     Ok(())
@@ -92,6 +99,10 @@ fn summary(verdict: &Verdict, t: &Texts) -> String {
     if verdict.pruned > 0 {
         line.push_str("; ");
         line.push_str(&fill(t.verify_pruned, &[("count", &verdict.pruned)]));
+    }
+    if let Some(through) = verdict.retained_after {
+        line.push_str("; ");
+        line.push_str(&fill(t.verify_retained, &[("entry", &through)]));
     }
     line
 }

@@ -42,6 +42,13 @@ pub enum Fact {
     SessionAdded(Added),
     /// An admin voided a session recorded in error: it stays, out of the reports.
     SessionVoided(Voided),
+    /// What the entries removed by a prune said of an account, carried forward.
+    AccountCarried(CarriedAccount),
+    /// What the entries removed by a prune said of a session still kept.
+    SessionCarried(CarriedSession),
+    /// The entries up to `through` were removed by a prune; the chain goes on from the
+    /// hash of that last one.
+    Anchor(Anchor),
 }
 
 /// The state a database was in when its journal began: "history before the journal",
@@ -171,6 +178,50 @@ pub struct Voided {
     pub by: Option<Actor>,
 }
 
+/// An account as the removed entries left it: each field as last recorded (absent
+/// when no entry said it: an account from before the journal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CarriedAccount {
+    pub username: Option<String>,
+    pub full_name: Option<String>,
+    pub role: Option<String>,
+    pub disabled: Option<bool>,
+    pub password: Option<String>,
+}
+
+/// How a session was opened, as carried.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opening {
+    pub user_id: i64,
+    pub login_time: Millis,
+    pub host: String,
+}
+
+/// A session as the removed entries left it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CarriedSession {
+    /// How it was opened (absent: before the journal).
+    pub opened: Option<Opening>,
+    /// Whether its end is known, and then what it was (`None`: open).
+    pub end_known: bool,
+    pub end: Option<Ended>,
+    /// Its end as an admin moved it, and the correction with its note.
+    pub corrected_end: Option<Millis>,
+    pub correction: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// The last entry removed, and its hash: the chain's first kept entry follows it.
+    pub through: i64,
+    pub hash: String,
+    /// How many entries were removed, and the prune's time.
+    pub removed: i64,
+    pub before: Millis,
+    /// The genesis of a database from before the journal, carried: what it counted.
+    pub before_journal: Option<Genesis>,
+}
+
 /// The name each kind of fact is stored under.
 pub mod kind {
     pub const GENESIS: &str = "genesis";
@@ -184,6 +235,9 @@ pub mod kind {
     pub const SESSION_CORRECTED: &str = "session.corrected";
     pub const SESSION_ADDED: &str = "session.added";
     pub const SESSION_VOIDED: &str = "session.voided";
+    pub const ACCOUNT_CARRIED: &str = "account.carried";
+    pub const SESSION_CARRIED: &str = "session.carried";
+    pub const ANCHOR: &str = "anchor";
 }
 
 impl Fact {
@@ -200,6 +254,9 @@ impl Fact {
             Fact::SessionCorrected(_) => kind::SESSION_CORRECTED,
             Fact::SessionAdded(_) => kind::SESSION_ADDED,
             Fact::SessionVoided(_) => kind::SESSION_VOIDED,
+            Fact::AccountCarried(_) => kind::ACCOUNT_CARRIED,
+            Fact::SessionCarried(_) => kind::SESSION_CARRIED,
+            Fact::Anchor(_) => kind::ANCHOR,
         }
     }
 
@@ -217,6 +274,9 @@ impl Fact {
             Fact::SessionCorrected(body) => serde_json::to_value(body),
             Fact::SessionAdded(body) => serde_json::to_value(body),
             Fact::SessionVoided(body) => serde_json::to_value(body),
+            Fact::AccountCarried(body) => serde_json::to_value(body),
+            Fact::SessionCarried(body) => serde_json::to_value(body),
+            Fact::Anchor(body) => serde_json::to_value(body),
         };
         // serde_json's map is ordered by key (no "preserve_order"), so its text is
         // canonical; these plain structs always serialise.
@@ -238,6 +298,9 @@ impl Fact {
             kind::SESSION_CORRECTED => Fact::SessionCorrected(serde_json::from_str(body)?),
             kind::SESSION_ADDED => Fact::SessionAdded(serde_json::from_str(body)?),
             kind::SESSION_VOIDED => Fact::SessionVoided(serde_json::from_str(body)?),
+            kind::ACCOUNT_CARRIED => Fact::AccountCarried(serde_json::from_str(body)?),
+            kind::SESSION_CARRIED => Fact::SessionCarried(serde_json::from_str(body)?),
+            kind::ANCHOR => Fact::Anchor(serde_json::from_str(body)?),
             other => {
                 return Err(serde::de::Error::custom(format!("unknown kind {other:?}")));
             }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::witness::Checkpoint;
-use super::{Ended, Entry, Fact, Genesis, START};
+use super::{Attempt, CarriedAccount, CarriedSession, Ended, Entry, Fact, Genesis, Opening, START};
 use crate::model::Millis;
 
 /// An account as its table holds it, in the journal's terms.
@@ -147,6 +147,11 @@ pub struct Verdict {
     pub pruned: i64,
     /// Checkpoints found in the chain, with their hash.
     pub witnessed: i64,
+    /// The last entry a prune removed: the chain kept starts after it.
+    pub retained_after: Option<i64>,
+    /// Checkpoints of entries a prune removed: before the retained history, neither
+    /// proved nor a break.
+    pub before_retained: i64,
     pub findings: Vec<Finding>,
 }
 
@@ -184,6 +189,81 @@ pub struct Replay {
 impl Replay {
     pub fn new() -> Replay {
         Replay::default()
+    }
+
+    /// A replay of a chain whose entries up to `through` a prune removed: its first
+    /// kept entry follows `hash`.
+    pub fn after(through: i64, hash: String) -> Replay {
+        let mut replay = Replay::default();
+        replay.verdict.head = Some((through, hash));
+        replay.verdict.retained_after = Some(through);
+        replay
+    }
+
+    /// What the entries so far say of each account, each session that `keep_session`
+    /// keeps and each attempt that `keep_attempt` keeps, as facts to carry past them
+    /// when a prune removes them.
+    pub fn carried(
+        &self,
+        keep_session: impl Fn(i64) -> bool,
+        keep_attempt: impl Fn(i64) -> bool,
+    ) -> Vec<(i64, Fact)> {
+        let mut facts: Vec<(i64, Fact)> = Vec::new();
+        for (id, known) in &self.accounts {
+            let carried = CarriedAccount {
+                username: known.username.clone(),
+                full_name: known.full_name.clone(),
+                role: known.role.clone(),
+                disabled: known.disabled,
+                password: known.password.clone(),
+            };
+            facts.push((*id, Fact::AccountCarried(carried)));
+        }
+        for (id, known) in self.sessions.iter().filter(|(id, _)| keep_session(**id)) {
+            let carried = CarriedSession {
+                opened: known
+                    .opened
+                    .clone()
+                    .map(|(user_id, login_time, host)| Opening {
+                        user_id,
+                        login_time,
+                        host,
+                    }),
+                end_known: known.end.is_some(),
+                end: known.end.clone().flatten(),
+                corrected_end: known.corrected_end,
+                correction: known.correction.clone(),
+            };
+            facts.push((*id, Fact::SessionCarried(carried)));
+        }
+        for (id, known) in self.attempts.iter().filter(|(id, _)| keep_attempt(**id)) {
+            let attempt = Attempt {
+                user_id: known.user_id,
+                typed: known.typed.clone(),
+                at: known.at,
+                outcome: known.outcome.clone(),
+                host: None,
+                tty: None,
+                remote_ip: None,
+            };
+            facts.push((*id, Fact::Attempt(attempt)));
+        }
+        // In a stable order: the same chain whatever the maps' order.
+        facts.sort_by(|(a, x), (b, y)| (x.kind(), a).cmp(&(y.kind(), b)));
+        facts
+    }
+
+    /// What the entries so far say of the history before the journal.
+    pub fn genesis(&self) -> Option<Genesis> {
+        self.verdict.genesis.clone()
+    }
+
+    /// Whether a link of the chain is broken so far (a prune refuses to go on).
+    pub fn broken(&self) -> bool {
+        self.verdict
+            .findings
+            .iter()
+            .any(|finding| matches!(finding, Finding::Link { .. } | Finding::Head { .. }))
     }
 
     /// A checkpoint to find in the chain (line `line` of the witness), before the
@@ -315,11 +395,37 @@ impl Replay {
                     },
                 );
             }
+            // What a prune carried is older than every kept entry, though written
+            // after them: it fills in what the kept entries did not say.
+            Fact::AccountCarried(carried) => {
+                let known = self.accounts.entry(id).or_default();
+                known.username = known.username.take().or(carried.username);
+                known.full_name = known.full_name.take().or(carried.full_name);
+                known.role = known.role.take().or(carried.role);
+                known.disabled = known.disabled.or(carried.disabled);
+                known.password = known.password.take().or(carried.password);
+            }
+            Fact::SessionCarried(carried) => {
+                let known = self.sessions.entry(id).or_default();
+                let opened = carried.opened.map(|o| (o.user_id, o.login_time, o.host));
+                known.opened = known.opened.take().or(opened);
+                if known.end.is_none() {
+                    known.end = carried.end_known.then_some(carried.end);
+                    known.corrected_end = known.corrected_end.or(carried.corrected_end);
+                }
+                known.correction = known.correction.take().or(carried.correction);
+            }
+            Fact::Anchor(anchor) => {
+                if anchor.before_journal.is_some() {
+                    self.verdict.genesis = anchor.before_journal;
+                }
+            }
             Fact::SessionVoided(voided) => {
                 self.sessions.entry(id).or_default().correction =
                     Some(("void".into(), voided.note));
             }
             Fact::Attempt(attempt) => {
+                // An attempt never changes: carried again, it is the same.
                 self.attempts.insert(
                     id,
                     AttemptRow {
@@ -433,6 +539,14 @@ impl Replay {
             .into_values()
             .flatten()
         {
+            if self
+                .verdict
+                .retained_after
+                .is_some_and(|through| checkpoint.entry <= through)
+            {
+                self.verdict.before_retained += 1;
+                continue;
+            }
             self.verdict.findings.push(Finding::Witness {
                 line,
                 checkpoint,

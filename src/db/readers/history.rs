@@ -229,6 +229,7 @@ impl Db {
             before,
             batch,
         )?;
+        self.trim_journal(before)?;
         Ok((sessions, attempts))
     }
 

@@ -55,11 +55,17 @@ impl Db {
     /// (the terminals write on meanwhile), and finds each of `checkpoints` (with its
     /// line in the witness) in the chain.
     pub fn verify(&self, checkpoints: Vec<(usize, Checkpoint)>) -> Result<Verdict> {
-        let mut replay = Replay::new();
-        for (line, checkpoint) in checkpoints {
-            replay.witness(line, checkpoint);
-        }
-        self.in_snapshot(|| self.replay_all(replay))
+        self.in_snapshot(|| {
+            // After a prune, the chain kept starts past the anchor's last removed entry.
+            let mut replay = match self.latest_anchor()? {
+                Some(anchor) => Replay::after(anchor.through, anchor.hash),
+                None => Replay::new(),
+            };
+            for (line, checkpoint) in checkpoints {
+                replay.witness(line, checkpoint);
+            }
+            self.replay_all(replay)
+        })
     }
 
     fn replay_all(&self, replay: Replay) -> Result<Verdict> {

@@ -11,8 +11,10 @@ use crate::db::Db;
 use crate::db::backend::value::{Row, Value, params};
 use crate::db::backend::{Dialect, Exec};
 use crate::db::query::Sql;
+use crate::error::Error;
 use crate::journal::audit::{self, Action};
-use crate::journal::{self, Entry, Fact, Genesis};
+use crate::journal::replay::Replay;
+use crate::journal::{self, Anchor, Entry, Fact, Genesis};
 use crate::model::Millis;
 
 /// Appends `fact` about row `subject`, written at `at`, after the chain's head; returns
@@ -76,6 +78,70 @@ impl Db {
         })
     }
 
+    /// The latest anchor: where the chain kept after the last prune starts.
+    pub fn latest_anchor(&self) -> Result<Option<Anchor>> {
+        latest_anchor(self)
+    }
+
+    /// Removes the entries written before `before` (a prune's), once what they say
+    /// of the rows still kept is carried past them: the accounts, the sessions and
+    /// attempts still in their tables. An anchor entry then says which entries went
+    /// and the hash of the last, so that the chain kept still checks from there. The
+    /// entries removed are checked first: a broken chain is not trimmed (exit 1).
+    /// Returns how many entries were removed.
+    pub(in crate::db) fn trim_journal(&self, before: Millis) -> Result<i64> {
+        let now = self.now();
+        self.write(|tx| {
+            let through: Option<i64> = tx
+                .query_row(
+                    "SELECT max(id) FROM journal WHERE at < ?1 AND id < (SELECT id FROM journal_head)",
+                    params![before],
+                )?
+                .get(0)?;
+            let Some(through) = through else {
+                return Ok(0);
+            };
+            let mut replay = match latest_anchor(tx)? {
+                Some(anchor) => Replay::after(anchor.through, anchor.hash),
+                None => Replay::new(),
+            };
+            let (mut removed, mut last_hash) = (0, String::new());
+            tx.each(
+                "SELECT id, at, kind, subject, body, prev_hash, hash FROM journal
+                 WHERE id <= ?1 ORDER BY id",
+                params![through],
+                &mut |row| {
+                    let entry = entry_of(row)?;
+                    last_hash.clone_from(&entry.hash);
+                    removed += 1;
+                    replay.entry(entry);
+                    Ok(())
+                },
+            )?;
+            if replay.broken() {
+                return Err(Error::Refused(crate::said!(prune_journal_broken)).into());
+            }
+            let kept = |table: &str, id: i64| {
+                tx.query_opt(&format!("SELECT 1 FROM {table} WHERE id = ?1"), params![id])
+                    .map_or(true, |row| row.is_some())
+            };
+            let carried = replay.carried(|id| kept("sessions", id), |id| kept("login_attempts", id));
+            for (id, fact) in carried {
+                append(tx, now, Some(id), &fact)?;
+            }
+            let anchor = Anchor {
+                through,
+                hash: last_hash,
+                removed,
+                before,
+                before_journal: replay.genesis(),
+            };
+            append(tx, now, None, &Fact::Anchor(anchor))?;
+            tx.execute("DELETE FROM journal WHERE id <= ?1", params![through])?;
+            Ok(removed)
+        })
+    }
+
     /// The chain's head: its last entry's id and hash.
     pub fn journal_head(&self) -> Result<(i64, String)> {
         head_of(self, "")
@@ -114,6 +180,17 @@ impl Db {
             params![],
             &mut |row| visit(entry_of(row)?),
         )
+    }
+}
+
+fn latest_anchor(conn: &impl Exec) -> Result<Option<Anchor>> {
+    let row = conn.query_opt(
+        "SELECT body FROM journal WHERE kind = 'anchor' ORDER BY id DESC LIMIT 1",
+        params![],
+    )?;
+    match row {
+        Some(row) => Ok(Some(serde_json::from_str(&row.get::<String>(0)?)?)),
+        None => Ok(None),
     }
 }
 
