@@ -736,6 +736,26 @@ catalog! {
         "{file} : aucune ligne konekte-checkpoint",
         "{file}: pa gen okenn liy konekte-checkpoint ladan l",
     ],
+    key_correct_end: ["correct the end", "corriger la fin", "korije fen"],
+    key_void: ["void", "annuler", "anile"],
+    key_save: ["save", "enregistrer", "anrejistre"],
+    correct_title_end: [
+        "Correct the end of session {id} ({name})",
+        "Corriger la fin de la session {id} ({name})",
+        "Korije fen sesyon {id} ({name})",
+    ],
+    correct_title_void: [
+        "Void session {id} ({name})",
+        "Annuler la session {id} ({name})",
+        "Anile sesyon {id} ({name})",
+    ],
+    correct_field_end: ["Ended at", "Fin à", "Fini a"],
+    correct_field_note: ["Note (why)", "Note (pourquoi)", "Nòt (poukisa)"],
+    correct_bad_time: [
+        "{text}: not a time (HH:MM, or YYYY-MM-DD HH:MM)",
+        "{text} : pas une heure (HH:MM, ou AAAA-MM-JJ HH:MM)",
+        "{text}: se pa yon lè (HH:MM, oswa AAAA-MM-JJ HH:MM)",
+    ],
     prune_journal_broken: [
         "the journal does not verify: its old entries were not removed (run console verify)",
         "le journal ne se vérifie pas : ses anciennes entrées n'ont pas été retirées (lancez console verify)",

@@ -496,6 +496,15 @@ impl Station {
                 }
             }
             Reply::Checkpointed(Ok(())) => {}
+            Reply::Corrected(result) => {
+                if let Screen::Monitor(_, state) = &mut self.screen {
+                    let said = match result {
+                        Ok(id) => fill(state.texts.corrected, &[("id", &id)]),
+                        Err(err) => said_in(&err, state.texts),
+                    };
+                    let _ = monitor::update(state, monitor::Msg::Said(said));
+                }
+            }
             Reply::History(result) => {
                 if let Screen::Monitor(_, state) = &mut self.screen {
                     let msg = match result {
@@ -656,6 +665,31 @@ impl Station {
                 offset,
                 rows,
             } => {
+                let at = self.now();
+                self.send(Job::LoadHistory {
+                    user_id,
+                    offset,
+                    rows,
+                    at,
+                });
+            }
+            monitor::Effect::Correct {
+                correction,
+                note,
+                user_id,
+                offset,
+                rows,
+            } => {
+                let Screen::Monitor(session, _) = &self.screen else {
+                    return;
+                };
+                let admin = session.user.clone();
+                self.send(Job::Correct {
+                    correction,
+                    note,
+                    admin,
+                });
+                // The history again, with the correction (the worker does jobs in order).
                 let at = self.now();
                 self.send(Job::LoadHistory {
                     user_id,

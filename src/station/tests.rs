@@ -754,3 +754,45 @@ fn an_open_monitor_keeps_checkpoints_of_the_journal_in_its_witness() {
     let verdict = rig.other_connection().verify(checkpoints()).unwrap();
     assert_eq!((verdict.witnessed, verdict.findings.len()), (2, 0));
 }
+
+#[test]
+fn an_admin_corrects_a_session_from_the_monitor_and_the_journal_names_them() {
+    let mut rig = Rig::new(monitor(), settings(), &EN, Patience::default());
+    let other = rig.other_connection();
+    let clerk = other.user("clerk").unwrap().unwrap();
+    let session = other
+        .open_session(clerk.id, &Origin::default(), 5_000, T0 - 2 * 3_600_000)
+        .unwrap();
+    other
+        .close_session(session.id, EndReason::Idle, T0 - 3_600_000, None, None)
+        .unwrap();
+    rig.log_in("boss");
+    rig.settle();
+    let correction = crate::db::Correction::End {
+        session: session.id,
+        at: T0 - 90 * 60_000,
+    };
+    rig.station
+        .on_monitor_effect(Some(monitor::Effect::Correct {
+            correction,
+            note: "left at 90 minutes to".into(),
+            user_id: clerk.id,
+            offset: 0,
+            rows: 10,
+        }));
+    rig.settle();
+    let corrected = other.session(session.id).unwrap().unwrap();
+    assert_eq!(corrected.logout_time, Some(T0 - 90 * 60_000));
+    let Screen::Monitor(_, state) = rig.station.screen() else {
+        panic!("no monitor")
+    };
+    assert_eq!(
+        state.message.as_deref(),
+        Some(format!("session {} corrected", session.id).as_str())
+    );
+    let actions = other.admin_actions(None, None).unwrap();
+    let action = actions.last().unwrap();
+    assert_eq!(action.action, "correct");
+    assert_eq!(action.actor.admin.as_deref(), Some("boss"));
+    assert!(matches!(state.overlay, monitor::Overlay::History(_)));
+}

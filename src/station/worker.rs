@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use super::{Clock, Event};
 use crate::auth::{self, LockPolicy, LoginRequest, PasswordProblem, Refusal};
 use crate::clock::Zone;
-use crate::db::{Beat, Closed, Db, History, Query, Snapshot};
+use crate::db::{Beat, Closed, Correction, Db, History, Query, Snapshot};
 use crate::error::Error;
 use crate::journal::Actor;
 use crate::journal::witness::Checkpoint;
@@ -57,6 +57,12 @@ pub enum Job {
         at: Millis,
         day_start: Millis,
     },
+    /// An admin corrects a session from the monitor's history.
+    Correct {
+        correction: Correction,
+        note: String,
+        admin: User,
+    },
     /// The journal's head, appended to the monitor's witness file.
     Checkpoint {
         file: PathBuf,
@@ -82,6 +88,8 @@ pub enum Reply {
     Loaded(Result<Snapshot>),
     History(Result<History>),
     Checkpointed(Result<()>),
+    /// The corrected session's id.
+    Corrected(Result<i64>),
 }
 
 /// What a login came to.
@@ -129,7 +137,7 @@ pub fn spawn(mut db: Db, context: Context, events: Sender<Event>) -> Sender<Job>
         let mut replaced_told = false;
         for job in queue {
             fault_point(&job);
-            if let Job::EndOther { admin, .. } = &job {
+            if let Job::EndOther { admin, .. } | Job::Correct { admin, .. } = &job {
                 // The journal names the monitor's admin, and this terminal.
                 db.act_as(Actor {
                     account: crate::origin::os_account(),
@@ -206,6 +214,13 @@ impl Context {
                 at,
             } => Reply::History(db.user_history(user_id, offset, rows, at, self.tz)),
             Job::Checkpoint { file, at } => Reply::Checkpointed(checkpoint(db, &file, at)),
+            Job::Correct {
+                correction,
+                note,
+                admin,
+            } => Reply::Corrected(
+                still_admin(db, &admin).and_then(|()| db.correct(correction, &note)),
+            ),
         }
     }
 
@@ -280,13 +295,20 @@ fn fault_point(job: &Job) {
 /// `forced`, with the admin's id kept on the row; refused if the admin is one no more
 /// (disabled or demoted since they opened the monitor).
 fn end_as_admin(db: &Db, session_id: i64, admin: &User, at: Millis) -> Result<Closed> {
+    still_admin(db, admin)?;
+    db.close_session(session_id, EndReason::Forced, at, Some(admin.id), None)
+}
+
+/// Refuses an admin's action from a monitor whose admin is one no more (disabled or
+/// demoted since they opened it).
+fn still_admin(db: &Db, admin: &User) -> Result<()> {
     let still_admin = db
         .user_by_id(admin.id)?
         .is_some_and(|user| user.role == Role::Admin && !user.disabled);
     if !still_admin {
         return Err(Error::Refused(crate::said!(no_longer_admin, name = admin.username)).into());
     }
-    db.close_session(session_id, EndReason::Forced, at, Some(admin.id), None)
+    Ok(())
 }
 
 /// Appends the journal's head, as of `at`, to the witness `file`.

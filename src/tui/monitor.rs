@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, Wi
 use super::{Binding, Key, Theme, action_of, help_of, hints_of, key_hints, pad_to, shown};
 use super::{render_too_small, session::idle_warning};
 use crate::clock::{Zone, format_in};
-use crate::db::{History, PaneSort, Query, Snapshot, UsersAnchor};
+use crate::db::{Correction, History, PaneSort, Query, Snapshot, UsersAnchor};
 use crate::i18n::{Lang, Texts, fill};
 use crate::model::{Millis, SessionLine, UserLine};
 use unicode_width::UnicodeWidthStr;
@@ -74,6 +74,8 @@ pub enum Overlay {
     /// Leaving the demo removes its database: asked first.
     ConfirmQuit,
     History(History),
+    /// Correcting a session of the history: its end moved, or voided.
+    Correct(Box<correct::Form>),
 }
 
 pub struct State {
@@ -114,6 +116,8 @@ pub struct State {
     pub banner: Option<String>,
     pub confirm_quit: Option<Leaving>,
     pub message: Option<String>,
+    /// The history's row under the cursor, on its page.
+    pub history_selected: usize,
     /// The time left before the admin's session ends for inactivity, in its last minute.
     pub idle_left: Option<Millis>,
     /// Whether the database answers, and whether it can take logins.
@@ -154,6 +158,15 @@ pub enum Effect {
         session_id: i64,
     },
     OpenHistory {
+        user_id: i64,
+        offset: usize,
+        rows: usize,
+    },
+    /// An admin's correction of a session of the history, which is loaded again
+    /// after (`user_id`, `offset`, `rows`).
+    Correct {
+        correction: Correction,
+        note: String,
         user_id: i64,
         offset: usize,
         rows: usize,
@@ -200,6 +213,7 @@ impl State {
             banner: None,
             confirm_quit: None,
             message: None,
+            history_selected: 0,
             idle_left: None,
             db: super::DbStatus::default(),
             theme,
@@ -389,6 +403,7 @@ fn share_lines(lines: u16, needs: [u16; 3]) -> [u16; 3] {
     given
 }
 
+mod correct;
 mod keys;
 mod overlays;
 mod panes;

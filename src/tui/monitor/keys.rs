@@ -21,6 +21,11 @@ pub(super) enum Action {
     Yes,
     No,
     Back,
+    CorrectEnd,
+    Void,
+    NextField,
+    Submit,
+    FormBackspace,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +69,10 @@ pub(super) fn typing_filter(s: &State) -> bool {
 
 pub(super) fn in_history(s: &State) -> bool {
     matches!(s.overlay, Overlay::History(_))
+}
+
+pub(super) fn correcting(s: &State) -> bool {
+    matches!(s.overlay, Overlay::Correct(_))
 }
 
 pub(super) fn in_help(s: &State) -> bool {
@@ -387,12 +396,67 @@ pub(super) const KEYS: &[Binding<State, Action>] = &[
         action: Action::Move(Step::Home),
     },
     Binding {
+        keys: &[letter('e')],
+        shown: "e",
+        hint: Some(|t| t.key_correct_end),
+        help: None,
+        essential: false,
+        when: in_history,
+        action: Action::CorrectEnd,
+    },
+    Binding {
+        keys: &[letter('v')],
+        shown: "v",
+        hint: Some(|t| t.key_void),
+        help: None,
+        essential: false,
+        when: in_history,
+        action: Action::Void,
+    },
+    Binding {
         keys: &[letter('q'), key(KeyCode::Esc), key(KeyCode::Enter)],
         shown: "q",
         hint: Some(|t| t.key_back),
         help: None,
         essential: true,
         when: in_history,
+        action: Action::Back,
+    },
+    // The correction form: what is typed goes into its field.
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        shown: "Enter",
+        hint: Some(|t| t.key_save),
+        help: None,
+        essential: true,
+        when: correcting,
+        action: Action::Submit,
+    },
+    Binding {
+        keys: &[key(KeyCode::Tab)],
+        shown: "Tab",
+        hint: Some(|t| t.key_next_field),
+        help: None,
+        essential: false,
+        when: correcting,
+        action: Action::NextField,
+    },
+    Binding {
+        keys: &[key(KeyCode::Backspace)],
+        shown: "Backspace",
+        hint: None,
+        help: None,
+        essential: false,
+        when: correcting,
+        action: Action::FormBackspace,
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        shown: "Esc",
+        hint: Some(|t| t.key_back),
+        help: None,
+        essential: true,
+        when: correcting,
         action: Action::Back,
     },
     // The help: ↑↓ scroll it where it is taller than the terminal (the bindings of the

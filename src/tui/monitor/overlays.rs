@@ -20,6 +20,10 @@ impl State {
                 })],
             ),
             Overlay::History(history) => self.render_history(area, buf, history),
+            Overlay::Correct(form) => {
+                self.render_history(area, buf, &form.history);
+                self.render_correct(area, buf, form);
+            }
         }
     }
 
@@ -149,8 +153,20 @@ impl State {
             shown(&history.full_name)
         );
         let block = self.card(title.trim_end());
-        let inner = block.inner(card);
+        let mut inner = block.inner(card);
         block.render(card, buf);
+        // What an action on it came to (a correction made, or refused), on its last line.
+        if let Some(message) = &self.message
+            && inner.height > 2
+        {
+            inner.height -= 1;
+            let line = Rect {
+                y: inner.y + inner.height,
+                height: 1,
+                ..inner
+            };
+            Paragraph::new(Span::styled(shown(message), self.theme.notice())).render(line, buf);
+        }
         // The date, its bar, its time.
         let per_day_width = if inner.width >= 70 {
             10 + 1 + DAY_BAR as u16 + 10 + 1
@@ -163,7 +179,8 @@ impl State {
         let rows: Vec<Row> = history
             .sessions
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(i, s)| {
                 let logout = s.logout_time.map_or_else(
                     || t.still_online.to_string(),
                     |at| t.lang.end_time(s.login_time, at, self.tz),
@@ -187,6 +204,11 @@ impl State {
                             .unwrap_or_default(),
                     )),
                 ])
+                .style(if i == self.history_selected {
+                    self.theme.focused()
+                } else {
+                    Style::new()
+                })
             })
             .collect();
         Table::new(
@@ -236,7 +258,7 @@ impl State {
         }
     }
 
-    fn card(&self, title: &str) -> Block<'static> {
+    pub(super) fn card(&self, title: &str) -> Block<'static> {
         Block::bordered()
             .border_type(BorderType::Rounded)
             .title(Span::styled(format!(" {title} "), self.theme.title()))
@@ -244,7 +266,7 @@ impl State {
 }
 
 /// A rectangle of at most `width` × `height`, centred in `area`.
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
         .flex(Flex::Center)
         .areas(area);

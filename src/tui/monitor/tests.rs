@@ -883,3 +883,105 @@ fn a_corrected_session_is_marked_in_recently_offline() {
         "only the corrected one: {screen}"
     );
 }
+
+/// The history of Hantz123 open, its cursor on row `row`.
+fn in_history_at(row: usize) -> State {
+    let mut s = state(120, 40);
+    let _ = update(&mut s, Msg::HistoryLoaded(history()));
+    for _ in 0..row {
+        assert_eq!(update(&mut s, key(KeyCode::Down)), None, "the cursor moves");
+    }
+    s
+}
+
+fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        let _ = update(s, key(KeyCode::Char(c)));
+    }
+}
+
+#[test]
+fn an_admin_moves_a_sessions_end_from_the_history_with_a_note() {
+    let mut s = in_history_at(1);
+    assert_eq!(update(&mut s, key(KeyCode::Char('e'))), None);
+    let Overlay::Correct(form) = &s.overlay else {
+        panic!("no form")
+    };
+    // The end recorded, to edit: 250 minutes before NOW (09:15:02 UTC).
+    assert_eq!(form.end, "2026-11-24 05:05");
+    for _ in 0..5 {
+        let _ = update(&mut s, key(KeyCode::Backspace));
+    }
+    type_text(&mut s, "04:30");
+    let _ = update(&mut s, key(KeyCode::Tab));
+    type_text(&mut s, "left at 4:30");
+    let effect = update(&mut s, key(KeyCode::Enter));
+    let at = crate::clock::parse_time("2026-11-24 04:30", NOW, Zone::UTC).unwrap();
+    assert_eq!(
+        effect,
+        Some(Effect::Correct {
+            correction: crate::db::Correction::End { session: 37, at },
+            note: "left at 4:30".into(),
+            user_id: 5,
+            offset: 0,
+            rows: 3,
+        })
+    );
+    assert!(
+        matches!(s.overlay, Overlay::History(_)),
+        "back to the history"
+    );
+}
+
+#[test]
+fn the_form_says_what_is_wrong_and_esc_goes_back_to_the_history() {
+    let mut s = in_history_at(2);
+    let _ = update(&mut s, key(KeyCode::Char('e')));
+    for _ in 0..16 {
+        let _ = update(&mut s, key(KeyCode::Backspace));
+    }
+    type_text(&mut s, "tea time");
+    assert_eq!(update(&mut s, key(KeyCode::Enter)), None);
+    assert!(
+        render(&s).contains("tea time: not a time"),
+        "{}",
+        render(&s)
+    );
+    // A good time, and no note yet.
+    for _ in 0..8 {
+        let _ = update(&mut s, key(KeyCode::Backspace));
+    }
+    type_text(&mut s, "08:00");
+    assert_eq!(update(&mut s, key(KeyCode::Enter)), None);
+    assert!(render(&s).contains("--note: say why"));
+    assert_eq!(update(&mut s, key(KeyCode::Esc)), None);
+    assert!(matches!(s.overlay, Overlay::History(_)));
+}
+
+#[test]
+fn a_session_is_voided_with_its_note_and_an_open_one_is_not_corrected() {
+    let mut s = in_history_at(1);
+    let _ = update(&mut s, key(KeyCode::Char('v')));
+    type_text(&mut s, "a test login");
+    assert!(matches!(
+        update(&mut s, key(KeyCode::Enter)),
+        Some(Effect::Correct {
+            correction: crate::db::Correction::Void { session: 37 },
+            ..
+        })
+    ));
+    let mut s = in_history_at(0);
+    assert_eq!(update(&mut s, key(KeyCode::Char('e'))), None);
+    assert!(matches!(s.overlay, Overlay::History(_)), "no form");
+    assert!(render(&s).contains("session 43 is still open"));
+}
+
+#[test]
+fn snapshot_correct_form_80x24() {
+    let mut s = in_history_at(1);
+    let _ = update(&mut s, Msg::Resize(80, 24));
+    let _ = update(&mut s, key(KeyCode::Char('e')));
+    let _ = update(&mut s, key(KeyCode::Tab));
+    type_text(&mut s, "left early, said so");
+    insta::assert_snapshot!(render(&s));
+}

@@ -1,7 +1,8 @@
 //! The monitor's state machine: a key, a snapshot loaded or a tick in, the state
 //! changed and an effect out (a load, an end, leaving).
 
-use super::keys::{Action, KEYS, Step, confirming, in_help, main_view, typing_filter};
+use super::correct;
+use super::keys::{Action, KEYS, Step, confirming, correcting, in_help, main_view, typing_filter};
 use super::*;
 
 #[must_use]
@@ -26,6 +27,9 @@ pub fn update(state: &mut State, msg: Msg) -> Option<Effect> {
         }
         Msg::Loaded(snapshot) => on_loaded(state, snapshot),
         Msg::HistoryLoaded(history) => {
+            state.history_selected = state
+                .history_selected
+                .min(history.sessions.len().saturating_sub(1));
             state.overlay = Overlay::History(history);
             None
         }
@@ -155,8 +159,27 @@ fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
             None
         }
         Action::Yes => answer_yes(state),
+        Action::Back if correcting(state) => {
+            if let Overlay::Correct(form) = std::mem::replace(&mut state.overlay, Overlay::None) {
+                state.overlay = Overlay::History(form.history);
+            }
+            None
+        }
         Action::No | Action::Back => {
             state.overlay = Overlay::None;
+            None
+        }
+        Action::CorrectEnd => correct::open(state, false),
+        Action::Void => correct::open(state, true),
+        Action::Submit => correct::submit(state),
+        Action::NextField | Action::FormBackspace => {
+            if let Overlay::Correct(form) = &mut state.overlay {
+                if action == Action::NextField {
+                    form.next_field();
+                } else {
+                    form.backspace();
+                }
+            }
             None
         }
         Action::Today => {
@@ -192,6 +215,14 @@ fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
 /// A key that no binding takes: typed into the filter; it closes the help, and answers
 /// no to a question.
 fn on_other_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
+    if let Overlay::Correct(form) = &mut state.overlay {
+        if let KeyCode::Char(c) = key.code
+            && !key.modifiers.contains(KeyModifiers::CONTROL)
+        {
+            form.type_char(c);
+        }
+        return None;
+    }
     if typing_filter(state) {
         if let KeyCode::Char(c) = key.code
             && !key.modifiers.contains(KeyModifiers::CONTROL)
@@ -372,13 +403,26 @@ pub(super) fn history_rows(height: u16) -> usize {
 
 fn scroll_history(state: &mut State, history: &History, step: Step) -> Option<Effect> {
     let rows = history_rows(state.height);
-    let full = history.sessions.len() == rows;
+    let shown = history.sessions.len();
+    let full = shown == rows;
+    // The cursor moves within the page; past its edge, the page moves.
     let offset = match step {
+        Step::Down if state.history_selected + 1 < shown => {
+            state.history_selected += 1;
+            return None;
+        }
+        Step::Up if state.history_selected > 0 => {
+            state.history_selected -= 1;
+            return None;
+        }
         Step::Down if full => history.offset + 1,
         Step::PageDown if full => history.offset + rows,
         Step::Up => history.offset.saturating_sub(1),
         Step::PageUp => history.offset.saturating_sub(rows),
-        Step::Home => 0,
+        Step::Home => {
+            state.history_selected = 0;
+            0
+        }
         _ => return None,
     };
     (offset != history.offset).then_some(Effect::OpenHistory {
