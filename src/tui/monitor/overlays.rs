@@ -189,12 +189,11 @@ impl State {
                     .texts
                     .lang
                     .duration(s.logout_time.unwrap_or(self.now) - s.login_time);
-                let ended = self.texts.ended(s.end_reason, s.correction.as_deref());
                 Row::new(vec![
                     Cell::from(self.texts.lang.date_time(s.login_time, self.tz)),
                     Cell::from(logout),
                     Cell::from(lasted),
-                    Cell::from(Span::styled(ended, self.theme.end_reason(s.end_reason))),
+                    self.ended_cell(s),
                     Cell::from(shown(&s.host)),
                     Cell::from(shown(s.ended_by.as_deref().unwrap_or_default())),
                     Cell::from(shown(

@@ -342,6 +342,20 @@ impl State {
         Constraint::Length(widest as u16)
     }
 
+    /// How a session ended, as narrow as its column: an admin's correction is a mark
+    /// (`idle*`), its note in the note column.
+    pub(super) fn ended_cell(&self, s: &SessionLine) -> Cell<'static> {
+        let mut ended = s
+            .end_reason
+            .map(|r| self.texts.end_reason(r))
+            .unwrap_or_default()
+            .to_string();
+        if s.correction.is_some() {
+            ended.push('*');
+        }
+        Cell::from(Span::styled(ended, self.theme.end_reason(s.end_reason)))
+    }
+
     /// As wide as the longest way a session ends in this language.
     pub(super) fn end_width(&self) -> Constraint {
         use crate::model::EndReason::{Forced, Hangup, Idle, Logout, Lost};
@@ -452,18 +466,7 @@ impl State {
                 t.col_ended,
                 self.end_width(),
                 Shown::Always,
-                |s: &SessionLine| {
-                    let mut ended = s
-                        .end_reason
-                        .map(|r| self.texts.end_reason(r))
-                        .unwrap_or_default()
-                        .to_string();
-                    // Narrow: an admin's correction is a mark here, words in the history.
-                    if s.correction.is_some() {
-                        ended.push('*');
-                    }
-                    Cell::from(Span::styled(ended, self.theme.end_reason(s.end_reason)))
-                },
+                |s: &SessionLine| self.ended_cell(s),
             ),
             column(
                 t.col_host,
