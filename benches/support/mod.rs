@@ -31,7 +31,11 @@ pub fn office_database(users: usize, sessions: usize) -> PathBuf {
     let path = dir.join(format!("office-v{version}-{users}-{sessions}.db"));
     if !path.exists() {
         let partial = path.with_extension("partial");
-        let _ = std::fs::remove_file(&partial);
+        // With what a generation stopped half-way left beside it: a WAL of another file
+        // would be read into the new one.
+        for leftover in ["partial", "partial-wal", "partial-shm"] {
+            let _ = std::fs::remove_file(path.with_extension(leftover));
+        }
         let started = std::time::Instant::now();
         generate(&partial, users, sessions, 7);
         std::fs::rename(&partial, &path).expect("rename the generated database");
