@@ -92,6 +92,9 @@ impl Db {
     pub(in crate::db) fn trim_journal(&self, before: Millis) -> Result<i64> {
         let now = self.now();
         self.write(|tx| {
+            // The chain held first: no entry is appended, and no other prune trims,
+            // while this one reads what it removes.
+            locked_head(tx)?;
             let through: Option<i64> = tx
                 .query_row(
                     "SELECT max(id) FROM journal WHERE at < ?1 AND id < (SELECT id FROM journal_head)",
