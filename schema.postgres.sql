@@ -220,8 +220,9 @@ CREATE TABLE journal (
     hash      TEXT    NOT NULL UNIQUE
 );
 
--- The entries of a kind: the latest anchor, the admin actions of `audit`.
-CREATE INDEX journal_kind ON journal (kind, id);
+-- The entries of a kind, of a row: the latest anchor, the admin actions of `audit`,
+-- the end a session had before its correction.
+CREATE INDEX journal_kind ON journal (kind, subject, id);
 
 -- The chain's last entry: each append reads and moves it under the write lock (on
 -- PostgreSQL, a lock on this row), so that the chain stays one line.

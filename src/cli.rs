@@ -203,6 +203,10 @@ pub struct LastArgs {
     /// is not the login's), full (date and seconds), iso (RFC 3339, with the offset).
     #[arg(long, value_enum, default_value_t = TimeFormat::Short, value_name = "FORMAT")]
     pub time_format: TimeFormat,
+    /// Only the corrected sessions, each with the end recorded before its correction
+    /// (as the journal keeps it) beside the end as corrected, and the note.
+    #[arg(long)]
+    pub corrections: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

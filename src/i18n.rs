@@ -515,6 +515,8 @@ catalog! {
     col_ended_by: ["Ended by", "Fermée par", "Fèmen pa"],
     col_note: ["Note", "Note", "Nòt"],
     col_by: ["By", "Par", "Pa"],
+    col_recorded: ["Recorded end", "Fin enregistrée", "Fen anrejistre"],
+    col_corrected: ["Corrected", "Corrigée", "Korije"],
     col_action: ["Action", "Action", "Aksyon"],
     col_subject: ["Subject", "Objet", "Sou kisa"],
     col_detail: ["Detail", "Détail", "Detay"],

@@ -537,6 +537,43 @@ fn corrections_are_marked_counted_and_journaled_and_verify_stays_clean() {
         .assert()
         .stdout(predicate::str::contains("idle (corrected)"))
         .stdout(predicate::str::contains("(void)"));
+    // Beside each correction, what was recorded before it.
+    let corrections = String::from_utf8(
+        office
+            .console(&["last", "--corrections", "--format", "csv"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let lines: Vec<&str> = corrections.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,username,login_time,correction,recorded_logout_time,recorded_end_reason,logout_time,correction_note"
+    );
+    assert_eq!(
+        lines.len(),
+        4,
+        "the three corrected sessions: {corrections}"
+    );
+    let moved = lines
+        .iter()
+        .find(|line| line.starts_with(&format!("{afternoon},")))
+        .unwrap();
+    assert!(moved.contains(",end,"), "{moved}");
+    assert!(
+        moved.contains("T18:00:00Z,idle,"),
+        "the end recorded: {moved}"
+    );
+    assert!(
+        moved.contains("T16:00:00Z,left at 16:00"),
+        "the end corrected: {moved}"
+    );
+    office
+        .console(&["last", "--corrections"])
+        .assert()
+        .stdout(predicate::str::contains("(corrected)"))
+        .stdout(predicate::str::contains("Recorded end"));
     // The report counts 13:00-16:00 and the added hour; the voided morning not at all.
     office
         .console(&["report", "--since", &at(0), "--format", "csv"])

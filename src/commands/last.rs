@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Columns, open_swept, short_tty, time_arg, time_range, user_id_of, write_rows};
 use crate::cli::{Format, LastArgs, TimeFormat};
 use crate::clock;
-use crate::db::{Range, Target};
+use crate::db::{Db, Range, Target};
 use crate::i18n::Texts;
 use crate::model::{EndReason, Millis, Role, SessionLine};
 
@@ -29,6 +29,9 @@ pub fn run(args: &LastArgs, target: &Target, out: &mut dyn Write) -> Result<()> 
         range.user_id = Some(user_id_of(&db, user)?);
     }
     (range.host, range.tty) = (args.host.clone(), args.tty.clone());
+    if args.corrections {
+        return corrections(&db, &range, args, out);
+    }
     let rows: Vec<HistorySession> = db
         .sessions_in(&range, args.limit)?
         .iter()
@@ -46,6 +49,116 @@ pub fn run(args: &LastArgs, target: &Target, out: &mut dyn Write) -> Result<()> 
         writeln!(out, "\n{begins}")?;
     }
     Ok(())
+}
+
+/// `last --corrections`: the corrected sessions of `range`, each with the end recorded
+/// before (the journal's) beside the end as corrected.
+fn corrections(db: &Db, range: &Range, args: &LastArgs, out: &mut dyn Write) -> Result<()> {
+    let sessions: Vec<SessionLine> = db
+        .sessions_in(range, None)?
+        .into_iter()
+        .filter(|s| s.correction.is_some())
+        .take(args.limit.unwrap_or(usize::MAX))
+        .collect();
+    let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
+    let mut recorded = db.recorded_ends(&ids)?;
+    let rows: Vec<CorrectedSession> = sessions
+        .into_iter()
+        .map(|s| {
+            let before = recorded.remove(&s.id);
+            CorrectedSession {
+                id: s.id,
+                username: s.username,
+                login_time: s.login_time,
+                correction: s.correction.unwrap_or_default(),
+                recorded_logout_time: before.as_ref().map(|end| end.logout_time),
+                recorded_end_reason: before.map(|end| end.reason),
+                logout_time: s.logout_time,
+                correction_note: s.correction_note,
+            }
+        })
+        .collect();
+    write_rows(out, args.format, &CORRECTION_COLUMNS, &rows, |row| {
+        row.cells(args.time_format)
+    })
+}
+
+const CORRECTION_COLUMNS: Columns = Columns {
+    table: |t| {
+        vec![
+            (t.col_id, 0),
+            (t.col_username, 0),
+            (t.col_login, 0),
+            (t.col_recorded, 0),
+            (t.col_corrected, 0),
+            (t.col_note, 1),
+        ]
+    },
+    fields: &[
+        "id",
+        "username",
+        "login_time",
+        "correction",
+        "recorded_logout_time",
+        "recorded_end_reason",
+        "logout_time",
+        "correction_note",
+    ],
+};
+
+/// A corrected session beside what was recorded before its correction.
+#[derive(Serialize)]
+struct CorrectedSession {
+    id: i64,
+    username: String,
+    #[serde(serialize_with = "clock::serialize_time")]
+    login_time: Millis,
+    /// `end`, `added` or `void`.
+    correction: String,
+    /// The end recorded before (null for an added session, or one a prune forgot).
+    #[serde(serialize_with = "clock::serialize_rfc3339")]
+    recorded_logout_time: Option<Millis>,
+    recorded_end_reason: Option<String>,
+    /// The end as it stands.
+    #[serde(serialize_with = "clock::serialize_rfc3339")]
+    logout_time: Option<Millis>,
+    correction_note: Option<String>,
+}
+
+impl CorrectedSession {
+    fn cells(&self, format: TimeFormat) -> Vec<String> {
+        let t = crate::i18n::texts();
+        let recorded = match (self.recorded_logout_time, &self.recorded_end_reason) {
+            (Some(at), Some(reason)) => {
+                let reason = EndReason::parse(reason).map_or("", |r| t.end_reason(r));
+                format!("{} {reason}", time_cell(at, format))
+            }
+            _ => String::new(),
+        };
+        let corrected = match self.correction.as_str() {
+            "void" => t.correction_void.to_string(),
+            kind => {
+                let end = self
+                    .logout_time
+                    .map(|at| time_cell(at, format))
+                    .unwrap_or_default();
+                let mark = if kind == "added" {
+                    t.correction_added
+                } else {
+                    t.correction_end
+                };
+                format!("{end} ({mark})")
+            }
+        };
+        vec![
+            self.id.to_string(),
+            self.username.clone(),
+            time_cell(self.login_time, format),
+            recorded,
+            corrected,
+            self.correction_note.clone().unwrap_or_default(),
+        ]
+    }
 }
 
 /// A time as `--time-format` writes it; `short` is the login's (the logout's is

@@ -4,6 +4,8 @@
 //! genesis, written once when a database gets its journal; read back in order for
 //! `verify`.
 
+use std::collections::HashMap;
+
 use anyhow::Result;
 use sha2::{Digest, Sha256};
 
@@ -14,7 +16,7 @@ use crate::db::query::Sql;
 use crate::error::Error;
 use crate::journal::audit::{self, Action};
 use crate::journal::replay::Replay;
-use crate::journal::{self, Anchor, Entry, Fact, Genesis};
+use crate::journal::{self, Anchor, Ended, Entry, Fact, Genesis};
 use crate::model::Millis;
 
 /// Appends `fact` about row `subject`, written at `at`, after the chain's head; returns
@@ -174,6 +176,24 @@ impl Db {
             Ok(())
         })?;
         Ok(actions)
+    }
+
+    /// The end each of `sessions` had as last recorded by a terminal, a sweep or an
+    /// admin's end (never a correction): what `last --corrections` shows beside the
+    /// correction. A session whose entries a prune removed is absent.
+    pub fn recorded_ends(&self, sessions: &[i64]) -> Result<HashMap<i64, Ended>> {
+        let mut ends = HashMap::with_capacity(sessions.len());
+        for session in sessions {
+            let row = self.query_opt(
+                "SELECT body FROM journal WHERE kind = 'session.ended' AND subject = ?1
+                 ORDER BY id DESC LIMIT 1",
+                params![session],
+            )?;
+            if let Some(row) = row {
+                ends.insert(*session, serde_json::from_str(&row.get::<String>(0)?)?);
+            }
+        }
+        Ok(ends)
     }
 
     /// Calls `visit` with every entry, in order, without holding them all.
