@@ -31,15 +31,27 @@ pub(in crate::db) fn append(
     let id = last + 1;
     let (kind, body) = (fact.kind(), fact.body());
     let hash = journal::hash_of(&prev, id, at, kind, subject, &body);
-    conn.execute(
-        "INSERT INTO journal (id, at, kind, subject, body, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![id, at, kind, subject, body, prev, hash],
-    )?;
-    conn.execute(
-        "UPDATE journal_head SET id = ?1, hash = ?2 WHERE only_row = 1",
-        params![id, hash],
-    )?;
+    let entry = params![id, at, kind, subject, body, prev, hash];
+    match conn.dialect() {
+        // One round trip to the server for both: an append is on every login's path.
+        Dialect::Postgres => conn.execute(
+            "WITH moved AS (UPDATE journal_head SET id = ?1, hash = ?7 WHERE only_row = 1)
+             INSERT INTO journal (id, at, kind, subject, body, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            entry,
+        )?,
+        Dialect::Sqlite => {
+            conn.execute(
+                "INSERT INTO journal (id, at, kind, subject, body, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                entry,
+            )?;
+            conn.execute(
+                "UPDATE journal_head SET id = ?1, hash = ?7 WHERE only_row = 1",
+                entry,
+            )?
+        }
+    };
     Ok(id)
 }
 
