@@ -421,6 +421,17 @@ fn an_office_moves_from_its_sqlite_file_to_a_server_with_every_id() {
         String::from_utf8(server_listing.output().unwrap().stdout).unwrap(),
         csv(&["users", "list", "--format", "csv"])
     );
+    // The journal came along: the server's record verifies, the same chain.
+    assert_eq!(
+        server_db.journal_head().unwrap(),
+        file_db.journal_head().unwrap()
+    );
+    let mut verify = assert_cmd::Command::cargo_bin("console").unwrap();
+    verify.arg("verify").env("CONSOLE_DB", database.url());
+    verify
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("journal intact"));
     // Again: the server holds users now; nothing is copied twice.
     on_file(&["copy", "--to", &database.url()])
         .assert()
