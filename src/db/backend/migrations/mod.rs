@@ -104,25 +104,21 @@ pub fn postgres_version(client: &PgClient, target: &PgTarget) -> Result<Option<i
     let refused = |words: crate::i18n::Words| -> anyhow::Error { Error::Database(words).into() };
     let unreadable = |e: anyhow::Error| -> anyhow::Error { unreadable(target, &e).into() };
     // Read from the catalog tables themselves: to_regclass() would answer from a cache
-    // that, inside the migration's transaction, may not have seen another's commit.
-    let ours: bool = client
+    // that, inside the migration's transaction, may not have seen another's commit. One
+    // statement, one snapshot: a terminal creating the schema meanwhile is seen whole
+    // or not at all, never as tables without konekte's.
+    let row = client
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM information_schema.tables
                             WHERE table_schema = current_schema()
-                              AND table_name = 'konekte_schema')",
+                              AND table_name = 'konekte_schema'),
+                    (SELECT count(*) FROM information_schema.tables
+                     WHERE table_schema = current_schema())",
             &[],
         )
-        .map_err(unreadable)?
-        .get(0);
+        .map_err(unreadable)?;
+    let (ours, tables): (bool, i64) = (row.get(0), row.get(1));
     if !ours {
-        let tables: i64 = client
-            .query_one(
-                "SELECT count(*) FROM information_schema.tables
-                 WHERE table_schema = current_schema()",
-                &[],
-            )
-            .map_err(unreadable)?
-            .get(0);
         if tables > 0 {
             return Err(refused(crate::said!(
                 pg_foreign,
