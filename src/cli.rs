@@ -80,8 +80,8 @@ pub enum Command {
     /// future is refused (exit 65).
     Correct(CorrectArgs),
     /// Every admin action the journal records: accounts added or changed, sessions
-    /// ended by an admin, prunes; who did it (the system account, or the monitor's
-    /// admin), where, to what, and their note.
+    /// ended by an admin, corrections, prunes; who did it (the system account, or the
+    /// monitor's admin), where, to what, and their note.
     Audit(AuditArgs),
     /// Delete ended sessions and login attempts older than a time, so that history does
     /// not grow without bound. Open sessions are never touched.
