@@ -63,6 +63,14 @@ impl Db {
                      WHERE id = ?1",
                     params![session, at, note],
                 )?;
+                // The account's last logout follows an end moved earlier (the trigger
+                // keeps only a later one).
+                tx.execute(
+                    "UPDATE users SET last_logout =
+                            (SELECT max(logout_time) FROM sessions WHERE user_id = ?1)
+                     WHERE id = ?1 AND last_logout = ?2",
+                    params![recorded.user_id, recorded.logout_time],
+                )?;
                 let fact = Fact::SessionCorrected(Corrected {
                     logout_time: at,
                     note: note.into(),

@@ -563,3 +563,26 @@ fn the_long_sessions_condition_is_the_indexs_word_for_word() {
     }
     assert!(LONG_SESSION.ends_with(&format!("> {LONG_SESSION_MS}")));
 }
+
+#[test]
+fn an_end_moved_earlier_moves_the_accounts_last_logout_and_its_time() {
+    let (db, user) = db_with_user();
+    let session = db
+        .open_session(user, &Origin::default(), 5_000, 1_000_000)
+        .unwrap();
+    db.close_session(session.id, EndReason::Idle, 9_000_000, None, None)
+        .unwrap();
+    let moved = crate::db::Correction::End {
+        session: session.id,
+        at: 4_000_000,
+    };
+    db.correct(moved, "left earlier").unwrap();
+    let record = db
+        .list_users(None, 10_000_000)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.summary.user.id == user)
+        .unwrap();
+    assert_eq!(record.summary.last_logout, Some(4_000_000));
+    assert_eq!(record.connected, 3_000_000, "the time connected follows");
+}
