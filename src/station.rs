@@ -30,7 +30,7 @@ use crate::clock::{Zone, start_of_day};
 use crate::db::{Beat, Closed, Db, Target};
 use crate::error::said_in;
 use crate::i18n::{Texts, fill};
-use crate::model::{EndReason, Millis, Origin};
+use crate::model::{EndReason, Millis, Origin, User};
 use crate::origin::ThisHost;
 use crate::tui::login::Said;
 use crate::tui::{self, DbLink, DbStatus, Input, Theme, Unusable, login, monitor, session};
@@ -644,15 +644,32 @@ impl Station {
         }
     }
 
+    /// The admin whose monitor this is, while it is open.
+    fn monitor_admin(&self) -> Option<User> {
+        match &self.screen {
+            Screen::Monitor(session, _) => Some(session.user.clone()),
+            _ => None,
+        }
+    }
+
+    fn load_history(&mut self, user_id: i64, offset: usize, rows: usize) {
+        let at = self.now();
+        self.send(Job::LoadHistory {
+            user_id,
+            offset,
+            rows,
+            at,
+        });
+    }
+
     fn on_monitor_effect(&mut self, effect: Option<monitor::Effect>) {
         let Some(effect) = effect else { return };
         match effect {
             monitor::Effect::Load(query) => self.request_load(query),
             monitor::Effect::EndSession { session_id } => {
-                let Screen::Monitor(session, _) = &self.screen else {
+                let Some(admin) = self.monitor_admin() else {
                     return;
                 };
-                let admin = session.user.clone();
                 let at = self.now();
                 self.send(Job::EndOther {
                     session_id,
@@ -664,15 +681,7 @@ impl Station {
                 user_id,
                 offset,
                 rows,
-            } => {
-                let at = self.now();
-                self.send(Job::LoadHistory {
-                    user_id,
-                    offset,
-                    rows,
-                    at,
-                });
-            }
+            } => self.load_history(user_id, offset, rows),
             monitor::Effect::Correct {
                 correction,
                 note,
@@ -680,23 +689,16 @@ impl Station {
                 offset,
                 rows,
             } => {
-                let Screen::Monitor(session, _) = &self.screen else {
+                let Some(admin) = self.monitor_admin() else {
                     return;
                 };
-                let admin = session.user.clone();
                 self.send(Job::Correct {
                     correction,
                     note,
                     admin,
                 });
                 // The history again, with the correction (the worker does jobs in order).
-                let at = self.now();
-                self.send(Job::LoadHistory {
-                    user_id,
-                    offset,
-                    rows,
-                    at,
-                });
+                self.load_history(user_id, offset, rows);
             }
             monitor::Effect::Quit => self.leave_monitor(),
         }

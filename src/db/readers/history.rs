@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use crate::db::Db;
 use crate::db::backend::Exec;
-use crate::db::backend::value::{ToValue, Value, params};
+use crate::db::backend::value::{Row, ToValue, Value, params};
 use crate::db::query::Sql;
 use crate::db::tables;
 use crate::db::tables::attempts;
@@ -77,34 +77,49 @@ impl Db {
     /// The name and role of each of the users `ids` (those that exist).
     pub fn names_of(&self, ids: &[i64]) -> Result<HashMap<i64, (String, Role)>> {
         let mut names = HashMap::with_capacity(ids.len());
-        // A few hundred at a time: well within both backends' limits on parameters.
-        for chunk in ids.chunks(500) {
-            let marks = vec!["?"; chunk.len()].join(", ");
-            let params: Vec<Value> = chunk.iter().map(ToValue::to_value).collect();
-            let sql = format!("SELECT id, username, role FROM users WHERE id IN ({marks})");
-            for row in self.query(&sql, &params)? {
+        self.each_of_ids(
+            "SELECT id, username, role FROM users WHERE id IN",
+            ids,
+            |row| {
                 let role: String = row.get(2)?;
                 names.insert(row.get(0)?, (row.get(1)?, role.parse()?));
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(names)
     }
 
     /// The name of the account of each of the sessions `ids` (those that exist).
     pub fn owners_of(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
         let mut owners = HashMap::with_capacity(ids.len());
+        self.each_of_ids(
+            "SELECT s.id, u.username FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.id IN",
+            ids,
+            |row| {
+                owners.insert(row.get(0)?, row.get(1)?);
+                Ok(())
+            },
+        )?;
+        Ok(owners)
+    }
+
+    /// Each row of `select` (ending in `… IN`) for the ids `ids`, a few hundred at a
+    /// time: well within both backends' limits on parameters.
+    fn each_of_ids(
+        &self,
+        select: &str,
+        ids: &[i64],
+        mut visit: impl FnMut(Row) -> Result<()>,
+    ) -> Result<()> {
         for chunk in ids.chunks(500) {
             let marks = vec!["?"; chunk.len()].join(", ");
             let params: Vec<Value> = chunk.iter().map(ToValue::to_value).collect();
-            let sql = format!(
-                "SELECT s.id, u.username FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.id IN ({marks})"
-            );
-            for row in self.query(&sql, &params)? {
-                owners.insert(row.get(0)?, row.get(1)?);
+            for row in self.query(&format!("{select} ({marks})"), &params)? {
+                visit(row)?;
             }
         }
-        Ok(owners)
+        Ok(())
     }
 
     /// The login time of the oldest session kept (older ones were pruned), if any: where
