@@ -447,6 +447,14 @@ fn a_correction_set_by_hand_is_found() {
     );
 }
 
+/// `instant` as the shell commands read a time (UTC, as the tests run them).
+fn minute(instant: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(instant)
+        .unwrap()
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// An office for corrections from the shell: bob worked 08:00 to 12:00 and 13:00 to
 /// (forgot to log out) a session ended idle at 18:00, yesterday.
 fn office_for_corrections() -> (Office, i64, i64) {
@@ -478,13 +486,7 @@ fn corrections_are_marked_counted_and_journaled_and_verify_stays_clean() {
     let day = office.sql_count(&format!(
         "SELECT login_time FROM sessions WHERE id = {morning}"
     ));
-    let at = |hour: i64| {
-        let instant = day - 8 * HOUR + hour * HOUR;
-        chrono::DateTime::from_timestamp_millis(instant)
-            .unwrap()
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
+    let at = |hour: i64| minute(day - 8 * HOUR + hour * HOUR);
     office
         .console(&[
             "correct",
@@ -604,12 +606,7 @@ fn a_correction_that_cannot_be_is_refused_and_nothing_is_written() {
     let morning_id = morning.to_string();
     let login =
         |id: i64| office.sql_count(&format!("SELECT login_time FROM sessions WHERE id = {id}"));
-    let at = |instant: i64| {
-        chrono::DateTime::from_timestamp_millis(instant)
-            .unwrap()
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
+    let at = minute;
     let refused = |args: &[&str], said: &str| {
         office
             .console(args)
