@@ -321,18 +321,6 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The hash this entry should carry, from its own fields.
-    pub fn expected_hash(&self) -> String {
-        hash_of(
-            &self.prev_hash,
-            self.id,
-            self.at,
-            &self.kind,
-            self.subject,
-            &self.body,
-        )
-    }
-
     /// Whether its hash is the hash of its fields (without a text made for it: verify
     /// asks millions of times).
     pub fn hash_matches(&self) -> bool {
