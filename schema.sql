@@ -1,4 +1,4 @@
--- konekte schema, version 7, for SQLite: what a new database is created with. An older database is
+-- konekte schema, version 8, for SQLite: what a new database is created with. An older database is
 -- brought here by the steps in src/db/backend/migrations/ (a test checks that both agree).
 -- Every time is an INTEGER of milliseconds since 1970-01-01 UTC. PostgreSQL's is
 -- schema.postgres.sql, the same tables in its dialect.

@@ -330,7 +330,7 @@ pub fn change_password(
     if old.is_some_and(|old| verify_password(new_password, &old)) {
         return Ok(Err(PasswordProblem::SameAsOld));
     }
-    db.set_password(&user.username, &hash_password(new_password)?, false)?;
+    db.change_temporary_password(user.id, &hash_password(new_password)?)?;
     Ok(Ok(()))
 }
 
@@ -711,6 +711,10 @@ mod tests {
         fn a_changed_password_must_be_new_and_long_enough() {
             let db = office();
             let clerk = db.user("clerk").unwrap().unwrap();
+            // Only a temporary password is changed at login.
+            assert!(change_password(&db, &clerk, "a-brand-new-one").is_err());
+            let temporary = hash_password("clerk-password").unwrap();
+            db.set_password("clerk", &temporary, true).unwrap();
             assert!(change_password(&db, &clerk, "short").unwrap().is_err());
             assert!(
                 change_password(&db, &clerk, "clerk-password")
@@ -721,6 +725,7 @@ mod tests {
                 .unwrap()
                 .unwrap();
             assert!(try_login(&db, "clerk", "a-brand-new-one", 0).is_ok());
+            assert!(change_password(&db, &clerk, "yet-another-one").is_err());
         }
     }
 }

@@ -915,6 +915,11 @@ catalog! {
     ],
     role_changed: ["{name} is now {role}", "{name} est maintenant {role}", "{name} se {role} kounye a"],
     password_changed: ["password of {name} changed", "mot de passe de {name} changé", "modpas {name} chanje"],
+    no_temporary_password: [
+        "this account has no temporary password to change",
+        "ce compte n'a pas de mot de passe provisoire à changer",
+        "kont sa a pa gen modpas pwovizwa pou chanje",
+    ],
     last_admin_disable: [
         "cannot disable \"{name}\": it is the last enabled admin (add or enable another first)",
         "impossible de désactiver « {name} » : c'est le dernier administrateur actif (ajoutez-en ou activez-en un autre d'abord)",

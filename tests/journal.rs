@@ -278,7 +278,14 @@ fn a_database_from_before_the_journal_says_what_it_cannot_prove() {
     }
     // As a database of version 6 was: no journal, the rows written before it.
     let version = if office.is_postgres() {
-        "UPDATE konekte_schema SET version = 6"
+        // Without the functions of version 8 either.
+        "UPDATE konekte_schema SET version = 6;
+         DO $$ DECLARE f REGPROCEDURE; BEGIN
+           FOR f IN SELECT oid::REGPROCEDURE FROM pg_proc
+                    WHERE pronamespace = current_schema()::REGNAMESPACE
+                      AND prorettype <> 'trigger'::REGTYPE AND proname LIKE 'konekte\\_%'
+           LOOP EXECUTE 'DROP FUNCTION ' || f; END LOOP;
+         END $$"
     } else {
         "PRAGMA user_version = 6"
     };

@@ -11,10 +11,11 @@ mod tables;
 pub mod testing;
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -100,7 +101,14 @@ pub struct Db {
     file: Option<(PathBuf, u64, u64)>,
     /// Who this connection's admin actions are journaled as done by.
     actor: Option<Actor>,
+    /// The keys of the sessions this process opened and has not ended: what proves,
+    /// to a PostgreSQL server that lets a terminal role end only its own sessions,
+    /// that a session is this terminal's.
+    session_keys: SessionKeys,
 }
+
+/// The keys of a process's open sessions, shared by its connections.
+pub type SessionKeys = Arc<Mutex<HashMap<i64, String>>>;
 
 impl Db {
     /// Opens the database, creating it if missing (a SQLite file, mode 0600, and its
@@ -187,6 +195,7 @@ impl Db {
             stall_told: Cell::new(false),
             file: None,
             actor: None,
+            session_keys: SessionKeys::default(),
         }
     }
 
@@ -213,6 +222,36 @@ impl Db {
 
     pub(in crate::db) fn actor(&self) -> Option<Actor> {
         self.actor.clone()
+    }
+
+    /// The keys of the sessions this connection opened, to share with another
+    /// connection of the process (the one that writes a last end after a fault).
+    pub fn session_keys(&self) -> SessionKeys {
+        Arc::clone(&self.session_keys)
+    }
+
+    /// Ends and beats the sessions of `keys` as their own terminal does.
+    pub fn share_session_keys(&mut self, keys: SessionKeys) {
+        self.session_keys = keys;
+    }
+
+    fn keys(&self) -> std::sync::MutexGuard<'_, HashMap<i64, String>> {
+        // A map of strings cannot be left half-changed by a panic.
+        self.session_keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(in crate::db) fn keep_key(&self, session: i64, key: String) {
+        self.keys().insert(session, key);
+    }
+
+    pub(in crate::db) fn key_of(&self, session: i64) -> Option<String> {
+        self.keys().get(&session).cloned()
+    }
+
+    pub(in crate::db) fn forget_key(&self, session: i64) {
+        self.keys().remove(&session);
     }
 
     /// Whether the SQLite file at the path opened is gone, or is another file now (a
@@ -416,10 +455,11 @@ impl Db {
         if self.stall_told.get() || !(waited || self.stalled.get()) {
             return Ok(());
         }
-        tx.execute(
-            "UPDATE write_stalls SET ended_at = ?1 WHERE ended_at < ?1",
-            value::params![self.now()],
-        )?;
+        let sql = match tx.dialect() {
+            Dialect::Sqlite => "UPDATE write_stalls SET ended_at = ?1 WHERE ended_at < ?1",
+            Dialect::Postgres => "SELECT konekte_stall_ended(?1)",
+        };
+        tx.execute(sql, value::params![self.now()])?;
         self.stalled.set(false);
         self.stall_told.set(true);
         Ok(())

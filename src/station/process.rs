@@ -39,6 +39,7 @@ pub fn run(target: &Target, args: &TerminalArgs, mode: Mode) -> Result<()> {
     };
     // The database's clock: on PostgreSQL the server's, as each heartbeat measures it.
     let offset = db.clock_offset();
+    let session_keys = db.session_keys();
     let clock: Clock = Arc::new(move || now_ms() + offset.load(Ordering::Relaxed));
     let mut station = Station::new(db, Settings::from_args(args), mode, place, clock, events);
     station.start();
@@ -50,8 +51,10 @@ pub fn run(target: &Target, args: &TerminalArgs, mode: Mode) -> Result<()> {
         // The worker may be what panicked: the end goes through a connection of its
         // own, if the database answers before the process is ended.
         if let Some((session_id, reason, at)) = station.unwritten_end() {
-            let _ = Db::open_existing(target)
-                .and_then(|db| db.close_session(session_id, reason, at, None, None));
+            let _ = Db::open_existing(target).and_then(|mut db| {
+                db.share_session_keys(session_keys);
+                db.close_session(session_id, reason, at, None, None)
+            });
         }
         return Err(Error::Refused(crate::said!(stopped_by_fault)).into());
     }

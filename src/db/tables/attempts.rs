@@ -5,8 +5,8 @@ use anyhow::Result;
 use super::sessions;
 use super::users::USER_COLUMNS;
 use crate::db::Db;
-use crate::db::backend::Exec;
 use crate::db::backend::value::{Row, params};
+use crate::db::backend::{Dialect, Exec};
 use crate::db::query::Sql;
 use crate::journal::{self, Fact};
 use crate::model::{FailureState, Millis, Origin, Outcome, User, folded};
@@ -53,12 +53,18 @@ pub struct Credentials {
 }
 
 impl Db {
-    /// The account of `username` (any case) with what the login checks: one read.
+    /// The account of `username` (any case) with what the login checks: one read. On
+    /// PostgreSQL through `konekte_login_account`, the one way a terminal role reads a
+    /// password's hash, one name at a time.
     pub fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+        let account = match self.dialect() {
+            Dialect::Sqlite => "users u WHERE u.username_key = ?1",
+            Dialect::Postgres => "konekte_login_account(?1) u",
+        };
         let sql = format!(
             "SELECT {USER_COLUMNS}, u.password_hash, u.failed_attempts,
                     u.failure_window_start, u.locked_until
-             FROM users u WHERE u.username_key = ?1"
+             FROM {account}"
         );
         self.query_opt(&sql, params![folded(username)])?
             .map(|mut row| {
@@ -114,12 +120,18 @@ impl Db {
             }
             let (outcome, state) = decide(prior, &source_failures);
             if let Some(id) = user_id {
-                tx.execute(
-                    "UPDATE users SET failed_attempts = ?2, failure_window_start = ?3,
-                                      locked_until = ?4
-                     WHERE id = ?1",
-                    params![id, state.failures, state.window_start, state.locked_until],
-                )?;
+                let lockout = params![id, state.failures, state.window_start, state.locked_until];
+                match tx.dialect() {
+                    Dialect::Sqlite => tx.execute(
+                        "UPDATE users SET failed_attempts = ?2, failure_window_start = ?3,
+                                          locked_until = ?4
+                         WHERE id = ?1",
+                        lockout,
+                    )?,
+                    Dialect::Postgres => {
+                        tx.execute("SELECT konekte_set_lockout(?1, ?2, ?3, ?4)", lockout)?
+                    }
+                };
             }
             let attempt = NewAttempt {
                 typed,
@@ -191,25 +203,6 @@ pub(in crate::db) fn insert_attempt(
     written_at: Millis,
 ) -> Result<()> {
     let origin = attempt.origin;
-    let id: i64 = conn
-        .query_row(
-            "INSERT INTO login_attempts (username_typed, user_id, at, host, tty, remote_ip,
-                                         outcome, attempt_key, typed_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             RETURNING id",
-            params![
-                attempt.typed,
-                attempt.user_id,
-                attempt.at,
-                origin.host,
-                origin.tty,
-                origin.remote_ip,
-                attempt.outcome.as_str(),
-                key,
-                folded(attempt.typed)
-            ],
-        )?
-        .get(0)?;
     let fact = Fact::Attempt(journal::Attempt {
         user_id: attempt.user_id,
         typed: attempt.typed.to_string(),
@@ -219,6 +212,35 @@ pub(in crate::db) fn insert_attempt(
         tty: origin.tty.clone(),
         remote_ip: origin.remote_ip.clone(),
     });
+    let row = params![
+        attempt.typed,
+        attempt.user_id,
+        attempt.at,
+        origin.host,
+        origin.tty,
+        origin.remote_ip,
+        attempt.outcome.as_str(),
+        key,
+        folded(attempt.typed)
+    ];
+    if conn.dialect() == Dialect::Postgres {
+        let mut call = row.to_vec();
+        call.extend_from_slice(params![written_at, fact.body()]);
+        conn.query_row(
+            "SELECT konekte_record_attempt(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            &call,
+        )?;
+        return Ok(());
+    }
+    let id: i64 = conn
+        .query_row(
+            "INSERT INTO login_attempts (username_typed, user_id, at, host, tty, remote_ip,
+                                         outcome, attempt_key, typed_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             RETURNING id",
+            row,
+        )?
+        .get(0)?;
     super::journal::append(conn, written_at, Some(id), &fact)?;
     Ok(())
 }

@@ -20,38 +20,37 @@ use crate::journal::{self, Anchor, Ended, Entry, Fact, Genesis};
 use crate::model::Millis;
 
 /// Appends `fact` about row `subject`, written at `at`, after the chain's head; returns
-/// its id. Runs inside the caller's write transaction.
+/// its id. Runs inside the caller's write transaction. On PostgreSQL the server hashes
+/// it (`konekte_append`, in one round trip: an append is on every login's path), so
+/// that a terminal role writes entries only through konekte's functions.
 pub(in crate::db) fn append(
     conn: &impl Exec,
     at: Millis,
     subject: Option<i64>,
     fact: &Fact,
 ) -> Result<i64> {
-    let (last, prev) = locked_head(conn)?;
-    let id = last + 1;
     let (kind, body) = (fact.kind(), fact.body());
+    if conn.dialect() == Dialect::Postgres {
+        return conn
+            .query_row(
+                "SELECT konekte_append(?1, ?2, ?3, ?4)",
+                params![at, kind, subject, body],
+            )?
+            .get(0);
+    }
+    let (last, prev) = head_of(conn, "")?;
+    let id = last + 1;
     let hash = journal::hash_of(&prev, id, at, kind, subject, &body);
     let entry = params![id, at, kind, subject, body, prev, hash];
-    match conn.dialect() {
-        // One round trip to the server for both: an append is on every login's path.
-        Dialect::Postgres => conn.execute(
-            "WITH moved AS (UPDATE journal_head SET id = ?1, hash = ?7 WHERE only_row = 1)
-             INSERT INTO journal (id, at, kind, subject, body, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            entry,
-        )?,
-        Dialect::Sqlite => {
-            conn.execute(
-                "INSERT INTO journal (id, at, kind, subject, body, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                entry,
-            )?;
-            conn.execute(
-                "UPDATE journal_head SET id = ?1, hash = ?7 WHERE only_row = 1",
-                entry,
-            )?
-        }
-    };
+    conn.execute(
+        "INSERT INTO journal (id, at, kind, subject, body, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        entry,
+    )?;
+    conn.execute(
+        "UPDATE journal_head SET id = ?1, hash = ?7 WHERE only_row = 1",
+        entry,
+    )?;
     Ok(id)
 }
 

@@ -73,6 +73,7 @@ impl Db {
         };
         let key = session_key();
         session.id = self.write(|tx| insert_session(tx, &session, heartbeat_ms, &key, now))?;
+        self.keep_key(session.id, key);
         Ok(session)
     }
 
@@ -82,7 +83,20 @@ impl Db {
     /// clock that jumped ahead, a lock). On PostgreSQL it measures the server's clock
     /// again.
     pub fn beat(&self, id: i64, now: Millis, last_key: Millis) -> Result<Beat> {
+        let key = self.key_of(id);
         let beat = self.write(|tx| {
+            if let (Dialect::Postgres, Some(key)) = (tx.dialect(), &key) {
+                let ended: Option<String> = tx
+                    .query_row(
+                        "SELECT konekte_beat(?1, ?2, ?3, ?4, ?5)",
+                        params![id, key, now, last_key, self.now()],
+                    )?
+                    .get(0)?;
+                return Ok(match ended {
+                    None => Beat::Alive,
+                    Some(reason) => Beat::Ended(EndReason::parse(&reason).unwrap_or(EndReason::Lost)),
+                });
+            }
             let changed = tx.execute(
                 "UPDATE sessions SET last_seen = CASE WHEN ?2 > last_seen THEN ?2 ELSE last_seen END,
                                      last_key = ?3
@@ -146,7 +160,13 @@ impl Db {
         (ended_by, account): (Option<i64>, Option<&str>),
         note: Option<&str>,
     ) -> Result<Closed> {
-        self.write(|tx| {
+        let own_key = self
+            .key_of(id)
+            .filter(|_| reason.is_the_terminals_own() && ended_by.is_none() && account.is_none());
+        let closed = self.write(|tx| {
+            if let (Dialect::Postgres, Some(key)) = (tx.dialect(), &own_key) {
+                return end_own(tx, id, key, reason, at, self.now());
+            }
             let ended = tx.query_opt(
                 "UPDATE sessions
                  SET logout_time = CASE WHEN ?3 > login_time THEN ?3 ELSE login_time END,
@@ -181,9 +201,13 @@ impl Db {
             }
             match end_reason_of(tx, id)? {
                 Some(reason) => Ok(Closed::Already(reason)),
-                None => Err(crate::error::Error::bad_input(crate::tr!(no_session, id = id)).into()),
+                None => Err(no_session(id)),
             }
-        })
+        })?;
+        if closed == Closed::Now && own_key.is_some() {
+            self.forget_key(id);
+        }
+        Ok(closed)
     }
 
     pub fn session(&self, id: i64) -> Result<Option<Session>> {
@@ -229,13 +253,13 @@ impl Db {
             // it wait at BEGIN; on PostgreSQL the rows' locks are where it waits.
             if self.dialect() == Dialect::Postgres {
                 for (id, _) in &lost {
-                    tx.execute(
-                        "SELECT 1 FROM sessions WHERE id = ?1 FOR UPDATE",
-                        params![id],
-                    )?;
+                    tx.execute("SELECT konekte_lock_session(?1)", params![id])?;
                 }
             }
             self.tell_of_a_stall(tx)?;
+            if self.dialect() == Dialect::Postgres {
+                return close_lost_on_the_server(tx, &lost, now, self.now());
+            }
             // Judged again under the write lock: a heartbeat that landed since the read
             // above keeps its session alive. A dead process needs no second look.
             let mut closed = Vec::new();
@@ -302,6 +326,56 @@ impl Db {
     }
 }
 
+/// The terminal's own end of its session, by its key (`konekte_end_own`: what a
+/// terminal role may end, and how).
+fn end_own(
+    tx: &impl Exec,
+    id: i64,
+    key: &str,
+    reason: EndReason,
+    at: Millis,
+    written_at: Millis,
+) -> Result<Closed> {
+    let ended: Option<String> = tx
+        .query_row(
+            "SELECT konekte_end_own(?1, ?2, ?3, ?4, ?5)",
+            params![id, key, reason.as_str(), at, written_at],
+        )?
+        .get(0)?;
+    match ended.as_deref() {
+        Some("now") => Ok(Closed::Now),
+        Some(reason) => Ok(Closed::Already(
+            EndReason::parse(reason).unwrap_or(EndReason::Lost),
+        )),
+        None => Err(no_session(id)),
+    }
+}
+
+/// The sweep's closes on PostgreSQL, each judged again by `konekte_close_lost` (by the
+/// server's clock) and journaled there; every row is locked already.
+fn close_lost_on_the_server(
+    tx: &impl Exec,
+    lost: &[(i64, bool)],
+    now: Millis,
+    written_at: Millis,
+) -> Result<usize> {
+    let mut closed = 0;
+    for (id, process_gone) in lost {
+        let ended: Option<Millis> = tx
+            .query_row(
+                "SELECT konekte_close_lost(?1, ?2, ?3, ?4, ?5)",
+                params![id, process_gone, MISSED_BEATS, now, written_at],
+            )?
+            .get(0)?;
+        closed += usize::from(ended.is_some());
+    }
+    Ok(closed)
+}
+
+fn no_session(id: i64) -> anyhow::Error {
+    crate::error::Error::bad_input(crate::tr!(no_session, id = id)).into()
+}
+
 /// An open session of this machine (the same machine-id), as the sweep judges it.
 struct OpenSession {
     id: i64,
@@ -345,6 +419,31 @@ pub(in crate::db) fn insert_session(
     written_at: Millis,
 ) -> Result<i64> {
     let origin = &session.origin;
+    if conn.dialect() == Dialect::Postgres && session.logout_time.is_none() {
+        return conn
+            .query_row(
+                "SELECT konekte_open_session(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                                             ?13, ?14, ?15)",
+                params![
+                    session.user_id,
+                    key,
+                    origin.host,
+                    origin.tty,
+                    origin.remote_ip,
+                    origin.terminal,
+                    origin.pid,
+                    origin.boot_id,
+                    origin.machine_id,
+                    session.login_time,
+                    heartbeat_ms,
+                    origin.pid_ns,
+                    origin.pid_start,
+                    written_at,
+                    opened_fact(session).body(),
+                ],
+            )?
+            .get(0);
+    }
     let inserted = conn.query_opt(
         "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id,
                                machine_id, login_time, last_seen, heartbeat_ms, logout_time,
@@ -387,16 +486,7 @@ pub(in crate::db) fn insert_session(
 /// The facts of a session just inserted: opened, and ended when it came ended (the
 /// demo's past weeks).
 fn journal_session(conn: &impl Exec, id: i64, session: &Session, at: Millis) -> Result<()> {
-    let origin = &session.origin;
-    let opened = Fact::SessionOpened(Opened {
-        user_id: session.user_id,
-        login_time: session.login_time,
-        host: origin.host.clone(),
-        tty: origin.tty.clone(),
-        remote_ip: origin.remote_ip.clone(),
-        terminal: origin.terminal.clone(),
-    });
-    journal::append(conn, at, Some(id), &opened)?;
+    journal::append(conn, at, Some(id), &opened_fact(session))?;
     if let (Some(logout_time), Some(reason)) = (session.logout_time, session.end_reason) {
         let ended = Fact::SessionEnded(Ended {
             logout_time,
@@ -409,6 +499,18 @@ fn journal_session(conn: &impl Exec, id: i64, session: &Session, at: Millis) -> 
         journal::append(conn, at, Some(id), &ended)?;
     }
     Ok(())
+}
+
+fn opened_fact(session: &Session) -> Fact {
+    let origin = &session.origin;
+    Fact::SessionOpened(Opened {
+        user_id: session.user_id,
+        login_time: session.login_time,
+        host: origin.host.clone(),
+        tty: origin.tty.clone(),
+        remote_ip: origin.remote_ip.clone(),
+        terminal: origin.terminal.clone(),
+    })
 }
 
 fn end_reason_of(conn: &impl Exec, id: i64) -> Result<Option<EndReason>> {

@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 
-use crate::db::backend::Exec;
 use crate::db::backend::value::{Row, params};
+use crate::db::backend::{Dialect, Exec};
 use crate::db::backend::{Failure, failure_of};
 use crate::db::query::escape_like;
 use crate::db::{Db, Target};
@@ -271,6 +271,37 @@ impl Db {
                 ..AccountChange::default()
             };
             self.changed(tx, self.now(), user.id, change)
+        })
+    }
+
+    /// A temporary password replaced by the account's owner at first login: their own
+    /// act, no admin's. Refused (exit 1) for an account that has none to change. On
+    /// PostgreSQL through `konekte_change_temporary_password`, the one password a
+    /// terminal role may write.
+    pub fn change_temporary_password(&self, user_id: i64, hash: &str) -> Result<()> {
+        self.write(|tx| {
+            if tx.dialect() == Dialect::Postgres {
+                tx.execute(
+                    "SELECT konekte_change_temporary_password(?1, ?2, ?3)",
+                    params![user_id, hash, self.now()],
+                )?;
+                return Ok(());
+            }
+            let changed = tx.execute(
+                "UPDATE users SET password_hash = ?2, must_change_password = FALSE
+                 WHERE id = ?1 AND must_change_password",
+                params![user_id, hash],
+            )?;
+            if changed == 0 {
+                return Err(Error::Refused(crate::said!(no_temporary_password)).into());
+            }
+            let change = AccountChange {
+                password: Some(journal::fingerprint(hash)),
+                must_change_password: Some(false),
+                ..AccountChange::default()
+            };
+            super::journal::append(tx, self.now(), Some(user_id), &Fact::AccountChanged(change))?;
+            Ok(())
         })
     }
 
