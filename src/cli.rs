@@ -155,6 +155,21 @@ pub enum Command {
         #[arg(long, group = "where")]
         syslog: bool,
     },
+    /// PostgreSQL only, run once by the owner of konekte's tables: make the role the
+    /// terminals connect as, and the role of the monitors and shell commands.
+    ///
+    /// The terminal role writes only through konekte's functions: it records attempts,
+    /// opens sessions, beats and ends its own, and cannot change or delete any row. The
+    /// admin role reads and changes the record. Missing roles are created with LOGIN and
+    /// no password; run again, it grants the same.
+    Roles {
+        /// The role every terminal (`console login`) connects as.
+        #[arg(long, value_name = "ROLE")]
+        terminal: String,
+        /// The role of the admins' monitors and shell commands.
+        #[arg(long, value_name = "ROLE")]
+        admin: String,
+    },
     /// Add user accounts: from a CSV file, by role and count, or one by one at prompts.
     ///
     /// The accounts created are written to stdout as CSV (username,role,password), with

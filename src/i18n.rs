@@ -915,6 +915,43 @@ catalog! {
     ],
     role_changed: ["{name} is now {role}", "{name} est maintenant {role}", "{name} se {role} kounye a"],
     password_changed: ["password of {name} changed", "mot de passe de {name} changé", "modpas {name} chanje"],
+    roles_sqlite: [
+        "roles are PostgreSQL's: a SQLite file has none (whoever can write the file can change anything; `verify --witness` is what finds it)",
+        "les rôles sont ceux de PostgreSQL : un fichier SQLite n'en a pas (qui peut écrire le fichier peut tout changer ; `verify --witness` est ce qui le découvre)",
+        "wòl yo se pou PostgreSQL: yon fichye SQLite pa genyen (moun ki ka ekri fichye a ka chanje tout bagay; se `verify --witness` ki jwenn sa)",
+    ],
+    roles_same: [
+        "the terminal role and the admin role must differ (both are \"{role}\")",
+        "le rôle des terminaux et celui des administrateurs doivent différer (tous deux « {role} »)",
+        "wòl tèminal yo ak wòl administratè yo dwe diferan (toude se \"{role}\")",
+    ],
+    roles_not_owner: [
+        "only the owner of konekte's tables ({owner}) can grant roles, not {me}",
+        "seul le propriétaire des tables de konekte ({owner}) peut accorder les rôles, pas {me}",
+        "se sèlman mèt tab konekte yo ({owner}) ki ka bay wòl yo, pa {me}",
+    ],
+    roles_too_strong: [
+        "role \"{role}\" is a superuser or the tables' owner: nothing can be withheld from it; choose another",
+        "le rôle « {role} » est superutilisateur ou propriétaire des tables : rien ne peut lui être refusé ; choisissez-en un autre",
+        "wòl \"{role}\" se yon sipèitilizatè oswa mèt tab yo: yo pa ka refize l anyen; chwazi yon lòt",
+    ],
+    role_created: ["created", "créé", "kreye"],
+    role_existed: ["already there", "déjà là", "te la deja"],
+    roles_terminal: [
+        "terminal role {role} ({how}): logs in, beats and ends its own sessions through konekte's functions; cannot change or delete a row",
+        "rôle des terminaux {role} ({how}) : connecte, signale et termine ses propres sessions par les fonctions de konekte ; ne peut modifier ni supprimer une ligne",
+        "wòl tèminal {role} ({how}): konekte, voye siy lavi epi fèmen pwòp sesyon li atravè fonksyon konekte yo; li pa ka chanje ni efase yon liy",
+    ],
+    roles_admin: [
+        "admin role {role} ({how}): reads and changes the record, for the monitor and the shell commands",
+        "rôle des administrateurs {role} ({how}) : lit et modifie le registre, pour le moniteur et les commandes",
+        "wòl administratè {role} ({how}): li epi chanje rejis la, pou monitè a ak kòmand yo",
+    ],
+    roles_next: [
+        "connect the terminals as {terminal} and the admins as {admin}; give each a password (ALTER ROLE … PASSWORD) or a pg_hba.conf rule",
+        "connectez les terminaux en tant que {terminal} et les administrateurs en tant que {admin} ; donnez à chacun un mot de passe (ALTER ROLE … PASSWORD) ou une règle pg_hba.conf",
+        "konekte tèminal yo kòm {terminal} ak administratè yo kòm {admin}; bay chak yon modpas (ALTER ROLE … PASSWORD) oswa yon règ pg_hba.conf",
+    ],
     no_temporary_password: [
         "this account has no temporary password to change",
         "ce compte n'a pas de mot de passe provisoire à changer",

@@ -47,6 +47,7 @@ fn lines_of(db: &Db, actions: Vec<Action>) -> Result<Vec<Line>> {
                     None => format!("session {id}"),
                 },
                 Subject::History => "history".into(),
+                Subject::Roles => "roles".into(),
             };
             Line {
                 at: action.at,

@@ -14,6 +14,7 @@ pub mod login;
 pub mod monitor;
 pub mod prune;
 pub mod report;
+mod roles;
 pub mod users;
 mod verify;
 pub mod who;
@@ -79,6 +80,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Audit(args)) => audit::run(&args, target, out),
         Some(Command::Correct(args)) => correct::run(&args, target, out),
         Some(Command::Prune { before, dry_run }) => prune::run(&before, dry_run, target, out),
+        Some(Command::Roles { terminal, admin }) => roles::run(&terminal, &admin, target, out),
         Some(Command::Verify { witness }) => verify::run(target, witness.as_deref(), out),
         Some(Command::Checkpoint { witness, syslog }) => {
             checkpoint::run(target, witness.as_deref(), syslog, out)

@@ -6,6 +6,7 @@
 pub(crate) mod backend;
 mod query;
 mod readers;
+mod roles;
 mod tables;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -35,6 +36,7 @@ pub use readers::monitor::{
     Counts, HISTORY_DAYS, History, PaneSort, Query, RECENT_OFFLINE, Snapshot, UserKey, UserPage,
     UsersAnchor,
 };
+pub use roles::Granted;
 pub use tables::attempts::{Credentials, Prior, SourceCount};
 pub use tables::bulk::BulkLoader;
 pub use tables::sessions::{

@@ -12,6 +12,8 @@ pub enum Subject {
     Session(i64),
     /// The history as a whole (a prune).
     History,
+    /// The database's roles (PostgreSQL).
+    Roles,
 }
 
 /// One admin action.
@@ -96,6 +98,13 @@ pub fn action_of(entry: &Entry) -> Option<Action> {
             Subject::Session(id),
             "void".into(),
             Some(voided.note),
+        ),
+        Fact::RolesGranted(roles) => (
+            roles.by?,
+            "roles",
+            Subject::Roles,
+            format!("terminal={} admin={}", roles.terminal, roles.admin),
+            None,
         ),
         _ => return None,
     };

@@ -49,6 +49,9 @@ pub enum Fact {
     /// The entries up to `through` were removed by a prune; the chain goes on from the
     /// hash of that last one.
     Anchor(Anchor),
+    /// PostgreSQL's roles set by `console roles`: who connects as a terminal, who as an
+    /// admin.
+    RolesGranted(RolesGranted),
 }
 
 /// The state a database was in when its journal began: "history before the journal",
@@ -154,6 +157,14 @@ pub struct Pruned {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolesGranted {
+    pub terminal: String,
+    pub admin: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Corrected {
     pub logout_time: Millis,
     pub note: String,
@@ -238,6 +249,7 @@ pub mod kind {
     pub const ACCOUNT_CARRIED: &str = "account.carried";
     pub const SESSION_CARRIED: &str = "session.carried";
     pub const ANCHOR: &str = "anchor";
+    pub const ROLES_GRANTED: &str = "roles.granted";
 }
 
 impl Fact {
@@ -257,6 +269,7 @@ impl Fact {
             Fact::AccountCarried(_) => kind::ACCOUNT_CARRIED,
             Fact::SessionCarried(_) => kind::SESSION_CARRIED,
             Fact::Anchor(_) => kind::ANCHOR,
+            Fact::RolesGranted(_) => kind::ROLES_GRANTED,
         }
     }
 
@@ -277,6 +290,7 @@ impl Fact {
             Fact::AccountCarried(body) => serde_json::to_value(body),
             Fact::SessionCarried(body) => serde_json::to_value(body),
             Fact::Anchor(body) => serde_json::to_value(body),
+            Fact::RolesGranted(body) => serde_json::to_value(body),
         };
         // serde_json's map is ordered by key (no "preserve_order"), so its text is
         // canonical; these plain structs always serialise.
@@ -301,6 +315,7 @@ impl Fact {
             kind::ACCOUNT_CARRIED => Fact::AccountCarried(serde_json::from_str(body)?),
             kind::SESSION_CARRIED => Fact::SessionCarried(serde_json::from_str(body)?),
             kind::ANCHOR => Fact::Anchor(serde_json::from_str(body)?),
+            kind::ROLES_GRANTED => Fact::RolesGranted(serde_json::from_str(body)?),
             other => {
                 return Err(serde::de::Error::custom(format!("unknown kind {other:?}")));
             }

@@ -441,6 +441,8 @@ impl Replay {
                 self.verdict.pruned += pruned.sessions + pruned.attempts;
                 self.pruned_before = self.pruned_before.max(Some(pruned.before));
             }
+            // Grants live in the server's catalogue, not in konekte's tables.
+            Fact::RolesGranted(_) => {}
         }
     }
 

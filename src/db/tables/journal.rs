@@ -174,7 +174,8 @@ impl Db {
         let mut sql = Sql::new(
             "SELECT id, at, kind, subject, body, prev_hash, hash FROM journal
              WHERE kind IN ('account.created', 'account.changed', 'session.ended', 'pruned',
-                            'session.corrected', 'session.added', 'session.voided')
+                            'session.corrected', 'session.added', 'session.voided',
+                            'roles.granted')
                AND body LIKE '%\"by\":%'",
         );
         sql.and_some("at >= ?", since)
