@@ -319,3 +319,16 @@ fn roles_are_refused_to_anyone_but_the_owner() {
         .assert()
         .code(65);
 }
+
+#[test]
+fn a_sqlite_file_has_no_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("office.db");
+    Db::open(&Target::Sqlite(path.clone())).unwrap();
+    console(path.to_str().unwrap(), None)
+        .args(["roles", "--terminal", "kiosk", "--admin", "desk"])
+        .env("LANG", "C")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("a SQLite file has none"));
+}
