@@ -3,7 +3,9 @@
 //! every row of `users`, `sessions` and `login_attempts` against what the journal says
 //! of it. Pure: the entries and rows are handed in by whoever reads them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use super::witness::Checkpoint;
 use super::{Attempt, CarriedAccount, CarriedSession, Ended, Entry, Fact, Genesis, Opening, START};
@@ -165,8 +167,14 @@ pub struct Checked {
 
 impl Checked {
     pub fn of(entry: Entry) -> Checked {
+        let hash_matches = entry.hash_matches();
+        Checked::hashed(entry, hash_matches)
+    }
+
+    /// An entry whose hash was checked already (by the thread that read it).
+    pub fn hashed(entry: Entry, hash_matches: bool) -> Checked {
         Checked {
-            hash_matches: entry.hash_matches(),
+            hash_matches,
             fact: Fact::parse(&entry.kind, &entry.body).map_err(|e| e.to_string()),
             entry,
         }
@@ -189,6 +197,14 @@ pub struct Replay {
 impl Replay {
     pub fn new() -> Replay {
         Replay::default()
+    }
+
+    /// Room for about this many rows of each table, made once rather than grown (a
+    /// million sessions are a few hundred megabytes).
+    pub fn reserve(&mut self, accounts: usize, sessions: usize, attempts: usize) {
+        self.accounts.reserve(accounts);
+        self.sessions.reserve(sessions);
+        self.attempts.reserve(attempts);
     }
 
     /// A replay of a chain whose entries up to `through` a prune removed: its first
@@ -360,6 +376,8 @@ impl Replay {
                 known.end = Some(None);
             }
             Fact::SessionEnded(ended) => {
+                // Who did it is the audit's; the row does not keep it.
+                let ended = Ended { by: None, ..ended };
                 self.sessions.entry(id).or_default().end = Some(Some(ended))
             }
             Fact::SessionReopened => {
