@@ -15,6 +15,8 @@ pub mod replay;
 pub mod witness;
 
 use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+
 use sha2::{Digest, Sha256};
 
 use crate::model::Millis;
@@ -373,17 +375,25 @@ fn digest_of(
     body: &str,
 ) -> [u8; 32] {
     let mut hasher = Sha256::new();
-    let subject = subject.map(|s| s.to_string()).unwrap_or_default();
-    for (i, field) in [prev, &id.to_string(), &at.to_string(), kind, &subject, body]
-        .into_iter()
-        .enumerate()
-    {
-        if i > 0 {
-            hasher.update(b"\n");
-        }
-        hasher.update(field.as_bytes());
+    hasher.update(prev.as_bytes());
+    // The numbers written in decimal straight into the hash: no text made for them.
+    let _ = write!(HashWriter(&mut hasher), "\n{id}\n{at}\n{kind}\n");
+    if let Some(subject) = subject {
+        let _ = write!(HashWriter(&mut hasher), "{subject}");
     }
+    hasher.update(b"\n");
+    hasher.update(body.as_bytes());
     hasher.finalize().into()
+}
+
+/// Formatted text fed to a hash as it is written.
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl std::fmt::Write for HashWriter<'_> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.0.update(text.as_bytes());
+        Ok(())
+    }
 }
 
 /// A password hash's fingerprint: SHA-256 of its PHC string, in hex. It tells one

@@ -192,7 +192,11 @@ pub(super) fn from_sqlite(value: rusqlite::types::ValueRef) -> Result<Value> {
     Ok(match value {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(n) => Value::Int(n),
-        ValueRef::Text(text) => Value::Text(String::from_utf8_lossy(text).into_owned()),
+        // Checked by the fast path first: verify reads millions of texts.
+        ValueRef::Text(text) => Value::Text(match std::str::from_utf8(text) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(text).into_owned(),
+        }),
         ValueRef::Real(x) => Value::Int(x as i64),
         ValueRef::Blob(_) => return Err(anyhow!("a blob where none is expected")),
     })
