@@ -830,4 +830,18 @@ fn copy_refuses_while_terminals_run_and_writes_nothing() {
         .console(&["copy", "--to", common::path_str(&copy)])
         .assert()
         .success();
+    // The copy says who made it, from where.
+    let on_copy = |args: &[&str]| {
+        let mut cmd = assert_cmd::Command::cargo_bin("console").unwrap();
+        cmd.args(args).env("CONSOLE_DB", &copy).env("LANG", "C");
+        cmd
+    };
+    let audit = stdout_of(on_copy(&["audit", "--format", "csv"]));
+    let from = format!("from={}", office.dir.path().join("konekte.db").display());
+    assert!(
+        audit
+            .lines()
+            .any(|l| l.contains(",copy,") && l.contains(&from)),
+        "{audit}"
+    );
 }

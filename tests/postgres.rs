@@ -421,10 +421,20 @@ fn an_office_moves_from_its_sqlite_file_to_a_server_with_every_id() {
         String::from_utf8(server_listing.output().unwrap().stdout).unwrap(),
         csv(&["users", "list", "--format", "csv"])
     );
-    // The journal came along: the server's record verifies, the same chain.
+    // The journal came along: the server's record verifies, the same chain, and the
+    // copy its next entry.
+    let (file_head, file_hash) = file_db.journal_head().unwrap();
+    assert_eq!(server_db.journal_head().unwrap().0, file_head + 1);
     assert_eq!(
-        server_db.journal_head().unwrap(),
-        file_db.journal_head().unwrap()
+        count(
+            &target,
+            &format!(
+                "SELECT count(*) FROM journal WHERE kind = 'copied' AND id = {}
+                 AND prev_hash = '{file_hash}'",
+                file_head + 1
+            )
+        ),
+        1
     );
     let mut verify = assert_cmd::Command::cargo_bin("console").unwrap();
     verify.arg("verify").env("CONSOLE_DB", database.url());

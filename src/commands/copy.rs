@@ -17,7 +17,9 @@ pub fn run(from: &Target, to: &Target) -> Result<()> {
     if open > 0 {
         return Err(Error::Refused(crate::said!(copy_sessions_open, count = open)).into());
     }
-    let copied = source.copy_into(&Db::open(to)?)?;
+    let mut into = Db::open(to)?;
+    into.act_as(crate::origin::actor());
+    let copied = source.copy_into(&into, &from.describe())?;
     eprintln!(
         "{}",
         crate::tr!(

@@ -106,6 +106,16 @@ pub fn action_of(entry: &Entry) -> Option<Action> {
             format!("terminal={} admin={}", roles.terminal, roles.admin),
             None,
         ),
+        Fact::Copied(copied) => (
+            copied.by?,
+            "copy",
+            Subject::History,
+            format!(
+                "from={} users={} sessions={} attempts={}",
+                copied.from, copied.users, copied.sessions, copied.attempts
+            ),
+            None,
+        ),
         _ => return None,
     };
     Some(Action {

@@ -54,6 +54,9 @@ pub enum Fact {
     /// PostgreSQL's roles set by `console roles`: who connects as a terminal, who as an
     /// admin.
     RolesGranted(RolesGranted),
+    /// The whole record copied here from another database (`console copy`), its chain
+    /// with it: this entry follows the copied head.
+    Copied(Copied),
 }
 
 /// The state a database was in when its journal began: "history before the journal",
@@ -167,6 +170,17 @@ pub struct RolesGranted {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Copied {
+    /// The database copied, as messages name it (never with a password).
+    pub from: String,
+    pub users: i64,
+    pub sessions: i64,
+    pub attempts: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Corrected {
     pub logout_time: Millis,
     pub note: String,
@@ -252,6 +266,7 @@ pub mod kind {
     pub const SESSION_CARRIED: &str = "session.carried";
     pub const ANCHOR: &str = "anchor";
     pub const ROLES_GRANTED: &str = "roles.granted";
+    pub const COPIED: &str = "copied";
 }
 
 impl Fact {
@@ -272,6 +287,7 @@ impl Fact {
             Fact::SessionCarried(_) => kind::SESSION_CARRIED,
             Fact::Anchor(_) => kind::ANCHOR,
             Fact::RolesGranted(_) => kind::ROLES_GRANTED,
+            Fact::Copied(_) => kind::COPIED,
         }
     }
 
@@ -293,6 +309,7 @@ impl Fact {
             Fact::SessionCarried(body) => serde_json::to_value(body),
             Fact::Anchor(body) => serde_json::to_value(body),
             Fact::RolesGranted(body) => serde_json::to_value(body),
+            Fact::Copied(body) => serde_json::to_value(body),
         };
         // serde_json's map is ordered by key (no "preserve_order"), so its text is
         // canonical; these plain structs always serialise.
@@ -318,6 +335,7 @@ impl Fact {
             kind::SESSION_CARRIED => Fact::SessionCarried(serde_json::from_str(body)?),
             kind::ANCHOR => Fact::Anchor(serde_json::from_str(body)?),
             kind::ROLES_GRANTED => Fact::RolesGranted(serde_json::from_str(body)?),
+            kind::COPIED => Fact::Copied(serde_json::from_str(body)?),
             other => {
                 return Err(serde::de::Error::custom(format!("unknown kind {other:?}")));
             }

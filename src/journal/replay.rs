@@ -461,6 +461,8 @@ impl Replay {
             }
             // Grants live in the server's catalogue, not in konekte's tables.
             Fact::RolesGranted(_) => {}
+            // The rows it copied were journaled by the entries before it.
+            Fact::Copied(_) => {}
         }
     }
 

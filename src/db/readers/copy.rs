@@ -9,7 +9,9 @@ use anyhow::Result;
 use crate::db::Db;
 use crate::db::backend::value::{Row, Value, params};
 use crate::db::backend::{Conn, Dialect, Exec, Tx, sqlite};
+use crate::db::tables::journal::append;
 use crate::error::Error;
+use crate::journal::{self, Fact};
 
 /// What a copy wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,15 +44,31 @@ const JOURNAL: &str = "id, at, kind, subject, body, prev_hash, hash";
 
 impl Db {
     /// Copies every user, session and attempt, with their ids, into `into`, which must
-    /// hold no user yet; all of it or nothing.
-    pub fn copy_into(&self, into: &Db) -> Result<Copied> {
+    /// hold no user yet; all of it or nothing. The journal comes along, and the copy is
+    /// its next entry, done by `into`'s actor, from `from` (this database, named).
+    pub fn copy_into(&self, into: &Db, from: &str) -> Result<Copied> {
         let users: i64 = into
             .query_row("SELECT count(*) FROM users", params![])?
             .get(0)?;
         if users > 0 {
             return Err(Error::Refused(crate::said!(copy_not_empty)).into());
         }
-        into.write(|tx| match tx.dialect() {
+        into.write(|tx| {
+            let copied = self.copy_everything(tx)?;
+            let fact = Fact::Copied(journal::Copied {
+                from: from.into(),
+                users: i64::try_from(copied.users)?,
+                sessions: i64::try_from(copied.sessions)?,
+                attempts: i64::try_from(copied.attempts)?,
+                by: into.actor(),
+            });
+            append(tx, into.now(), None, &fact)?;
+            Ok(copied)
+        })
+    }
+
+    fn copy_everything(&self, tx: &Tx) -> Result<Copied> {
+        match tx.dialect() {
             Dialect::Sqlite => {
                 let copied = self.copy_rows(tx, USERS)?;
                 self.copy_kept_totals(tx)?;
@@ -77,7 +95,7 @@ impl Db {
                 }
                 Ok(copied)
             }
-        })
+        }
     }
 
     /// The rows of the three tables, the users' with `user_columns`, and the journal

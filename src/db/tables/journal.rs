@@ -175,7 +175,7 @@ impl Db {
             "SELECT id, at, kind, subject, body, prev_hash, hash FROM journal
              WHERE kind IN ('account.created', 'account.changed', 'session.ended', 'pruned',
                             'session.corrected', 'session.added', 'session.voided',
-                            'roles.granted')
+                            'roles.granted', 'copied')
                AND body LIKE '%\"by\":%'",
         );
         sql.and_some("at >= ?", since)
