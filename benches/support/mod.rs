@@ -157,8 +157,9 @@ pub fn postgres_office(server: &PgTarget, users: usize, sessions: usize) -> Targ
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .expect("create");
         let started = std::time::Instant::now();
-        let from = Db::open(&Target::Sqlite(office_database(users, sessions))).expect("the file");
-        from.copy_into(&Db::open(&target).expect("the server"))
+        let file = Target::Sqlite(office_database(users, sessions));
+        let from = Db::open(&file).expect("the file");
+        from.copy_into(&Db::open(&target).expect("the server"), &file.describe())
             .expect("copy");
         let Target::Postgres(pg) = &target else {
             unreachable!()

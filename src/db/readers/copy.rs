@@ -235,7 +235,7 @@ mod tests {
         from.prune_before(3_500, 10).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let into = Db::open(&crate::db::Target::Sqlite(dir.path().join("copy.db"))).unwrap();
-        let copied = from.copy_into(&into).unwrap();
+        let copied = from.copy_into(&into, "the source").unwrap();
         assert_eq!(
             copied,
             Copied {
@@ -257,7 +257,7 @@ mod tests {
         // And back into the backend under test: PostgreSQL copies the accounts' totals
         // rather than counts them again.
         let back = testing::db();
-        into.copy_into(&back).unwrap();
+        into.copy_into(&back, "the copy").unwrap();
         assert_eq!(
             back.list_users(None, 20_000).unwrap(),
             from.list_users(None, 20_000).unwrap()
@@ -270,7 +270,7 @@ mod tests {
             .unwrap();
         assert!(all(&from).iter().all(|s| s.id < next.id));
         // Into a database that holds users: refused, and nothing written.
-        let err = from.copy_into(&into).unwrap_err();
+        let err = from.copy_into(&into, "the source").unwrap_err();
         assert_eq!(
             crate::error::exit_code_of(&err),
             crate::error::Exit::Failure
