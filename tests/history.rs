@@ -837,7 +837,7 @@ fn copy_refuses_while_terminals_run_and_writes_nothing() {
         cmd
     };
     let audit = stdout_of(on_copy(&["audit", "--format", "csv"]));
-    let from = format!("from={}", office.dir.path().join("konekte.db").display());
+    let from = format!("from={}", office.target.describe());
     assert!(
         audit
             .lines()
