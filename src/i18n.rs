@@ -915,6 +915,11 @@ catalog! {
     ],
     role_changed: ["{name} is now {role}", "{name} est maintenant {role}", "{name} se {role} kounye a"],
     password_changed: ["password of {name} changed", "mot de passe de {name} changé", "modpas {name} chanje"],
+    no_system_log: [
+        "no system log listens on this machine ({path} is missing): the checkpoint was not sent; keep it in a file with --witness",
+        "aucun journal système n'écoute sur cette machine ({path} manque) : le point de contrôle n'a pas été envoyé ; gardez-le dans un fichier avec --witness",
+        "pa gen jounal sistèm k ap koute sou machin sa a ({path} manke): pwen kontwòl la pa t voye; kenbe l nan yon fichye ak --witness",
+    ],
     roles_sqlite: [
         "roles are PostgreSQL's: a SQLite file has none (whoever can write the file can change anything; `verify --witness` is what finds it)",
         "les rôles sont ceux de PostgreSQL : un fichier SQLite n'en a pas (qui peut écrire le fichier peut tout changer ; `verify --witness` est ce qui le découvre)",
