@@ -1044,6 +1044,11 @@ catalog! {
         "{path} : le disque est plein ; libérez de la place (rien n'a été écrit)",
         "{path}: disk la plen; libere plas sou li (anyen pa ekri)",
     ],
+    snapshot_broken: [
+        "the connection was lost in the middle of one consistent read",
+        "la connexion a été perdue au milieu d'une lecture cohérente",
+        "koneksyon an te pèdi nan mitan yon lekti ki dwe fèt an yon sèl kou",
+    ],
     db_lost: [
         "the database could not be reached ({reason}); try again",
         "la base de données est injoignable ({reason}) ; réessayez",

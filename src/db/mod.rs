@@ -346,14 +346,27 @@ impl Db {
     }
 
     /// Runs `read` in one read transaction: each statement sees the database as the
-    /// first one did, whatever is committed meanwhile.
+    /// first one did, whatever is committed meanwhile. A PostgreSQL connection made
+    /// again meanwhile (a statement retried on a new one) read outside that moment: the
+    /// read fails as a lost connection, to be run again.
     fn in_snapshot<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
         let begin = match self.dialect() {
             Dialect::Sqlite => "BEGIN",
             Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
         };
+        let reconnections = || match &self.conn {
+            Conn::Postgres(pg) => pg.reconnections(),
+            Conn::Sqlite(_) => 0,
+        };
         self.execute(begin, value::params![])?;
-        let result = read();
+        let began_on = reconnections();
+        let result = read().and_then(|value| {
+            if reconnections() == began_on {
+                return Ok(value);
+            }
+            let reason = crate::tr!(snapshot_broken);
+            Err(Error::Database(crate::said!(db_lost, reason = reason)).into())
+        });
         match &result {
             Ok(_) => {
                 self.execute("COMMIT", value::params![])?;
@@ -638,6 +651,38 @@ mod tests {
             crate::error::exit_code_of(&err),
             crate::error::Exit::Failure
         );
+    }
+
+    #[test]
+    fn a_read_that_lost_its_connection_midway_fails_rather_than_mix_two_moments() {
+        let Some(server) = testing::postgres_server("a consistent read across a reconnection")
+        else {
+            return;
+        };
+        let database = testing::PgDatabase::new(&server);
+        let db = Db::open(&Target::Postgres(Box::new(database.target.clone()))).unwrap();
+        let killer = database.target.connect().unwrap();
+        let result = db.in_snapshot(|| {
+            let pid: i64 = db
+                .query_row("SELECT pg_backend_pid()::BIGINT", params![])?
+                .get(0)?;
+            killer.batch_execute(&format!("SELECT pg_terminate_backend({pid})"))?;
+            while killer
+                .query_one(
+                    &format!("SELECT count(*) FROM pg_stat_activity WHERE pid = {pid}"),
+                    &[],
+                )?
+                .get::<_, i64>(0)
+                > 0
+            {
+                thread::sleep(Duration::from_millis(10));
+            }
+            // Retried on a new connection: it answers, outside the moment begun.
+            db.query_row("SELECT count(*) FROM users", params![])?;
+            Ok(())
+        });
+        let said = format!("{:#}", result.unwrap_err());
+        assert!(said.contains("one consistent read"), "{said}");
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub struct PgConn {
     target: PgTarget,
     lock_timeout: Cell<Duration>,
     reachable: Arc<AtomicBool>,
+    /// How many times the connection was made again: a read that must see one moment
+    /// (`Db::in_snapshot`) knows whether it still reads on the connection it began on.
+    reconnections: Cell<u64>,
 }
 
 impl PgConn {
@@ -73,6 +76,7 @@ impl PgConn {
             target: target.clone(),
             lock_timeout: Cell::new(BUSY_TIMEOUT),
             reachable: Arc::new(AtomicBool::new(true)),
+            reconnections: Cell::new(0),
         };
         conn.set_lock_timeout(BUSY_TIMEOUT)?;
         Ok(conn)
@@ -85,10 +89,15 @@ impl PgConn {
             .connect_as_it_fails()
             .inspect_err(|_| self.set_reachable(false))?;
         *self.client.borrow_mut() = client;
+        self.reconnections.set(self.reconnections.get() + 1);
         self.statements.borrow_mut().clear();
         self.set_lock_timeout(self.lock_timeout.get())?;
         self.set_reachable(true);
         Ok(())
+    }
+
+    pub fn reconnections(&self) -> u64 {
+        self.reconnections.get()
     }
 
     /// Whether the last statement reached the server, shared with whoever shows it.
