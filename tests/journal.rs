@@ -6,7 +6,7 @@
 mod common;
 
 use common::Office;
-use konekte::db::{Correction, Db, Here};
+use konekte::db::{Correction, Db};
 use konekte::model::{EndReason, FailureState, NewUser, Origin, Outcome, Role};
 use predicates::prelude::*;
 
@@ -94,16 +94,12 @@ fn office_of_every_fact() -> Office {
     let lost = db
         .open_session(id("dee"), &desk(), 5_000, now - HOUR)
         .unwrap();
-    let alive = |_: u32, _: Option<i64>| true;
-    let here = Here {
-        host: "elsewhere",
-        machine_id: None,
-        boot_id: None,
-        booted_at: None,
-        pid_ns: None,
-        pid_alive: &alive,
-    };
-    assert_eq!(db.sweep_lost(now, &here).unwrap(), 1, "taken for lost");
+    assert_eq!(
+        db.sweep_lost(now, &konekte::db::testing::elsewhere())
+            .unwrap(),
+        1,
+        "taken for lost"
+    );
     db.beat(lost.id, now, now).unwrap();
     let disabled = db.open_session(id("bob"), &desk(), 5_000, now).unwrap();
     db.set_disabled("bob", true, "root").unwrap();

@@ -13,9 +13,9 @@ use std::thread;
 use std::time::Duration;
 
 use konekte::auth::{self, LockPolicy, LoginRequest, Refusal};
-use konekte::db::testing::{PgDatabase, postgres_server};
+use konekte::db::testing::{PgDatabase, person, postgres_server};
 use konekte::db::{Db, PgTarget, Target, Watch};
-use konekte::model::{NewUser, Origin, Role};
+use konekte::model::{Origin, Role};
 use predicates::prelude::*;
 
 fn database(what: &str) -> Option<(PgDatabase, Target)> {
@@ -23,16 +23,6 @@ fn database(what: &str) -> Option<(PgDatabase, Target)> {
     let database = PgDatabase::new(&server);
     let target = Target::Postgres(Box::new(database.target.clone()));
     Some((database, target))
-}
-
-fn person(username: &str, role: Role) -> NewUser {
-    NewUser {
-        username: username.into(),
-        full_name: String::new(),
-        role,
-        password_hash: auth::hash_password("right-password").unwrap(),
-        must_change_password: false,
-    }
 }
 
 fn count(target: &Target, sql: &str) -> i64 {

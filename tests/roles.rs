@@ -5,9 +5,9 @@
 
 use assert_cmd::Command;
 use konekte::auth::{self, LockPolicy, LoginRequest, Refusal};
-use konekte::db::testing::{PgDatabase, postgres_server};
-use konekte::db::{Beat, Closed, Db, Environment, Here, PgTarget, Target};
-use konekte::model::{EndReason, NewUser, Origin, Role};
+use konekte::db::testing::{PgDatabase, elsewhere, person, postgres_server};
+use konekte::db::{Beat, Closed, Db, Environment, PgTarget, Target};
+use konekte::model::{EndReason, Origin, Role};
 
 /// Two roles of this test's own, with passwords (whatever the server's rules for
 /// connections), dropped when the guard is: after the database that holds their grants.
@@ -74,16 +74,6 @@ fn host_and_database(database: &PgDatabase) -> String {
     described
         .split_once('@')
         .map_or(described.clone(), |(_, rest)| rest.to_string())
-}
-
-fn person(username: &str, role: Role) -> NewUser {
-    NewUser {
-        username: username.into(),
-        full_name: String::new(),
-        role,
-        password_hash: auth::hash_password("right-password").unwrap(),
-        must_change_password: false,
-    }
 }
 
 /// An office with its two roles granted by `console roles`, run by the owner.
@@ -253,16 +243,10 @@ fn a_whole_office_day_works_through_the_functions() {
     let lost = silent
         .open_session(ann.id, &origin, 5_000, hour_ago)
         .unwrap();
-    let alive = |_: u32, _: Option<i64>| true;
-    let here = Here {
-        host: "elsewhere",
-        machine_id: None,
-        boot_id: None,
-        booted_at: None,
-        pid_ns: None,
-        pid_alive: &alive,
-    };
-    assert_eq!(terminal.sweep_lost(terminal.now(), &here).unwrap(), 1);
+    assert_eq!(
+        terminal.sweep_lost(terminal.now(), &elsewhere()).unwrap(),
+        1
+    );
     assert_eq!(
         admin.session(lost.id).unwrap().unwrap().end_reason,
         Some(EndReason::Lost)

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use konekte::clock::now_ms;
 use konekte::db::testing;
-use konekte::db::{Closed, Db, Here, Range};
+use konekte::db::{Closed, Db, Range};
 use konekte::model::{EndReason, NewUser, Origin, Role};
 
 const WRITERS: usize = 32;
@@ -38,15 +38,7 @@ fn thirty_two_terminals_times_a_hundred_logins_are_all_kept() {
             let (target, writing) = (target.clone(), Arc::clone(&writing));
             std::thread::spawn(move || {
                 let db = Db::open(&target).unwrap();
-                let alive = |_: u32, _: Option<i64>| true;
-                let here = Here {
-                    host: "reader",
-                    machine_id: None,
-                    boot_id: None,
-                    booted_at: None,
-                    pid_ns: None,
-                    pid_alive: &alive,
-                };
+                let here = konekte::db::testing::elsewhere();
                 while writing.load(Ordering::Relaxed) {
                     db.sweep_lost(now_ms(), &here).unwrap();
                     db.list_users(None, now_ms()).unwrap();

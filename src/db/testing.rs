@@ -37,6 +37,33 @@ fn touch_one_row(tx: &super::backend::Tx) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn everything_alive(_: u32, _: Option<i64>) -> bool {
+    true
+}
+
+/// A sweep run on another machine: it judges sessions by their silence alone.
+pub fn elsewhere() -> super::Here<'static> {
+    super::Here {
+        host: "elsewhere",
+        machine_id: None,
+        boot_id: None,
+        booted_at: None,
+        pid_ns: None,
+        pid_alive: &everything_alive,
+    }
+}
+
+/// An account whose password is "right-password".
+pub fn person(username: &str, role: crate::model::Role) -> crate::model::NewUser {
+    crate::model::NewUser {
+        username: username.into(),
+        full_name: String::new(),
+        role,
+        password_hash: crate::auth::hash_password("right-password").expect("a hash"),
+        must_change_password: false,
+    }
+}
+
 /// The backend the suite runs on.
 pub fn backend() -> Dialect {
     match std::env::var("KONEKTE_TEST_BACKEND").as_deref() {

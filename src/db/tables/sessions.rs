@@ -419,56 +419,46 @@ pub(in crate::db) fn insert_session(
     written_at: Millis,
 ) -> Result<i64> {
     let origin = &session.origin;
+    let opening = params![
+        session.user_id,
+        key,
+        origin.host,
+        origin.tty,
+        origin.remote_ip,
+        origin.terminal,
+        origin.pid,
+        origin.boot_id,
+        origin.machine_id,
+        session.login_time,
+        heartbeat_ms,
+        origin.pid_ns,
+        origin.pid_start,
+    ];
     if conn.dialect() == Dialect::Postgres && session.logout_time.is_none() {
+        let mut call = opening.to_vec();
+        call.extend_from_slice(params![written_at, opened_fact(session).body()]);
         return conn
             .query_row(
                 "SELECT konekte_open_session(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
                                              ?13, ?14, ?15)",
-                params![
-                    session.user_id,
-                    key,
-                    origin.host,
-                    origin.tty,
-                    origin.remote_ip,
-                    origin.terminal,
-                    origin.pid,
-                    origin.boot_id,
-                    origin.machine_id,
-                    session.login_time,
-                    heartbeat_ms,
-                    origin.pid_ns,
-                    origin.pid_start,
-                    written_at,
-                    opened_fact(session).body(),
-                ],
+                &call,
             )?
             .get(0);
     }
+    let mut row = opening.to_vec();
+    row.extend_from_slice(params![
+        session.last_seen,
+        session.logout_time,
+        session.end_reason.map(EndReason::as_str)
+    ]);
     let inserted = conn.query_opt(
         "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id,
                                machine_id, login_time, last_seen, heartbeat_ms, logout_time,
                                end_reason, last_key, pid_ns, pid_start)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?10, ?15, ?16)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?14, ?11, ?15, ?16, ?10, ?12, ?13)
          ON CONFLICT (session_key) DO NOTHING
          RETURNING id",
-        params![
-            session.user_id,
-            key,
-            origin.host,
-            origin.tty,
-            origin.remote_ip,
-            origin.terminal,
-            origin.pid,
-            origin.boot_id,
-            origin.machine_id,
-            session.login_time,
-            session.last_seen,
-            heartbeat_ms,
-            session.logout_time,
-            session.end_reason.map(EndReason::as_str),
-            origin.pid_ns,
-            origin.pid_start,
-        ],
+        &row,
     )?;
     let Some(row) = inserted else {
         return conn

@@ -1,5 +1,6 @@
 use super::*;
 use crate::db::tables::users::tests::new_user;
+use crate::db::testing::elsewhere;
 use crate::model::Role;
 
 const BEAT: Millis = 5_000;
@@ -22,21 +23,6 @@ fn db_with_user() -> (crate::db::testing::TestDb, i64) {
         .unwrap();
     let id = db.user("clerk").unwrap().unwrap().id;
     (db, id)
-}
-
-fn everything_alive(_: u32, _: Option<i64>) -> bool {
-    true
-}
-
-fn elsewhere() -> Here<'static> {
-    Here {
-        host: "elsewhere",
-        machine_id: None,
-        boot_id: None,
-        booted_at: None,
-        pid_ns: None,
-        pid_alive: &everything_alive,
-    }
 }
 
 #[test]
