@@ -204,7 +204,8 @@ impl Db {
                 None => Err(no_session(id)),
             }
         })?;
-        if closed == Closed::Now && own_key.is_some() {
+        // Ended now or before, the session is done with: its key is no longer needed.
+        if own_key.is_some() {
             self.forget_key(id);
         }
         Ok(closed)
