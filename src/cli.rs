@@ -155,6 +155,16 @@ pub enum Command {
         #[arg(long, group = "where")]
         syslog: bool,
     },
+    /// Expected hours, for a role or a person (whose schedule overrides the role's), in
+    /// the office's local time.
+    #[command(subcommand)]
+    Schedule(ScheduleCommand),
+    /// Days off for everyone.
+    #[command(subcommand)]
+    Holiday(HolidayCommand),
+    /// A person's leave, from one date to another, both included.
+    #[command(subcommand)]
+    Leave(LeaveCommand),
     /// PostgreSQL only, run once by the owner of konekte's tables: make the role the
     /// terminals connect as, and the role of the monitors and shell commands.
     ///
@@ -515,4 +525,101 @@ mod tests {
                 .is_err()
         );
     }
+}
+
+/// Whose schedule: one of a role or a person.
+#[derive(Debug, Clone, Args)]
+#[group(required = true, multiple = false)]
+pub struct Whose {
+    /// The schedule of everyone of ROLE who has none of their own.
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+    /// The schedule of USER alone.
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ScheduleCommand {
+    /// Set a span of expected hours on some days: `--days mon-fri --start 08:00 --end 16:00`.
+    Set {
+        #[command(flatten)]
+        whose: Whose,
+        /// The days: mon-fri, mon,wed,fri, sat…
+        #[arg(long, value_name = "DAYS")]
+        days: String,
+        /// When the span starts, HH:MM local time.
+        #[arg(long, value_name = "HH:MM")]
+        start: String,
+        /// When it ends, HH:MM (24:00 for midnight).
+        #[arg(long, value_name = "HH:MM")]
+        end: String,
+        /// How late an arrival, or how early a departure, is still on time: 10m, 1h
+        /// (none when not given).
+        #[arg(long, value_name = "D", value_parser = crate::clock::parse_duration)]
+        grace: Option<crate::model::Millis>,
+        /// Add this span beside the days' others (a split day) rather than replace them.
+        #[arg(long)]
+        add: bool,
+    },
+    /// Every schedule set.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Remove a role's or a person's schedule.
+    Clear {
+        #[command(flatten)]
+        whose: Whose,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum HolidayCommand {
+    /// Make DATE (YYYY-MM-DD) a day off for everyone.
+    Add {
+        #[arg(value_name = "DATE")]
+        date: String,
+        /// What the day is: Noël, Fête du Drapeau…
+        #[arg(long, value_name = "TEXT")]
+        name: String,
+    },
+    /// Every holiday, by date.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Make DATE a working day again.
+    Remove {
+        #[arg(value_name = "DATE")]
+        date: String,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum LeaveCommand {
+    /// USER is on leave from --from to --to (dates, both included).
+    Add {
+        #[arg(value_name = "USER")]
+        user: String,
+        #[arg(long, value_name = "DATE")]
+        from: String,
+        #[arg(long, value_name = "DATE")]
+        to: String,
+        /// Why: sick, holiday, training…
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// The leaves of USER, or everyone's.
+    List {
+        #[arg(value_name = "USER")]
+        user: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Take leave ID back (as `leave list` shows it).
+    Remove {
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
 }

@@ -20,5 +20,6 @@ pub mod journal;
 pub mod model;
 pub mod origin;
 pub mod printable;
+pub mod schedule;
 pub mod station;
 pub mod tui;

@@ -6,7 +6,7 @@
 mod common;
 
 use common::Office;
-use konekte::db::{Correction, Db};
+use konekte::db::{Correction, Db, Whose};
 use konekte::model::{EndReason, FailureState, NewUser, Origin, Outcome, Role};
 use predicates::prelude::*;
 
@@ -47,7 +47,7 @@ fn attempt(db: &Db, typed: &str, user_id: Option<i64>, outcome: Outcome, at: i64
 /// first attempt's), carrying what they said past an anchor.
 fn office_of_every_fact() -> Office {
     let office = Office::new();
-    let db = Db::open(&office.target).expect("a new database");
+    let mut db = Db::open(&office.target).expect("a new database");
     let now = db.now();
     let t0 = now - 48 * HOUR;
     db.create_users(
@@ -61,6 +61,7 @@ fn office_of_every_fact() -> Office {
         t0,
     )
     .expect("the accounts");
+    attendance_of_two_days_ago(&mut db, t0);
     let id = |name: &str| db.user(name).unwrap().unwrap().id;
     attempt(&db, "ann", Some(id("ann")), Outcome::Success, t0);
     attempt(
@@ -135,7 +136,39 @@ fn office_of_every_fact() -> Office {
             .is_some()
     );
     db.prune_before(t0 + 2 * HOUR, 10).unwrap();
+    // After the prune: a person's schedule, and a holiday of two days ago taken back.
+    let week = konekte::schedule::parse_days("mon-fri").unwrap();
+    db.set_schedule(&Whose::User("dee"), week, span("09:00", "17:00", 0), false)
+        .unwrap();
+    db.remove_holiday(chrono::NaiveDate::from_ymd_opt(2026, 11, 18).unwrap())
+        .unwrap();
     office
+}
+
+/// Expected hours, two holidays and a leave, written two days ago: the prune carries
+/// them past its anchor.
+fn attendance_of_two_days_ago(db: &mut Db, t0: i64) {
+    db.set_clock(std::sync::Arc::new(move || t0));
+    let week = konekte::schedule::parse_days("mon-fri").unwrap();
+    let role = Whose::Role(Role::Secretaire);
+    db.set_schedule(&role, week, span("08:00", "12:00", 10), false)
+        .unwrap();
+    db.set_schedule(&role, week, span("13:00", "16:00", 10), true)
+        .unwrap();
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    db.add_holiday(day(18), "Vertières").unwrap();
+    db.add_holiday(day(1), "Toussaint").unwrap();
+    db.add_leave("bob", day(23), day(27), "training").unwrap();
+    db.set_clock(std::sync::Arc::new(konekte::clock::now_ms));
+}
+
+fn span(start: &str, end: &str, grace: u16) -> konekte::schedule::Span {
+    let clock = |text| konekte::schedule::parse_clock(text).unwrap();
+    konekte::schedule::Span {
+        start: clock(start),
+        end: clock(end),
+        grace,
+    }
 }
 
 /// `console verify` on the office: its code and its output (stdout, then stderr).
@@ -173,7 +206,9 @@ fn an_office_of_every_fact_verifies_clean_in_rust_and_in_python() {
     );
     assert_eq!(
         kinds,
-        "account.carried,account.changed,anchor,attempt,pruned,session.added,session.corrected,session.ended,session.opened,session.reopened,session.voided"
+        "account.carried,account.changed,anchor,attempt,holiday.added,holiday.removed,\
+         leave.added,pruned,schedule.set,session.added,session.corrected,session.ended,\
+         session.opened,session.reopened,session.voided"
     );
     if let Some((code, python)) = python_verify(&office) {
         assert_eq!(code, 0, "{python}");
@@ -257,6 +292,30 @@ fn an_entry_rewritten_to_match_is_found_by_its_hash() {
 }
 
 #[test]
+fn expected_hours_changed_by_hand_are_found() {
+    // The secretaries' morning moved an hour later: carried past the prune, still proved.
+    tampered_is_found(
+        "UPDATE schedules SET week = replace(week, '\"08:00\"', '\"09:00\"')
+         WHERE role = 'secretaire'",
+        "week differs from the journal (mon-fri 08:00-12:00+10m, mon-fri 13:00-16:00+10m \
+         recorded, mon-fri 09:00-12:00+10m, mon-fri 13:00-16:00+10m now)",
+    );
+}
+
+#[test]
+fn a_holiday_deleted_or_a_leave_forged_is_found() {
+    tampered_is_found(
+        "DELETE FROM holidays WHERE name = 'Toussaint'",
+        "in the journal, missing from its table",
+    );
+    tampered_is_found(
+        "INSERT INTO leaves (user_id, from_day, to_day, reason)
+         SELECT id, '2026-11-02', '2026-11-06', 'forged' FROM users WHERE username = 'cid'",
+        "not in the journal",
+    );
+}
+
+#[test]
 fn entries_cut_from_the_end_are_found() {
     tampered_is_found(
         "DELETE FROM journal WHERE id = (SELECT max(id) FROM journal)",
@@ -287,6 +346,7 @@ fn a_database_from_before_the_journal_says_what_it_cannot_prove() {
     };
     office.sql(&format!(
         "DROP TABLE journal; DROP TABLE journal_head;
+         DROP TABLE schedules; DROP TABLE holidays; DROP TABLE leaves;
          ALTER TABLE sessions DROP COLUMN correction;
          ALTER TABLE sessions DROP COLUMN correction_note;
          INSERT INTO sessions (id, user_id, session_key, host, login_time, last_seen)

@@ -175,6 +175,21 @@ fn a_terminal_role_cannot_change_or_delete_the_record() {
     );
     let admin = open(roles.target(&database, &roles.admin));
     assert_eq!(admin.open_sessions().unwrap().len(), 1, "still open");
+    // A table a later schema step adds is the admin's too, not the terminal's.
+    database
+        .target
+        .connect()
+        .unwrap()
+        .batch_execute("CREATE TABLE a_later_step (x BIGINT)")
+        .unwrap();
+    let desk = roles.target(&database, &roles.admin).connect().unwrap();
+    desk.batch_execute("INSERT INTO a_later_step VALUES (1)")
+        .unwrap();
+    assert!(
+        client
+            .batch_execute("INSERT INTO a_later_step VALUES (2)")
+            .is_err()
+    );
     console(&database.url(), None)
         .arg("verify")
         .assert()

@@ -48,6 +48,7 @@ fn lines_of(db: &Db, actions: Vec<Action>) -> Result<Vec<Line>> {
                 },
                 Subject::History => "history".into(),
                 Subject::Roles => "roles".into(),
+                Subject::Attendance => "attendance".into(),
             };
             Line {
                 at: action.at,

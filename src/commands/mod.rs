@@ -9,12 +9,15 @@ mod correct;
 pub mod demo;
 pub mod end_session;
 pub mod failures;
+mod holiday;
 pub mod last;
+mod leave;
 pub mod login;
 pub mod monitor;
 pub mod prune;
 pub mod report;
 mod roles;
+mod schedule;
 pub mod users;
 mod verify;
 pub mod who;
@@ -81,6 +84,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Correct(args)) => correct::run(&args, target, out),
         Some(Command::Prune { before, dry_run }) => prune::run(&before, dry_run, target, out),
         Some(Command::Roles { terminal, admin }) => roles::run(&terminal, &admin, target, out),
+        Some(Command::Schedule(command)) => schedule::run(&command, target, out),
+        Some(Command::Holiday(command)) => holiday::run(&command, target, out),
+        Some(Command::Leave(command)) => leave::run(&command, target, out),
         Some(Command::Verify { witness }) => verify::run(target, witness.as_deref(), out),
         Some(Command::Checkpoint { witness, syslog }) => {
             checkpoint::run(target, witness.as_deref(), syslog, out)
@@ -118,6 +124,13 @@ pub fn time_arg(option: &str, text: Option<&str>, now: Millis) -> Result<Option<
         .ok_or_else(|| {
             Error::Usage(crate::said!(time_unreadable, option = option, text = text)).into()
         })
+}
+
+/// A date argument, `YYYY-MM-DD`, or a usage error naming it.
+pub fn date_arg(option: &str, text: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::Usage(crate::said!(date_unreadable, option = option, text = text)).into()
+    })
 }
 
 /// `--since` and `--until`, read; an empty range is a usage error.

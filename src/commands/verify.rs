@@ -165,6 +165,9 @@ fn row(table: &str, id: i64, t: &Texts) -> String {
     let template = match table {
         "users" => t.row_account,
         "sessions" => t.row_session,
+        "schedules" => t.row_schedule,
+        "holidays" => t.row_holiday,
+        "leaves" => t.row_leave,
         _ => t.row_attempt,
     };
     fill(template, &[("id", &id)])

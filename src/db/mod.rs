@@ -39,6 +39,8 @@ pub use readers::monitor::{
 pub use roles::Granted;
 pub use tables::attempts::{Credentials, Prior, SourceCount};
 pub use tables::bulk::BulkLoader;
+pub use tables::leaves::OnLeave;
+pub use tables::schedules::{Scheduled, Whose};
 pub use tables::sessions::{
     Beat, Closed, Correction, Here, LONG_SESSION_MS, MISSED_BEATS, Range, Span,
 };

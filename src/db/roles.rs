@@ -148,6 +148,19 @@ fn grants(tx: &Tx, terminal: &str, admin: &str) -> Result<Vec<String>> {
         format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {admin}"),
         format!("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {admin}"),
         format!("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} TO {admin}"),
+        // What a later version of the schema adds is the admin's too (the terminal's
+        // new functions wait for `roles` to be run again).
+        format!(
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema}
+             GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {admin}"
+        ),
+        format!(
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema}
+             GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {admin}"
+        ),
+        format!(
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT EXECUTE ON FUNCTIONS TO {admin}"
+        ),
     ];
     for (table, secret) in TERMINAL_READS_BUT {
         let columns: String = tx

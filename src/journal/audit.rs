@@ -14,6 +14,8 @@ pub enum Subject {
     History,
     /// The database's roles (PostgreSQL).
     Roles,
+    /// Expected hours, holidays, leave.
+    Attendance,
 }
 
 /// One admin action.
@@ -116,6 +118,52 @@ pub fn action_of(entry: &Entry) -> Option<Action> {
             ),
             None,
         ),
+        Fact::ScheduleSet(set) => (
+            set.by?,
+            "schedule-set",
+            Subject::Attendance,
+            format!(
+                "{} {}",
+                schedule_of(set.role.as_deref(), set.user_id),
+                set.week.summary()
+            ),
+            None,
+        ),
+        Fact::HolidayAdded(holiday) => (
+            holiday.by?,
+            "holiday-add",
+            Subject::Attendance,
+            format!("day={} name={}", holiday.day, holiday.name),
+            None,
+        ),
+        Fact::LeaveAdded(leave) => (
+            leave.by?,
+            "leave-add",
+            Subject::Account(leave.user_id),
+            format!("from={} to={}", leave.from, leave.to),
+            Some(leave.reason),
+        ),
+        Fact::ScheduleCleared(removed) => (
+            removed.by?,
+            "schedule-clear",
+            Subject::Attendance,
+            format!("schedule={id}"),
+            None,
+        ),
+        Fact::HolidayRemoved(removed) => (
+            removed.by?,
+            "holiday-remove",
+            Subject::Attendance,
+            format!("holiday={id}"),
+            None,
+        ),
+        Fact::LeaveRemoved(removed) => (
+            removed.by?,
+            "leave-remove",
+            Subject::Attendance,
+            format!("leave={id}"),
+            None,
+        ),
         _ => return None,
     };
     Some(Action {
@@ -126,6 +174,15 @@ pub fn action_of(entry: &Entry) -> Option<Action> {
         detail,
         note,
     })
+}
+
+/// Whose schedule: `role=R` or `user=ID`.
+fn schedule_of(role: Option<&str>, user_id: Option<i64>) -> String {
+    match (role, user_id) {
+        (Some(role), _) => format!("role={role}"),
+        (None, Some(user)) => format!("user={user}"),
+        (None, None) => String::new(),
+    }
 }
 
 #[cfg(test)]

@@ -57,6 +57,13 @@ pub enum Fact {
     /// The whole record copied here from another database (`console copy`), its chain
     /// with it: this entry follows the copied head.
     Copied(Copied),
+    /// A role's or a person's week of expected hours, as it stands after a change.
+    ScheduleSet(ScheduleSet),
+    ScheduleCleared(Removed),
+    HolidayAdded(Holiday),
+    HolidayRemoved(Removed),
+    LeaveAdded(Leave),
+    LeaveRemoved(Removed),
 }
 
 /// The state a database was in when its journal began: "history before the journal",
@@ -170,6 +177,50 @@ pub struct RolesGranted {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleSet {
+    pub role: Option<String>,
+    pub user_id: Option<i64>,
+    pub week: crate::schedule::Week,
+    /// Carried past a prune: what the removed entries said, older than every kept one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub carried: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holiday {
+    pub day: String,
+    pub name: String,
+    /// Carried past a prune: what the removed entries said, older than every kept one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub carried: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Leave {
+    pub user_id: i64,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+    /// Carried past a prune: what the removed entries said, older than every kept one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub carried: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+}
+
+/// A row removed (a schedule cleared, a holiday or a leave taken back): its subject
+/// says which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Copied {
     /// The database copied, as messages name it (never with a password).
     pub from: String,
@@ -267,6 +318,12 @@ pub mod kind {
     pub const ANCHOR: &str = "anchor";
     pub const ROLES_GRANTED: &str = "roles.granted";
     pub const COPIED: &str = "copied";
+    pub const SCHEDULE_SET: &str = "schedule.set";
+    pub const SCHEDULE_CLEARED: &str = "schedule.cleared";
+    pub const HOLIDAY_ADDED: &str = "holiday.added";
+    pub const HOLIDAY_REMOVED: &str = "holiday.removed";
+    pub const LEAVE_ADDED: &str = "leave.added";
+    pub const LEAVE_REMOVED: &str = "leave.removed";
 }
 
 impl Fact {
@@ -288,6 +345,12 @@ impl Fact {
             Fact::Anchor(_) => kind::ANCHOR,
             Fact::RolesGranted(_) => kind::ROLES_GRANTED,
             Fact::Copied(_) => kind::COPIED,
+            Fact::ScheduleSet(_) => kind::SCHEDULE_SET,
+            Fact::ScheduleCleared(_) => kind::SCHEDULE_CLEARED,
+            Fact::HolidayAdded(_) => kind::HOLIDAY_ADDED,
+            Fact::HolidayRemoved(_) => kind::HOLIDAY_REMOVED,
+            Fact::LeaveAdded(_) => kind::LEAVE_ADDED,
+            Fact::LeaveRemoved(_) => kind::LEAVE_REMOVED,
         }
     }
 
@@ -310,6 +373,12 @@ impl Fact {
             Fact::Anchor(body) => serde_json::to_value(body),
             Fact::RolesGranted(body) => serde_json::to_value(body),
             Fact::Copied(body) => serde_json::to_value(body),
+            Fact::ScheduleSet(body) => serde_json::to_value(body),
+            Fact::HolidayAdded(body) => serde_json::to_value(body),
+            Fact::LeaveAdded(body) => serde_json::to_value(body),
+            Fact::ScheduleCleared(body) | Fact::HolidayRemoved(body) | Fact::LeaveRemoved(body) => {
+                serde_json::to_value(body)
+            }
         };
         // serde_json's map is ordered by key (no "preserve_order"), so its text is
         // canonical; these plain structs always serialise.
@@ -336,6 +405,12 @@ impl Fact {
             kind::ANCHOR => Fact::Anchor(serde_json::from_str(body)?),
             kind::ROLES_GRANTED => Fact::RolesGranted(serde_json::from_str(body)?),
             kind::COPIED => Fact::Copied(serde_json::from_str(body)?),
+            kind::SCHEDULE_SET => Fact::ScheduleSet(serde_json::from_str(body)?),
+            kind::SCHEDULE_CLEARED => Fact::ScheduleCleared(serde_json::from_str(body)?),
+            kind::HOLIDAY_ADDED => Fact::HolidayAdded(serde_json::from_str(body)?),
+            kind::HOLIDAY_REMOVED => Fact::HolidayRemoved(serde_json::from_str(body)?),
+            kind::LEAVE_ADDED => Fact::LeaveAdded(serde_json::from_str(body)?),
+            kind::LEAVE_REMOVED => Fact::LeaveRemoved(serde_json::from_str(body)?),
             other => {
                 return Err(serde::de::Error::custom(format!("unknown kind {other:?}")));
             }

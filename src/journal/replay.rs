@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 use foldhash::HashMap;
 
 use super::witness::Checkpoint;
-use super::{Attempt, CarriedAccount, CarriedSession, Ended, Entry, Fact, Genesis, Opening, START};
+use super::{
+    Attempt, CarriedAccount, CarriedSession, Ended, Entry, Fact, Genesis, Holiday, Leave, Opening,
+    START, ScheduleSet,
+};
 use crate::model::Millis;
 
 /// An account as its table holds it, in the journal's terms.
@@ -44,6 +47,32 @@ pub struct AttemptRow {
     pub typed: String,
     pub at: Millis,
     pub outcome: String,
+}
+
+/// A schedule as its table holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleRow {
+    pub id: i64,
+    pub role: Option<String>,
+    pub user_id: Option<i64>,
+    /// `schedule::Week::text`.
+    pub week: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HolidayRow {
+    pub id: i64,
+    pub day: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaveRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
 }
 
 /// A value in a finding: a time (shown in the office's zone), a text, or nothing.
@@ -187,6 +216,10 @@ pub struct Replay {
     accounts: HashMap<i64, AccountKnown>,
     sessions: HashMap<i64, SessionKnown>,
     attempts: HashMap<i64, AttemptRow>,
+    /// The attendance rows, each as last recorded: `None` once removed.
+    schedules: HashMap<i64, Option<ScheduleSet>>,
+    holidays: HashMap<i64, Option<Holiday>>,
+    leaves: HashMap<i64, Option<Leave>>,
     /// The latest `before` of the prunes: what ended or happened before it may be gone.
     pruned_before: Option<Millis>,
     /// The checkpoints still to be found, by entry, each with its line.
@@ -264,9 +297,40 @@ impl Replay {
             };
             facts.push((*id, Fact::Attempt(attempt)));
         }
+        facts.extend(self.attendance_facts());
         // In a stable order: the same chain whatever the maps' order.
         facts.sort_by(|(a, x), (b, y)| (x.kind(), a).cmp(&(y.kind(), b)));
         facts
+    }
+
+    /// The attendance rows still present, as facts carried past a prune.
+    fn attendance_facts(&self) -> Vec<(i64, Fact)> {
+        let present = |id: &i64, fact: Option<Fact>| fact.map(|fact| (*id, fact));
+        let schedules = self.schedules.iter().filter_map(|(id, set)| {
+            let carried = |set: ScheduleSet| ScheduleSet {
+                carried: true,
+                by: None,
+                ..set
+            };
+            present(id, set.clone().map(|set| Fact::ScheduleSet(carried(set))))
+        });
+        let holidays = self.holidays.iter().filter_map(|(id, holiday)| {
+            let carried = |holiday: Holiday| Holiday {
+                carried: true,
+                by: None,
+                ..holiday
+            };
+            present(id, holiday.clone().map(|h| Fact::HolidayAdded(carried(h))))
+        });
+        let leaves = self.leaves.iter().filter_map(|(id, leave)| {
+            let carried = |leave: Leave| Leave {
+                carried: true,
+                by: None,
+                ..leave
+            };
+            present(id, leave.clone().map(|l| Fact::LeaveAdded(carried(l))))
+        });
+        schedules.chain(holidays).chain(leaves).collect()
     }
 
     /// What the entries so far say of the history before the journal.
@@ -459,6 +523,20 @@ impl Replay {
                 self.verdict.pruned += pruned.sessions + pruned.attempts;
                 self.pruned_before = self.pruned_before.max(Some(pruned.before));
             }
+            Fact::ScheduleSet(set) => remember(&mut self.schedules, id, set.carried, set),
+            Fact::HolidayAdded(holiday) => {
+                remember(&mut self.holidays, id, holiday.carried, holiday)
+            }
+            Fact::LeaveAdded(leave) => remember(&mut self.leaves, id, leave.carried, leave),
+            Fact::ScheduleCleared(_) => {
+                self.schedules.insert(id, None);
+            }
+            Fact::HolidayRemoved(_) => {
+                self.holidays.insert(id, None);
+            }
+            Fact::LeaveRemoved(_) => {
+                self.leaves.insert(id, None);
+            }
             // Grants live in the server's catalogue, not in konekte's tables.
             Fact::RolesGranted(_) => {}
             // The rows it copied were journaled by the entries before it.
@@ -542,6 +620,52 @@ impl Replay {
         self.verdict.findings.extend(differs.found);
     }
 
+    /// A schedule's row, against the journal.
+    pub fn schedule(&mut self, row: ScheduleRow) {
+        let Some(Some(known)) = self.schedules.remove(&row.id) else {
+            return self.unrecorded("schedules", row.id);
+        };
+        let mut differs = Differs::new("schedules", row.id);
+        differs.optional_text("role", known.role.as_deref(), row.role.as_deref());
+        differs.number("user_id", known.user_id, row.user_id);
+        if known.week.text() != row.week {
+            // Said as `--days` and `--start`/`--end` write it, when the row reads as a week.
+            let now = crate::schedule::Week::parse(&row.week)
+                .map_or(row.week.clone(), |week| week.summary());
+            differs.differ("week", Shown::Text(known.week.summary()), Shown::Text(now));
+        }
+        self.verdict.findings.extend(differs.found);
+    }
+
+    pub fn holiday(&mut self, row: HolidayRow) {
+        let Some(Some(known)) = self.holidays.remove(&row.id) else {
+            return self.unrecorded("holidays", row.id);
+        };
+        let mut differs = Differs::new("holidays", row.id);
+        differs.text("day", Some(known.day), &row.day);
+        differs.text("name", Some(known.name), &row.name);
+        self.verdict.findings.extend(differs.found);
+    }
+
+    pub fn leave(&mut self, row: LeaveRow) {
+        let Some(Some(known)) = self.leaves.remove(&row.id) else {
+            return self.unrecorded("leaves", row.id);
+        };
+        let mut differs = Differs::new("leaves", row.id);
+        differs.number("user_id", Some(known.user_id), Some(row.user_id));
+        differs.text("from_day", Some(known.from), &row.from);
+        differs.text("to_day", Some(known.to), &row.to);
+        differs.text("reason", Some(known.reason), &row.reason);
+        self.verdict.findings.extend(differs.found);
+    }
+
+    /// A row of a table younger than every genesis that no entry speaks of: forged.
+    fn unrecorded(&mut self, table: &'static str, id: i64) {
+        self.verdict
+            .findings
+            .push(Finding::Unrecorded { table, id });
+    }
+
     /// A row no entry speaks of: from before the journal, or forged.
     fn unknown(&mut self, table: &'static str, id: i64, last: impl Fn(&Genesis) -> i64) {
         if self.before_journal(last, id) {
@@ -603,6 +727,13 @@ impl Replay {
                 });
             }
         }
+        for (table, ids) in [
+            ("schedules", present_ids(&self.schedules)),
+            ("holidays", present_ids(&self.holidays)),
+            ("leaves", present_ids(&self.leaves)),
+        ] {
+            missing.extend(ids.into_iter().map(|id| Finding::Missing { table, id }));
+        }
         missing.sort_by_key(|finding| match finding {
             Finding::Missing { table, id } => (*table, *id),
             _ => ("", 0),
@@ -610,6 +741,23 @@ impl Replay {
         self.verdict.findings.extend(missing);
         self.verdict
     }
+}
+
+/// What a fact says of an attendance row: the row as it now stands, unless the fact was
+/// carried past a prune, which fills in only what no kept entry said.
+fn remember<T>(rows: &mut HashMap<i64, Option<T>>, id: i64, carried: bool, row: T) {
+    if carried {
+        rows.entry(id).or_insert(Some(row));
+    } else {
+        rows.insert(id, Some(row));
+    }
+}
+
+/// The ids of the rows the journal says are there.
+fn present_ids<T>(rows: &HashMap<i64, Option<T>>) -> Vec<i64> {
+    rows.iter()
+        .filter_map(|(id, row)| row.as_ref().map(|_| *id))
+        .collect()
 }
 
 /// The fields of one row that differ from the journal.

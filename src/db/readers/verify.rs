@@ -9,7 +9,9 @@ use crate::db::Db;
 use crate::db::backend::Exec;
 use crate::db::backend::value::{Row, params};
 use crate::journal::Entry;
-use crate::journal::replay::{AccountRow, AttemptRow, Checked, Replay, SessionRow, Verdict};
+use crate::journal::replay::{
+    AccountRow, AttemptRow, Checked, HolidayRow, LeaveRow, Replay, ScheduleRow, SessionRow, Verdict,
+};
 use crate::journal::witness::Checkpoint;
 use crate::journal::{Ended, fingerprint};
 
@@ -28,6 +30,9 @@ enum Batch {
     Accounts(Vec<AccountRow>),
     Sessions(Vec<SessionRow>),
     Attempts(Vec<AttemptRow>),
+    Schedules(Vec<ScheduleRow>),
+    Holidays(Vec<HolidayRow>),
+    Leaves(Vec<LeaveRow>),
 }
 
 impl Batch {
@@ -42,6 +47,9 @@ impl Batch {
             Batch::Accounts(rows) => rows.into_iter().for_each(|row| replay.account(row)),
             Batch::Sessions(rows) => rows.into_iter().for_each(|row| replay.session(row)),
             Batch::Attempts(rows) => rows.into_iter().for_each(|row| replay.attempt(row)),
+            Batch::Schedules(rows) => rows.into_iter().for_each(|row| replay.schedule(row)),
+            Batch::Holidays(rows) => rows.into_iter().for_each(|row| replay.holiday(row)),
+            Batch::Leaves(rows) => rows.into_iter().for_each(|row| replay.leave(row)),
         }
     }
 }
@@ -184,6 +192,44 @@ impl Db {
             },
         )?;
         attempts.flush();
+        self.read_attendance(out)
+    }
+
+    /// The attendance tables, small: one batch each.
+    fn read_attendance(&self, out: &SyncSender<Batch>) -> Result<()> {
+        let schedules = self.query("SELECT id, role, user_id, week FROM schedules", params![])?;
+        let rows = schedules.iter().map(|row| {
+            Ok(ScheduleRow {
+                id: row.get(0)?,
+                role: row.get(1)?,
+                user_id: row.get(2)?,
+                week: row.get(3)?,
+            })
+        });
+        let _ = out.send(Batch::Schedules(rows.collect::<Result<_>>()?));
+        let holidays = self.query("SELECT id, day, name FROM holidays", params![])?;
+        let rows = holidays.iter().map(|row| {
+            Ok(HolidayRow {
+                id: row.get(0)?,
+                day: row.get(1)?,
+                name: row.get(2)?,
+            })
+        });
+        let _ = out.send(Batch::Holidays(rows.collect::<Result<_>>()?));
+        let leaves = self.query(
+            "SELECT id, user_id, from_day, to_day, reason FROM leaves",
+            params![],
+        )?;
+        let rows = leaves.iter().map(|row| {
+            Ok(LeaveRow {
+                id: row.get(0)?,
+                user_id: row.get(1)?,
+                from: row.get(2)?,
+                to: row.get(3)?,
+                reason: row.get(4)?,
+            })
+        });
+        let _ = out.send(Batch::Leaves(rows.collect::<Result<_>>()?));
         Ok(())
     }
 }

@@ -462,7 +462,7 @@ pub(in crate::db) fn find_user(conn: &impl Exec, username: &str) -> Result<Optio
 }
 
 /// The user named `username`, or the error a script gets for a name that does not exist.
-fn require_user(conn: &impl Exec, username: &str) -> Result<User> {
+pub(in crate::db) fn require_user(conn: &impl Exec, username: &str) -> Result<User> {
     find_user(conn, username)?
         .ok_or_else(|| Error::bad_input(crate::tr!(no_user, name = username)).into())
 }

@@ -53,6 +53,10 @@ const UPGRADES: &[Upgrade] = &[
         sqlite: include_str!("v8.sql"),
         postgres: Some(include_str!("v8.postgres.sql")),
     },
+    Upgrade {
+        sqlite: include_str!("v9.sql"),
+        postgres: Some(include_str!("v9.postgres.sql")),
+    },
 ];
 
 /// The version whose step adds the folded names, which PostgreSQL's rows get from
