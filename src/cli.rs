@@ -159,6 +159,9 @@ pub enum Command {
     /// the office's local time.
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+    /// Who came late, left early, was absent, ended without a logout or stayed on,
+    /// day by day, against their expected hours (`schedule`), holidays and leave.
+    Exceptions(ExceptionsArgs),
     /// Days off for everyone.
     #[command(subcommand)]
     Holiday(HolidayCommand),
@@ -622,4 +625,19 @@ pub enum LeaveCommand {
         #[arg(value_name = "ID")]
         id: i64,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExceptionsArgs {
+    /// One person's only.
+    #[arg(value_name = "USER")]
+    pub user: Option<String>,
+    /// From the day of T (the last seven days when not given).
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    /// Up to T (now when not given).
+    #[arg(long, value_name = "T")]
+    pub until: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }

@@ -1017,6 +1017,13 @@ catalog! {
     col_to: ["To", "Au", "Rive"],
     col_reason: ["Reason", "Motif", "Rezon"],
     col_holiday: ["Holiday", "Jour férié", "Jou ferye"],
+    col_exception: ["Exception", "Exception", "Eksepsyon"],
+    col_minutes: ["Minutes", "Minutes", "Minit"],
+    exc_late: ["late", "en retard", "an reta"],
+    exc_left_early: ["left early", "parti tôt", "ale bonè"],
+    exc_absent: ["absent", "absent", "absan"],
+    exc_no_logout: ["no logout", "sans déconnexion", "san dekonekte"],
+    exc_still_on: ["still on", "encore là", "toujou la"],
     no_temporary_password: [
         "this account has no temporary password to change",
         "ce compte n'a pas de mot de passe provisoire à changer",

@@ -14,6 +14,7 @@ pub mod commands;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod exceptions;
 pub mod i18n;
 pub mod import;
 pub mod journal;

@@ -8,6 +8,7 @@ mod copy;
 mod correct;
 pub mod demo;
 pub mod end_session;
+mod exceptions;
 pub mod failures;
 mod holiday;
 pub mod last;
@@ -85,6 +86,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Prune { before, dry_run }) => prune::run(&before, dry_run, target, out),
         Some(Command::Roles { terminal, admin }) => roles::run(&terminal, &admin, target, out),
         Some(Command::Schedule(command)) => schedule::run(&command, target, out),
+        Some(Command::Exceptions(args)) => exceptions::run(&args, target, out),
         Some(Command::Holiday(command)) => holiday::run(&command, target, out),
         Some(Command::Leave(command)) => leave::run(&command, target, out),
         Some(Command::Verify { witness }) => verify::run(target, witness.as_deref(), out),

@@ -14,7 +14,7 @@ use crate::db::tables::sessions::{
     Range, SESSION_LINE_COLUMNS, Span, range_select, session_line_from_row,
 };
 use crate::journal::{self, Fact};
-use crate::model::{Attempt, FailureCount, Millis, Role, SessionLine};
+use crate::model::{Attempt, EndReason, FailureCount, Millis, Role, SessionLine};
 
 /// ` LIMIT n`, or nothing for no limit.
 fn limit_clause(limit: Option<usize>) -> String {
@@ -58,7 +58,7 @@ impl Db {
         };
         let mut sql = range_select(
             &counted,
-            "s.id, s.user_id, s.login_time, s.logout_time, s.correction IS NOT NULL",
+            "s.id, s.user_id, s.login_time, s.logout_time, s.correction IS NOT NULL, s.end_reason",
             self.dialect(),
         );
         sql.push(" ORDER BY 3, 1", []);
@@ -69,6 +69,10 @@ impl Db {
                 login_time: row.get(2)?,
                 logout_time: row.get(3)?,
                 corrected: row.get(4)?,
+                end_reason: row
+                    .get::<Option<String>>(5)?
+                    .as_deref()
+                    .and_then(EndReason::parse),
             });
             Ok(())
         })

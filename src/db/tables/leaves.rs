@@ -16,6 +16,7 @@ use crate::model::folded;
 /// A leave as `leave list` shows it.
 pub struct OnLeave {
     pub id: i64,
+    pub user_id: i64,
     pub username: String,
     pub from: String,
     pub to: String,
@@ -89,7 +90,7 @@ impl Db {
     /// The leaves of `username` (any case), or everyone's, by start.
     pub fn leaves(&self, username: Option<&str>) -> Result<Vec<OnLeave>> {
         let mut sql = Sql::new(
-            "SELECT l.id, u.username, l.from_day, l.to_day, l.reason
+            "SELECT l.id, u.username, l.from_day, l.to_day, l.reason, l.user_id
              FROM leaves l JOIN users u ON u.id = l.user_id WHERE TRUE",
         );
         sql.and_some("u.username_key = ?", username.map(folded))
@@ -99,6 +100,7 @@ impl Db {
             .map(|row| {
                 Ok(OnLeave {
                     id: row.get(0)?,
+                    user_id: row.get(5)?,
                     username: row.get(1)?,
                     from: row.get(2)?,
                     to: row.get(3)?,

@@ -21,6 +21,7 @@ pub enum Whose<'a> {
 /// A schedule as `schedule list` shows it.
 pub struct Scheduled {
     pub role: Option<Role>,
+    pub user_id: Option<i64>,
     pub username: Option<String>,
     pub week: Week,
 }
@@ -102,7 +103,7 @@ impl Db {
     /// Every schedule: the roles' first, then the people's, by name.
     pub fn schedules(&self) -> Result<Vec<Scheduled>> {
         self.query(
-            "SELECT s.role, u.username, s.week FROM schedules s
+            "SELECT s.role, u.username, s.week, s.user_id FROM schedules s
              LEFT JOIN users u ON u.id = s.user_id
              ORDER BY s.role IS NULL, s.role, u.username_key",
             params![],
@@ -112,6 +113,7 @@ impl Db {
             let role: Option<String> = row.get(0)?;
             Ok(Scheduled {
                 role: role.as_deref().map(str::parse).transpose()?,
+                user_id: row.get(3)?,
                 username: row.get(1)?,
                 week: Week::parse(&row.get::<String>(2)?)?,
             })

@@ -606,6 +606,8 @@ pub struct Span {
     pub logout_time: Option<Millis>,
     /// An admin corrected it (its end moved, or added).
     pub corrected: bool,
+    /// How it ended (`None`: still open).
+    pub end_reason: Option<EndReason>,
 }
 
 /// Longer than this, an ended session is "long" (the `sessions_long` index of

@@ -1,0 +1,154 @@
+//! `console exceptions [USER] [--since T] [--until T]`: each person's days against the
+//! hours expected of them, one line per person, day and kind.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{Columns, time_range, user_id_of, write_rows};
+use crate::cli::ExceptionsArgs;
+use crate::clock::{Zone, day_of, start_of_day};
+use crate::db::{Db, Range, Target};
+use crate::exceptions::{Expected, Kind, Worked, of_day};
+use crate::model::{Millis, Role};
+
+const WEEK: Millis = 7 * 86_400_000;
+
+pub fn run(args: &ExceptionsArgs, target: &Target, out: &mut dyn Write) -> Result<()> {
+    let db = Db::open_existing(target)?;
+    let now = db.now();
+    let (since, until) = time_range(args.since.as_deref(), args.until.as_deref(), now)?;
+    let tz = Zone::Local;
+    let since = start_of_day(since.unwrap_or(now - WEEK), tz);
+    let until = until.unwrap_or(now);
+    let only = args
+        .user
+        .as_deref()
+        .map(|name| user_id_of(&db, name))
+        .transpose()?;
+    let people = people(&db, only, now)?;
+    let expected = expected(&db)?;
+    let mut worked: HashMap<i64, Vec<Worked>> = HashMap::new();
+    let range = Range {
+        user_id: only,
+        since: Some(since),
+        until: Some(until),
+        counted_only: true,
+        ..Range::default()
+    };
+    db.visit_spans(&range, |span| {
+        worked.entry(span.user_id).or_default().push(Worked {
+            login: span.login_time,
+            logout: span.logout_time,
+            reason: span.end_reason,
+            corrected: span.corrected,
+        });
+    })?;
+    let days = days_between(since, until, tz);
+    let mut lines = Vec::new();
+    for (id, name, role) in people {
+        let sessions = worked.remove(&id).unwrap_or_default();
+        for day in &days {
+            let spans = expected.spans(id, role, *day, tz);
+            for exception in of_day(*day, &spans, &sessions, now, tz) {
+                lines.push(Line {
+                    user: name.clone(),
+                    day: day.to_string(),
+                    kind: exception.kind,
+                    minutes: exception.minutes,
+                    detail: exception.detail,
+                });
+            }
+        }
+    }
+    write_rows(out, args.format, &COLUMNS, &lines, Line::cells)
+}
+
+/// The people whose days are judged: one, or every enabled account, by name.
+fn people(db: &Db, only: Option<i64>, now: Millis) -> Result<Vec<(i64, String, Role)>> {
+    Ok(db
+        .list_users(None, now)?
+        .into_iter()
+        .map(|record| record.summary.user)
+        .filter(|user| only.map_or(!user.disabled, |id| id == user.id))
+        .map(|user| (user.id, user.username, user.role))
+        .collect())
+}
+
+/// Everything expected of everyone: schedules, holidays, leaves.
+fn expected(db: &Db) -> Result<Expected> {
+    let mut expected = Expected::default();
+    for scheduled in db.schedules()? {
+        match (scheduled.role, scheduled.user_id) {
+            (Some(role), _) => {
+                expected.roles.insert(role, scheduled.week);
+            }
+            (None, Some(user)) => {
+                expected.people.insert(user, scheduled.week);
+            }
+            (None, None) => {}
+        }
+    }
+    let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d");
+    for (day, _) in db.holidays()? {
+        expected.holidays.insert(date(&day)?);
+    }
+    for leave in db.leaves(None)? {
+        let span = (date(&leave.from)?, date(&leave.to)?);
+        expected.leaves.entry(leave.user_id).or_default().push(span);
+    }
+    Ok(expected)
+}
+
+/// Each local day from the day of `since` to the day of the last instant before `until`.
+fn days_between(since: Millis, until: Millis, tz: Zone) -> Vec<NaiveDate> {
+    let (Some(first), Some(last)) = (day_of(since, tz), day_of(until - 1, tz)) else {
+        return Vec::new();
+    };
+    first.iter_days().take_while(|day| *day <= last).collect()
+}
+
+const COLUMNS: Columns = Columns {
+    table: |t| {
+        vec![
+            (t.col_username, 0),
+            (t.col_day, 0),
+            (t.col_exception, 0),
+            (t.col_minutes, 0),
+            (t.col_detail, 1),
+        ]
+    },
+    fields: &["user", "day", "kind", "minutes", "detail"],
+};
+
+#[derive(Serialize)]
+struct Line {
+    user: String,
+    day: String,
+    kind: Kind,
+    minutes: i64,
+    detail: String,
+}
+
+impl Line {
+    fn cells(&self) -> Vec<String> {
+        let t = crate::i18n::texts();
+        let kind = match self.kind {
+            Kind::Late => t.exc_late,
+            Kind::LeftEarly => t.exc_left_early,
+            Kind::Absent => t.exc_absent,
+            Kind::NoLogout => t.exc_no_logout,
+            Kind::StillOn => t.exc_still_on,
+        };
+        vec![
+            self.user.clone(),
+            self.day.clone(),
+            kind.to_string(),
+            self.minutes.to_string(),
+            self.detail.clone(),
+        ]
+    }
+}

@@ -1,0 +1,203 @@
+//! Attendance exceptions: a person's day against the hours expected of them. Late (the
+//! first login after the start and its grace), left early (the last end before the
+//! end less its grace, with how it ended: a logout is a departure, an idle end or a
+//! lost terminal is not one anybody saw), absent (a working day with no session that
+//! is neither a holiday nor leave), no logout (an end by idle or lost), still on (past
+//! the end, or a session still open when the day is over). Pure: the rows are handed in.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::clock::{Zone, format_in};
+use crate::model::{EndReason, Millis, Role};
+use crate::schedule::Week;
+
+/// What is expected of whom: the roles' weeks, the people's own (which override their
+/// role's), the days off for everyone, and each person's leave.
+#[derive(Debug, Clone, Default)]
+pub struct Expected {
+    pub roles: HashMap<Role, Week>,
+    pub people: HashMap<i64, Week>,
+    pub holidays: HashSet<NaiveDate>,
+    /// Each person's leaves: first and last day, both included.
+    pub leaves: HashMap<i64, Vec<(NaiveDate, NaiveDate)>>,
+}
+
+/// A session as the exceptions read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Worked {
+    pub login: Millis,
+    pub logout: Option<Millis>,
+    pub reason: Option<EndReason>,
+    /// An admin corrected it (its end moved, or added from paper).
+    pub corrected: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Late,
+    LeftEarly,
+    Absent,
+    NoLogout,
+    StillOn,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Late => "late",
+            Kind::LeftEarly => "left_early",
+            Kind::Absent => "absent",
+            Kind::NoLogout => "no_logout",
+            Kind::StillOn => "still_on",
+        }
+    }
+}
+
+/// One exception of a person's day: its minutes (late by, early by, expected, past the
+/// end) and what explains it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    pub day: NaiveDate,
+    pub kind: Kind,
+    pub minutes: i64,
+    pub detail: String,
+}
+
+const MINUTE: Millis = 60_000;
+
+impl Expected {
+    /// The spans expected of a person of `role` on `day`, as instants: none on a
+    /// holiday, a day of leave, or a day their week leaves free.
+    pub fn spans(
+        &self,
+        person: i64,
+        role: Role,
+        day: NaiveDate,
+        tz: Zone,
+    ) -> Vec<(Millis, Millis, Millis)> {
+        let on_leave = self
+            .leaves
+            .get(&person)
+            .is_some_and(|leaves| leaves.iter().any(|(from, to)| (*from..=*to).contains(&day)));
+        if on_leave || self.holidays.contains(&day) {
+            return Vec::new();
+        }
+        let Some(week) = self.people.get(&person).or(self.roles.get(&role)) else {
+            return Vec::new();
+        };
+        let weekday = day.weekday().num_days_from_monday() as usize;
+        week.day(weekday)
+            .iter()
+            .filter_map(|span| {
+                let at = |minutes: u16| local(day, minutes, tz);
+                Some((
+                    at(span.start)?,
+                    at(span.end)?,
+                    Millis::from(span.grace) * MINUTE,
+                ))
+            })
+            .collect()
+    }
+}
+
+/// The instant of `minutes` after midnight of `day`, local time (24:00 is the next
+/// day's midnight): a day of a clock change keeps its wall-clock hours.
+fn local(day: NaiveDate, minutes: u16, tz: Zone) -> Option<Millis> {
+    let (day, minutes) = if minutes >= 24 * 60 {
+        (day.succ_opt()?, minutes - 24 * 60)
+    } else {
+        (day, minutes)
+    };
+    let naive = day.and_hms_opt(u32::from(minutes / 60), u32::from(minutes % 60), 0)?;
+    tz.instant(naive)
+}
+
+/// The exceptions of one person's `day`, given their sessions (any that touch the day)
+/// and now (a day not over yet is judged only on what has happened).
+pub fn of_day(
+    day: NaiveDate,
+    spans: &[(Millis, Millis, Millis)],
+    sessions: &[Worked],
+    now: Millis,
+    tz: Zone,
+) -> Vec<Exception> {
+    let (Some(midnight), Some(next)) = (local(day, 0, tz), local(day, 24 * 60, tz)) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    let mut add = |kind, minutes: Millis, detail: String| {
+        found.push(Exception {
+            day,
+            kind,
+            minutes: minutes / MINUTE,
+            detail,
+        })
+    };
+    let time = |at: Millis| format_in(at, tz, "%H:%M");
+    let today: Vec<&Worked> = sessions
+        .iter()
+        .filter(|s| s.login < next && s.logout.is_none_or(|out| out > midnight))
+        .collect();
+    for session in &today {
+        if let (Some(out), Some(reason @ (EndReason::Idle | EndReason::Lost))) =
+            (session.logout, session.reason)
+            && (midnight..next).contains(&out)
+        {
+            let detail = format!("ended={} at={}", reason.as_str(), time(out));
+            add(Kind::NoLogout, 0, corrected(detail, session));
+        }
+    }
+    let still_open = today.iter().any(|s| s.logout.is_none());
+    if still_open && next <= now {
+        add(Kind::StillOn, 0, "still_open".into());
+    }
+    let (Some(&(start, _, start_grace)), Some(&(_, end, end_grace))) =
+        (spans.first(), spans.last())
+    else {
+        return found;
+    };
+    let first = today.iter().min_by_key(|s| s.login.max(midnight));
+    let Some(first) = first else {
+        if end <= now {
+            let expected: Millis = spans.iter().map(|(from, to, _)| to - from).sum();
+            add(Kind::Absent, expected, String::new());
+        }
+        return found;
+    };
+    let arrived = first.login.max(midnight);
+    if arrived > start + start_grace {
+        let detail = format!("first_login={}", time(arrived));
+        add(Kind::Late, arrived - start, corrected(detail, first));
+    }
+    if still_open {
+        return found;
+    }
+    let last = today
+        .iter()
+        .max_by_key(|s| s.logout.unwrap_or(now).min(next))
+        .copied();
+    let Some(last) = last else { return found };
+    let left = last.logout.unwrap_or(now).min(next);
+    let reason = last.reason.map_or("", EndReason::as_str);
+    if left < end - end_grace && end <= now {
+        let detail = format!("ended={reason} at={}", time(left));
+        add(Kind::LeftEarly, end - left, corrected(detail, last));
+    } else if left > end + end_grace {
+        let detail = format!("until={} ended={reason}", time(left));
+        add(Kind::StillOn, left - end, corrected(detail, last));
+    }
+    found
+}
+
+/// `detail`, saying so when the session it speaks of was corrected by an admin.
+fn corrected(detail: String, session: &Worked) -> String {
+    if session.corrected {
+        format!("{detail} corrected")
+    } else {
+        detail
+    }
+}
