@@ -1018,6 +1018,8 @@ catalog! {
     col_reason: ["Reason", "Motif", "Rezon"],
     col_holiday: ["Holiday", "Jour férié", "Jou ferye"],
     col_exception: ["Exception", "Exception", "Eksepsyon"],
+    col_expected: ["Expected", "Attendu", "Prevwa"],
+    col_difference: ["Difference", "Écart", "Diferans"],
     col_minutes: ["Minutes", "Minutes", "Minit"],
     exc_late: ["late", "en retard", "an reta"],
     exc_left_early: ["left early", "parti tôt", "ale bonè"],

@@ -135,6 +135,43 @@ fn a_week_of_one_person_comes_out_as_it_went() {
         "{creole}"
     );
     office.console(&["exceptions", "nobody"]).assert().code(65);
+    // The report of each person's day says what was expected, and the difference.
+    let report = stdout_of(office.console(&[
+        "report",
+        "--by",
+        "user-day",
+        "--all",
+        "--since",
+        "2026-11-16",
+        "--until",
+        "2026-11-19",
+        "--format",
+        "csv",
+    ]));
+    let days: Vec<(String, String, String)> = report
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            (cells[0].into(), cells[10].into(), cells[11].into())
+        })
+        .collect();
+    let expected = |day: &str, expected: &str, difference: &str| {
+        (
+            day.to_string(),
+            expected.to_string(),
+            difference.to_string(),
+        )
+    };
+    assert_eq!(
+        days,
+        [
+            expected("2026-11-16", "28800", "-1500"),
+            expected("2026-11-17", "28800", "-7200"),
+            expected("2026-11-18", "28800", "-28800")
+        ],
+        "{report}"
+    );
 }
 
 #[test]

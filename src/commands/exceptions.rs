@@ -12,7 +12,7 @@ use super::{Columns, time_range, user_id_of, write_rows};
 use crate::cli::ExceptionsArgs;
 use crate::clock::{Zone, day_of, start_of_day};
 use crate::db::{Db, Range, Target};
-use crate::exceptions::{Expected, Kind, Worked, of_day};
+use crate::exceptions::{Kind, Worked, of_day};
 use crate::model::{Millis, Role};
 
 const WEEK: Millis = 7 * 86_400_000;
@@ -30,7 +30,7 @@ pub fn run(args: &ExceptionsArgs, target: &Target, out: &mut dyn Write) -> Resul
         .map(|name| user_id_of(&db, name))
         .transpose()?;
     let people = people(&db, only, now)?;
-    let expected = expected(&db)?;
+    let expected = db.expected()?;
     let mut worked: HashMap<i64, Vec<Worked>> = HashMap::new();
     let range = Range {
         user_id: only,
@@ -76,31 +76,6 @@ fn people(db: &Db, only: Option<i64>, now: Millis) -> Result<Vec<(i64, String, R
         .filter(|user| only.map_or(!user.disabled, |id| id == user.id))
         .map(|user| (user.id, user.username, user.role))
         .collect())
-}
-
-/// Everything expected of everyone: schedules, holidays, leaves.
-fn expected(db: &Db) -> Result<Expected> {
-    let mut expected = Expected::default();
-    for scheduled in db.schedules()? {
-        match (scheduled.role, scheduled.user_id) {
-            (Some(role), _) => {
-                expected.roles.insert(role, scheduled.week);
-            }
-            (None, Some(user)) => {
-                expected.people.insert(user, scheduled.week);
-            }
-            (None, None) => {}
-        }
-    }
-    let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d");
-    for (day, _) in db.holidays()? {
-        expected.holidays.insert(date(&day)?);
-    }
-    for leave in db.leaves(None)? {
-        let span = (date(&leave.from)?, date(&leave.to)?);
-        expected.leaves.entry(leave.user_id).or_default().push(span);
-    }
-    Ok(expected)
 }
 
 /// Each local day from the day of `since` to the day of the last instant before `until`.

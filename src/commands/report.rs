@@ -53,7 +53,8 @@ pub fn run(args: &ReportArgs, target: &Target, out: &mut dyn Write) -> Result<()
             }
             days.into_values().collect()
         }
-        ReportBy::User | ReportBy::UserDay => named(&db, tallies)?,
+        ReportBy::User => named(&db, tallies)?,
+        ReportBy::UserDay => with_expected(&db, named(&db, tallies)?, window.tz)?,
     };
     write_report(out, args, since, until, &lines)
 }
@@ -176,6 +177,7 @@ fn named(db: &Db, tallies: BTreeMap<Key, Tally>) -> Result<Vec<Line>> {
             let (username, role) = names.get(&user)?;
             let line = Line {
                 tally,
+                user_id: Some(user),
                 ..Line::of(day, username, *role)
             };
             Some((day, username.to_lowercase(), line))
@@ -185,24 +187,42 @@ fn named(db: &Db, tallies: BTreeMap<Key, Tally>) -> Result<Vec<Line>> {
     Ok(lines.into_iter().map(|(_, _, line)| line).collect())
 }
 
+/// Each person's day with the time expected of them (their schedule, or their role's,
+/// unless a holiday or their leave).
+fn with_expected(db: &Db, mut lines: Vec<Line>, tz: Zone) -> Result<Vec<Line>> {
+    let expected = db.expected()?;
+    for line in &mut lines {
+        if let (Some(day), Some(id), Some(role)) = (line.day, line.user_id, line.role) {
+            let spans = expected.spans(id, role, day, tz);
+            line.expected = Some(spans.iter().map(|(from, to, _)| to - from).sum());
+        }
+    }
+    Ok(lines)
+}
+
 /// One line of the report: a user, a day, or a user's day.
 struct Line {
     day: Option<NaiveDate>,
+    user_id: Option<i64>,
     username: Option<String>,
     role: Option<Role>,
     /// On a day of the office: how many people had time on it.
     people: Option<usize>,
     tally: Tally,
+    /// On a person's day: the time expected of them.
+    expected: Option<Millis>,
 }
 
 impl Line {
     fn of(day: Option<NaiveDate>, username: &str, role: Role) -> Line {
         Line {
             day,
+            user_id: None,
             username: Some(username.to_string()),
             role: Some(role),
             people: None,
             tally: Tally::default(),
+            expected: None,
         }
     }
 
@@ -210,10 +230,12 @@ impl Line {
     fn day(day: Option<NaiveDate>) -> Line {
         Line {
             day,
+            user_id: None,
             username: None,
             role: None,
             people: Some(0),
             tally: Tally::default(),
+            expected: None,
         }
     }
 
@@ -231,6 +253,10 @@ impl Line {
             first_login: tally.first_login(),
             last_logout: tally.last_logout(),
             corrected_sessions: tally.corrected,
+            expected_seconds: self.expected.map(|expected| expected / 1000),
+            difference_seconds: self
+                .expected
+                .map(|expected| (tally.connected - expected) / 1000),
         }
     }
 
@@ -264,9 +290,23 @@ impl Line {
                 let people = self.people.unwrap_or(0).to_string();
                 vec![day, people, sessions, connected, summed, first, last]
             }
-            (true, true) => vec![
-                day, username, role, first, last, sessions, connected, summed,
-            ],
+            (true, true) => {
+                let expected = self.expected.unwrap_or(0);
+                let difference = self.tally.connected - expected;
+                let sign = if difference < 0 { "-" } else { "+" };
+                vec![
+                    day,
+                    username,
+                    role,
+                    first,
+                    last,
+                    sessions,
+                    connected,
+                    t.lang.duration(expected),
+                    format!("{sign}{}", t.lang.duration(difference.abs())),
+                    summed,
+                ]
+            }
         }
     }
 }
@@ -293,6 +333,11 @@ struct Row {
     last_logout: Option<Millis>,
     /// Of its sessions, the ones an admin corrected (an end moved, or added).
     corrected_sessions: i64,
+    /// On a person's day: the time expected of them, and connected less expected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected_seconds: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    difference_seconds: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -387,6 +432,8 @@ fn total_cells(by: ReportBy, total: &Tally, t: &Texts) -> Vec<String> {
                 blank(),
                 sessions,
                 connected,
+                blank(),
+                blank(),
                 summed,
             ]
         }
@@ -453,6 +500,8 @@ const USER_DAY_COLUMNS: Columns = Columns {
             (t.col_last_logout, 1),
             (t.col_sessions, 2),
             (t.col_connected, 0),
+            (t.col_expected, 1),
+            (t.col_difference, 1),
             (t.col_summed, 4),
         ]
     },
@@ -467,5 +516,7 @@ const USER_DAY_COLUMNS: Columns = Columns {
         "first_login",
         "last_logout",
         "corrected_sessions",
+        "expected_seconds",
+        "difference_seconds",
     ],
 };

@@ -1,0 +1,34 @@
+//! What is expected of everyone, read for `exceptions` and `report`: the schedules,
+//! the holidays and the leaves, as `exceptions::Expected`.
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use crate::db::Db;
+use crate::exceptions::Expected;
+
+impl Db {
+    pub fn expected(&self) -> Result<Expected> {
+        let mut expected = Expected::default();
+        for scheduled in self.schedules()? {
+            match (scheduled.role, scheduled.user_id) {
+                (Some(role), _) => {
+                    expected.roles.insert(role, scheduled.week);
+                }
+                (None, Some(user)) => {
+                    expected.people.insert(user, scheduled.week);
+                }
+                (None, None) => {}
+            }
+        }
+        let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d");
+        for (day, _) in self.holidays()? {
+            expected.holidays.insert(date(&day)?);
+        }
+        for leave in self.leaves(None)? {
+            let span = (date(&leave.from)?, date(&leave.to)?);
+            expected.leaves.entry(leave.user_id).or_default().push(span);
+        }
+        Ok(expected)
+    }
+}
