@@ -211,17 +211,20 @@ INSERT INTO journal_head (only_row, id, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
 -- Expected hours (`console schedule`): a role's week, or a person's (which overrides
--- its role's), as the spans of each day in the office's wall-clock time, kept as one
+-- its role's), from a date on, as the spans of each day in the office's wall-clock time, kept as one
 -- JSON text (`schedule::Week`) that the journal holds too.
 CREATE TABLE schedules (
     id      INTEGER PRIMARY KEY,
     role    TEXT CHECK (role IN ('admin', 'directeur', 'secretaire', 'archives')),
     user_id INTEGER REFERENCES users (id),
+    -- From this local date on (YYYY-MM-DD; empty: from the beginning), until the
+    -- next schedule of the same role or person.
+    from_day TEXT NOT NULL DEFAULT '',
     week    TEXT NOT NULL,
     CHECK ((role IS NULL) <> (user_id IS NULL))
 );
-CREATE UNIQUE INDEX schedules_role ON schedules (role) WHERE role IS NOT NULL;
-CREATE UNIQUE INDEX schedules_user ON schedules (user_id) WHERE user_id IS NOT NULL;
+CREATE UNIQUE INDEX schedules_role ON schedules (role, from_day) WHERE role IS NOT NULL;
+CREATE UNIQUE INDEX schedules_user ON schedules (user_id, from_day) WHERE user_id IS NOT NULL;
 
 -- Days off for everyone (`console holiday`), by their local date, YYYY-MM-DD.
 CREATE TABLE holidays (
@@ -240,3 +243,11 @@ CREATE TABLE leaves (
     CHECK (from_day <= to_day)
 );
 CREATE INDEX leaves_user ON leaves (user_id, from_day);
+
+-- Months closed (`console close-month`): their record is signed; nothing that would
+-- change them is written until they are reopened.
+CREATE TABLE closed_months (
+    id    INTEGER PRIMARY KEY,
+    month TEXT NOT NULL UNIQUE,
+    note  TEXT
+);

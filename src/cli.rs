@@ -159,6 +159,22 @@ pub enum Command {
     /// the office's local time.
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+    /// Close a month (YYYY-MM) once it is over: nothing that would change its record
+    /// (a correction, a schedule, a holiday or a leave) is written until it is reopened.
+    CloseMonth {
+        #[arg(value_name = "YYYY-MM")]
+        month: String,
+        /// Why, or who signed: kept in the journal.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Open a closed month again, with why.
+    ReopenMonth {
+        #[arg(value_name = "YYYY-MM")]
+        month: String,
+        #[arg(long, value_name = "TEXT", required = true)]
+        note: String,
+    },
     /// Who came late, left early, was absent, ended without a logout or stayed on,
     /// day by day, against their expected hours (`schedule`), holidays and leave.
     Exceptions(ExceptionsArgs),
@@ -564,16 +580,22 @@ pub enum ScheduleCommand {
         /// Add this span beside the days' others (a split day) rather than replace them.
         #[arg(long)]
         add: bool,
+        /// From this date on (the day after the last closed month when not given).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
     },
     /// Every schedule set.
     List {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Remove a role's or a person's schedule.
+    /// Expect no hours of a role or a person any more.
     Clear {
         #[command(flatten)]
         whose: Whose,
+        /// From this date on (the day after the last closed month when not given).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
     },
 }
 

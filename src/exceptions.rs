@@ -18,8 +18,9 @@ use crate::schedule::Week;
 /// role's), the days off for everyone, and each person's leave.
 #[derive(Debug, Clone, Default)]
 pub struct Expected {
-    pub roles: HashMap<Role, Week>,
-    pub people: HashMap<i64, Week>,
+    /// Each role's weeks, each from its date (`None`: from the beginning), in order.
+    pub roles: HashMap<Role, Vec<(Option<NaiveDate>, Week)>>,
+    pub people: HashMap<i64, Vec<(Option<NaiveDate>, Week)>>,
     pub holidays: HashSet<NaiveDate>,
     /// Each person's leaves: first and last day, both included.
     pub leaves: HashMap<i64, Vec<(NaiveDate, NaiveDate)>>,
@@ -86,7 +87,9 @@ impl Expected {
         if on_leave || self.holidays.contains(&day) {
             return Vec::new();
         }
-        let Some(week) = self.people.get(&person).or(self.roles.get(&role)) else {
+        // A person's own weeks override their role's, from the first one's date.
+        let own = in_force(self.people.get(&person), day);
+        let Some(week) = own.or_else(|| in_force(self.roles.get(&role), day)) else {
             return Vec::new();
         };
         let weekday = day.weekday().num_days_from_monday() as usize;
@@ -102,6 +105,14 @@ impl Expected {
             })
             .collect()
     }
+}
+
+/// The week of `weeks` in force on `day`: the latest from a date at or before it.
+fn in_force(weeks: Option<&Vec<(Option<NaiveDate>, Week)>>, day: NaiveDate) -> Option<&Week> {
+    weeks?
+        .iter()
+        .rfind(|(from, _)| from.is_none_or(|from| from <= day))
+        .map(|(_, week)| week)
 }
 
 /// The instant of `minutes` after midnight of `day`, local time (24:00 is the next

@@ -1026,6 +1026,21 @@ catalog! {
     exc_absent: ["absent", "absent", "absan"],
     exc_no_logout: ["no logout", "sans déconnexion", "san dekonekte"],
     exc_still_on: ["still on", "encore là", "toujou la"],
+    month_is_closed: [
+        "{month} is closed: this would change it (console reopen-month {month} --note WHY first)",
+        "{month} est clos : ceci le changerait (console reopen-month {month} --note POURQUOI d'abord)",
+        "{month} fèmen: sa a ta chanje l (console reopen-month {month} --note POUKISA anvan)",
+    ],
+    month_not_over: ["{month} is not over yet", "{month} n'est pas encore fini", "{month} poko fini"],
+    month_closed_already: ["{month} is closed already", "{month} est déjà clos", "{month} deja fèmen"],
+    month_not_closed: ["{month} is not closed", "{month} n'est pas clos", "{month} pa fèmen"],
+    month_closed: ["{month} closed", "{month} clos", "{month} fèmen"],
+    month_reopened: ["{month} reopened", "{month} rouvert", "{month} louvri ankò"],
+    month_unreadable: [
+        "cannot read \"{text}\" as a month (YYYY-MM)",
+        "« {text} » n'est pas un mois (AAAA-MM)",
+        "pa ka li \"{text}\" kòm yon mwa (AAAA-MM)",
+    ],
     no_temporary_password: [
         "this account has no temporary password to change",
         "ce compte n'a pas de mot de passe provisoire à changer",

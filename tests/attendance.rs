@@ -54,10 +54,10 @@ fn a_role_and_a_person_get_their_week_and_a_split_day() {
     let csv = stdout_of(office.console(&["schedule", "list", "--format", "csv"]));
     assert_eq!(
         csv,
-        "role,user,days,start,end,grace_minutes\n\
-         secretaire,,mon-fri,08:00,16:00,10\n\
-         ,Fedanoir,mon-fri,08:00,12:00,0\n\
-         ,Fedanoir,mon-thu,13:00,17:00,0\n"
+        "role,user,from,days,start,end,grace_minutes\n\
+         secretaire,,,mon-fri,08:00,16:00,10\n\
+         ,Fedanoir,,mon-fri,08:00,12:00,0\n\
+         ,Fedanoir,,mon-thu,13:00,17:00,0\n"
     );
     // Set again without --add: the days named get this span only.
     office
@@ -240,4 +240,131 @@ fn holidays_and_leave_are_added_listed_and_taken_back() {
     for action in ["holiday-add", "holiday-remove", "leave-add", "leave-remove"] {
         assert!(audit.contains(&format!(",{action},")), "{action}: {audit}");
     }
+}
+
+#[test]
+fn a_closed_month_refuses_what_would_change_it_until_reopened() {
+    let office = Office::with_sample_users();
+    let ok = |args: &[&str]| office.console(args).assert().success();
+    ok(&[
+        "correct",
+        "--add",
+        "Fedanoir",
+        "--start",
+        "2026-10-05T08:00",
+        "--end",
+        "2026-10-05T16:00",
+        "--note",
+        "paper register",
+    ]);
+    office
+        .console(&["close-month", "2026-10", "--note", "signed by the director"])
+        .assert()
+        .success()
+        .stdout("2026-10 closed\n");
+    let before = head(&office);
+    office
+        .console(&["close-month", "2026-10"])
+        .assert()
+        .code(65);
+    office
+        .console(&["close-month", "2999-01"])
+        .assert()
+        .code(65);
+    office.console(&["close-month", "10-2026"]).assert().code(2);
+    let refused = |args: &[&str]| {
+        office
+            .console(args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("2026-10 is closed"));
+    };
+    let session = office.sql_count("SELECT max(id) FROM sessions").to_string();
+    refused(&[
+        "correct",
+        &session,
+        "--end",
+        "2026-10-05T15:00",
+        "--note",
+        "x",
+    ]);
+    refused(&["correct", &session, "--void", "--note", "x"]);
+    refused(&[
+        "correct",
+        "--add",
+        "Fedanoir",
+        "--start",
+        "2026-10-06T08:00",
+        "--end",
+        "2026-10-06T12:00",
+        "--note",
+        "x",
+    ]);
+    refused(&["holiday", "add", "2026-10-15", "--name", "x"]);
+    refused(&[
+        "leave",
+        "add",
+        "Fedanoir",
+        "--from",
+        "2026-09-28",
+        "--to",
+        "2026-10-02",
+        "--reason",
+        "x",
+    ]);
+    refused(&[
+        "schedule",
+        "set",
+        "--role",
+        "secretaire",
+        "--days",
+        "mon",
+        "--start",
+        "08:00",
+        "--end",
+        "12:00",
+        "--from",
+        "2026-10-20",
+    ]);
+    assert_eq!(head(&office), before, "nothing was written");
+    // Without --from, a schedule starts after the last closed month.
+    ok(&[
+        "schedule",
+        "set",
+        "--role",
+        "secretaire",
+        "--days",
+        "mon",
+        "--start",
+        "08:00",
+        "--end",
+        "12:00",
+    ]);
+    assert_eq!(
+        stdout_of(office.console(&["schedule", "list", "--format", "csv"])),
+        "role,user,from,days,start,end,grace_minutes\nsecretaire,,2026-11-01,mon,08:00,12:00,0\n"
+    );
+    office
+        .console(&["reopen-month", "2026-10"])
+        .assert()
+        .code(2);
+    ok(&["reopen-month", "2026-10", "--note", "the 5th was wrong"]);
+    ok(&[
+        "correct",
+        &session,
+        "--end",
+        "2026-10-05T15:00",
+        "--note",
+        "left at 15:00",
+    ]);
+    office.console(&["verify"]).assert().success();
+    let audit = stdout_of(office.console(&["audit", "--format", "csv"]));
+    assert!(
+        audit.contains(",close-month,attendance,month=2026-10,signed by the director"),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(",reopen-month,attendance,month=2026-10,the 5th was wrong"),
+        "{audit}"
+    );
 }

@@ -138,8 +138,18 @@ fn office_of_every_fact() -> Office {
     db.prune_before(t0 + 2 * HOUR, 10).unwrap();
     // After the prune: a person's schedule, and a holiday of two days ago taken back.
     let week = konekte::schedule::parse_days("mon-fri").unwrap();
-    db.set_schedule(&Whose::User("dee"), week, span("09:00", "17:00", 0), false)
-        .unwrap();
+    db.set_schedule(
+        &Whose::User("dee"),
+        None,
+        week,
+        span("09:00", "17:00", 0),
+        false,
+    )
+    .unwrap();
+    // A month closed, then opened again.
+    let september = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    db.close_month(september, None).unwrap();
+    db.reopen_month(september, "a correction to make").unwrap();
     db.remove_holiday(chrono::NaiveDate::from_ymd_opt(2026, 11, 18).unwrap())
         .unwrap();
     office
@@ -151,14 +161,17 @@ fn attendance_of_two_days_ago(db: &mut Db, t0: i64) {
     db.set_clock(std::sync::Arc::new(move || t0));
     let week = konekte::schedule::parse_days("mon-fri").unwrap();
     let role = Whose::Role(Role::Secretaire);
-    db.set_schedule(&role, week, span("08:00", "12:00", 10), false)
+    db.set_schedule(&role, None, week, span("08:00", "12:00", 10), false)
         .unwrap();
-    db.set_schedule(&role, week, span("13:00", "16:00", 10), true)
+    db.set_schedule(&role, None, week, span("13:00", "16:00", 10), true)
         .unwrap();
     let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
     db.add_holiday(day(18), "Vertières").unwrap();
     db.add_holiday(day(1), "Toussaint").unwrap();
     db.add_leave("bob", day(23), day(27), "training").unwrap();
+    let october = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    db.close_month(october, Some("signed by the director"))
+        .unwrap();
     db.set_clock(std::sync::Arc::new(konekte::clock::now_ms));
 }
 
@@ -207,8 +220,8 @@ fn an_office_of_every_fact_verifies_clean_in_rust_and_in_python() {
     assert_eq!(
         kinds,
         "account.carried,account.changed,anchor,attempt,holiday.added,holiday.removed,\
-         leave.added,pruned,schedule.set,session.added,session.corrected,session.ended,\
-         session.opened,session.reopened,session.voided"
+         leave.added,month.closed,month.reopened,pruned,schedule.set,session.added,\
+         session.corrected,session.ended,session.opened,session.reopened,session.voided"
     );
     if let Some((code, python)) = python_verify(&office) {
         assert_eq!(code, 0, "{python}");
@@ -346,7 +359,7 @@ fn a_database_from_before_the_journal_says_what_it_cannot_prove() {
     };
     office.sql(&format!(
         "DROP TABLE journal; DROP TABLE journal_head;
-         DROP TABLE schedules; DROP TABLE holidays; DROP TABLE leaves;
+         DROP TABLE schedules; DROP TABLE holidays; DROP TABLE leaves; DROP TABLE closed_months;
          ALTER TABLE sessions DROP COLUMN correction;
          ALTER TABLE sessions DROP COLUMN correction_note;
          INSERT INTO sessions (id, user_id, session_key, host, login_time, last_seen)

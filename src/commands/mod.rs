@@ -4,6 +4,7 @@ pub mod add_users;
 mod audit;
 mod backup;
 mod checkpoint;
+mod close_month;
 mod copy;
 mod correct;
 pub mod demo;
@@ -86,6 +87,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Prune { before, dry_run }) => prune::run(&before, dry_run, target, out),
         Some(Command::Roles { terminal, admin }) => roles::run(&terminal, &admin, target, out),
         Some(Command::Schedule(command)) => schedule::run(&command, target, out),
+        Some(Command::CloseMonth { month, note }) => {
+            close_month::run(&month, note.as_deref(), false, target, out)
+        }
+        Some(Command::ReopenMonth { month, note }) => {
+            close_month::run(&month, Some(&note), true, target, out)
+        }
         Some(Command::Exceptions(args)) => exceptions::run(&args, target, out),
         Some(Command::Holiday(command)) => holiday::run(&command, target, out),
         Some(Command::Leave(command)) => leave::run(&command, target, out),

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{Columns, open_as_admin, write_rows};
+use super::{Columns, date_arg, open_as_admin, write_rows};
 use crate::cli::{ScheduleCommand, Whose as WhoseArgs};
 use crate::db::{Db, Target, Whose};
 use crate::error::Error;
@@ -21,6 +21,7 @@ pub fn run(command: &ScheduleCommand, target: &Target, out: &mut dyn Write) -> R
             end,
             grace,
             add,
+            from,
         } => {
             let days = parse_days(days)
                 .ok_or_else(|| Error::Usage(crate::said!(schedule_days_unreadable, text = days)))?;
@@ -29,13 +30,15 @@ pub fn run(command: &ScheduleCommand, target: &Target, out: &mut dyn Write) -> R
                 end: clock("--end", end)?,
                 grace: u16::try_from(grace.unwrap_or(0) / 60_000).unwrap_or(u16::MAX),
             };
-            let week = db.set_schedule(&whose_of(whose)?, days, span, *add)?;
+            let from = from.as_deref().map(|d| date_arg("--from", d)).transpose()?;
+            let week = db.set_schedule(&whose_of(whose)?, from, days, span, *add)?;
             let said = crate::tr!(schedule_set, whose = named(whose), week = week.summary());
             writeln!(out, "{said}")?;
         }
         ScheduleCommand::List { format } => list(&db, *format, out)?,
-        ScheduleCommand::Clear { whose } => {
-            let said = if db.clear_schedule(&whose_of(whose)?)? {
+        ScheduleCommand::Clear { whose, from } => {
+            let from = from.as_deref().map(|d| date_arg("--from", d)).transpose()?;
+            let said = if db.clear_schedule(&whose_of(whose)?, from)? {
                 crate::tr!(schedule_cleared, whose = named(whose))
             } else {
                 crate::tr!(no_schedule, whose = named(whose))
@@ -78,6 +81,7 @@ fn list(db: &Db, format: crate::cli::Format, out: &mut dyn Write) -> Result<()> 
             lines.push(Line {
                 role: scheduled.role.map(|role| role.as_str()),
                 user: scheduled.username.clone(),
+                from: scheduled.from.map(|day| day.to_string()),
                 days: days_text(days),
                 start: clock_text(span.start),
                 end: clock_text(span.end),
@@ -93,13 +97,22 @@ const COLUMNS: Columns = Columns {
         vec![
             (t.col_role, 0),
             (t.col_username, 0),
+            (t.col_from, 1),
             (t.col_days, 0),
             (t.col_start, 0),
             (t.col_end, 0),
             (t.col_grace, 0),
         ]
     },
-    fields: &["role", "user", "days", "start", "end", "grace_minutes"],
+    fields: &[
+        "role",
+        "user",
+        "from",
+        "days",
+        "start",
+        "end",
+        "grace_minutes",
+    ],
 };
 
 /// One span of a schedule, with the days it is set on.
@@ -107,6 +120,8 @@ const COLUMNS: Columns = Columns {
 struct Line {
     role: Option<&'static str>,
     user: Option<String>,
+    /// From this date on (`None`: from the beginning).
+    from: Option<String>,
     days: String,
     start: String,
     end: String,
@@ -118,6 +133,7 @@ impl Line {
         vec![
             self.role.unwrap_or_default().to_string(),
             self.user.clone().unwrap_or_default(),
+            self.from.clone().unwrap_or_default(),
             self.days.clone(),
             self.start.clone(),
             self.end.clone(),

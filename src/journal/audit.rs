@@ -123,8 +123,9 @@ pub fn action_of(entry: &Entry) -> Option<Action> {
             "schedule-set",
             Subject::Attendance,
             format!(
-                "{} {}",
+                "{} from={} {}",
                 schedule_of(set.role.as_deref(), set.user_id),
+                if set.from.is_empty() { "-" } else { &set.from },
                 set.week.summary()
             ),
             None,
@@ -163,6 +164,20 @@ pub fn action_of(entry: &Entry) -> Option<Action> {
             Subject::Attendance,
             format!("leave={id}"),
             None,
+        ),
+        Fact::MonthClosed(month) => (
+            month.by?,
+            "close-month",
+            Subject::Attendance,
+            format!("month={}", month.month),
+            month.note,
+        ),
+        Fact::MonthReopened(month) => (
+            month.by?,
+            "reopen-month",
+            Subject::Attendance,
+            format!("month={}", month.month),
+            month.note,
         ),
         _ => return None,
     };

@@ -64,6 +64,9 @@ pub enum Fact {
     HolidayRemoved(Removed),
     LeaveAdded(Leave),
     LeaveRemoved(Removed),
+    /// A month closed: its record signed, nothing that would change it written.
+    MonthClosed(Month),
+    MonthReopened(Month),
 }
 
 /// The state a database was in when its journal began: "history before the journal",
@@ -180,6 +183,8 @@ pub struct RolesGranted {
 pub struct ScheduleSet {
     pub role: Option<String>,
     pub user_id: Option<i64>,
+    /// From this date on (YYYY-MM-DD; empty: from the beginning).
+    pub from: String,
     pub week: crate::schedule::Week,
     /// Carried past a prune: what the removed entries said, older than every kept one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -205,6 +210,18 @@ pub struct Leave {
     pub from: String,
     pub to: String,
     pub reason: String,
+    /// Carried past a prune: what the removed entries said, older than every kept one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub carried: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Month {
+    /// YYYY-MM.
+    pub month: String,
+    pub note: Option<String>,
     /// Carried past a prune: what the removed entries said, older than every kept one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub carried: bool,
@@ -324,6 +341,8 @@ pub mod kind {
     pub const HOLIDAY_REMOVED: &str = "holiday.removed";
     pub const LEAVE_ADDED: &str = "leave.added";
     pub const LEAVE_REMOVED: &str = "leave.removed";
+    pub const MONTH_CLOSED: &str = "month.closed";
+    pub const MONTH_REOPENED: &str = "month.reopened";
 }
 
 impl Fact {
@@ -351,6 +370,8 @@ impl Fact {
             Fact::HolidayRemoved(_) => kind::HOLIDAY_REMOVED,
             Fact::LeaveAdded(_) => kind::LEAVE_ADDED,
             Fact::LeaveRemoved(_) => kind::LEAVE_REMOVED,
+            Fact::MonthClosed(_) => kind::MONTH_CLOSED,
+            Fact::MonthReopened(_) => kind::MONTH_REOPENED,
         }
     }
 
@@ -376,6 +397,7 @@ impl Fact {
             Fact::ScheduleSet(body) => serde_json::to_value(body),
             Fact::HolidayAdded(body) => serde_json::to_value(body),
             Fact::LeaveAdded(body) => serde_json::to_value(body),
+            Fact::MonthClosed(body) | Fact::MonthReopened(body) => serde_json::to_value(body),
             Fact::ScheduleCleared(body) | Fact::HolidayRemoved(body) | Fact::LeaveRemoved(body) => {
                 serde_json::to_value(body)
             }
@@ -411,6 +433,8 @@ impl Fact {
             kind::HOLIDAY_REMOVED => Fact::HolidayRemoved(serde_json::from_str(body)?),
             kind::LEAVE_ADDED => Fact::LeaveAdded(serde_json::from_str(body)?),
             kind::LEAVE_REMOVED => Fact::LeaveRemoved(serde_json::from_str(body)?),
+            kind::MONTH_CLOSED => Fact::MonthClosed(serde_json::from_str(body)?),
+            kind::MONTH_REOPENED => Fact::MonthReopened(serde_json::from_str(body)?),
             other => {
                 return Err(serde::de::Error::custom(format!("unknown kind {other:?}")));
             }

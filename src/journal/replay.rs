@@ -9,8 +9,8 @@ use foldhash::HashMap;
 
 use super::witness::Checkpoint;
 use super::{
-    Attempt, CarriedAccount, CarriedSession, Ended, Entry, Fact, Genesis, Holiday, Leave, Opening,
-    START, ScheduleSet,
+    Attempt, CarriedAccount, CarriedSession, Ended, Entry, Fact, Genesis, Holiday, Leave, Month,
+    Opening, START, ScheduleSet,
 };
 use crate::model::Millis;
 
@@ -55,6 +55,7 @@ pub struct ScheduleRow {
     pub id: i64,
     pub role: Option<String>,
     pub user_id: Option<i64>,
+    pub from: String,
     /// `schedule::Week::text`.
     pub week: String,
 }
@@ -64,6 +65,13 @@ pub struct HolidayRow {
     pub id: i64,
     pub day: String,
     pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedMonthRow {
+    pub id: i64,
+    pub month: String,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,6 +228,7 @@ pub struct Replay {
     schedules: HashMap<i64, Option<ScheduleSet>>,
     holidays: HashMap<i64, Option<Holiday>>,
     leaves: HashMap<i64, Option<Leave>>,
+    closed_months: HashMap<i64, Option<Month>>,
     /// The latest `before` of the prunes: what ended or happened before it may be gone.
     pruned_before: Option<Millis>,
     /// The checkpoints still to be found, by entry, each with its line.
@@ -330,7 +339,19 @@ impl Replay {
             };
             present(id, leave.clone().map(|l| Fact::LeaveAdded(carried(l))))
         });
-        schedules.chain(holidays).chain(leaves).collect()
+        let months = self.closed_months.iter().filter_map(|(id, month)| {
+            let carried = |month: Month| Month {
+                carried: true,
+                by: None,
+                ..month
+            };
+            present(id, month.clone().map(|m| Fact::MonthClosed(carried(m))))
+        });
+        schedules
+            .chain(holidays)
+            .chain(leaves)
+            .chain(months)
+            .collect()
     }
 
     /// What the entries so far say of the history before the journal.
@@ -537,6 +558,10 @@ impl Replay {
             Fact::LeaveRemoved(_) => {
                 self.leaves.insert(id, None);
             }
+            Fact::MonthClosed(month) => remember(&mut self.closed_months, id, month.carried, month),
+            Fact::MonthReopened(_) => {
+                self.closed_months.insert(id, None);
+            }
             // Grants live in the server's catalogue, not in konekte's tables.
             Fact::RolesGranted(_) => {}
             // The rows it copied were journaled by the entries before it.
@@ -628,6 +653,7 @@ impl Replay {
         let mut differs = Differs::new("schedules", row.id);
         differs.optional_text("role", known.role.as_deref(), row.role.as_deref());
         differs.number("user_id", known.user_id, row.user_id);
+        differs.text("from_day", Some(known.from), &row.from);
         if known.week.text() != row.week {
             // Said as `--days` and `--start`/`--end` write it, when the row reads as a week.
             let now = crate::schedule::Week::parse(&row.week)
@@ -656,6 +682,16 @@ impl Replay {
         differs.text("from_day", Some(known.from), &row.from);
         differs.text("to_day", Some(known.to), &row.to);
         differs.text("reason", Some(known.reason), &row.reason);
+        self.verdict.findings.extend(differs.found);
+    }
+
+    pub fn closed_month(&mut self, row: ClosedMonthRow) {
+        let Some(Some(known)) = self.closed_months.remove(&row.id) else {
+            return self.unrecorded("closed_months", row.id);
+        };
+        let mut differs = Differs::new("closed_months", row.id);
+        differs.text("month", Some(known.month), &row.month);
+        differs.optional_text("note", known.note.as_deref(), row.note.as_deref());
         self.verdict.findings.extend(differs.found);
     }
 
@@ -731,6 +767,7 @@ impl Replay {
             ("schedules", present_ids(&self.schedules)),
             ("holidays", present_ids(&self.holidays)),
             ("leaves", present_ids(&self.leaves)),
+            ("closed_months", present_ids(&self.closed_months)),
         ] {
             missing.extend(ids.into_iter().map(|id| Finding::Missing { table, id }));
         }

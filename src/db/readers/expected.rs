@@ -10,14 +10,12 @@ use crate::exceptions::Expected;
 impl Db {
     pub fn expected(&self) -> Result<Expected> {
         let mut expected = Expected::default();
+        // In order of their dates within each role or person (`schedules` sorts so).
         for scheduled in self.schedules()? {
+            let version = (scheduled.from, scheduled.week);
             match (scheduled.role, scheduled.user_id) {
-                (Some(role), _) => {
-                    expected.roles.insert(role, scheduled.week);
-                }
-                (None, Some(user)) => {
-                    expected.people.insert(user, scheduled.week);
-                }
+                (Some(role), _) => expected.roles.entry(role).or_default().push(version),
+                (None, Some(user)) => expected.people.entry(user).or_default().push(version),
                 (None, None) => {}
             }
         }

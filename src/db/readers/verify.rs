@@ -10,7 +10,8 @@ use crate::db::backend::Exec;
 use crate::db::backend::value::{Row, params};
 use crate::journal::Entry;
 use crate::journal::replay::{
-    AccountRow, AttemptRow, Checked, HolidayRow, LeaveRow, Replay, ScheduleRow, SessionRow, Verdict,
+    AccountRow, AttemptRow, Checked, ClosedMonthRow, HolidayRow, LeaveRow, Replay, ScheduleRow,
+    SessionRow, Verdict,
 };
 use crate::journal::witness::Checkpoint;
 use crate::journal::{Ended, fingerprint};
@@ -33,6 +34,7 @@ enum Batch {
     Schedules(Vec<ScheduleRow>),
     Holidays(Vec<HolidayRow>),
     Leaves(Vec<LeaveRow>),
+    ClosedMonths(Vec<ClosedMonthRow>),
 }
 
 impl Batch {
@@ -50,6 +52,7 @@ impl Batch {
             Batch::Schedules(rows) => rows.into_iter().for_each(|row| replay.schedule(row)),
             Batch::Holidays(rows) => rows.into_iter().for_each(|row| replay.holiday(row)),
             Batch::Leaves(rows) => rows.into_iter().for_each(|row| replay.leave(row)),
+            Batch::ClosedMonths(rows) => rows.into_iter().for_each(|row| replay.closed_month(row)),
         }
     }
 }
@@ -197,12 +200,16 @@ impl Db {
 
     /// The attendance tables, small: one batch each.
     fn read_attendance(&self, out: &SyncSender<Batch>) -> Result<()> {
-        let schedules = self.query("SELECT id, role, user_id, week FROM schedules", params![])?;
+        let schedules = self.query(
+            "SELECT id, role, user_id, week, from_day FROM schedules",
+            params![],
+        )?;
         let rows = schedules.iter().map(|row| {
             Ok(ScheduleRow {
                 id: row.get(0)?,
                 role: row.get(1)?,
                 user_id: row.get(2)?,
+                from: row.get(4)?,
                 week: row.get(3)?,
             })
         });
@@ -230,6 +237,15 @@ impl Db {
             })
         });
         let _ = out.send(Batch::Leaves(rows.collect::<Result<_>>()?));
+        let months = self.query("SELECT id, month, note FROM closed_months", params![])?;
+        let rows = months.iter().map(|row| {
+            Ok(ClosedMonthRow {
+                id: row.get(0)?,
+                month: row.get(1)?,
+                note: row.get(2)?,
+            })
+        });
+        let _ = out.send(Batch::ClosedMonths(rows.collect::<Result<_>>()?));
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 
+use super::closed_months::refuse_if_closed;
 use super::journal::append;
 use crate::db::Db;
 use crate::db::backend::Exec;
@@ -13,8 +14,10 @@ use crate::journal::{Fact, Holiday, Removed};
 impl Db {
     /// `day` is a holiday named `name`; refused (exit 65) if it is one already.
     pub fn add_holiday(&self, day: NaiveDate, name: &str) -> Result<()> {
+        let date = day;
         let day = day.to_string();
         self.write(|tx| {
+            refuse_if_closed(tx, date, Some(date))?;
             let existing =
                 tx.query_opt("SELECT name FROM holidays WHERE day = ?1", params![day])?;
             if let Some(row) = existing {
@@ -42,8 +45,10 @@ impl Db {
 
     /// `day` is a working day again; refused (exit 65) if it was no holiday.
     pub fn remove_holiday(&self, day: NaiveDate) -> Result<()> {
+        let date = day;
         let day = day.to_string();
         self.write(|tx| {
+            refuse_if_closed(tx, date, Some(date))?;
             let Some(row) = tx.query_opt(
                 "DELETE FROM holidays WHERE day = ?1 RETURNING id",
                 params![day],

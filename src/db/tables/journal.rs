@@ -176,7 +176,8 @@ impl Db {
              WHERE kind IN ('account.created', 'account.changed', 'session.ended', 'pruned',
                             'session.corrected', 'session.added', 'session.voided',
                             'roles.granted', 'copied', 'schedule.set', 'schedule.cleared',
-                            'holiday.added', 'holiday.removed', 'leave.added', 'leave.removed')
+                            'holiday.added', 'holiday.removed', 'leave.added', 'leave.removed',
+                            'month.closed', 'month.reopened')
                AND body LIKE '%\"by\":%'",
         );
         sql.and_some("at >= ?", since)

@@ -3,6 +3,7 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 
+use super::closed_months::refuse_if_closed;
 use super::journal::append;
 use super::users::require_user;
 use crate::db::Db;
@@ -36,9 +37,11 @@ impl Db {
         if to < from {
             return Err(Error::bad_input(crate::tr!(leave_backwards)).into());
         }
+        let (first, last) = (from, to);
         let (from, to) = (from.to_string(), to.to_string());
         self.write(|tx| {
             tx.lock("konekte:leaves")?;
+            refuse_if_closed(tx, first, Some(last))?;
             let user = require_user(tx, username)?;
             let overlap = tx.query_opt(
                 "SELECT from_day, to_day FROM leaves
@@ -78,9 +81,21 @@ impl Db {
     /// Takes leave `id` back; refused (exit 65) if there is none.
     pub fn remove_leave(&self, id: i64) -> Result<()> {
         self.write(|tx| {
-            if tx.execute("DELETE FROM leaves WHERE id = ?1", params![id])? == 0 {
+            let Some(row) = tx.query_opt(
+                "SELECT from_day, to_day FROM leaves WHERE id = ?1",
+                params![id],
+            )?
+            else {
                 return Err(Error::bad_input(crate::tr!(no_leave, id = id)).into());
-            }
+            };
+            let day = |i| -> Result<NaiveDate> {
+                Ok(NaiveDate::parse_from_str(
+                    &row.get::<String>(i)?,
+                    "%Y-%m-%d",
+                )?)
+            };
+            refuse_if_closed(tx, day(0)?, Some(day(1)?))?;
+            tx.execute("DELETE FROM leaves WHERE id = ?1", params![id])?;
             let fact = Fact::LeaveRemoved(Removed { by: self.actor() });
             append(tx, self.now(), Some(id), &fact)?;
             Ok(())

@@ -6,6 +6,7 @@
 
 pub mod attempts;
 pub mod bulk;
+pub mod closed_months;
 pub mod holidays;
 pub mod journal;
 pub mod leaves;

@@ -10,6 +10,7 @@ use super::session_key;
 use crate::db::Db;
 use crate::db::backend::Exec;
 use crate::db::backend::value::params;
+use crate::db::tables::closed_months::refuse_if_closed;
 use crate::db::tables::journal;
 use crate::error::Error;
 use crate::journal::{Added, Corrected, Fact, Voided};
@@ -49,6 +50,8 @@ impl Db {
             Correction::End { session, at } => {
                 let recorded = recorded(tx, session)?;
                 refuse_if_open_or_void(session, &recorded)?;
+                let was = recorded.logout_time.unwrap_or(at);
+                refuse_in_closed_month(tx, recorded.login_time, was.max(at))?;
                 check_span(
                     tx,
                     recorded.user_id,
@@ -84,6 +87,7 @@ impl Db {
                 start,
                 end,
             } => {
+                refuse_in_closed_month(tx, start, end)?;
                 check_span(tx, user_id, None, start, end, now)?;
                 let session: i64 = tx
                     .query_row(
@@ -106,7 +110,10 @@ impl Db {
                 Ok(session)
             }
             Correction::Void { session } => {
-                refuse_if_open_or_void(session, &recorded(tx, session)?)?;
+                let recorded = recorded(tx, session)?;
+                refuse_if_open_or_void(session, &recorded)?;
+                let ended = recorded.logout_time.unwrap_or(recorded.login_time);
+                refuse_in_closed_month(tx, recorded.login_time, ended)?;
                 tx.execute(
                     "UPDATE sessions SET correction = 'void', correction_note = ?2 WHERE id = ?1",
                     params![session, note],
@@ -135,6 +142,16 @@ fn recorded(tx: &impl Exec, session: i64) -> Result<Recorded> {
         logout_time: row.get(2)?,
         void: row.get::<Option<String>>(3)?.as_deref() == Some("void"),
     })
+}
+
+/// A correction of a session from `from` to `to` touches the months of those local
+/// days: refused (exit 1) if one is closed.
+fn refuse_in_closed_month(tx: &impl Exec, from: Millis, to: Millis) -> Result<()> {
+    let day = |at| crate::clock::day_of(at, crate::clock::Zone::Local);
+    match (day(from), day(to)) {
+        (Some(first), Some(last)) => refuse_if_closed(tx, first, Some(last.max(first))),
+        _ => Ok(()),
+    }
 }
 
 fn refuse_if_open_or_void(session: i64, recorded: &Recorded) -> Result<()> {

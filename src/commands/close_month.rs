@@ -1,0 +1,38 @@
+//! `console close-month YYYY-MM [--note TEXT]` and `reopen-month YYYY-MM --note TEXT`.
+
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use super::open_as_admin;
+use crate::db::Target;
+use crate::error::Error;
+
+/// Closes `month`, or (with `reopen`, its note) opens it again.
+pub fn run(
+    month: &str,
+    note: Option<&str>,
+    reopen: bool,
+    target: &Target,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
+        .ok()
+        .filter(|_| month.trim().len() == 7)
+        .ok_or_else(|| Error::Usage(crate::said!(month_unreadable, text = month)))?;
+    let db = open_as_admin(target)?;
+    let name = &month.trim();
+    let said = match (reopen, note) {
+        (true, Some(note)) => {
+            db.reopen_month(first, note)?;
+            crate::tr!(month_reopened, month = name)
+        }
+        _ => {
+            db.close_month(first, note)?;
+            crate::tr!(month_closed, month = name)
+        }
+    };
+    writeln!(out, "{said}")?;
+    Ok(())
+}
