@@ -83,8 +83,10 @@ impl Db {
         self.write(|tx| {
             let versions = versions_of(tx, whose)?;
             let from = effective(tx, from)?;
-            let (earlier, later): (Vec<_>, Vec<_>) =
-                versions.rows.into_iter().partition(|(_, day, _)| *day < from);
+            let (earlier, later): (Vec<_>, Vec<_>) = versions
+                .rows
+                .into_iter()
+                .partition(|(_, day, _)| *day < from);
             for (id, _, _) in &later {
                 tx.execute("DELETE FROM schedules WHERE id = ?1", params![id])?;
                 let fact = Fact::ScheduleCleared(Removed { by: self.actor() });
