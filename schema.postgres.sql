@@ -276,6 +276,11 @@ CREATE TABLE closed_months (
     note  TEXT
 );
 
+-- Every fact is journaled: a watcher (`console watch`) is told of each, attempts and
+-- admin actions included, as the monitors are of users and sessions.
+CREATE TRIGGER journal_changed AFTER INSERT ON journal
+    FOR EACH STATEMENT EXECUTE FUNCTION konekte_changed();
+
 -- The journal's append, on PostgreSQL: the entry after the chain's head, its hash
 -- computed here as the README's "The journal" says (sha256 over the previous hash, id,
 -- time, kind, subject and body, one per line), the head locked until the transaction

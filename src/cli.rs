@@ -159,6 +159,10 @@ pub enum Command {
     /// the office's local time.
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+    /// Follow the journal live: one line per event as it happens (a login, a logout and
+    /// how, a failed attempt, a lockout, a correction, an admin's action), each with the
+    /// journal id `--after` resumes past.
+    Watch(WatchArgs),
     /// Close a month (YYYY-MM) once it is over: nothing that would change its record
     /// (a correction, a schedule, a holiday or a leave) is written until it is reopened.
     CloseMonth {
@@ -662,4 +666,26 @@ pub struct ExceptionsArgs {
     pub until: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    #[arg(long, value_enum, default_value_t = WatchFormat::Text)]
+    pub format: WatchFormat,
+    /// Start after the journal entry ID (the last one handled), so that a watcher
+    /// restarted misses nothing; from now on when not given.
+    #[arg(long, value_name = "ID")]
+    pub after: Option<i64>,
+    /// Run CMD (with `sh -c`) once per event, the event's JSON on its stdin, as git runs
+    /// its hooks: to send a mail or a chat message.
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchFormat {
+    /// A line for people.
+    Text,
+    /// One JSON object a line.
+    Json,
 }

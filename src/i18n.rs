@@ -1041,6 +1041,11 @@ catalog! {
         "« {text} » n'est pas un mois (AAAA-MM)",
         "pa ka li \"{text}\" kòm yon mwa (AAAA-MM)",
     ],
+    hook_failed: [
+        "console: --exec for event {id}: {status}",
+        "console : --exec pour l'événement {id} : {status}",
+        "console: --exec pou evènman {id}: {status}",
+    ],
     no_temporary_password: [
         "this account has no temporary password to change",
         "ce compte n'a pas de mot de passe provisoire à changer",

@@ -22,6 +22,7 @@ mod roles;
 mod schedule;
 pub mod users;
 mod verify;
+mod watch;
 pub mod who;
 
 use std::borrow::Cow;
@@ -87,6 +88,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Prune { before, dry_run }) => prune::run(&before, dry_run, target, out),
         Some(Command::Roles { terminal, admin }) => roles::run(&terminal, &admin, target, out),
         Some(Command::Schedule(command)) => schedule::run(&command, target, out),
+        Some(Command::Watch(args)) => watch::run(&args, target, out),
         Some(Command::CloseMonth { month, note }) => {
             close_month::run(&month, note.as_deref(), false, target, out)
         }

@@ -11,6 +11,7 @@
 //! `json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`).
 
 pub mod audit;
+pub mod events;
 pub mod replay;
 pub mod witness;
 

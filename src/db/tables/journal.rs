@@ -163,6 +163,18 @@ impl Db {
         head_of(self, "")
     }
 
+    /// The entries after `after`, in order, at most `most` of them.
+    pub fn entries_after(&self, after: i64, most: i64) -> Result<Vec<Entry>> {
+        self.query(
+            "SELECT id, at, kind, subject, body, prev_hash, hash FROM journal
+             WHERE id > ?1 ORDER BY id LIMIT ?2",
+            params![after, most],
+        )?
+        .into_iter()
+        .map(entry_of)
+        .collect()
+    }
+
     /// The admin actions journaled between `since` and `until` (either open), in order.
     pub fn admin_actions(
         &self,

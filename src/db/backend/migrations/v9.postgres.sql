@@ -41,3 +41,8 @@ CREATE TABLE closed_months (
     month TEXT COLLATE "C" NOT NULL UNIQUE,
     note  TEXT
 );
+
+-- Every fact is journaled: a watcher (`console watch`) is told of each, attempts and
+-- admin actions included, as the monitors are of users and sessions.
+CREATE TRIGGER journal_changed AFTER INSERT ON journal
+    FOR EACH STATEMENT EXECUTE FUNCTION konekte_changed();

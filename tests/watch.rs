@@ -1,0 +1,146 @@
+//! `console watch`: each event once, as it happens, to stdout and to an `--exec` hook; a
+//! watcher killed and restarted `--after` the last id it handled misses nothing and
+//! repeats nothing.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::Office;
+use konekte::db::Db;
+use konekte::db::testing::person;
+use konekte::model::{EndReason, FailureState, Origin, Outcome, Role};
+
+/// A watcher of the office, and its lines as they come.
+struct Watcher {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Watcher {
+    fn start(office: &Office, args: &[&str]) -> Watcher {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("console"))
+            .arg("watch")
+            .args(args)
+            .env("CONSOLE_DB", &office.console_db)
+            .env("TZ", "UTC")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("console watch");
+        let stdout = child.stdout.take().expect("its stdout");
+        let (sender, lines) = channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        Watcher { child, lines }
+    }
+
+    /// The next event's JSON, waited for (at most long enough for a slow machine).
+    fn next(&self) -> serde_json::Value {
+        let line = self
+            .lines
+            .recv_timeout(Duration::from_secs(20))
+            .expect("an event");
+        serde_json::from_str(&line).expect("JSON")
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+#[test]
+fn a_watcher_sees_each_event_once_and_resumes_after_the_last() {
+    let office = Office::new();
+    let db = Db::open(&office.target).unwrap();
+    db.create_users(&[person("ann", Role::Secretaire)], false, 0)
+        .unwrap();
+    let hook = office.dir.path().join("hook.jsonl");
+    let command = format!("cat >> '{}'", hook.display());
+    let head = db.journal_head().unwrap().0.to_string();
+    let args = ["--format", "json", "--after", &head, "--exec", &command];
+    let watcher = Watcher::start(&office, &args);
+    let ann = db.user("ann").unwrap().unwrap().id;
+    let session = db
+        .open_session(ann, &Origin::default(), 5_000, db.now())
+        .unwrap();
+    db.settle_attempt(
+        "ann",
+        Some(ann),
+        &Origin::default(),
+        db.now(),
+        0,
+        None,
+        |_, _| (Outcome::BadPassword, FailureState::default()),
+    )
+    .unwrap();
+    db.close_session(session.id, EndReason::Idle, db.now(), None, None)
+        .unwrap();
+    let login = watcher.next();
+    assert_eq!(login["event"], "login");
+    assert_eq!(login["user"], "ann");
+    assert_eq!(login["session"], session.id);
+    let failure = watcher.next();
+    assert_eq!(failure["event"], "failure");
+    assert_eq!(failure["what"], "bad_password");
+    let logout = watcher.next();
+    assert_eq!(logout["event"], "logout");
+    assert_eq!(logout["what"], "idle");
+    assert_eq!(logout["user"], "ann");
+    let last = logout["id"].as_i64().unwrap();
+    watcher.stop();
+
+    // Meanwhile, while no watcher runs: an admin's action and another login.
+    office
+        .console(&["holiday", "add", "2026-12-25", "--name", "Noël"])
+        .assert()
+        .success();
+    let again = db
+        .open_session(ann, &Origin::default(), 5_000, db.now())
+        .unwrap();
+    let watcher = Watcher::start(&office, &["--format", "json", "--after", &last.to_string()]);
+    let holiday = watcher.next();
+    assert_eq!(holiday["event"], "admin");
+    assert_eq!(holiday["what"], "holiday-add");
+    assert_eq!(holiday["id"], last + 1);
+    let login = watcher.next();
+    assert_eq!(login["session"], again.id);
+    assert!(
+        watcher
+            .lines
+            .recv_timeout(Duration::from_millis(300))
+            .is_err(),
+        "nothing more, nothing twice"
+    );
+    watcher.stop();
+
+    // The hook got each event of the first watcher once, as JSON on its stdin.
+    let started = Instant::now();
+    let hooked = loop {
+        let text = std::fs::read_to_string(&hook).unwrap_or_default();
+        if text.lines().count() >= 3 || started.elapsed() > Duration::from_secs(20) {
+            break text;
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    let events: Vec<String> = hooked
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["event"].to_string())
+        .collect();
+    assert_eq!(events, ["\"login\"", "\"failure\"", "\"logout\""]);
+}
