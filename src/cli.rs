@@ -163,6 +163,11 @@ pub enum Command {
     /// how, a failed attempt, a lockout, a correction, an admin's action), each with the
     /// journal id `--after` resumes past.
     Watch(WatchArgs),
+    /// The monthly sheet of each person (or of the users named): each day's expected
+    /// hours, first in, last out, time connected and exceptions, corrections marked, the
+    /// month's totals, and the journal's head as it was taken (to check the signed paper
+    /// against the database later with `verify --witness`).
+    Sheet(SheetArgs),
     /// Close a month (YYYY-MM) once it is over: nothing that would change its record
     /// (a correction, a schedule, a holiday or a leave) is written until it is reopened.
     CloseMonth {
@@ -688,4 +693,16 @@ pub enum WatchFormat {
     Text,
     /// One JSON object a line.
     Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SheetArgs {
+    /// The month, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// Only these people's sheets.
+    #[arg(value_name = "USER")]
+    pub users: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }

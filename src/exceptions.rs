@@ -47,6 +47,17 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The kind in the reader's language (tables; CSV and JSON keep `as_str`).
+    pub fn word(self, t: &crate::i18n::Texts) -> &'static str {
+        match self {
+            Kind::Late => t.exc_late,
+            Kind::LeftEarly => t.exc_left_early,
+            Kind::Absent => t.exc_absent,
+            Kind::NoLogout => t.exc_no_logout,
+            Kind::StillOn => t.exc_still_on,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Late => "late",

@@ -1046,6 +1046,11 @@ catalog! {
         "console : --exec pour l'événement {id} : {status}",
         "console: --exec pou evènman {id}: {status}",
     ],
+    sheet_witness: [
+        "The journal as this sheet was taken (`console verify --witness` checks the database against this line):",
+        "Le journal au moment de cette feuille (`console verify --witness` confronte la base à cette ligne) :",
+        "Jounal la lè fèy sa a te fèt (`console verify --witness` konpare baz la ak liy sa a):",
+    ],
     no_temporary_password: [
         "this account has no temporary password to change",
         "ce compte n'a pas de mot de passe provisoire à changer",

@@ -175,6 +175,67 @@ fn a_week_of_one_person_comes_out_as_it_went() {
 }
 
 #[test]
+fn the_monthly_sheet_has_each_day_its_totals_and_a_witness() {
+    let (office, db) = office_of_ann("mon-fri");
+    let utc = chrono::Utc;
+    worked(
+        &db,
+        &utc,
+        (11, 16, 8, 25),
+        (11, 16, 16, 0),
+        EndReason::Logout,
+    );
+    worked(
+        &db,
+        &utc,
+        (11, 17, 8, 0),
+        (11, 17, 14, 0),
+        EndReason::Logout,
+    );
+    let csv = stdout_of(office.console(&["sheet", "--month", "2026-11", "ann", "--format", "csv"]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "user,day,expected_seconds,first_login,last_logout,connected_seconds,difference_seconds,exceptions,corrected"
+    );
+    assert_eq!(lines.len(), 1 + 30 + 1, "a line a day and the total: {csv}");
+    assert_eq!(
+        lines[16],
+        "ann,2026-11-16,28800,2026-11-16T08:25:00Z,2026-11-16T16:00:00Z,27300,-1500,late,false"
+    );
+    assert_eq!(
+        lines[17],
+        "ann,2026-11-17,28800,2026-11-17T08:00:00Z,2026-11-17T14:00:00Z,21600,-7200,left_early,false"
+    );
+    assert_eq!(lines[18], "ann,2026-11-18,28800,,,0,-28800,absent,false");
+    assert_eq!(lines[21], "ann,2026-11-21,0,,,0,0,,false", "a Saturday");
+    // 21 working days in November 2026, two worked: 19 absent, one late.
+    assert_eq!(
+        lines[31],
+        "ann,total,604800,,,48900,-555900,absent=19 late=1,false"
+    );
+    // The table, in Creole, ends with the journal's head as a witness's line, which
+    // `verify --witness` holds the database to.
+    let mut table = office.console(&["sheet", "--month", "2026-11"]);
+    table.env("LANG", "ht_HT.UTF-8");
+    let sheet = stdout_of(table);
+    assert!(
+        sheet.contains("an reta") && sheet.contains("absan 19"),
+        "{sheet}"
+    );
+    let paper = office.file("signed-sheet.txt", sheet.as_bytes());
+    office
+        .console(&["verify", "--witness", common::path_str(&paper)])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("1 checkpoint of"));
+    office
+        .console(&["sheet", "--month", "2026-13"])
+        .assert()
+        .code(2);
+}
+
+#[test]
 fn a_correction_counts_and_says_so() {
     let (office, db) = office_of_ann("mon-fri");
     worked(

@@ -110,14 +110,7 @@ struct Line {
 
 impl Line {
     fn cells(&self) -> Vec<String> {
-        let t = crate::i18n::texts();
-        let kind = match self.kind {
-            Kind::Late => t.exc_late,
-            Kind::LeftEarly => t.exc_left_early,
-            Kind::Absent => t.exc_absent,
-            Kind::NoLogout => t.exc_no_logout,
-            Kind::StillOn => t.exc_still_on,
-        };
+        let kind = self.kind.word(crate::i18n::texts());
         vec![
             self.user.clone(),
             self.day.clone(),

@@ -20,6 +20,7 @@ pub mod prune;
 pub mod report;
 mod roles;
 mod schedule;
+mod sheet;
 pub mod users;
 mod verify;
 mod watch;
@@ -89,6 +90,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Roles { terminal, admin }) => roles::run(&terminal, &admin, target, out),
         Some(Command::Schedule(command)) => schedule::run(&command, target, out),
         Some(Command::Watch(args)) => watch::run(&args, target, out),
+        Some(Command::Sheet(args)) => sheet::run(&args, target, out),
         Some(Command::CloseMonth { month, note }) => {
             close_month::run(&month, note.as_deref(), false, target, out)
         }
