@@ -24,6 +24,8 @@ pub struct Expected {
     pub holidays: HashSet<NaiveDate>,
     /// Each person's leaves: first and last day, both included.
     pub leaves: HashMap<i64, Vec<(NaiveDate, NaiveDate)>>,
+    /// When each account was made: nothing is expected of a day it had not begun by.
+    pub created: HashMap<i64, Millis>,
 }
 
 /// A session as the exceptions read it.
@@ -95,7 +97,11 @@ impl Expected {
             .leaves
             .get(&person)
             .is_some_and(|leaves| leaves.iter().any(|(from, to)| (*from..=*to).contains(&day)));
-        if on_leave || self.holidays.contains(&day) {
+        let not_yet = self
+            .created
+            .get(&person)
+            .is_some_and(|created| local(day, 24 * 60, tz).is_some_and(|end| end <= *created));
+        if on_leave || not_yet || self.holidays.contains(&day) {
             return Vec::new();
         }
         // A person's own weeks override their role's, from the first one's date.

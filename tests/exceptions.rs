@@ -236,6 +236,31 @@ fn the_monthly_sheet_has_each_day_its_totals_and_a_witness() {
 }
 
 #[test]
+fn nobody_is_absent_before_their_account_was_made() {
+    let (office, db) = office_of_ann("mon-fri");
+    let hired = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 18, 7, 0, 0)
+        .unwrap()
+        .timestamp_millis();
+    db.create_users(&[person("bob", Role::Secretaire)], false, hired)
+        .unwrap();
+    let args = [
+        "exceptions",
+        "bob",
+        "--since",
+        "2026-11-16",
+        "--until",
+        "2026-11-19",
+        "--format",
+        "csv",
+    ];
+    assert_eq!(
+        stdout_of(office.console(&args)),
+        "user,day,kind,minutes,detail\nbob,2026-11-18,absent,480,\n"
+    );
+}
+
+#[test]
 fn a_correction_counts_and_says_so() {
     let (office, db) = office_of_ann("mon-fri");
     worked(

@@ -8,12 +8,12 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Columns, time_range, user_id_of, write_rows};
+use super::{Columns, people, time_range, write_rows};
 use crate::cli::ExceptionsArgs;
 use crate::clock::{Zone, day_of, start_of_day};
 use crate::db::{Db, Range, Target};
 use crate::exceptions::{Kind, Worked, of_day};
-use crate::model::{Millis, Role};
+use crate::model::Millis;
 
 const WEEK: Millis = 7 * 86_400_000;
 
@@ -24,12 +24,8 @@ pub fn run(args: &ExceptionsArgs, target: &Target, out: &mut dyn Write) -> Resul
     let tz = Zone::Local;
     let since = start_of_day(since.unwrap_or(now - WEEK), tz);
     let until = until.unwrap_or(now);
-    let only = args
-        .user
-        .as_deref()
-        .map(|name| user_id_of(&db, name))
-        .transpose()?;
-    let people = people(&db, only, now)?;
+    let people = people(&db, args.user.as_slice(), now)?;
+    let only = args.user.as_ref().and(people.first().map(|user| user.id));
     let expected = db.expected()?;
     let mut worked: HashMap<i64, Vec<Worked>> = HashMap::new();
     let range = Range {
@@ -49,13 +45,13 @@ pub fn run(args: &ExceptionsArgs, target: &Target, out: &mut dyn Write) -> Resul
     })?;
     let days = days_between(since, until, tz);
     let mut lines = Vec::new();
-    for (id, name, role) in people {
-        let sessions = worked.remove(&id).unwrap_or_default();
+    for user in people {
+        let sessions = worked.remove(&user.id).unwrap_or_default();
         for day in &days {
-            let spans = expected.spans(id, role, *day, tz);
+            let spans = expected.spans(user.id, user.role, *day, tz);
             for exception in of_day(*day, &spans, &sessions, now, tz) {
                 lines.push(Line {
-                    user: name.clone(),
+                    user: user.username.clone(),
                     day: day.to_string(),
                     kind: exception.kind,
                     minutes: exception.minutes,
@@ -65,17 +61,6 @@ pub fn run(args: &ExceptionsArgs, target: &Target, out: &mut dyn Write) -> Resul
         }
     }
     write_rows(out, args.format, &COLUMNS, &lines, Line::cells)
-}
-
-/// The people whose days are judged: one, or every enabled account, by name.
-fn people(db: &Db, only: Option<i64>, now: Millis) -> Result<Vec<(i64, String, Role)>> {
-    Ok(db
-        .list_users(None, now)?
-        .into_iter()
-        .map(|record| record.summary.user)
-        .filter(|user| only.map_or(!user.disabled, |id| id == user.id))
-        .map(|user| (user.id, user.username, user.role))
-        .collect())
 }
 
 /// Each local day from the day of `since` to the day of the last instant before `until`.

@@ -139,6 +139,27 @@ pub fn time_arg(option: &str, text: Option<&str>, now: Millis) -> Result<Option<
         })
 }
 
+/// The accounts `names` (each must exist: exit 65), or every enabled one when none is
+/// named, in the order of `list_users`.
+pub fn people(db: &Db, names: &[String], now: Millis) -> Result<Vec<crate::model::User>> {
+    let wanted: Vec<i64> = names
+        .iter()
+        .map(|name| user_id_of(db, name))
+        .collect::<Result<_>>()?;
+    Ok(db
+        .list_users(None, now)?
+        .into_iter()
+        .map(|record| record.summary.user)
+        .filter(|user| {
+            if wanted.is_empty() {
+                !user.disabled
+            } else {
+                wanted.contains(&user.id)
+            }
+        })
+        .collect())
+}
+
 /// A date argument, `YYYY-MM-DD`, or a usage error naming it.
 pub fn date_arg(option: &str, text: &str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {

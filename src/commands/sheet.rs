@@ -8,11 +8,11 @@ use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::{Columns, open_swept, user_id_of, write_rows};
+use super::{Columns, open_swept, people, write_rows};
 use crate::attendance::{Piece, Tally};
 use crate::cli::{Format, SheetArgs};
 use crate::clock::{self, Zone, split_by_day};
-use crate::db::{Db, Range, Span, Target};
+use crate::db::{Range, Span, Target};
 use crate::error::Error;
 use crate::exceptions::{Expected, Kind, Worked, of_day};
 use crate::journal::witness::Checkpoint;
@@ -55,9 +55,9 @@ pub fn run(args: &SheetArgs, target: &Target, out: &mut dyn Write) -> Result<()>
     };
     let sheets: Vec<PersonSheet> = people
         .into_iter()
-        .map(|(id, name, full_name, role)| {
-            let own = spans.remove(&id).unwrap_or_default();
-            context.sheet(id, name, full_name, role, &own)
+        .map(|user| {
+            let own = spans.remove(&user.id).unwrap_or_default();
+            context.sheet(user.id, user.username, user.full_name, user.role, &own)
         })
         .collect();
     let checkpoint = Checkpoint {
@@ -71,27 +71,6 @@ pub fn run(args: &SheetArgs, target: &Target, out: &mut dyn Write) -> Result<()>
         people: sheets,
     };
     write(out, args.format, &sheet)
-}
-
-/// The people of the sheet: the ones named, or every enabled account, by name.
-fn people(db: &Db, names: &[String], now: Millis) -> Result<Vec<(i64, String, String, Role)>> {
-    let wanted: Vec<i64> = names
-        .iter()
-        .map(|name| user_id_of(db, name))
-        .collect::<Result<_>>()?;
-    Ok(db
-        .list_users(None, now)?
-        .into_iter()
-        .map(|record| record.summary.user)
-        .filter(|user| {
-            if wanted.is_empty() {
-                !user.disabled
-            } else {
-                wanted.contains(&user.id)
-            }
-        })
-        .map(|user| (user.id, user.username, user.full_name, user.role))
-        .collect())
 }
 
 /// The month every sheet is made of.

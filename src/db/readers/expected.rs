@@ -5,6 +5,8 @@ use anyhow::Result;
 use chrono::NaiveDate;
 
 use crate::db::Db;
+use crate::db::backend::Exec;
+use crate::db::backend::value::params;
 use crate::exceptions::Expected;
 
 impl Db {
@@ -27,6 +29,10 @@ impl Db {
             let span = (date(&leave.from)?, date(&leave.to)?);
             expected.leaves.entry(leave.user_id).or_default().push(span);
         }
+        self.each("SELECT id, created_at FROM users", params![], &mut |row| {
+            expected.created.insert(row.get(0)?, row.get(1)?);
+            Ok(())
+        })?;
         Ok(expected)
     }
 }
