@@ -142,22 +142,22 @@ pub fn time_arg(option: &str, text: Option<&str>, now: Millis) -> Result<Option<
 /// The accounts `names` (each must exist: exit 65), or every enabled one when none is
 /// named, in the order of `list_users`.
 pub fn people(db: &Db, names: &[String], now: Millis) -> Result<Vec<crate::model::User>> {
-    let wanted: Vec<i64> = names
+    if names.is_empty() {
+        return Ok(db
+            .list_users(None, now)?
+            .into_iter()
+            .map(|record| record.summary.user)
+            .filter(|user| !user.disabled)
+            .collect());
+    }
+    // The ones named only: one read each, not the whole office's.
+    names
         .iter()
-        .map(|name| user_id_of(db, name))
-        .collect::<Result<_>>()?;
-    Ok(db
-        .list_users(None, now)?
-        .into_iter()
-        .map(|record| record.summary.user)
-        .filter(|user| {
-            if wanted.is_empty() {
-                !user.disabled
-            } else {
-                wanted.contains(&user.id)
-            }
+        .map(|name| {
+            db.user(name)?
+                .ok_or_else(|| Error::bad_input(crate::tr!(no_user, name = name)).into())
         })
-        .collect())
+        .collect()
 }
 
 /// A date argument, `YYYY-MM-DD`, or a usage error naming it.
