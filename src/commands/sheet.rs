@@ -37,6 +37,11 @@ pub fn run(args: &SheetArgs, target: &Target, out: &mut dyn Write) -> Result<()>
     let people = people(&db, &args.users, now)?;
     let mut spans: HashMap<i64, Vec<Span>> = HashMap::new();
     let range = Range {
+        // One person's sheet reads their sessions only, through their index.
+        user_id: match people.as_slice() {
+            [one] => Some(one.id),
+            _ => None,
+        },
         since: Some(since),
         until: Some(until),
         counted_only: true,
