@@ -247,6 +247,15 @@ pub fn split_by_day(start: Millis, end: Millis, tz: Zone) -> Vec<(NaiveDate, Mil
     parts
 }
 
+/// Every calendar day of `tz` from the one of `since` to the one of the last instant
+/// before `until`.
+pub fn days_between(since: Millis, until: Millis, tz: Zone) -> Vec<NaiveDate> {
+    let (Some(first), Some(last)) = (day_of(since, tz), day_of(until - 1, tz)) else {
+        return Vec::new();
+    };
+    first.iter_days().take_while(|day| *day <= last).collect()
+}
+
 /// The calendar day of `at` in `tz`.
 pub fn day_of(at: Millis, tz: Zone) -> Option<NaiveDate> {
     DateTime::from_timestamp_millis(at).map(|t| t.with_timezone(&tz).date_naive())

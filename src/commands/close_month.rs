@@ -2,12 +2,9 @@
 
 use std::io::Write;
 
-use anyhow::Result;
-use chrono::NaiveDate;
-
-use super::open_as_admin;
+use super::{month_arg, open_as_admin};
 use crate::db::Target;
-use crate::error::Error;
+use anyhow::Result;
 
 /// Closes `month`, or (with `reopen`, its note) opens it again.
 pub fn run(
@@ -17,10 +14,7 @@ pub fn run(
     target: &Target,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
-        .ok()
-        .filter(|_| month.trim().len() == 7)
-        .ok_or_else(|| Error::Usage(crate::said!(month_unreadable, text = month)))?;
+    let first = month_arg(month)?;
     let db = open_as_admin(target)?;
     let name = &month.trim();
     let said = match (reopen, note) {

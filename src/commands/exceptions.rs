@@ -5,12 +5,11 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Result;
-use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Columns, people, time_range, write_rows};
 use crate::cli::ExceptionsArgs;
-use crate::clock::{Zone, day_of, start_of_day};
+use crate::clock::{Zone, days_between, start_of_day};
 use crate::db::{Db, Range, Target};
 use crate::exceptions::{Kind, Worked, of_day};
 use crate::model::Millis;
@@ -61,14 +60,6 @@ pub fn run(args: &ExceptionsArgs, target: &Target, out: &mut dyn Write) -> Resul
         }
     }
     write_rows(out, args.format, &COLUMNS, &lines, Line::cells)
-}
-
-/// Each local day from the day of `since` to the day of the last instant before `until`.
-fn days_between(since: Millis, until: Millis, tz: Zone) -> Vec<NaiveDate> {
-    let (Some(first), Some(last)) = (day_of(since, tz), day_of(until - 1, tz)) else {
-        return Vec::new();
-    };
-    first.iter_days().take_while(|day| *day <= last).collect()
 }
 
 const COLUMNS: Columns = Columns {

@@ -160,6 +160,15 @@ pub fn people(db: &Db, names: &[String], now: Millis) -> Result<Vec<crate::model
         .collect()
 }
 
+/// A month argument, `YYYY-MM`, as its first day, or a usage error naming it.
+pub fn month_arg(text: &str) -> Result<chrono::NaiveDate> {
+    let text = text.trim();
+    chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|_| text.len() == 7)
+        .ok_or_else(|| Error::Usage(crate::said!(month_unreadable, text = text)).into())
+}
+
 /// A date argument, `YYYY-MM-DD`, or a usage error naming it.
 pub fn date_arg(option: &str, text: &str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {

@@ -138,19 +138,10 @@ impl Window {
 
     /// Every calendar day from the one of `first` to the one before `until`.
     fn days_from(&self, first: Millis) -> Vec<Option<NaiveDate>> {
-        let (Some(mut day), Some(last)) = (
-            clock::day_of(first, self.tz),
-            clock::day_of(self.until - 1, self.tz),
-        ) else {
-            return Vec::new();
-        };
-        let mut days = Vec::new();
-        while day <= last {
-            days.push(Some(day));
-            let Some(next) = day.succ_opt() else { break };
-            day = next;
-        }
-        days
+        clock::days_between(first, self.until, self.tz)
+            .into_iter()
+            .map(Some)
+            .collect()
     }
 }
 

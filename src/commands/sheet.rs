@@ -8,7 +8,7 @@ use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::{Columns, open_swept, people, write_rows};
+use super::{Columns, month_arg, open_swept, people, write_rows};
 use crate::attendance::{Piece, Tally};
 use crate::cli::{Format, SheetArgs};
 use crate::clock::{self, Zone, split_by_day};
@@ -19,10 +19,7 @@ use crate::journal::witness::Checkpoint;
 use crate::model::{Millis, Role};
 
 pub fn run(args: &SheetArgs, target: &Target, out: &mut dyn Write) -> Result<()> {
-    let first = NaiveDate::parse_from_str(&format!("{}-01", args.month.trim()), "%Y-%m-%d")
-        .ok()
-        .filter(|_| args.month.trim().len() == 7)
-        .ok_or_else(|| Error::Usage(crate::said!(month_unreadable, text = args.month)))?;
+    let first = month_arg(&args.month)?;
     let (db, now) = open_swept(target)?;
     let tz = Zone::Local;
     let days: Vec<NaiveDate> = first

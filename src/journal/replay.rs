@@ -314,38 +314,33 @@ impl Replay {
 
     /// The attendance rows still present, as facts carried past a prune.
     fn attendance_facts(&self) -> Vec<(i64, Fact)> {
-        let present = |id: &i64, fact: Option<Fact>| fact.map(|fact| (*id, fact));
-        let schedules = self.schedules.iter().filter_map(|(id, set)| {
-            let carried = |set: ScheduleSet| ScheduleSet {
+        let schedules = present_rows(&self.schedules, |set| {
+            Fact::ScheduleSet(ScheduleSet {
                 carried: true,
                 by: None,
                 ..set
-            };
-            present(id, set.clone().map(|set| Fact::ScheduleSet(carried(set))))
+            })
         });
-        let holidays = self.holidays.iter().filter_map(|(id, holiday)| {
-            let carried = |holiday: Holiday| Holiday {
+        let holidays = present_rows(&self.holidays, |holiday| {
+            Fact::HolidayAdded(Holiday {
                 carried: true,
                 by: None,
                 ..holiday
-            };
-            present(id, holiday.clone().map(|h| Fact::HolidayAdded(carried(h))))
+            })
         });
-        let leaves = self.leaves.iter().filter_map(|(id, leave)| {
-            let carried = |leave: Leave| Leave {
+        let leaves = present_rows(&self.leaves, |leave| {
+            Fact::LeaveAdded(Leave {
                 carried: true,
                 by: None,
                 ..leave
-            };
-            present(id, leave.clone().map(|l| Fact::LeaveAdded(carried(l))))
+            })
         });
-        let months = self.closed_months.iter().filter_map(|(id, month)| {
-            let carried = |month: Month| Month {
+        let months = present_rows(&self.closed_months, |month| {
+            Fact::MonthClosed(Month {
                 carried: true,
                 by: None,
                 ..month
-            };
-            present(id, month.clone().map(|m| Fact::MonthClosed(carried(m))))
+            })
         });
         schedules
             .chain(holidays)
@@ -788,6 +783,15 @@ fn remember<T>(rows: &mut HashMap<i64, Option<T>>, id: i64, carried: bool, row: 
     } else {
         rows.insert(id, Some(row));
     }
+}
+
+/// Each row the journal says is there, as `fact` of it.
+fn present_rows<'a, T: Clone>(
+    rows: &'a HashMap<i64, Option<T>>,
+    fact: impl Fn(T) -> Fact + 'a,
+) -> impl Iterator<Item = (i64, Fact)> + 'a {
+    rows.iter()
+        .filter_map(move |(id, row)| row.clone().map(|row| (*id, fact(row))))
 }
 
 /// The ids of the rows the journal says are there.
