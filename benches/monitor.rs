@@ -106,7 +106,7 @@ fn reload(db: &Db, state: &mut State) {
     let now = db.now();
     let utc = Zone::UTC;
     let snapshot = db
-        .monitor_snapshot(&state.query(), now, start_of_day(now, utc))
+        .monitor_snapshot(&state.query(), now, start_of_day(now, utc), utc)
         .expect("load");
     let _ = monitor::update(state, Msg::Loaded(snapshot));
 }

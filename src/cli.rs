@@ -677,10 +677,11 @@ pub struct ExceptionsArgs {
 pub struct WatchArgs {
     #[arg(long, value_enum, default_value_t = WatchFormat::Text)]
     pub format: WatchFormat,
-    /// Start after the journal entry ID (the last one handled), so that a watcher
-    /// restarted misses nothing; from now on when not given.
+    /// Start after the last event handled, so that a watcher restarted misses nothing
+    /// and repeats nothing: its `resume` (ID:MS), or a journal entry's ID (the
+    /// exceptions then from that entry's time); from now on when not given.
     #[arg(long, value_name = "ID")]
-    pub after: Option<i64>,
+    pub after: Option<String>,
     /// Run CMD (with `sh -c`) once per event, the event's JSON on its stdin, as git runs
     /// its hooks: to send a mail or a chat message.
     #[arg(long, value_name = "CMD")]
@@ -705,4 +706,8 @@ pub struct SheetArgs {
     pub users: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write the sheets to sign to FILE as a PDF, one A4 page per person, in the
+    /// language of --lang (mode 0600: it names people and their hours).
+    #[arg(long, value_name = "FILE.pdf", conflicts_with = "format")]
+    pub output: Option<PathBuf>,
 }

@@ -5,7 +5,7 @@
 //! is neither a holiday nor leave), no logout (an end by idle or lost), still on (past
 //! the end, or a session still open when the day is over). Pure: the rows are handed in.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -21,11 +21,32 @@ pub struct Expected {
     /// Each role's weeks, each from its date (`None`: from the beginning), in order.
     pub roles: HashMap<Role, Vec<(Option<NaiveDate>, Week)>>,
     pub people: HashMap<i64, Vec<(Option<NaiveDate>, Week)>>,
-    pub holidays: HashSet<NaiveDate>,
+    /// The days off for everyone, with their names.
+    pub holidays: HashMap<NaiveDate, String>,
     /// Each person's leaves: first and last day, both included.
     pub leaves: HashMap<i64, Vec<(NaiveDate, NaiveDate)>>,
     /// When each account was made: nothing is expected of a day it had not begun by.
     pub created: HashMap<i64, Millis>,
+}
+
+/// A day so far against the hours expected: who is late (or not in yet, past the
+/// start and its grace), who is absent, and each person's expected spans.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DayAttendance {
+    pub late: usize,
+    pub absent: usize,
+    pub people: HashMap<i64, PersonDay>,
+}
+
+/// One person's day: what was expected of them (as instants) and what is wrong so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonDay {
+    pub username: String,
+    pub role: Role,
+    pub expected: Vec<(Millis, Millis)>,
+    pub kinds: Vec<Kind>,
+    /// A session of theirs touched the day.
+    pub came: bool,
 }
 
 /// A session as the exceptions read it.
@@ -93,15 +114,11 @@ impl Expected {
         day: NaiveDate,
         tz: Zone,
     ) -> Vec<(Millis, Millis, Millis)> {
-        let on_leave = self
-            .leaves
-            .get(&person)
-            .is_some_and(|leaves| leaves.iter().any(|(from, to)| (*from..=*to).contains(&day)));
         let not_yet = self
             .created
             .get(&person)
             .is_some_and(|created| local(day, 24 * 60, tz).is_some_and(|end| end <= *created));
-        if on_leave || not_yet || self.holidays.contains(&day) {
+        if not_yet || self.day_off(person, day).is_some() {
             return Vec::new();
         }
         // A person's own weeks override their role's, from the first one's date.
@@ -121,6 +138,28 @@ impl Expected {
                 ))
             })
             .collect()
+    }
+}
+
+/// Why nothing is expected of a person on a day that could have been a working one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayOff<'a> {
+    /// A day off for everyone, with its name.
+    Holiday(&'a str),
+    Leave,
+}
+
+impl Expected {
+    /// The holiday or the person's leave that `day` is, if it is one.
+    pub fn day_off(&self, person: i64, day: NaiveDate) -> Option<DayOff<'_>> {
+        if let Some(name) = self.holidays.get(&day) {
+            return Some(DayOff::Holiday(name));
+        }
+        let leaves = self.leaves.get(&person)?;
+        leaves
+            .iter()
+            .any(|(from, to)| (*from..=*to).contains(&day))
+            .then_some(DayOff::Leave)
     }
 }
 
@@ -193,6 +232,9 @@ pub fn of_day(
         if end <= now {
             let expected: Millis = spans.iter().map(|(from, to, _)| to - from).sum();
             add(Kind::Absent, expected, String::new());
+        } else if start + start_grace < now {
+            // Not in yet, past the start and its grace: late so far.
+            add(Kind::Late, now - start, "not_in_yet".into());
         }
         return found;
     };
@@ -221,11 +263,92 @@ pub fn of_day(
     found
 }
 
+/// The instants at which a person's day can turn into an exception as it goes (what
+/// `watch` tells when no journal entry does): late at the start and its grace, absent
+/// at the end, still on at the end and its grace.
+pub fn moments(spans: &[(Millis, Millis, Millis)]) -> Vec<(Millis, Kind)> {
+    let (Some(&(start, _, start_grace)), Some(&(_, end, end_grace))) =
+        (spans.first(), spans.last())
+    else {
+        return Vec::new();
+    };
+    vec![
+        (start + start_grace, Kind::Late),
+        (end, Kind::Absent),
+        (end + end_grace, Kind::StillOn),
+    ]
+}
+
+/// Whether the exception of a moment held at `at`, on a day that began at `midnight`:
+/// late and absent when no session had begun by then, still on when one was open.
+pub fn holds_at(kind: Kind, at: Millis, midnight: Millis, sessions: &[Worked]) -> bool {
+    let began = |s: &&Worked| s.login <= at && s.logout.is_none_or(|out| out > midnight);
+    match kind {
+        Kind::Late | Kind::Absent => !sessions.iter().any(|s| began(&s)),
+        Kind::StillOn => sessions
+            .iter()
+            .any(|s| s.login <= at && s.logout.is_none_or(|out| out > at)),
+        Kind::LeftEarly | Kind::NoLogout => false,
+    }
+}
+
 /// `detail`, saying so when the session it speaks of was corrected by an admin.
 fn corrected(detail: String, session: &Worked) -> String {
     if session.corrected {
         format!("{detail} corrected")
     } else {
         detail
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: Millis = 3_600_000;
+
+    fn worked(login: Millis, logout: Option<Millis>) -> Worked {
+        Worked {
+            login,
+            logout,
+            reason: logout.map(|_| EndReason::Logout),
+            corrected: false,
+        }
+    }
+
+    #[test]
+    fn a_day_not_over_says_late_when_nobody_came_past_the_grace() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+        let midnight = local(day, 0, Zone::UTC).unwrap();
+        let spans = [(midnight + 8 * HOUR, midnight + 16 * HOUR, 10 * MINUTE)];
+        let at = |now: Millis| of_day(day, &spans, &[], midnight + now, Zone::UTC);
+        assert!(at(8 * HOUR + 10 * MINUTE).is_empty(), "within the grace");
+        let late = at(9 * HOUR);
+        assert_eq!((late[0].kind, late[0].minutes), (Kind::Late, 60));
+        assert_eq!(at(16 * HOUR)[0].kind, Kind::Absent, "the day's end");
+    }
+
+    #[test]
+    fn the_moments_of_a_day_hold_as_its_sessions_say() {
+        let spans = [
+            (8 * HOUR, 12 * HOUR, 0),
+            (13 * HOUR, 16 * HOUR, 10 * MINUTE),
+        ];
+        assert_eq!(
+            moments(&spans),
+            [
+                (8 * HOUR, Kind::Late),
+                (16 * HOUR, Kind::Absent),
+                (16 * HOUR + 10 * MINUTE, Kind::StillOn)
+            ]
+        );
+        let came = [worked(7 * HOUR, Some(17 * HOUR))];
+        assert!(!holds_at(Kind::Late, 8 * HOUR, 0, &came));
+        assert!(holds_at(Kind::StillOn, 16 * HOUR + 10 * MINUTE, 0, &came));
+        let late = [worked(9 * HOUR, Some(15 * HOUR))];
+        assert!(holds_at(Kind::Late, 8 * HOUR, 0, &late), "in at nine");
+        assert!(!holds_at(Kind::Absent, 16 * HOUR, 0, &late));
+        assert!(!holds_at(Kind::StillOn, 16 * HOUR + 10 * MINUTE, 0, &late));
+        assert!(holds_at(Kind::Absent, 16 * HOUR, 0, &[]));
     }
 }

@@ -52,6 +52,15 @@ impl Lang {
         }
     }
 
+    /// The language's tag (BCP 47), as a document declares it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+            Lang::Ht => "ht",
+        }
+    }
+
     /// What stands between a label and its value: French puts a space before the colon.
     pub fn colon(self) -> &'static str {
         match self {
@@ -566,6 +575,8 @@ catalog! {
     ],
     legend_open: ["still on", "en cours", "toujou la"],
     legend_ended: ["ended", "terminée", "fini"],
+    legend_expected: ["expected", "attendu", "prevwa"],
+    late_absent: ["{late} late · {absent} absent", "{late} en retard · {absent} absent(s)", "{late} an reta · {absent} absan"],
     key_today: ["today", "aujourd'hui", "jodi a"],
     help_today: [
         "the day: each person's sessions as bars",
@@ -1045,6 +1056,41 @@ catalog! {
         "console: --exec for event {id}: {status}",
         "console : --exec pour l'événement {id} : {status}",
         "console: --exec pou evènman {id}: {status}",
+    ],
+    after_unreadable: [
+        "--after: cannot read \"{text}\" (a journal id, 5214, or an event's resume, 5214:1795161600000)",
+        "--after : « {text} » illisible (un numéro du journal, 5214, ou le resume d'un événement, 5214:1795161600000)",
+        "--after: pa ka li \"{text}\" (yon nimewo jounal, 5214, oswa resume yon evènman, 5214:1795161600000)",
+    ],
+    sheet_title: ["Attendance sheet — {month}", "Feuille de présence — {month}", "Fèy prezans — {month}"],
+    months: [
+        "January February March April May June July August September October November December",
+        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+        "janvye fevriye mas avril me jen jiyè out septanm oktòb novanm desanm",
+    ],
+    week_days: ["Mon Tue Wed Thu Fri Sat Sun", "lun. mar. mer. jeu. ven. sam. dim.", "len mad mèk jed van sam dim"],
+    sheet_total: ["Total", "Total", "Total"],
+    sheet_first_in: ["First in", "Arrivée", "Antre"],
+    sheet_last_out: ["Last out", "Départ", "Soti"],
+    sheet_counts: [
+        "Days absent: {absent} · days late: {late}",
+        "Jours d'absence : {absent} · jours de retard : {late}",
+        "Jou absan: {absent} · jou an reta: {late}",
+    ],
+    sheet_corrected: [
+        "* a session of this day was corrected by an admin (console last --corrections tells who, when and why)",
+        "* une session de ce jour a été corrigée par un administrateur (console last --corrections dit qui, quand et pourquoi)",
+        "* yon administratè korije yon sesyon jou sa a (console last --corrections di kiyès, kilè ak poukisa)",
+    ],
+    sheet_holiday: ["holiday: {name}", "férié : {name}", "jou ferye: {name}"],
+    sheet_leave: ["on leave", "en congé", "an konje"],
+    sheet_sign_employee: ["Employee's signature", "Signature de l'employé(e)", "Siyati anplwaye a"],
+    sheet_sign_director: ["Director's signature", "Signature du directeur", "Siyati direktè a"],
+    sheet_date: ["Date", "Date", "Dat"],
+    sheet_written: [
+        "{path}: pages written: {count} (one per person)",
+        "{path} : pages écrites : {count} (une par personne)",
+        "{path}: paj ekri: {count} (youn pa moun)",
     ],
     sheet_witness: [
         "The journal as this sheet was taken (`console verify --witness` checks the database against this line):",

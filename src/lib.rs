@@ -22,5 +22,6 @@ pub mod model;
 pub mod origin;
 pub mod printable;
 pub mod schedule;
+pub mod sheet;
 pub mod station;
 pub mod tui;

@@ -9,7 +9,7 @@ use chrono::TimeZone;
 use common::{Office, stdout_of};
 use konekte::db::Db;
 use konekte::db::testing::person;
-use konekte::model::{EndReason, Origin, Role};
+use konekte::model::{EndReason, NewUser, Origin, Role};
 
 /// A session of ann from `from` to `to` (local times of `zone`), ended for `reason`.
 fn worked(
@@ -33,11 +33,27 @@ fn worked(
         .unwrap();
 }
 
+/// Ann's week of November 2026 (UTC): late Monday, early Tuesday, absent Wednesday,
+/// five minutes late Thursday (within the grace), an idle end Friday, an hour's work
+/// on Saturday, when nothing is expected.
+fn the_week(db: &Db) {
+    let utc = chrono::Utc;
+    use EndReason::{Idle, Logout};
+    worked(db, &utc, (11, 16, 8, 25), (11, 16, 16, 0), Logout);
+    worked(db, &utc, (11, 17, 8, 0), (11, 17, 14, 0), Logout);
+    worked(db, &utc, (11, 19, 8, 5), (11, 19, 16, 2), Logout);
+    worked(db, &utc, (11, 20, 8, 0), (11, 20, 15, 55), Idle);
+    worked(db, &utc, (11, 21, 10, 0), (11, 21, 11, 0), Logout);
+}
+
 fn office_of_ann(days: &str) -> (Office, Db) {
     let office = Office::new();
     let db = Db::open(&office.target).unwrap();
-    db.create_users(&[person("ann", Role::Secretaire)], false, 0)
-        .unwrap();
+    let ann = NewUser {
+        full_name: "Ann Thérèse Désir".into(),
+        ..person("ann", Role::Secretaire)
+    };
+    db.create_users(&[ann], false, 0).unwrap();
     office
         .console(&[
             "schedule",
@@ -61,14 +77,7 @@ fn office_of_ann(days: &str) -> (Office, Db) {
 #[test]
 fn a_week_of_one_person_comes_out_as_it_went() {
     let (office, db) = office_of_ann("mon-fri");
-    let utc = chrono::Utc;
-    use EndReason::{Idle, Logout};
-    worked(&db, &utc, (11, 16, 8, 25), (11, 16, 16, 0), Logout); // Monday: late
-    worked(&db, &utc, (11, 17, 8, 0), (11, 17, 14, 0), Logout); // Tuesday: early
-    // Wednesday: nobody. Thursday: five minutes late, within the grace.
-    worked(&db, &utc, (11, 19, 8, 5), (11, 19, 16, 2), Logout);
-    worked(&db, &utc, (11, 20, 8, 0), (11, 20, 15, 55), Idle); // Friday: forgot to log out
-    worked(&db, &utc, (11, 21, 10, 0), (11, 21, 11, 0), Logout); // Saturday: no work expected
+    the_week(&db);
     // A holiday and a day of leave the week after: neither is an absence.
     office
         .console(&["holiday", "add", "2026-11-23", "--name", "x"])
@@ -235,6 +244,144 @@ fn the_monthly_sheet_has_each_day_its_totals_and_a_witness() {
         .code(2);
 }
 
+/// The text of a PDF, as `pdftotext -layout` reads it back.
+fn text_of(pdf: &std::path::Path) -> String {
+    let output = std::process::Command::new(common::tool("pdftotext"))
+        .args(["-layout", common::path_str(pdf), "-"])
+        .output()
+        .expect("pdftotext");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// The line of the sheet's text that begins with `label` (a day, or the total).
+fn row<'a>(text: &'a str, label: &str) -> &'a str {
+    text.lines()
+        .map(str::trim)
+        .find(|line| line.starts_with(label))
+        .unwrap_or_else(|| panic!("no line {label:?} in:\n{text}"))
+}
+
+#[test]
+fn the_sheet_to_sign_is_a_pdf_of_each_day_its_totals_and_the_witness() {
+    let (office, db) = office_of_ann("mon-fri");
+    the_week(&db);
+    office
+        .console(&["holiday", "add", "2026-11-02", "--name", "Jour des Défunts"])
+        .assert()
+        .success();
+    // (language, Monday…Saturday 16-21, late, left early, absent, holiday, total)
+    let languages = [
+        (
+            "en",
+            ["Mon 16", "Tue 17", "Wed 18", "Thu 19", "Sat 21"],
+            ["late", "left early", "absent"],
+            "holiday: Jour des Défunts",
+            "Total",
+        ),
+        (
+            "fr",
+            ["lun. 16", "mar. 17", "mer. 18", "jeu. 19", "sam. 21"],
+            ["en retard", "parti tôt", "absent"],
+            "férié : Jour des Défunts",
+            "Total",
+        ),
+        (
+            "ht",
+            ["len 16", "mad 17", "mèk 18", "jed 19", "sam 21"],
+            ["an reta", "ale bonè", "absan"],
+            "jou ferye: Jour des Défunts",
+            "Total",
+        ),
+    ];
+    for (lang, days, words, holiday, total) in languages {
+        let pdf = office.dir.path().join(format!("sheet-{lang}.pdf"));
+        office
+            .console(&[
+                "--lang",
+                lang,
+                "sheet",
+                "--month",
+                "2026-11",
+                "ann",
+                "--output",
+                common::path_str(&pdf),
+            ])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("sheet-"));
+        let text = text_of(&pdf);
+        assert!(text.contains("Ann Thérèse Désir (ann)"), "{text}");
+        let [monday, tuesday, wednesday, thursday, saturday] = days;
+        let [late, early, absent] = words;
+        let monday = row(&text, monday);
+        assert!(
+            monday.contains("08:25") && monday.contains("-0:25:00") && monday.contains(late),
+            "{monday}"
+        );
+        let tuesday = row(&text, tuesday);
+        assert!(
+            tuesday.contains("14:00") && tuesday.contains(early),
+            "{tuesday}"
+        );
+        assert!(row(&text, wednesday).ends_with(absent), "{text}");
+        let thursday = row(&text, thursday);
+        assert!(
+            thursday.contains("08:05") && thursday.ends_with("-0:03:00"),
+            "within the grace: {thursday}"
+        );
+        let saturday = row(&text, saturday);
+        assert!(
+            saturday.contains("1:00:00") && !saturday.contains("8:00:00"),
+            "{saturday}"
+        );
+        assert!(text.contains(holiday), "{text}");
+        // 20 working days (21 less the holiday), 160 hours expected; 8:25-16:00,
+        // 8:00-14:00, 8:05-16:02, 8:00-15:55 and the Saturday's hour: 30:27:00.
+        let total = row(&text, total);
+        assert!(
+            total.contains("160:00:00")
+                && total.contains("30:27:00")
+                && total.contains("-129:33:00"),
+            "{total}"
+        );
+        assert!(
+            text.contains(": 16 ") && text.contains(": 1"),
+            "16 days absent, one late: {text}"
+        );
+        // The signed paper is a witness: `verify --witness` reads its text back.
+        let paper = office.file(&format!("sheet-{lang}.txt"), text.as_bytes());
+        office
+            .console(&["verify", "--witness", common::path_str(&paper)])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("1 checkpoint of"));
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(&pdf).unwrap().permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600, "it names people and their hours");
+    }
+    // Nowhere to write: one line naming the file, exit 1, nothing left behind.
+    let nowhere = office.dir.path().join("no-such-folder/sheet.pdf");
+    office
+        .console(&[
+            "sheet",
+            "--month",
+            "2026-11",
+            "--output",
+            common::path_str(&nowhere),
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("no-such-folder/sheet.pdf"));
+    office
+        .console(&[
+            "sheet", "--month", "2026-11", "--output", "x.pdf", "--format", "csv",
+        ])
+        .assert()
+        .code(2);
+}
+
 #[test]
 fn nobody_is_absent_before_their_account_was_made() {
     let (office, db) = office_of_ann("mon-fri");
@@ -355,5 +502,68 @@ fn the_days_the_clocks_change_keep_their_hours() {
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "user,day,kind,minutes,detail\nann,2026-11-08,absent,480,\n"
+    );
+}
+
+#[test]
+fn the_monitors_day_judges_each_day_of_the_week_as_exceptions_do() {
+    use konekte::clock::Zone;
+    use konekte::exceptions::Kind;
+    let (_office, db) = office_of_ann("mon-fri");
+    the_week(&db);
+    let ann = db.user("ann").unwrap().unwrap().id;
+    let hour = 3_600_000;
+    // Each day as the monitor sees it at 20:00, and Wednesday at 09:00 too.
+    let judged = |day: u32, at_hour: i64| {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        let start = chrono::Utc
+            .with_ymd_and_hms(2026, 11, day, 0, 0, 0)
+            .unwrap()
+            .timestamp_millis();
+        let attendance = db
+            .day_attendance(
+                date,
+                (start, start + 24 * hour),
+                start + at_hour * hour,
+                Zone::UTC,
+            )
+            .unwrap()
+            .expect("a schedule is kept");
+        let person = attendance.people.get(&ann).cloned();
+        (
+            person.map(|p| (p.kinds, p.came, p.expected.len())),
+            attendance.late,
+            attendance.absent,
+        )
+    };
+    assert_eq!(judged(16, 20), (Some((vec![Kind::Late], true, 1)), 1, 0));
+    assert_eq!(
+        judged(17, 20),
+        (Some((vec![Kind::LeftEarly], true, 1)), 0, 0)
+    );
+    assert_eq!(
+        judged(18, 9),
+        (Some((vec![Kind::Late], false, 1)), 1, 0),
+        "not in yet"
+    );
+    assert_eq!(judged(18, 20), (Some((vec![Kind::Absent], false, 1)), 0, 1));
+    assert_eq!(
+        judged(19, 20),
+        (Some((vec![], true, 1)), 0, 0),
+        "within the grace"
+    );
+    assert_eq!(
+        judged(20, 20),
+        (Some((vec![Kind::NoLogout], true, 1)), 0, 0)
+    );
+    assert_eq!(
+        judged(21, 20),
+        (Some((vec![], true, 0)), 0, 0),
+        "no work expected"
+    );
+    assert_eq!(
+        judged(22, 20),
+        (None, 0, 0),
+        "Sunday: nothing expected, nobody came"
     );
 }

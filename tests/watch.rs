@@ -144,3 +144,108 @@ fn a_watcher_sees_each_event_once_and_resumes_after_the_last() {
         .collect();
     assert_eq!(events, ["\"login\"", "\"failure\"", "\"logout\""]);
 }
+
+#[test]
+fn exceptions_are_told_as_they_become_true_and_resumed_exactly() {
+    let office = Office::new();
+    let db = Db::open(&office.target).unwrap();
+    db.create_users(&[person("ann", Role::Secretaire)], false, 0)
+        .unwrap();
+    let ann = db.user("ann").unwrap().unwrap().id;
+    let at = |day: u32, hour: u32, minute: u32| {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, day)
+            .and_then(|d| d.and_hms_opt(hour, minute, 0))
+            .unwrap()
+            .and_utc()
+            .timestamp_millis()
+    };
+    let worked = |from: i64, to: i64| {
+        let session = db
+            .open_session(ann, &Origin::default(), 5_000, from)
+            .unwrap();
+        db.close_session(session.id, EndReason::Logout, to, None, None)
+            .unwrap();
+    };
+    worked(at(16, 8, 25), at(16, 16, 0)); // Monday: in at 08:25
+    // Tuesday: nobody. Wednesday: on until 17:00.
+    worked(at(18, 7, 55), at(18, 17, 0));
+    for args in [
+        &[
+            "schedule",
+            "set",
+            "--role",
+            "secretaire",
+            "--days",
+            "mon-fri",
+        ][..],
+        &[
+            "leave",
+            "add",
+            "ann",
+            "--from",
+            "2026-11-19",
+            "--to",
+            "2026-12-31",
+        ],
+    ] {
+        let mut args = args.to_vec();
+        if args[0] == "schedule" {
+            args.extend(["--start", "08:00", "--end", "16:00", "--grace", "10m"]);
+        } else {
+            args.extend(["--reason", "away"]);
+        }
+        office.console(&args).assert().success();
+    }
+    let head = db.journal_head().unwrap().0;
+    // From the Monday's midnight: what became true since, in the order it did.
+    let from = format!("{head}:{}", at(16, 0, 0));
+    let watcher = Watcher::start(&office, &["--format", "json", "--after", &from]);
+    let told = |event: &serde_json::Value| {
+        (
+            event["event"].as_str().unwrap().to_string(),
+            event["at"].as_str().unwrap().to_string(),
+            event["user"].as_str().unwrap().to_string(),
+        )
+    };
+    let first = watcher.next();
+    assert_eq!(
+        told(&first),
+        ("late".into(), "2026-11-16T08:10:00Z".into(), "ann".into())
+    );
+    let second = watcher.next();
+    assert_eq!(told(&second).0, "late", "Tuesday, nobody in at 08:10");
+    assert_eq!(second["id"], head, "the last entry before it");
+    let resume = second["resume"].as_str().unwrap().to_string();
+    assert_eq!(resume, format!("{head}:{}", at(17, 8, 10)));
+    watcher.stop();
+
+    let watcher = Watcher::start(&office, &["--format", "json", "--after", &resume]);
+    let absent = watcher.next();
+    assert_eq!(
+        told(&absent),
+        ("absent".into(), "2026-11-17T16:00:00Z".into(), "ann".into())
+    );
+    assert_eq!(absent["detail"], "day=2026-11-17");
+    let still_on = watcher.next();
+    assert_eq!(
+        told(&still_on),
+        (
+            "still_on".into(),
+            "2026-11-18T16:10:00Z".into(),
+            "ann".into()
+        )
+    );
+    assert!(
+        watcher
+            .lines
+            .recv_timeout(Duration::from_millis(1500))
+            .is_err(),
+        "on leave from Thursday: nothing more, nothing twice"
+    );
+    watcher.stop();
+    office
+        .console(&["watch", "--after", "yesterday"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("yesterday"));
+}

@@ -4,11 +4,12 @@ use anyhow::{Context, Result};
 
 use crate::cli::DemoArgs;
 use crate::clock::Zone;
-use crate::db::{Db, Range, Target};
+use crate::db::{Db, Range, Target, Whose};
 use crate::demo;
 use crate::error::Error;
 use crate::import;
 use crate::model::Role;
+use crate::schedule::Span;
 use crate::station::{self, Mode};
 use crate::tui::monitor::Leaving;
 
@@ -44,6 +45,7 @@ pub fn run(args: &DemoArgs, given: Option<&Target>) -> Result<()> {
         .user(&admin_name)?
         .context("the sample admin is missing")?
         .id;
+    set_office_hours(&db)?;
     let at_work = seed_past_weeks(&db, &accounts)?;
     let staff: Vec<(String, String)> = accounts
         .into_iter()
@@ -96,6 +98,25 @@ fn seed_past_weeks(db: &Db, accounts: &[(String, String, Role)]) -> Result<Vec<d
     demo::seed_history(db, &staff, db.now(), Zone::Local, PAST_DAYS, rand::random())
 }
 
+/// The hours the demo's office keeps, for every role: Monday to Friday, 08:00 to
+/// 16:00, ten minutes' grace; so that the exceptions, the sheet and the monitor's day
+/// have something to judge by.
+fn set_office_hours(db: &Db) -> Result<()> {
+    if !db.schedules()?.is_empty() {
+        return Ok(());
+    }
+    let weekdays = [true, true, true, true, true, false, false];
+    let hours = Span {
+        start: 8 * 60,
+        end: 16 * 60,
+        grace: 10,
+    };
+    for role in Role::ALL {
+        db.set_schedule(&Whose::Role(role), None, weekdays, hours, false)?;
+    }
+    Ok(())
+}
+
 /// Imports the sample users (those that exist already are left as they are) and returns
 /// each with its password and role.
 fn import_sample_users(target: &Target) -> Result<Vec<(String, String, Role)>> {
@@ -106,7 +127,9 @@ fn import_sample_users(target: &Target) -> Result<Vec<(String, String, Role)>> {
         .collect();
     let users = import::hashed(&candidates, &passwords, || {})?;
     let db = Db::open(target)?;
-    db.create_users(&users, true, db.now())?;
+    // Their accounts are as old as the history the demo writes of them.
+    let created = db.now() - (PAST_DAYS + 1) * 24 * 3_600_000;
+    db.create_users(&users, true, created)?;
     Ok(candidates
         .into_iter()
         .zip(passwords)

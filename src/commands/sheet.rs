@@ -3,20 +3,21 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::{Columns, month_arg, open_swept, people, write_rows};
-use crate::attendance::{Piece, Tally};
 use crate::cli::{Format, SheetArgs};
-use crate::clock::{self, Zone, split_by_day};
+use crate::clock::{self, Zone};
 use crate::db::{Range, Span, Target};
 use crate::error::Error;
-use crate::exceptions::{Expected, Kind, Worked, of_day};
+use crate::exceptions::Kind;
 use crate::journal::witness::Checkpoint;
-use crate::model::{Millis, Role};
+use crate::model::Millis;
+use crate::sheet::{Month, PersonSheet, Sheet, paper};
 
 pub fn run(args: &SheetArgs, target: &Target, out: &mut dyn Write) -> Result<()> {
     let first = month_arg(&args.month)?;
@@ -72,136 +73,42 @@ pub fn run(args: &SheetArgs, target: &Target, out: &mut dyn Write) -> Result<()>
         checkpoint: checkpoint.line(),
         people: sheets,
     };
-    write(out, args.format, &sheet)
-}
-
-/// The month every sheet is made of.
-struct Month<'a> {
-    days: &'a [NaiveDate],
-    expected: Expected,
-    until: Millis,
-    now: Millis,
-    tz: Zone,
-}
-
-impl Month<'_> {
-    fn sheet(
-        &self,
-        id: i64,
-        user: String,
-        full_name: String,
-        role: Role,
-        spans: &[Span],
-    ) -> PersonSheet {
-        let mut tallies: HashMap<NaiveDate, Tally> = HashMap::new();
-        for span in spans {
-            let end = span.logout_time.unwrap_or(self.now).min(self.until);
-            for (day, from, to) in split_by_day(span.login_time, end, self.tz) {
-                tallies.entry(day).or_default().add(Piece {
-                    session: span.id,
-                    from,
-                    to,
-                    login: span.login_time,
-                    logout: span.logout_time,
-                    corrected: span.corrected,
-                });
-            }
-        }
-        let worked: Vec<Worked> = spans
-            .iter()
-            .map(|span| Worked {
-                login: span.login_time,
-                logout: span.logout_time,
-                reason: span.end_reason,
-                corrected: span.corrected,
-            })
-            .collect();
-        let mut totals = Totals::default();
-        let days = self
-            .days
-            .iter()
-            .map(|day| {
-                let expected_spans = self.expected.spans(id, role, *day, self.tz);
-                let expected: Millis = expected_spans.iter().map(|(from, to, _)| to - from).sum();
-                let tally = tallies.remove(day).unwrap_or_default();
-                let kinds: Vec<Kind> = of_day(*day, &expected_spans, &worked, self.now, self.tz)
-                    .into_iter()
-                    .map(|exception| exception.kind)
-                    .collect();
-                totals.add(expected, &tally, &kinds);
-                DaySheet {
-                    day: day.to_string(),
-                    expected_seconds: expected / 1000,
-                    first_login: tally.first_login(),
-                    last_logout: tally.last_logout(),
-                    connected_seconds: tally.connected / 1000,
-                    exceptions: kinds.iter().map(|kind| kind.as_str()).collect(),
-                    kinds,
-                    corrected: tally.corrected > 0,
-                }
-            })
-            .collect();
-        PersonSheet {
-            user,
-            full_name,
-            role,
-            days,
-            totals,
-        }
+    match &args.output {
+        Some(path) => write_paper(path, &sheet, tz, out),
+        None => write(out, args.format, &sheet),
     }
 }
 
-#[derive(Serialize)]
-struct Sheet {
-    month: String,
-    /// The journal's head when the sheet was taken, as a witness's line: kept with the
-    /// signed sheet, `verify --witness` checks the database against it later.
-    checkpoint: String,
-    people: Vec<PersonSheet>,
-}
-
-#[derive(Serialize)]
-struct PersonSheet {
-    user: String,
-    full_name: String,
-    role: Role,
-    days: Vec<DaySheet>,
-    totals: Totals,
-}
-
-#[derive(Serialize)]
-struct DaySheet {
-    day: String,
-    expected_seconds: i64,
-    #[serde(serialize_with = "clock::serialize_rfc3339")]
-    first_login: Option<Millis>,
-    #[serde(serialize_with = "clock::serialize_rfc3339")]
-    last_logout: Option<Millis>,
-    connected_seconds: i64,
-    exceptions: Vec<&'static str>,
-    #[serde(skip)]
-    kinds: Vec<Kind>,
-    /// A session of the day was corrected by an admin.
-    corrected: bool,
-}
-
-#[derive(Serialize, Default)]
-struct Totals {
-    connected_seconds: i64,
-    expected_seconds: i64,
-    difference_seconds: i64,
-    days_absent: i64,
-    days_late: i64,
-}
-
-impl Totals {
-    fn add(&mut self, expected: Millis, tally: &Tally, kinds: &[Kind]) {
-        self.connected_seconds += tally.connected / 1000;
-        self.expected_seconds += expected / 1000;
-        self.difference_seconds = self.connected_seconds - self.expected_seconds;
-        self.days_absent += i64::from(kinds.contains(&Kind::Absent));
-        self.days_late += i64::from(kinds.contains(&Kind::Late));
-    }
+/// The PDF, written whole or not at all: into a private file beside `path`, renamed
+/// over it once complete.
+fn write_paper(path: &Path, sheet: &Sheet, tz: Zone, out: &mut dyn Write) -> Result<()> {
+    let t = crate::i18n::texts();
+    let pdf = paper::render(sheet, t, tz)?;
+    let cannot = |error: std::io::Error| {
+        Error::Refused(crate::said!(
+            cannot_write_file,
+            file = path.display(),
+            error = error
+        ))
+    };
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix(".konekte-sheet")
+        .tempfile_in(folder)
+        .map_err(cannot)?;
+    file.write_all(&pdf).map_err(cannot)?;
+    file.as_file().sync_all().map_err(cannot)?;
+    file.persist(path).map_err(|error| cannot(error.error))?;
+    let count = sheet.people.len();
+    writeln!(
+        out,
+        "{}",
+        crate::tr!(sheet_written, path = path.display(), count = count)
+    )?;
+    Ok(())
 }
 
 fn write(out: &mut dyn Write, format: Format, sheet: &Sheet) -> Result<()> {

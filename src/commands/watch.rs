@@ -9,42 +9,176 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::cli::{WatchArgs, WatchFormat};
-use crate::clock::{Zone, format_in};
+use crate::clock::{Zone, days_between, format_in};
 use crate::db::{Db, Target, Watch};
+use crate::error::Error;
+use crate::exceptions::{Expected, Kind, holds_at, moments};
 use crate::journal::events::{Event, event_of};
+use crate::model::{Millis, Role};
 
 /// Entries read at a time.
 const BATCH: i64 = 500;
 /// The longest a watcher sleeps without looking (a change notice can be missed when
 /// its connection drops).
 const PATIENCE: Duration = Duration::from_secs(1);
+const DAY: Millis = 86_400_000;
 
 pub fn run(args: &WatchArgs, target: &Target, out: &mut dyn Write) -> Result<()> {
     let db = Db::open_existing(target)?;
     let mut watch = Watch::open(target)?;
-    let mut after = match args.after {
-        Some(after) => after,
-        None => db.journal_head()?.0,
-    };
+    let (mut after, told_until) = cursor(&db, args.after.as_deref())?;
+    let mut clockwork = Clockwork::new(told_until);
     loop {
         let entries = db.entries_after(after, BATCH)?;
+        let full = entries.len() == BATCH as usize;
+        // Behind: the exceptions up to the last entry read; else up to now.
+        let horizon = match entries.last() {
+            Some(last) if full => last.at,
+            _ => db.now(),
+        };
+        let mut derived = clockwork.due(&db, horizon)?.into_iter().peekable();
+        let mut told_until = clockwork.told;
         for entry in &entries {
+            while let Some(event) = derived.next_if(|event| event.at <= entry.at) {
+                told_until = event.at;
+                handle(args, out, event, format!("{after}:{told_until}"))?;
+            }
             after = entry.id;
+            if changes_expectations(&entry.kind) {
+                clockwork.forget();
+            }
             let Some(mut event) = event_of(entry) else {
                 continue;
             };
             name(&db, &mut event)?;
-            // The hook first: a line out means the event was handled, so that a
-            // watcher killed and restarted after it does not skip a hook.
-            if let Some(command) = &args.exec {
-                run_hook(command, &event);
-            }
-            tell(out, args.format, &event)?;
+            handle(args, out, event, format!("{after}:{told_until}"))?;
         }
-        if entries.len() < BATCH as usize && watch.wait(PATIENCE).is_err() {
+        for event in derived {
+            told_until = event.at;
+            handle(args, out, event, format!("{after}:{told_until}"))?;
+        }
+        if !full && watch.wait(PATIENCE).is_err() {
             // A lost connection: the next wait makes it again.
             std::thread::sleep(PATIENCE);
         }
+    }
+}
+
+/// Tells one event: its hook first, then its line, so that a line out means the event
+/// was handled, and a watcher killed and restarted after it does not skip a hook.
+fn handle(args: &WatchArgs, out: &mut dyn Write, mut event: Event, resume: String) -> Result<()> {
+    if event.id == 0 {
+        // A derived event carries the last entry before it.
+        event.id = resume
+            .split(':')
+            .next()
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0);
+    }
+    event.resume = resume;
+    if let Some(command) = &args.exec {
+        run_hook(command, &event);
+    }
+    tell(out, args.format, &event)
+}
+
+/// Where to start: `--after ID` (the entries after it, and the exceptions from its
+/// time), `--after ID:MS` (an event's `resume`: exactly past it), or now.
+fn cursor(db: &Db, after: Option<&str>) -> Result<(i64, Millis)> {
+    let Some(text) = after else {
+        return Ok((db.journal_head()?.0, db.now()));
+    };
+    let unreadable = || Error::Usage(crate::said!(after_unreadable, text = text));
+    let (id, instant) = match text.trim().split_once(':') {
+        Some((id, instant)) => (id, Some(instant)),
+        None => (text.trim(), None),
+    };
+    let id: i64 = id.parse().map_err(|_| unreadable())?;
+    let instant = match instant {
+        Some(instant) => instant.parse().map_err(|_| unreadable())?,
+        None => db.entry_time(id)?.unwrap_or_else(|| db.now()),
+    };
+    Ok((id, instant))
+}
+
+/// Whether an entry of `kind` changes what is expected of whom.
+fn changes_expectations(kind: &str) -> bool {
+    ["schedule.", "holiday.", "leave.", "account."]
+        .iter()
+        .any(|prefix| kind.starts_with(prefix))
+}
+
+/// The enabled accounts: id, name, role.
+type Staff = Vec<(i64, String, Role)>;
+
+/// The exceptions that become true as time passes, which no entry says: late at the
+/// start and its grace with nobody in, absent at the end, still on past it.
+struct Clockwork {
+    /// Read when first needed, and again after an entry that changes it.
+    expected: Option<(Expected, Staff)>,
+    /// The exceptions up to this instant are told.
+    told: Millis,
+}
+
+impl Clockwork {
+    fn new(told: Millis) -> Clockwork {
+        Clockwork {
+            expected: None,
+            told,
+        }
+    }
+
+    fn forget(&mut self) {
+        self.expected = None;
+    }
+
+    /// The exceptions that became true in (told, to], in order of their instants.
+    fn due(&mut self, db: &Db, to: Millis) -> Result<Vec<Event>> {
+        let from = self.told;
+        if to <= from {
+            return Ok(Vec::new());
+        }
+        self.told = to;
+        if self.expected.is_none() {
+            self.expected = Some((db.expected()?, db.staff()?));
+        }
+        let Some((expected, staff)) = &self.expected else {
+            return Ok(Vec::new());
+        };
+        if expected.roles.is_empty() && expected.people.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tz = Zone::Local;
+        let mut events = Vec::new();
+        // From the day before: a day's last moment may fall after its midnight.
+        for day in days_between(from - DAY, to + 1, tz) {
+            let due: Vec<(Millis, Kind, &str, i64)> = staff
+                .iter()
+                .flat_map(|(id, name, role)| {
+                    let spans = expected.spans(*id, *role, day, tz);
+                    moments(&spans)
+                        .into_iter()
+                        .filter(|(at, _)| from < *at && *at <= to)
+                        .map(move |(at, kind)| (at, kind, name.as_str(), *id))
+                })
+                .collect();
+            let Some(midnight) = day.and_hms_opt(0, 0, 0).and_then(|m| tz.instant(m)) else {
+                continue;
+            };
+            if due.is_empty() {
+                continue;
+            }
+            // The sessions that touch the day, and its moments past midnight.
+            let worked = db.worked_between(midnight, (midnight + 2 * DAY).min(to + 1))?;
+            for (at, kind, name, id) in due {
+                let sessions = worked.get(&id).map_or(&[][..], Vec::as_slice);
+                if holds_at(kind, at, midnight, sessions) {
+                    events.push(Event::derived(at, kind, name, day));
+                }
+            }
+        }
+        events.sort_by_key(|event| event.at);
+        Ok(events)
     }
 }
 
@@ -73,7 +207,7 @@ fn tell(out: &mut dyn Write, format: WatchFormat, event: &Event) -> Result<()> {
             ];
             let line: Vec<String> = parts.into_iter().flatten().collect();
             let line = crate::printable::escaped(&line.join("  ")).into_owned();
-            writeln!(out, "{line}  #{}", event.id)?;
+            writeln!(out, "{line}  #{}", event.resume)?;
         }
     }
     out.flush()?;

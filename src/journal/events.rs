@@ -3,11 +3,13 @@
 //! admin's action), with the journal id it can resume after. Pure: names are looked up
 //! by the caller.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::Actor;
 use super::audit::{Subject, action_of};
 use super::{Entry, Fact};
+use crate::exceptions::Kind;
 use crate::model::Millis;
 
 /// One event, as the JSON of `watch` and of `--exec`'s stdin carries it.
@@ -17,7 +19,7 @@ pub struct Event {
     pub id: i64,
     #[serde(serialize_with = "crate::clock::serialize_time")]
     pub at: Millis,
-    /// login, logout, failure, lockout, correction, admin
+    /// login, logout, failure, lockout, correction, admin; late, absent, still_on
     pub event: &'static str,
     /// The account it is about, by id (the caller names it).
     #[serde(skip)]
@@ -29,6 +31,9 @@ pub struct Event {
     pub detail: Option<String>,
     /// Who did an admin's action: the system account, or the monitor's admin.
     pub by: Option<String>,
+    /// What to give `--after` to resume past this event, and past nothing else:
+    /// `ID:MS`, the last journal entry and the last instant of an exception told.
+    pub resume: String,
 }
 
 impl Event {
@@ -43,6 +48,24 @@ impl Event {
             what: None,
             detail: None,
             by: None,
+            resume: String::new(),
+        }
+    }
+
+    /// An exception that became true at `at` as time passed (late, absent, still on):
+    /// no entry says it, so it carries the id of the last entry before it.
+    pub fn derived(at: Millis, kind: Kind, user: &str, day: NaiveDate) -> Event {
+        Event {
+            id: 0,
+            at,
+            event: kind.as_str(),
+            user_id: None,
+            user: Some(user.to_string()),
+            session: None,
+            what: None,
+            detail: Some(format!("day={day}")),
+            by: None,
+            resume: String::new(),
         }
     }
 }

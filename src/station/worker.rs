@@ -205,7 +205,7 @@ impl Context {
                 day_start,
             } => {
                 self.sweep(db, at);
-                Reply::Loaded(db.monitor_snapshot(&query, at, day_start))
+                Reply::Loaded(db.monitor_snapshot(&query, at, day_start, self.tz))
             }
             Job::LoadHistory {
                 user_id,

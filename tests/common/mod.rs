@@ -264,6 +264,29 @@ impl Office {
     }
 }
 
+/// A program a test drives for real (`pdftotext`), installed by `scripts/install-tools`
+/// when this machine lacks it.
+pub fn tool(name: &str) -> &str {
+    let found = |name: &str| {
+        std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {name}")])
+            .output()
+            .is_ok_and(|output| output.status.success())
+    };
+    if !found(name) {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/install-tools");
+        let status = std::process::Command::new(script)
+            .arg(name)
+            .status()
+            .expect("scripts/install-tools");
+        assert!(
+            status.success() && found(name),
+            "{name} could not be installed"
+        );
+    }
+    name
+}
+
 pub fn path_str(path: &Path) -> &str {
     path.to_str().expect("a UTF-8 path")
 }

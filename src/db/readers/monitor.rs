@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::attendance::{Piece, Tally};
-use crate::clock::{Zone, split_by_day, start_of_day};
+use crate::clock::{Zone, day_after, day_of, split_by_day, start_of_day};
 use crate::db::Db;
 use crate::db::backend::Exec;
 use crate::db::backend::value::{Row, ToValue, Value, params};
@@ -15,7 +15,8 @@ use crate::db::tables::sessions::{
 };
 use crate::db::tables::users::{ACTIVITY_COLUMNS, USER_COLUMNS, USER_FILTER, summary_from_row};
 use crate::error::Error;
-use crate::model::{Millis, SessionLine, Timeline, UserLine, folded};
+use crate::exceptions::DayAttendance;
+use crate::model::{Millis, Person, SessionLine, Timeline, UserLine, folded};
 use anyhow::Result;
 use chrono::NaiveDate;
 
@@ -117,6 +118,8 @@ pub struct Snapshot {
     pub online_total: usize,
     pub offline: Vec<SessionLine>,
     pub timeline: Option<Timeline>,
+    /// The day so far against the hours expected (`None`: the office keeps no schedule).
+    pub attendance: Option<Box<DayAttendance>>,
 }
 
 /// A page of the "Online now" pane.
@@ -144,12 +147,14 @@ pub struct History {
 }
 
 impl Db {
-    /// The rows the panes show, as `query` asks for them; "today" begins at `day_start`.
+    /// The rows the panes show, as `query` asks for them; "today" begins at `day_start`,
+    /// local midnight in `tz`.
     pub fn monitor_snapshot(
         &self,
         query: &Query,
         now: Millis,
         day_start: Millis,
+        tz: Zone,
     ) -> Result<Snapshot> {
         let filter = query.filter.as_deref();
         let users_from = self.resolve_users_anchor(query)?;
@@ -162,6 +167,24 @@ impl Db {
             day_start,
         )?;
         let online = self.online_pane(query)?;
+        let attendance = match (day_of(day_start, tz), day_after(day_start, tz)) {
+            (Some(day), Some(day_end)) => self
+                .day_attendance(day, (day_start, day_end), now, tz)?
+                .map(Box::new),
+            _ => None,
+        };
+        // Those expected who have not come are people of the day too.
+        let missing: Vec<Person> = attendance
+            .iter()
+            .flat_map(|attendance| &attendance.people)
+            .filter(|(_, person)| !person.came && !person.kinds.is_empty())
+            .map(|(id, person)| Person {
+                user_id: *id,
+                username: person.username.clone(),
+                role: person.role,
+                bars: Vec::new(),
+            })
+            .collect();
         Ok(Snapshot {
             counts: self.counts()?,
             users_from,
@@ -172,8 +195,12 @@ impl Db {
             offline: self.recently_offline(filter, RECENT_OFFLINE)?,
             timeline: query
                 .timeline
-                .map(|(offset, rows)| self.timeline(filter, day_start, now, offset, rows))
+                .map(|(offset, rows)| {
+                    let page = (offset, rows);
+                    self.timeline(filter, day_start, now, page, &missing)
+                })
                 .transpose()?,
+            attendance,
         })
     }
 

@@ -13,15 +13,15 @@ use crate::model::{Bar, Millis, Person, SessionLine, Timeline};
 
 impl Db {
     /// The people connected between `day_start` and `now` who match `filter` (name, role
-    /// or host, any case), by name: `rows` of them from `offset` (moved back when fewer
-    /// remain).
+    /// or host, any case), and those `missing` (expected, not come), by name: `rows` of
+    /// them from `offset` (moved back when fewer remain).
     pub fn timeline(
         &self,
         filter: Option<&str>,
         day_start: Millis,
         now: Millis,
-        offset: usize,
-        rows: usize,
+        (offset, rows): (usize, usize),
+        missing: &[Person],
     ) -> Result<Timeline> {
         let range = Range {
             since: Some(day_start),
@@ -52,6 +52,15 @@ impl Db {
                 end_reason: session.end_reason,
             });
         })?;
+        for person in missing {
+            let matched = needle.as_deref().is_none_or(|needle| {
+                [person.username.as_str(), person.role.as_str()]
+                    .iter()
+                    .any(|text| crate::model::folded(text).contains(needle))
+            });
+            let key = (person.username.to_lowercase(), person.user_id);
+            people.entry(key).or_insert((person.clone(), matched));
+        }
         let shown: Vec<Person> = people
             .into_values()
             .filter_map(|(person, matched)| matched.then_some(person))
@@ -117,7 +126,7 @@ mod tests {
         db.open_session(id("Zoe"), &at("desk"), 5_000, DAY + 9 * HOUR)
             .unwrap();
         let now = DAY + 15 * HOUR;
-        let day = db.timeline(None, DAY, now, 0, 10).unwrap();
+        let day = db.timeline(None, DAY, now, (0, 10), &[]).unwrap();
         let names: Vec<&str> = day.people.iter().map(|p| p.username.as_str()).collect();
         assert_eq!(names, ["ann", "bob", "Zoe"]);
         assert_eq!(day.total, 3);
@@ -129,18 +138,25 @@ mod tests {
         );
         assert_eq!(bob.bars[1].logout, None);
         // A page, and a filter on a host: all of bob's day comes with it.
-        let page = db.timeline(None, DAY, now, 2, 2).unwrap();
+        let page = db.timeline(None, DAY, now, (2, 2), &[]).unwrap();
         assert_eq!(
             (page.offset, page.people.len()),
             (1, 2),
             "the page is kept full"
         );
-        let annex = db.timeline(Some("ANNEX"), DAY, now, 0, 10).unwrap();
+        let annex = db.timeline(Some("ANNEX"), DAY, now, (0, 10), &[]).unwrap();
         assert_eq!(annex.total, 1);
         assert_eq!(annex.people[0].bars.len(), 2);
         // Read as the panes read it: trimmed, and blank is no filter.
-        let spaced = db.timeline(Some("  annex "), DAY, now, 0, 10).unwrap();
+        let spaced = db
+            .timeline(Some("  annex "), DAY, now, (0, 10), &[])
+            .unwrap();
         assert_eq!(spaced, annex);
-        assert_eq!(db.timeline(Some("  "), DAY, now, 0, 10).unwrap().total, 3);
+        assert_eq!(
+            db.timeline(Some("  "), DAY, now, (0, 10), &[])
+                .unwrap()
+                .total,
+            3
+        );
     }
 }

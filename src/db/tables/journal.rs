@@ -163,6 +163,13 @@ impl Db {
         head_of(self, "")
     }
 
+    /// When entry `id` was written, or the last before it that is kept (`None`: none).
+    pub fn entry_time(&self, id: i64) -> Result<Option<Millis>> {
+        let sql = "SELECT at FROM journal WHERE id <= ?1 ORDER BY id DESC LIMIT 1";
+        let row = self.query_opt(sql, params![id])?;
+        row.map(|row| row.get(0)).transpose()
+    }
+
     /// The entries after `after`, in order, at most `most` of them.
     pub fn entries_after(&self, after: i64, most: i64) -> Result<Vec<Entry>> {
         self.query(

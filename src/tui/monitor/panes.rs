@@ -63,13 +63,6 @@ impl State {
             t.people_online,
             &[("online", &counts.online_users), ("total", &counts.users)],
         );
-        let mut left = vec![Span::styled(people, self.theme.strong())];
-        if inner.width >= 60 {
-            let sessions = fill(t.sessions_open, &[("count", &counts.online_sessions)]);
-            left.push(Span::raw(format!(" · {sessions}")));
-        }
-        left.push(pulse);
-        Line::from(left).render(inner, buf);
         let clock = if inner.width >= 60 {
             self.texts.lang.date_time_seconds(self.now, self.tz)
         } else {
@@ -80,6 +73,42 @@ impl State {
         } else {
             clock
         };
+        let sessions = fill(t.sessions_open, &[("count", &counts.online_sessions)]);
+        let marks = self.snapshot.attendance.as_ref().map(|attendance| {
+            let text = fill(
+                t.late_absent,
+                &[("late", &attendance.late), ("absent", &attendance.absent)],
+            );
+            let style = if attendance.late + attendance.absent > 0 {
+                self.theme.notice()
+            } else {
+                self.theme.label()
+            };
+            Span::styled(text, style)
+        });
+        // What fits beside the clock: the sessions go first, then the day's marks.
+        let room = usize::from(inner.width).saturating_sub(right.width() + 1);
+        let wanted = |parts: &[&str]| {
+            parts.iter().map(|part| part.width() + 3).sum::<usize>() + people.width() + 3
+        };
+        let marks_text = marks
+            .as_ref()
+            .map_or(String::new(), |m| m.content.to_string());
+        let (with_sessions, with_marks) = match marks {
+            Some(_) if wanted(&[&sessions, &marks_text]) <= room => (true, true),
+            Some(_) if wanted(&[&marks_text]) <= room => (false, true),
+            _ => (wanted(&[&sessions]) <= room, false),
+        };
+        let mut left = vec![Span::styled(people, self.theme.strong())];
+        if with_sessions {
+            left.push(Span::raw(format!(" · {sessions}")));
+        }
+        if let Some(marks) = marks.filter(|_| with_marks) {
+            left.push(Span::raw(" · "));
+            left.push(marks);
+        }
+        left.push(pulse);
+        Line::from(left).render(inner, buf);
         Line::from(right)
             .alignment(Alignment::Right)
             .render(inner, buf);

@@ -1,6 +1,7 @@
 use super::update::history_rows;
 use super::*;
 use crate::db::{Counts, UserKey, UserPage};
+use crate::exceptions::Kind;
 use crate::i18n::EN;
 use crate::model::{EndReason, Role, User, UserState, UserSummary};
 
@@ -130,6 +131,7 @@ fn snapshot() -> Snapshot {
         online_offset: 0,
         online_total: 3,
         timeline: None,
+        attendance: None,
         offline: vec![
             session(
                 40,
@@ -751,6 +753,9 @@ fn timeline(offset: usize) -> crate::model::Timeline {
             Role::Secretaire,
             vec![bar(6, at(7, 5), Some(at(7, 50)), EndReason::Lost)],
         ),
+        // Expected, not come: from 06:00 to 09:00 (absent), from 08:00 (late).
+        person(8, "wilner", Role::Archives, vec![]),
+        person(9, "yolande", Role::Secretaire, vec![]),
     ];
     crate::model::Timeline {
         offset,
@@ -769,8 +774,50 @@ fn today_state(width: u16, height: u16) -> State {
     assert_eq!(query.timeline.map(|(offset, _)| offset), Some(0));
     let mut loaded = snapshot();
     loaded.timeline = Some(timeline(0));
+    loaded.attendance = Some(Box::new(attendance()));
     let _ = update(&mut s, Msg::Loaded(loaded));
     s
+}
+
+/// The morning judged against the office's hours (08:00 to 16:00, ten minutes' grace):
+/// Hantz123 came at 07:55 but archives001 at 07:40; wilner was expected from 06:00 to
+/// 09:00 and never came; yolande is not in yet.
+fn attendance() -> crate::exceptions::DayAttendance {
+    let at = |hour: i64| crate::clock::start_of_day(NOW, Zone::UTC) + hour * 60 * MINUTE;
+    let day =
+        |username: &str, role, hours: (i64, i64), kinds: Vec<Kind>| crate::exceptions::PersonDay {
+            username: username.into(),
+            role,
+            expected: vec![(at(hours.0), at(hours.1))],
+            came: kinds != [Kind::Absent] && username != "yolande",
+            kinds,
+        };
+    let people = [
+        (2, day("archives001", Role::Archives, (8, 16), vec![])),
+        (
+            5,
+            day("Hantz123", Role::Secretaire, (7, 15), vec![Kind::Late]),
+        ),
+        (
+            6,
+            day(
+                "secretaire002",
+                Role::Secretaire,
+                (8, 16),
+                vec![Kind::NoLogout],
+            ),
+        ),
+        (8, day("wilner", Role::Archives, (6, 9), vec![Kind::Absent])),
+        (
+            9,
+            day("yolande", Role::Secretaire, (8, 16), vec![Kind::Late]),
+        ),
+    ];
+    crate::exceptions::DayAttendance {
+        late: 2,
+        absent: 1,
+        people: people.into_iter().collect(),
+    }
 }
 
 #[test]

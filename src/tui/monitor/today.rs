@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
 use super::State;
 use crate::attendance::{Piece, Tally};
 use crate::clock::{Zone, day_after, format_in, hour_of_day, start_of_day};
+use crate::exceptions::{DayAttendance, Kind, PersonDay};
 use crate::model::{Bar, Person};
 use crate::model::{EndReason, Millis};
 use crate::tui::{Theme, pad_to};
@@ -22,6 +23,8 @@ const WORKDAY: (u32, u32) = (7, 19);
 const ENDED: char = '━';
 const OPEN: char = '█';
 const NOW: char = '│';
+/// The hours expected of a person, behind their bars.
+const EXPECTED: char = '░';
 
 /// The day shown, as instants: its two midnights and its working hours, each local
 /// time with the offset of its own instant (a day of 23 or 25 hours when the clocks
@@ -124,6 +127,9 @@ impl State {
                 "· {OPEN} {}  {ENDED} {} ",
                 t.legend_open, t.legend_ended
             ));
+            if self.snapshot.attendance.is_some() {
+                title.push_str(&format!(" {EXPECTED} {} ", t.legend_expected));
+            }
         }
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
@@ -145,9 +151,11 @@ impl State {
             .unwrap_or(0)
             .clamp(4, 20);
         let total_width = 9;
-        let bars_width = inner
-            .width
-            .saturating_sub(name_width as u16 + 1 + total_width + 1);
+        let attendance = self.snapshot.attendance.as_deref();
+        let mark_width = mark_width(attendance, &timeline.people, inner.width >= 60, t);
+        let bars_width = inner.width.saturating_sub(
+            name_width as u16 + 1 + total_width + 1 + mark_width.map_or(0, |w| w as u16 + 1),
+        );
         let axis = axis(&today, self.now, &timeline.people);
         let axis_line = self.axis_line(axis, name_width, bars_width);
         axis_line.render(Rect { height: 1, ..inner }, buf);
@@ -157,7 +165,15 @@ impl State {
                 break;
             }
             let selected = timeline.offset + row == self.today_selected;
-            let line = self.person_line(person, axis, name_width, bars_width, day_start);
+            let day = attendance.and_then(|attendance| attendance.people.get(&person.user_id));
+            let columns = Columns {
+                axis,
+                name_width,
+                bars_width,
+                mark_width,
+                day_start,
+            };
+            let line = self.person_line(person, day, &columns);
             let line = if selected {
                 line.style(self.theme.focused())
             } else {
@@ -207,29 +223,100 @@ impl State {
     fn person_line(
         &self,
         person: &Person,
-        axis: (Millis, Millis),
-        name_width: usize,
-        width: u16,
-        day_start: Millis,
+        day: Option<&PersonDay>,
+        columns: &Columns,
     ) -> Line<'static> {
-        let now_column = now_column(axis, width, self.now);
+        let width = columns.bars_width;
+        let now_column = now_column(columns.axis, width, self.now);
         let mut spans = vec![Span::styled(
-            format!("{} ", pad_to(&person.username, name_width)),
+            format!("{} ", pad_to(&person.username, columns.name_width)),
             self.theme.role(person.role),
         )];
-        for (i, cell) in cells(&person.bars, axis, width, self.now)
+        let expected = day.map_or(&[][..], |day| day.expected.as_slice());
+        let expected_cells = expected_cells(expected, columns.axis, width);
+        for (i, cell) in cells(&person.bars, columns.axis, width, self.now)
             .into_iter()
             .enumerate()
         {
-            spans.push(bar_span(self.theme, cell, Some(i) == now_column));
+            let expected = expected_cells.get(i).copied().unwrap_or(false);
+            spans.push(bar_span(self.theme, cell, Some(i) == now_column, expected));
         }
-        let connected = connected_today(&person.bars, day_start, self.now);
+        let connected = connected_today(&person.bars, columns.day_start, self.now);
         spans.push(Span::raw(format!(
             " {:>9}",
             self.texts.lang.duration(connected)
         )));
+        if let Some(mark_width) = columns.mark_width {
+            let kinds = day.map_or(&[][..], |day| day.kinds.as_slice());
+            let mark = mark(kinds, mark_width, self.texts);
+            spans.push(Span::styled(format!(" {mark}"), self.theme.notice()));
+        }
         Line::from(spans)
     }
+}
+
+/// Where a row's parts go across the view.
+struct Columns {
+    axis: (Millis, Millis),
+    name_width: usize,
+    bars_width: u16,
+    /// The room for what is wrong with a person's day (`None`: no schedule kept).
+    mark_width: Option<usize>,
+    day_start: Millis,
+}
+
+/// The kinds a row of the day names, most telling first.
+const MARKED: [Kind; 4] = [Kind::Absent, Kind::Late, Kind::LeftEarly, Kind::NoLogout];
+
+/// What the last column says of a person's day: the most telling of its exceptions, in
+/// words where there is room (`width` > 1), else `!`.
+fn mark(kinds: &[Kind], width: usize, t: &crate::i18n::Texts) -> String {
+    let Some(kind) = MARKED.iter().find(|kind| kinds.contains(kind)) else {
+        return String::new();
+    };
+    if width <= 1 {
+        return "!".into();
+    }
+    pad_to(kind.word(t), width)
+}
+
+/// The room the marks of the people shown need: the longest word, or one cell on a
+/// narrow screen; `None` when the office keeps no schedule.
+fn mark_width(
+    attendance: Option<&DayAttendance>,
+    people: &[Person],
+    wide: bool,
+    t: &crate::i18n::Texts,
+) -> Option<usize> {
+    let attendance = attendance?;
+    if !wide {
+        return Some(1);
+    }
+    let longest = people
+        .iter()
+        .filter_map(|person| attendance.people.get(&person.user_id))
+        .filter_map(|day| MARKED.iter().find(|kind| day.kinds.contains(kind)))
+        .map(|kind| unicode_width::UnicodeWidthStr::width(kind.word(t)))
+        .max();
+    Some(longest.unwrap_or(1).min(16))
+}
+
+/// Which cells of a row of `width` fall mostly within the hours expected.
+fn expected_cells(
+    expected: &[(Millis, Millis)],
+    (start, end): (Millis, Millis),
+    width: u16,
+) -> Vec<bool> {
+    let width = usize::from(width).max(1);
+    let span = (end - start).max(1);
+    (0..width)
+        .map(|i| {
+            let middle = start + span * (2 * i as Millis + 1) / (2 * width as Millis);
+            expected
+                .iter()
+                .any(|(from, to)| (*from..*to).contains(&middle))
+        })
+        .collect()
 }
 
 /// The cell of the row where now is, if now is on the axis.
@@ -239,11 +326,12 @@ fn now_column((start, end): (Millis, Millis), width: u16, now: Millis) -> Option
         .then(|| ((now - start) * Millis::from(width) / (end - start).max(1)) as usize)
 }
 
-fn bar_span(theme: Theme, cell: Cell, is_now: bool) -> Span<'static> {
+fn bar_span(theme: Theme, cell: Cell, is_now: bool, expected: bool) -> Span<'static> {
     match cell {
         Cell::Open => Span::styled(OPEN.to_string(), theme.online()),
         Cell::Ended(reason) => Span::styled(ENDED.to_string(), theme.end_reason(reason)),
         Cell::Empty if is_now => Span::styled(NOW.to_string(), theme.label()),
+        Cell::Empty if expected => Span::styled(EXPECTED.to_string(), theme.label()),
         Cell::Empty => Span::styled(" ".to_string(), Style::new()),
     }
 }

@@ -122,7 +122,7 @@ fn a_filter_narrows_every_pane() {
     let online = |filter: &str| {
         let mut q = query(UsersAnchor::Start, 20);
         q.filter = Some(filter.into());
-        let snapshot = db.monitor_snapshot(&q, 200, 0).unwrap();
+        let snapshot = db.monitor_snapshot(&q, 200, 0, Zone::UTC).unwrap();
         (snapshot.online.len(), snapshot.online_total)
     };
     assert_eq!(online("FRONT"), (1, 1));
@@ -210,16 +210,21 @@ fn desk() -> Origin {
 fn anchors_resolve_to_pages() {
     let db = office(5);
     let end = db
-        .monitor_snapshot(&query(UsersAnchor::End, 2), MIDNIGHT, 0)
+        .monitor_snapshot(&query(UsersAnchor::End, 2), MIDNIGHT, 0, Zone::UTC)
         .unwrap();
     assert_eq!(first_names(&end), ["user003", "user004"]);
     let from = end.users_from.clone().unwrap();
     let back = db
-        .monitor_snapshot(&query(UsersAnchor::Back { from, rows: 2 }, 2), MIDNIGHT, 0)
+        .monitor_snapshot(
+            &query(UsersAnchor::Back { from, rows: 2 }, 2),
+            MIDNIGHT,
+            0,
+            Zone::UTC,
+        )
         .unwrap();
     assert_eq!(first_names(&back), ["user001", "user002"]);
     let top = db
-        .monitor_snapshot(&query(UsersAnchor::Start, 2), MIDNIGHT, 0)
+        .monitor_snapshot(&query(UsersAnchor::Start, 2), MIDNIGHT, 0, Zone::UTC)
         .unwrap();
     assert_eq!(first_names(&top), ["user000", "user001"]);
     assert_eq!(top.counts.users, 5);
@@ -258,7 +263,7 @@ fn the_latest_login_comes_first_and_a_kept_user_is_followed() {
         3,
     );
     keep.sort = PaneSort::LastLogin;
-    let snapshot = db.monitor_snapshot(&keep, 4_000, 0).unwrap();
+    let snapshot = db.monitor_snapshot(&keep, 4_000, 0, Zone::UTC).unwrap();
     assert_eq!(first_names(&snapshot), ["user005", "user001", "user004"]);
     keep.sort = PaneSort::Name;
     keep.users_anchor = UsersAnchor::Keep {
@@ -266,7 +271,7 @@ fn the_latest_login_comes_first_and_a_kept_user_is_followed() {
         row: 1,
         fallback: None,
     };
-    let snapshot = db.monitor_snapshot(&keep, 4_000, 0).unwrap();
+    let snapshot = db.monitor_snapshot(&keep, 4_000, 0, Zone::UTC).unwrap();
     assert_eq!(first_names(&snapshot), ["user004", "user005"]);
 }
 
@@ -290,7 +295,7 @@ fn the_online_page_keeps_the_selected_session_in_view() {
     let mut q = query(UsersAnchor::Start, 2);
     q.online_rows = 3;
     q.online_selected = Some(sessions[6]);
-    let snapshot = db.monitor_snapshot(&q, 2_000, 0).unwrap();
+    let snapshot = db.monitor_snapshot(&q, 2_000, 0, Zone::UTC).unwrap();
     assert_eq!((snapshot.online_offset, snapshot.online_total), (4, 8));
     assert_eq!(snapshot.online[2].id, sessions[6]);
     // Two sessions before it end: it moves up, and the page with it.
@@ -299,7 +304,7 @@ fn the_online_page_keeps_the_selected_session_in_view() {
             .unwrap();
     }
     q.online_offset = snapshot.online_offset;
-    let snapshot = db.monitor_snapshot(&q, 2_000, 0).unwrap();
+    let snapshot = db.monitor_snapshot(&q, 2_000, 0, Zone::UTC).unwrap();
     // The page stays as full as it can: it starts one row higher.
     assert_eq!((snapshot.online_offset, snapshot.online_total), (3, 6));
     assert_eq!(snapshot.online[1].id, sessions[6]);
@@ -315,7 +320,7 @@ fn a_page_below_the_sessions_left_comes_back_up_to_them() {
         db.close_session(*id, EndReason::Logout, 1_500, None, None)
             .unwrap();
     }
-    let snapshot = db.monitor_snapshot(&q, 2_000, 0).unwrap();
+    let snapshot = db.monitor_snapshot(&q, 2_000, 0, Zone::UTC).unwrap();
     assert_eq!((snapshot.online_offset, snapshot.online_total), (0, 2));
     let shown: Vec<i64> = snapshot.online.iter().map(|line| line.id).collect();
     assert_eq!(shown, [sessions[0], sessions[7]]);
