@@ -12,7 +12,7 @@ use crate::cli::{WatchArgs, WatchFormat};
 use crate::clock::{Zone, days_between, format_in};
 use crate::db::{Db, Target, Watch};
 use crate::error::Error;
-use crate::exceptions::{Expected, Kind, holds_at, moments};
+use crate::exceptions::{Expected, holds_at, moments};
 use crate::journal::events::{Event, event_of};
 use crate::model::{Millis, Role};
 
@@ -118,6 +118,8 @@ struct Clockwork {
     expected: Option<(Expected, Staff)>,
     /// The exceptions up to this instant are told.
     told: Millis,
+    /// Nothing can become true before this instant (the next moment of anyone's day).
+    quiet_until: Millis,
 }
 
 impl Clockwork {
@@ -125,11 +127,13 @@ impl Clockwork {
         Clockwork {
             expected: None,
             told,
+            quiet_until: 0,
         }
     }
 
     fn forget(&mut self) {
         self.expected = None;
+        self.quiet_until = 0;
     }
 
     /// The exceptions that became true in (told, to], in order of their instants.
@@ -139,35 +143,35 @@ impl Clockwork {
             return Ok(Vec::new());
         }
         self.told = to;
+        if to < self.quiet_until {
+            return Ok(Vec::new());
+        }
         if self.expected.is_none() {
             self.expected = Some((db.expected()?, db.staff()?));
         }
         let Some((expected, staff)) = &self.expected else {
             return Ok(Vec::new());
         };
-        if expected.roles.is_empty() && expected.people.is_empty() {
-            return Ok(Vec::new());
-        }
         let tz = Zone::Local;
         let mut events = Vec::new();
+        // Until the next moment after `to`: looked for up to two days ahead.
+        let mut next = to + 2 * DAY;
         // From the day before: a day's last moment may fall after its midnight.
-        for day in days_between(from - DAY, to + 1, tz) {
-            let due: Vec<(Millis, Kind, &str, i64)> = staff
-                .iter()
-                .flat_map(|(id, name, role)| {
-                    let spans = expected.spans(*id, *role, day, tz);
-                    moments(&spans)
-                        .into_iter()
-                        .filter(|(at, _)| from < *at && *at <= to)
-                        .map(move |(at, kind)| (at, kind, name.as_str(), *id))
-                })
-                .collect();
-            let Some(midnight) = day.and_hms_opt(0, 0, 0).and_then(|m| tz.instant(m)) else {
+        for day in days_between(from - DAY, to + 2 * DAY, tz) {
+            let mut due = Vec::new();
+            for (id, name, role) in staff {
+                for (at, kind) in moments(&expected.spans(*id, *role, day, tz)) {
+                    if from < at && at <= to {
+                        due.push((at, kind, name.as_str(), *id));
+                    } else if at > to {
+                        next = next.min(at);
+                    }
+                }
+            }
+            let midnight = day.and_hms_opt(0, 0, 0).and_then(|m| tz.instant(m));
+            let (Some(midnight), false) = (midnight, due.is_empty()) else {
                 continue;
             };
-            if due.is_empty() {
-                continue;
-            }
             // The sessions that touch the day, and its moments past midnight.
             let worked = db.worked_between(midnight, (midnight + 2 * DAY).min(to + 1))?;
             for (at, kind, name, id) in due {
@@ -177,6 +181,7 @@ impl Clockwork {
                 }
             }
         }
+        self.quiet_until = next;
         events.sort_by_key(|event| event.at);
         Ok(events)
     }

@@ -104,7 +104,7 @@ impl Db {
     /// The enabled accounts: id, name and role, the people anything is expected of.
     pub fn staff(&self) -> Result<Vec<(i64, String, Role)>> {
         let mut staff = Vec::new();
-        let sql = "SELECT id, username, role FROM users WHERE disabled = 0";
+        let sql = "SELECT id, username, role FROM users WHERE NOT disabled";
         self.each(sql, params![], &mut |mut row| {
             let role: Role = row.take_text(2)?.parse()?;
             staff.push((row.get(0)?, row.take_text(1)?, role));
