@@ -108,13 +108,15 @@ fn keep_office_hours(db: &str) {
 
 /// From a login's commit to the line of a `watch` running beside it.
 fn watch_delay(backend: &str, target: &Target, db: &str) {
+    let writer = Db::open(target).expect("the office");
+    // From the head as it is: the first login is seen however late the watcher starts.
+    let head = writer.journal_head().expect("the head").0.to_string();
     let mut watcher = Command::new(env!("CARGO_BIN_EXE_console"))
-        .args(["--db", db, "watch", "--format", "json"])
+        .args(["--db", db, "watch", "--format", "json", "--after", &head])
         .stdout(Stdio::piped())
         .spawn()
         .expect("console watch");
     let mut lines = BufReader::new(watcher.stdout.take().expect("its stdout")).lines();
-    let writer = Db::open(target).expect("the office");
     let user = writer
         .user("archives000001")
         .expect("read")
