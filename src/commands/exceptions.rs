@@ -1,7 +1,6 @@
 //! `console exceptions [USER] [--since T] [--until T]`: each person's days against the
 //! hours expected of them, one line per person, day and kind.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -10,8 +9,8 @@ use serde::Serialize;
 use super::{Columns, people, time_range, write_rows};
 use crate::cli::ExceptionsArgs;
 use crate::clock::{Zone, days_between, start_of_day};
-use crate::db::{Db, Range, Target};
-use crate::exceptions::{Kind, Worked, of_day};
+use crate::db::{Db, Target};
+use crate::exceptions::{Kind, of_day};
 use crate::model::Millis;
 
 const WEEK: Millis = 7 * 86_400_000;
@@ -26,22 +25,7 @@ pub fn run(args: &ExceptionsArgs, target: &Target, out: &mut dyn Write) -> Resul
     let people = people(&db, args.user.as_slice(), now)?;
     let only = args.user.as_ref().and(people.first().map(|user| user.id));
     let expected = db.expected()?;
-    let mut worked: HashMap<i64, Vec<Worked>> = HashMap::new();
-    let range = Range {
-        user_id: only,
-        since: Some(since),
-        until: Some(until),
-        counted_only: true,
-        ..Range::default()
-    };
-    db.visit_spans(&range, |span| {
-        worked.entry(span.user_id).or_default().push(Worked {
-            login: span.login_time,
-            logout: span.logout_time,
-            reason: span.end_reason,
-            corrected: span.corrected,
-        });
-    })?;
+    let mut worked = db.worked_between(only, since, until)?;
     let days = days_between(since, until, tz);
     let mut lines = Vec::new();
     for user in people {

@@ -173,7 +173,7 @@ impl Clockwork {
                 continue;
             };
             // The sessions that touch the day, and its moments past midnight.
-            let worked = db.worked_between(midnight, (midnight + 2 * DAY).min(to + 1))?;
+            let worked = db.worked_between(None, midnight, (midnight + 2 * DAY).min(to + 1))?;
             for (at, kind, name, id) in due {
                 let sessions = worked.get(&id).map_or(&[][..], Vec::as_slice);
                 if holds_at(kind, at, midnight, sessions) {

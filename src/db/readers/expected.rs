@@ -55,7 +55,7 @@ impl Db {
         if expected.roles.is_empty() && expected.people.is_empty() {
             return Ok(None);
         }
-        let mut worked = self.worked_between(day_start, day_end)?;
+        let mut worked = self.worked_between(None, day_start, day_end)?;
         let mut attendance = DayAttendance::default();
         for (id, username, role) in self.staff()? {
             let spans = expected.spans(id, role, day, tz);
@@ -81,10 +81,17 @@ impl Db {
         Ok(Some(attendance))
     }
 
-    /// Each person's sessions that touch [from, to), as the exceptions read them.
-    pub fn worked_between(&self, from: Millis, to: Millis) -> Result<HashMap<i64, Vec<Worked>>> {
+    /// Each person's sessions (or one person's) that touch [from, to), as the
+    /// exceptions read them.
+    pub fn worked_between(
+        &self,
+        user_id: Option<i64>,
+        from: Millis,
+        to: Millis,
+    ) -> Result<HashMap<i64, Vec<Worked>>> {
         let mut worked: HashMap<i64, Vec<Worked>> = HashMap::new();
         let range = Range {
+            user_id,
             since: Some(from),
             until: Some(to),
             counted_only: true,
