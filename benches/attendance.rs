@@ -9,7 +9,7 @@ mod support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{Datelike, Months};
 use konekte::db::{Db, Target};
@@ -79,11 +79,14 @@ fn main() {
     ];
     println!("whole processes on {USERS} users / {SESSIONS} sessions, every role on office hours:");
     for (name, args, goal, runs) in cases {
-        let time = median(runs, || console(&file, &args));
-        println!("  console {name:<38} {:>8.1} ms   goal {goal}", ms(time));
+        let time = support::median(runs, || console(&file, &args));
+        println!(
+            "  console {name:<38} {:>8.1} ms   goal {goal}",
+            support::ms(time)
+        );
         support::row(
             &format!("console {name}, whole process"),
-            format!("{:.0} ms", ms(time)),
+            format!("{:.0} ms", support::ms(time)),
             goal,
             "-".into(),
         );
@@ -159,12 +162,16 @@ fn watch_delay(backend: &str, target: &Target, db: &str) {
     let p95 = delays[delays.len() * 95 / 100];
     println!(
         "  watch, commit to line ({backend:<10})   p50 {:>6.1} ms  p95 {:>6.1} ms   goal p95 <= 20 ms",
-        ms(p50),
-        ms(p95)
+        support::ms(p50),
+        support::ms(p95)
     );
     support::row(
         &format!("watch: a login's commit to its line, {backend}"),
-        format!("p50 {:.1} ms, p95 {:.1} ms", ms(p50), ms(p95)),
+        format!(
+            "p50 {:.1} ms, p95 {:.1} ms",
+            support::ms(p50),
+            support::ms(p95)
+        ),
         "p95 <= 20 ms",
         "-".into(),
     );
@@ -179,20 +186,4 @@ fn console(db: &str, args: &[&str]) {
         .status()
         .expect("console");
     assert!(status.success(), "console {}", args.first().unwrap_or(&""));
-}
-
-fn median(runs: usize, mut run: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let started = Instant::now();
-            run();
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn ms(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1000.0
 }

@@ -11,7 +11,7 @@ mod support;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const RUNS: usize = 30;
 const COLUMNS: &str = "s.id, u.username, u.role, s.login_time, s.last_seen, s.host, s.tty, \
@@ -55,14 +55,14 @@ fn beside_the_shell(path: &Path, cases: [(&str, Vec<&str>, String); 2]) {
         let ratio = ours.as_secs_f64() / shell.as_secs_f64();
         println!(
             "  console {name:<26} {:>7.2} ms   sqlite3 shell {:>7.2} ms   ratio {ratio:.2}  (goal <= 1.5)",
-            ms(ours),
-            ms(shell),
+            support::ms(ours),
+            support::ms(shell),
         );
         support::row(
             &format!("console {name}, whole process, 1M sessions"),
-            format!("{:.1} ms ({ratio:.2} x)", ms(ours)),
+            format!("{:.1} ms ({ratio:.2} x)", support::ms(ours)),
             "<= 1.5 x the shell",
-            format!("sqlite3 shell, same query: {:.1} ms", ms(shell)),
+            format!("sqlite3 shell, same query: {:.1} ms", support::ms(shell)),
         );
     }
 }
@@ -98,16 +98,16 @@ fn beside_util_linux_last(path: &Path) {
         let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
         println!(
             "  console {name:<38} {:>7.2} ms   util-linux last {:>7.2} ms   ratio {ratio:.2}  (goal {goal})",
-            ms(ours),
-            ms(theirs),
+            support::ms(ours),
+            support::ms(theirs),
         );
         support::row(
             &format!("console {name}, whole process, 1M sessions"),
-            format!("{:.1} ms ({ratio:.2} x)", ms(ours)),
+            format!("{:.1} ms ({ratio:.2} x)", support::ms(ours)),
             goal,
             format!(
                 "util-linux last on the same history as wtmp: {:.1} ms",
-                ms(theirs)
+                support::ms(theirs)
             ),
         );
     }
@@ -130,10 +130,13 @@ fn alone(path: &Path) {
     ];
     for (name, args, goal) in cases {
         let time = median(|| console(path, &args));
-        println!("  console {name:<38} {:>7.2} ms   goal {goal}", ms(time));
+        println!(
+            "  console {name:<38} {:>7.2} ms   goal {goal}",
+            support::ms(time)
+        );
         support::row(
             &format!("console {name}, whole process, 100k users / 1M sessions"),
-            format!("{:.0} ms", ms(time)),
+            format!("{:.0} ms", support::ms(time)),
             goal,
             "-".into(),
         );
@@ -249,17 +252,5 @@ fn sqlite3(db: &Path, sql: &str) {
 
 fn median(mut run: impl FnMut()) -> Duration {
     run(); // warm the page cache
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let started = Instant::now();
-            run();
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[RUNS / 2]
-}
-
-fn ms(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1e3
+    support::median(RUNS, run)
 }

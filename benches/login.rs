@@ -7,8 +7,6 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use argon2::password_hash::{PasswordHasher, phc::Salt};
 use argon2::{Algorithm, Argon2, Params, Version};
 use konekte::auth::{self, LockPolicy, LoginRequest};
@@ -48,16 +46,16 @@ fn measure(backend: &str, target: &Target) {
     .expect("users");
     let origin = Origin::of_this_process();
 
-    let verify = median(LOGINS / 4, || {
+    let verify = support::median(LOGINS / 4, || {
         assert!(auth::verify_password(PASSWORD, &real_cost));
     });
-    let whole = median(LOGINS / 4, || log_in_and_out(&db, "real", &origin));
-    let everything_else = median(LOGINS, || log_in_and_out(&db, "cheap", &origin));
+    let whole = support::median(LOGINS / 4, || log_in_and_out(&db, "real", &origin));
+    let everything_else = support::median(LOGINS, || log_in_and_out(&db, "cheap", &origin));
 
-    let append = median(LOGINS, || {
+    let append = support::median(LOGINS, || {
         konekte::db::testing::append_one(&db).expect("append");
     });
-    let one_row = median(LOGINS, || {
+    let one_row = support::median(LOGINS, || {
         konekte::db::testing::write_one_row(&db).expect("a write of one row");
     });
     let append = append.saturating_sub(one_row);
@@ -66,11 +64,11 @@ fn measure(backend: &str, target: &Target) {
     println!(
         "  login, whole (median of {}):          {:>8.3} ms",
         LOGINS / 4,
-        ms(whole)
+        support::ms(whole)
     );
     println!(
         "  argon2id verify (m=19 MiB, t=2, p=1): {:>8.3} ms",
-        ms(verify)
+        support::ms(verify)
     );
     // With the journal: a file's writes are local, a server's cross the network.
     let goal = if backend == "SQLite" {
@@ -80,29 +78,29 @@ fn measure(backend: &str, target: &Target) {
     };
     println!(
         "  everything else (median of {LOGINS}):  {:>8.3} ms   goal {goal}",
-        ms(everything_else)
+        support::ms(everything_else)
     );
     println!(
         "  a journal entry appended (median of {LOGINS}): {:>6.3} ms   goal <= 0.2 ms",
-        ms(append)
+        support::ms(append)
     );
     support::row(
         &format!("a journal entry appended, {backend}"),
-        format!("{:.3} ms", ms(append)),
+        format!("{:.3} ms", support::ms(append)),
         "<= 0.2 ms",
         format!(
             "beyond a write transaction of one row, {:.3} ms",
-            ms(one_row)
+            support::ms(one_row)
         ),
     );
     support::row(
         &format!("a login, all but the argon2 verify, {backend}"),
-        format!("{:.2} ms", ms(everything_else)),
+        format!("{:.2} ms", support::ms(everything_else)),
         goal,
         format!(
             "whole login {:.1} ms, of which verify {:.1} ms",
-            ms(whole),
-            ms(verify)
+            support::ms(whole),
+            support::ms(verify)
         ),
     );
 }
@@ -145,20 +143,4 @@ fn cheapest_hash() -> String {
         .hash_password_with_salt(PASSWORD.as_bytes(), &Salt::generate())
         .expect("hash")
         .to_string()
-}
-
-fn median(runs: usize, mut work: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let started = Instant::now();
-            work();
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
-}
-
-fn ms(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1e3
 }

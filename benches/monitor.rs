@@ -52,12 +52,12 @@ fn main() {
     let (render_p50, render_p95) = percentiles(&mut renders);
     println!(
         "  render one frame (200x60)  p50 {:>7.3} ms  p95 {:>7.3} ms   goal <= 5 ms",
-        ms(render_p50),
-        ms(render_p95)
+        support::ms(render_p50),
+        support::ms(render_p95)
     );
     support::row(
         "monitor frame render, 200x60",
-        format!("p50 {:.2} ms", ms(render_p50)),
+        format!("p50 {:.2} ms", support::ms(render_p50)),
         "<= 5 ms",
         "-".into(),
     );
@@ -134,18 +134,22 @@ fn measure(backend: &str, target: &Target, database: &str, state: &mut State) {
     println!("monitor on {USERS} users / {SESSIONS} sessions, {backend}:");
     println!(
         "  reload (sweep + queries)   p50 {:>7.3} ms  p95 {:>7.3} ms   goal p50 <= 10 ms",
-        ms(reload_p50),
-        ms(reload_p95)
+        support::ms(reload_p50),
+        support::ms(reload_p95)
     );
     println!(
         "  commit to new frame        p50 {:>7.1} ms  p95 {:>7.1} ms   goal p95 <= 20 ms",
-        ms(delay_p50),
-        ms(delay_p95),
+        support::ms(delay_p50),
+        support::ms(delay_p95),
     );
     let big = "100k users / 1M sessions";
     support::row(
         &format!("monitor reload (sweep + queries), {big}, {backend}"),
-        format!("p50 {:.1} ms, p95 {:.1} ms", ms(reload_p50), ms(reload_p95)),
+        format!(
+            "p50 {:.1} ms, p95 {:.1} ms",
+            support::ms(reload_p50),
+            support::ms(reload_p95)
+        ),
         "p50 <= 10 ms",
         "-".into(),
     );
@@ -156,7 +160,11 @@ fn measure(backend: &str, target: &Target, database: &str, state: &mut State) {
     };
     support::row(
         &format!("commit in another process to new frame, {backend}"),
-        format!("p50 {:.0} ms, p95 {:.0} ms", ms(delay_p50), ms(delay_p95)),
+        format!(
+            "p50 {:.0} ms, p95 {:.0} ms",
+            support::ms(delay_p50),
+            support::ms(delay_p95)
+        ),
         "p95 <= 20 ms",
         format!("woken by {woken}"),
     );
@@ -260,10 +268,6 @@ fn timed(work: impl FnOnce()) -> Duration {
 fn percentiles(times: &mut [Duration]) -> (Duration, Duration) {
     times.sort();
     (times[times.len() / 2], times[times.len() * 95 / 100])
-}
-
-fn ms(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1e3
 }
 
 /// A line of /proc/self/status, in MB.
