@@ -61,6 +61,26 @@ impl Tally {
         );
     }
 
+    /// A line of sessions all ended, counted whole beforehand (`user_totals`) rather
+    /// than piece by piece: how many, corrected, the union and the sum of their times,
+    /// the first login and the last logout.
+    pub fn whole(
+        (sessions, corrected): (i64, i64),
+        (connected, summed): (Millis, Millis),
+        (first_login, last_logout): (Millis, Millis),
+    ) -> Tally {
+        Tally {
+            sessions,
+            corrected,
+            connected,
+            summed,
+            earliest: Some((first_login, first_login)),
+            latest: Some((last_logout, Some(last_logout))),
+            covered_until: last_logout,
+            last_session: None,
+        }
+    }
+
     /// Another person's tally, into a line of many people (a day of the office): their
     /// times add up, and each keeps their own overlaps.
     pub fn merge(&mut self, other: &Tally) {

@@ -39,7 +39,15 @@ pub fn run(args: &ReportArgs, target: &Target, out: &mut dyn Write) -> Result<()
         by: args.by,
     };
     let mut tallies = BTreeMap::new();
-    db.visit_spans(&range, |span| window.tally(&span, &mut tallies))?;
+    let whole_history = args.by == ReportBy::User
+        && since.is_none()
+        && args.until.is_none()
+        && range.user_id.is_none();
+    if whole_history {
+        window.tally_kept_totals(&db, &range, &mut tallies)?;
+    } else {
+        db.visit_spans(&range, |span| window.tally(&span, &mut tallies))?;
+    }
     if args.all && args.by != ReportBy::Day {
         window.add_empty_tallies(&db, &range, &mut tallies)?;
     }
@@ -100,6 +108,36 @@ impl Window {
                 corrected: span.corrected,
             });
         }
+    }
+
+    /// Each person's whole history: their ended sessions as the database keeps them
+    /// counted (`user_totals`), and the whole history of those online now, session by
+    /// session (an open session is in no total).
+    fn tally_kept_totals(
+        &self,
+        db: &Db,
+        range: &Range,
+        tallies: &mut BTreeMap<Key, Tally>,
+    ) -> Result<()> {
+        let online = db.people_online()?;
+        for kept in db.person_totals(range.role)? {
+            if online.binary_search(&kept.user_id).is_err() {
+                let tally = Tally::whole(
+                    (kept.sessions, kept.corrected),
+                    (kept.connected, kept.summed),
+                    (kept.first_login, kept.last_logout),
+                );
+                tallies.insert((None, kept.user_id), tally);
+            }
+        }
+        for user_id in online {
+            let theirs = Range {
+                user_id: Some(user_id),
+                ..range.clone()
+            };
+            db.visit_spans(&theirs, |span| self.tally(&span, tallies))?;
+        }
+        Ok(())
     }
 
     /// `--all`: an empty tally for each user (of the role, or the one asked for) without

@@ -44,6 +44,7 @@ pub use tables::schedules::{Scheduled, Whose};
 pub use tables::sessions::{
     Beat, Closed, Correction, Here, LONG_SESSION_MS, MISSED_BEATS, Range, Span,
 };
+pub use tables::totals::PersonTotals;
 
 use backend::postgres::{self as pg, PgConn};
 use backend::{Conn, Exec, Tx, migrations, sqlite, value};

@@ -10,6 +10,7 @@ use crate::db::Db;
 use crate::db::backend::value::{Row, Value, params};
 use crate::db::backend::{Conn, Dialect, Exec, Tx, sqlite};
 use crate::db::tables::journal::append;
+use crate::db::tables::totals;
 use crate::error::Error;
 use crate::journal::{self, Fact};
 
@@ -28,7 +29,8 @@ const BATCH: usize = 500;
 /// database itself. What an account counts of its sessions (`USER_TOTALS`) is counted
 /// again as the sessions are copied into SQLite, by its triggers. PostgreSQL copies it
 /// instead, its row trigger off: one update of the account per session would leave a
-/// million dead rows behind in the users table.
+/// million dead rows behind in the users table; and counts each person's totals
+/// (`user_totals`) once at the end, for the same reason.
 const USERS: &str = "id, username, full_name, role, password_hash, disabled, \
                      must_change_password, failed_attempts, failure_window_start, \
                      locked_until, created_at, full_name_key";
@@ -75,15 +77,16 @@ impl Db {
                 Ok(copied)
             }
             Dialect::Postgres => {
-                tx.execute(
-                    "ALTER TABLE sessions DISABLE TRIGGER sessions_opened",
-                    params![],
-                )?;
+                for trigger in ["sessions_opened", "sessions_totals"] {
+                    let sql = format!("ALTER TABLE sessions DISABLE TRIGGER {trigger}");
+                    tx.execute(&sql, params![])?;
+                }
                 let copied = self.copy_rows(tx, &format!("{USERS}, {USER_TOTALS}"))?;
-                tx.execute(
-                    "ALTER TABLE sessions ENABLE TRIGGER sessions_opened",
-                    params![],
-                )?;
+                for trigger in ["sessions_opened", "sessions_totals"] {
+                    let sql = format!("ALTER TABLE sessions ENABLE TRIGGER {trigger}");
+                    tx.execute(&sql, params![])?;
+                }
+                totals::rebuild(tx)?;
                 for table in TABLES {
                     tx.query(
                         &format!(

@@ -2,7 +2,8 @@
 //! (`users`), sessions (`sessions`), login attempts and lockouts (`attempts`), and the
 //! bulk loader that fills all three at once (`bulk`, for the demo's past weeks), and
 //! the journal that records every fact written to them (`journal`); expected hours
-//! (`schedules`), days off for everyone (`holidays`) and a person's leave (`leaves`).
+//! (`schedules`), days off for everyone (`holidays`) and a person's leave (`leaves`);
+//! each person's sessions counted whole (`totals`).
 
 pub mod attempts;
 pub mod bulk;
@@ -12,4 +13,5 @@ pub mod journal;
 pub mod leaves;
 pub mod schedules;
 pub mod sessions;
+pub mod totals;
 pub mod users;

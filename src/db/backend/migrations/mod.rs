@@ -57,6 +57,10 @@ const UPGRADES: &[Upgrade] = &[
         sqlite: include_str!("v9.sql"),
         postgres: Some(include_str!("v9.postgres.sql")),
     },
+    Upgrade {
+        sqlite: include_str!("v10.sql"),
+        postgres: Some(include_str!("v10.postgres.sql")),
+    },
 ];
 
 /// The version whose step adds the folded names, which PostgreSQL's rows get from

@@ -378,6 +378,32 @@ fn an_open_written_twice_under_one_key_is_one_session() {
 }
 
 #[test]
+fn an_ended_session_written_twice_under_one_key_counts_once() {
+    let (db, user) = db_with_user();
+    let session = Session {
+        id: 0,
+        user_id: user,
+        login_time: 1_000,
+        last_seen: 4_000,
+        logout_time: Some(4_000),
+        end_reason: Some(EndReason::Logout),
+        origin: origin("desk", 1, "b"),
+    };
+    for _ in 0..2 {
+        db.write(|tx| insert_session(tx, &session, BEAT, "same-key", 0))
+            .unwrap();
+    }
+    let totals = db.person_totals(None).unwrap();
+    assert_eq!(
+        totals
+            .iter()
+            .map(|t| (t.sessions, t.connected))
+            .collect::<Vec<_>>(),
+        [(1, 3_000)]
+    );
+}
+
+#[test]
 fn the_previous_login_is_the_one_before() {
     let (db, user) = db_with_user();
     assert!(db.previous_login(user, 0).unwrap().is_none());
