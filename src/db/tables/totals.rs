@@ -11,9 +11,11 @@ use crate::db::backend::{Exec, Tx};
 use crate::model::{Millis, Role};
 
 /// One person's ended sessions, counted whole.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonTotals {
     pub user_id: i64,
+    pub username: String,
+    pub role: Role,
     pub sessions: i64,
     /// Of those, the ones an admin corrected (an end moved, or added).
     pub corrected: i64,
@@ -26,18 +28,22 @@ pub struct PersonTotals {
 }
 
 impl Db {
-    /// The totals of everyone with an ended session (of `role`, when given).
+    /// The totals of everyone with an ended session (of `role`, when given), with
+    /// their names and roles.
     pub fn person_totals(&self, role: Option<Role>) -> Result<Vec<PersonTotals>> {
         let mut totals = Vec::new();
         self.each(
             "SELECT t.user_id, t.sessions, t.corrected, t.connected_ms, t.summed_ms,
-                    t.first_login, t.last_logout
+                    t.first_login, t.last_logout, u.username, u.role
              FROM user_totals t JOIN users u ON u.id = t.user_id
              WHERE t.sessions > 0 AND (CAST(?1 AS TEXT) IS NULL OR u.role = CAST(?1 AS TEXT))",
             params![role.map(Role::as_str)],
-            &mut |row| {
+            &mut |mut row| {
+                let role: Role = row.take_text(8)?.parse()?;
                 totals.push(PersonTotals {
                     user_id: row.get(0)?,
+                    username: row.take_text(7)?,
+                    role,
                     sessions: row.get(1)?,
                     corrected: row.get(2)?,
                     connected: row.get(3)?,
@@ -51,10 +57,12 @@ impl Db {
         Ok(totals)
     }
 
-    /// The people with a session open now, by id.
-    pub fn people_online(&self) -> Result<Vec<i64>> {
-        let sql = "SELECT id FROM users WHERE open_sessions > 0 ORDER BY id";
-        let rows = self.query(sql, params![])?;
+    /// The people with a session open now (of `role`, when given), by id.
+    pub fn people_online(&self, role: Option<Role>) -> Result<Vec<i64>> {
+        let sql = "SELECT id FROM users
+                   WHERE open_sessions > 0 AND (CAST(?1 AS TEXT) IS NULL OR role = CAST(?1 AS TEXT))
+                   ORDER BY id";
+        let rows = self.query(sql, params![role.map(Role::as_str)])?;
         rows.into_iter().map(|row| row.get(0)).collect()
     }
 }
