@@ -340,6 +340,9 @@ pub struct Columns {
 }
 
 /// Writes `rows` in `format`. CSV always starts with its header, even with no rows.
+/// Rows serialized at a time for CSV.
+const CSV_CHUNK: usize = 4096;
+
 pub fn write_rows<R: Serialize + Sync>(
     out: &mut dyn Write,
     format: Format,
@@ -369,21 +372,28 @@ pub fn write_rows<R: Serialize + Sync>(
                 .from_writer(out);
             writer.write_record(columns.fields)?;
             // The rows as serde writes them, then read back, each field made safe for
-            // a spreadsheet: two passes over memory, each as fast as the csv crate.
-            let mut serialized = csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(Vec::new());
-            for row in rows {
-                serialized.serialize(row)?;
-            }
-            let serialized = serialized.into_inner().map_err(|e| e.into_error())?;
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(serialized.as_slice());
+            // a spreadsheet: two passes over memory, each as fast as the csv crate, a
+            // few thousand rows at a time through one buffer (millions of lines never
+            // sit in memory at once).
+            let mut buffer = Vec::new();
             let mut record = csv::StringRecord::new();
-            while reader.read_record(&mut record)? {
-                let fields: Vec<Cow<str>> = record.iter().map(printable::csv_field).collect();
-                writer.write_record(fields.iter().map(|field| field.as_bytes()))?;
+            for chunk in rows.chunks(CSV_CHUNK) {
+                buffer.clear();
+                let mut serialized = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(&mut buffer);
+                for row in chunk {
+                    serialized.serialize(row)?;
+                }
+                serialized.flush()?;
+                drop(serialized);
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .from_reader(buffer.as_slice());
+                while reader.read_record(&mut record)? {
+                    let fields: Vec<Cow<str>> = record.iter().map(printable::csv_field).collect();
+                    writer.write_record(fields.iter().map(|field| field.as_bytes()))?;
+                }
             }
             writer.flush()?;
             Ok(())
