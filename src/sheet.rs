@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::attendance::{Piece, Tally};
+use crate::attendance::Tally;
 use crate::clock::{self, Zone, split_by_day};
 use crate::db::Span;
 use crate::exceptions::{DayOff, Expected, Kind, Worked, of_day};
@@ -38,14 +38,7 @@ impl Month<'_> {
         for span in spans {
             let end = span.logout_time.unwrap_or(self.now).min(self.until);
             for (day, from, to) in split_by_day(span.login_time, end, self.tz) {
-                tallies.entry(day).or_default().add(Piece {
-                    session: span.id,
-                    from,
-                    to,
-                    login: span.login_time,
-                    logout: span.logout_time,
-                    corrected: span.corrected,
-                });
+                tallies.entry(day).or_default().add(span.piece(from, to));
             }
         }
         let worked: Vec<Worked> = spans

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Columns, open_swept, time_range, user_id_of, write_rows, write_table};
-use crate::attendance::{Piece, Tally, hours};
+use crate::attendance::{Tally, hours};
 use crate::cli::{Format, ReportArgs, ReportBy};
 use crate::clock::{self, Zone, split_by_day};
 use crate::db::{Db, Range, Span, Target};
@@ -101,14 +101,8 @@ impl Window {
                 .collect()
         };
         for (day, from, to) in pieces {
-            tallies.entry((day, span.user_id)).or_default().add(Piece {
-                session: span.id,
-                from,
-                to,
-                login: span.login_time,
-                logout: span.logout_time,
-                corrected: span.corrected,
-            });
+            let piece = span.piece(from, to);
+            tallies.entry((day, span.user_id)).or_default().add(piece);
         }
     }
 

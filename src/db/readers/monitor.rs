@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::attendance::{Piece, Tally};
+use crate::attendance::Tally;
 use crate::clock::{Zone, day_after, day_of, split_by_day, start_of_day};
 use crate::db::Db;
 use crate::db::backend::Exec;
@@ -331,14 +331,7 @@ impl Db {
                 session.logout_time.unwrap_or(now),
             );
             for (day, from, to) in split_by_day(start, end, tz) {
-                per_day.entry(day).or_default().add(Piece {
-                    session: session.id,
-                    from,
-                    to,
-                    login: session.login_time,
-                    logout: session.logout_time,
-                    corrected: session.corrected,
-                });
+                per_day.entry(day).or_default().add(session.piece(from, to));
             }
         })?;
         Ok(History {

@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use super::journal;
+use crate::attendance::Piece;
 use crate::db::Db;
 use crate::db::backend::value::{Row, params};
 use crate::db::backend::{Dialect, Exec};
@@ -608,6 +609,20 @@ pub struct Span {
     pub corrected: bool,
     /// How it ended (`None`: still open).
     pub end_reason: Option<EndReason>,
+}
+
+impl Span {
+    /// Its part [from, to) as a tally counts it (a range, or one day of it).
+    pub fn piece(&self, from: Millis, to: Millis) -> Piece {
+        Piece {
+            session: self.id,
+            from,
+            to,
+            login: self.login_time,
+            logout: self.logout_time,
+            corrected: self.corrected,
+        }
+    }
 }
 
 /// Longer than this, an ended session is "long" (the `sessions_long` index of
