@@ -41,15 +41,7 @@ impl Month<'_> {
                 tallies.entry(day).or_default().add(span.piece(from, to));
             }
         }
-        let worked: Vec<Worked> = spans
-            .iter()
-            .map(|span| Worked {
-                login: span.login_time,
-                logout: span.logout_time,
-                reason: span.end_reason,
-                corrected: span.corrected,
-            })
-            .collect();
+        let worked: Vec<Worked> = spans.iter().map(Span::worked).collect();
         let mut totals = Totals::default();
         let days = self
             .days

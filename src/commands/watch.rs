@@ -41,7 +41,7 @@ pub fn run(args: &WatchArgs, target: &Target, out: &mut dyn Write) -> Result<()>
         for entry in &entries {
             while let Some(event) = derived.next_if(|event| event.at <= entry.at) {
                 told_until = event.at;
-                handle(args, out, event, format!("{after}:{told_until}"))?;
+                handle(args, out, event, (after, told_until))?;
             }
             after = entry.id;
             if changes_expectations(&entry.kind) {
@@ -51,11 +51,11 @@ pub fn run(args: &WatchArgs, target: &Target, out: &mut dyn Write) -> Result<()>
                 continue;
             };
             name(&db, &mut event)?;
-            handle(args, out, event, format!("{after}:{told_until}"))?;
+            handle(args, out, event, (after, told_until))?;
         }
         for event in derived {
             told_until = event.at;
-            handle(args, out, event, format!("{after}:{told_until}"))?;
+            handle(args, out, event, (after, told_until))?;
         }
         if !full && watch.wait(PATIENCE).is_err() {
             // A lost connection: the next wait makes it again.
@@ -66,16 +66,18 @@ pub fn run(args: &WatchArgs, target: &Target, out: &mut dyn Write) -> Result<()>
 
 /// Tells one event: its hook first, then its line, so that a line out means the event
 /// was handled, and a watcher killed and restarted after it does not skip a hook.
-fn handle(args: &WatchArgs, out: &mut dyn Write, mut event: Event, resume: String) -> Result<()> {
+/// `(after, told)`: the last entry and the last exception's instant handled with it.
+fn handle(
+    args: &WatchArgs,
+    out: &mut dyn Write,
+    mut event: Event,
+    (after, told): (i64, Millis),
+) -> Result<()> {
     if event.id == 0 {
         // A derived event carries the last entry before it.
-        event.id = resume
-            .split(':')
-            .next()
-            .and_then(|id| id.parse().ok())
-            .unwrap_or(0);
+        event.id = after;
     }
-    event.resume = resume;
+    event.resume = format!("{after}:{told}");
     if let Some(command) = &args.exec {
         run_hook(command, &event);
     }

@@ -98,12 +98,7 @@ impl Db {
             ..Range::default()
         };
         self.visit_spans(&range, |span| {
-            worked.entry(span.user_id).or_default().push(Worked {
-                login: span.login_time,
-                logout: span.logout_time,
-                reason: span.end_reason,
-                corrected: span.corrected,
-            })
+            worked.entry(span.user_id).or_default().push(span.worked())
         })?;
         Ok(worked)
     }

@@ -8,6 +8,7 @@ use crate::db::Db;
 use crate::db::backend::value::{Row, params};
 use crate::db::backend::{Dialect, Exec};
 use crate::db::query::Sql;
+use crate::exceptions::Worked;
 use crate::journal::{Ended, Fact, Opened};
 use crate::model::{EndReason, Millis, Origin, PreviousLogin, Role, Session, SessionLine};
 
@@ -620,6 +621,16 @@ impl Span {
             to,
             login: self.login_time,
             logout: self.logout_time,
+            corrected: self.corrected,
+        }
+    }
+
+    /// The session as the exceptions judge it.
+    pub fn worked(&self) -> Worked {
+        Worked {
+            login: self.login_time,
+            logout: self.logout_time,
+            reason: self.end_reason,
             corrected: self.corrected,
         }
     }
