@@ -1,4 +1,4 @@
--- konekte schema, version 10, for SQLite: what a new database is created with. An older database is
+-- konekte schema, version 11, for SQLite: what a new database is created with. An older database is
 -- brought here by the steps in src/db/backend/migrations/ (a test checks that both agree).
 -- Every time is an INTEGER of milliseconds since 1970-01-01 UTC. PostgreSQL's is
 -- schema.postgres.sql, the same tables in its dialect.
@@ -59,7 +59,9 @@ END;
 -- The whole life of one login, from login to its end, however it ended.
 CREATE TABLE sessions (
     id           INTEGER PRIMARY KEY,
-    user_id      INTEGER NOT NULL REFERENCES users (id),
+    -- NULL for a name the system logged in that konekte has no account of (PAM): kept,
+    -- as wtmp keeps it, and counted in no attendance.
+    user_id      INTEGER REFERENCES users (id),
     session_key  TEXT    NOT NULL UNIQUE,
     host         TEXT    NOT NULL,
     tty          TEXT,
@@ -86,6 +88,10 @@ CREATE TABLE sessions (
     -- register, or voided (left out of the reports); the journal keeps the original.
     correction   TEXT CHECK (correction IN ('end', 'added', 'void')),
     correction_note TEXT,
+    -- How it was entered: NULL for konekte's own screen, else the PAM service (sshd,
+    -- login, gdm…), with the name the system gave (`console pam`).
+    service      TEXT,
+    login_name   TEXT,
     -- A session is open (both NULL) or closed (both set), never half of each.
     CHECK ((logout_time IS NULL) = (end_reason IS NULL))
 );
@@ -105,6 +111,8 @@ CREATE INDEX sessions_open_user ON sessions (user_id) WHERE logout_time IS NULL;
 -- (src/db/history.rs).
 CREATE INDEX sessions_long ON sessions (login_time)
     WHERE logout_time - login_time > 86400000;
+-- The names seen without an account (`users list --unknown`).
+CREATE INDEX sessions_unknown ON sessions (login_name) WHERE user_id IS NULL;
 
 CREATE TRIGGER sessions_opened AFTER INSERT ON sessions BEGIN
     UPDATE users SET
@@ -269,7 +277,7 @@ CREATE TABLE user_totals (
 -- A session's part of its person's totals: its length, less what their other sessions
 -- already cover of it (the ones that began in the day before it, and the long ones).
 CREATE TRIGGER totals_added AFTER INSERT ON sessions
-WHEN NEW.logout_time > NEW.login_time AND coalesce(NEW.correction, '') <> 'void' BEGIN
+WHEN NEW.user_id IS NOT NULL AND NEW.logout_time > NEW.login_time AND coalesce(NEW.correction, '') <> 'void' BEGIN
     INSERT OR IGNORE INTO user_totals (user_id) VALUES (NEW.user_id);
     UPDATE user_totals SET
         sessions = sessions + 1,
@@ -295,7 +303,7 @@ WHEN NEW.logout_time > NEW.login_time AND coalesce(NEW.correction, '') <> 'void'
 END;
 
 CREATE TRIGGER totals_changed AFTER UPDATE OF login_time, logout_time, correction ON sessions
-BEGIN
+WHEN NEW.user_id IS NOT NULL BEGIN
     UPDATE user_totals SET
         sessions = sessions - 1,
         corrected = corrected - (OLD.correction IS NOT NULL),
@@ -353,7 +361,7 @@ BEGIN
 END;
 
 CREATE TRIGGER totals_removed AFTER DELETE ON sessions
-WHEN OLD.logout_time > OLD.login_time AND coalesce(OLD.correction, '') <> 'void' BEGIN
+WHEN OLD.user_id IS NOT NULL AND OLD.logout_time > OLD.login_time AND coalesce(OLD.correction, '') <> 'void' BEGIN
     UPDATE user_totals SET
         sessions = sessions - 1,
         corrected = corrected - (OLD.correction IS NOT NULL),

@@ -155,6 +155,20 @@ pub enum Command {
         #[arg(long, group = "where")]
         syslog: bool,
     },
+    /// Record this PC's own logins (SSH, a desktop, a text console): for pam_exec in a
+    /// PAM session stack, `session optional pam_exec.so /usr/bin/console pam`.
+    ///
+    /// Reads PAM_TYPE, PAM_USER, PAM_SERVICE, PAM_TTY and PAM_RHOST. Never asks, never
+    /// fails a login: at most 2 s, every problem to the system log, and exit 0.
+    Pam,
+    /// Beat for this PC's system logins and close those whose process is gone: one per
+    /// machine, under systemd (konekte-agent.service).
+    Agent {
+        /// How often to beat. A system session silent for three beats is taken for
+        /// lost, judged from any terminal.
+        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::clock::parse_duration)]
+        heartbeat: Millis,
+    },
     /// Expected hours, for a role or a person (whose schedule overrides the role's), in
     /// the office's local time.
     #[command(subcommand)]
@@ -448,8 +462,12 @@ pub enum UsersCommand {
     /// last logout.
     List {
         /// Only users of this role.
-        #[arg(long, value_name = "ROLE")]
+        #[arg(long, value_name = "ROLE", conflicts_with = "unknown")]
         role: Option<Role>,
+        /// The names this PC's own logins (`console pam`) were made under that have no
+        /// account: how many sessions, first and last login.
+        #[arg(long)]
+        unknown: bool,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },

@@ -122,12 +122,13 @@ impl OfficeDay<'_, '_, '_> {
         let ended = logout <= self.now;
         let session = Session {
             id: 0,
-            user_id: self.user_id,
+            user_id: Some(self.user_id),
             login_time: login,
             last_seen: logout.min(self.now),
             logout_time: ended.then_some(logout),
             end_reason: ended.then_some(reason),
             origin: self.origin.clone(),
+            system: None,
         };
         let session_id = self.load.session(&session, BEAT)?;
         if !ended {

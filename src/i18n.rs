@@ -516,6 +516,7 @@ catalog! {
     col_duration: ["Duration", "Durée", "Dire"],
     col_host: ["Host", "Hôte", "Òdinatè"],
     col_tty: ["TTY", "TTY", "TTY"],
+    col_via: ["Via", "Via", "Pa"],
     col_ip: ["IP", "IP", "IP"],
     col_heartbeat: ["Beat", "Signal", "Siyal"],
     col_login: ["Login", "Connexion", "Koneksyon"],
@@ -933,6 +934,11 @@ catalog! {
         "no system log listens on this machine ({path} is missing): the checkpoint was not sent; keep it in a file with --witness",
         "aucun journal système n'écoute sur cette machine ({path} manque) : le point de contrôle n'a pas été envoyé ; gardez-le dans un fichier avec --witness",
         "pa gen jounal sistèm k ap koute sou machin sa a ({path} manke): pwen kontwòl la pa t voye; kenbe l nan yon fichye ak --witness",
+    ],
+    agent_no_machine_id: [
+        "this machine has no /etc/machine-id or boot id: the agent cannot tell its sessions from another machine's",
+        "cette machine n'a ni /etc/machine-id ni identifiant de démarrage : l'agent ne peut distinguer ses sessions de celles d'une autre machine",
+        "machin sa a pa gen /etc/machine-id oswa id demaraj: ajan an pa ka distenge sesyon li yo ak sa yon lòt machin",
     ],
     roles_sqlite: [
         "roles are PostgreSQL's: a SQLite file has none (whoever can write the file can change anything; `verify --witness` is what finds it)",

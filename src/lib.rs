@@ -24,4 +24,5 @@ pub mod printable;
 pub mod schedule;
 pub mod sheet;
 pub mod station;
+pub mod system_log;
 pub mod tui;

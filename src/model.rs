@@ -309,13 +309,40 @@ impl Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub id: i64,
-    pub user_id: i64,
+    /// `None` for a name the system logged in that konekte has no account of.
+    pub user_id: Option<i64>,
     pub login_time: Millis,
     pub last_seen: Millis,
     pub logout_time: Option<Millis>,
     pub end_reason: Option<EndReason>,
     pub origin: Origin,
+    /// A login of the system itself (PAM), not of konekte's screen.
+    pub system: Option<SystemLogin>,
 }
+
+/// A login of the PC itself, told by PAM (`console pam`): konekte did not authenticate
+/// it, and no terminal of konekte's beats for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemLogin {
+    /// `PAM_SERVICE`: sshd, login, gdm-password…
+    pub service: String,
+    /// `PAM_USER`, as the system gave it.
+    pub name: String,
+}
+
+/// How a session was entered, as `who`, `last` and the monitor name it.
+pub fn way_in(service: Option<&str>) -> &str {
+    match service {
+        None => "console",
+        Some("sshd") => "ssh",
+        Some("login") => "tty",
+        Some(s) if DESKTOPS.iter().any(|d| s.starts_with(d)) => "desktop",
+        Some(other) => other,
+    }
+}
+
+/// The PAM services of graphical logins (gdm-password, lightdm-greeter…).
+const DESKTOPS: &[&str] = &["gdm", "lightdm", "sddm", "xdm", "kdm", "lxdm", "slim"];
 
 /// The login before this one, as `lastlog` shows it, and the failures since.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -344,9 +371,11 @@ impl FailureState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionLine {
     pub id: i64,
-    pub user_id: i64,
+    /// `None` (and no role) for a name the system logged in that konekte has no account
+    /// of: `username` is then the name the system gave.
+    pub user_id: Option<i64>,
     pub username: String,
-    pub role: Role,
+    pub role: Option<Role>,
     pub login_time: Millis,
     pub last_seen: Millis,
     pub logout_time: Option<Millis>,
@@ -364,6 +393,8 @@ pub struct SessionLine {
     /// An admin's correction of it (`end`, `added`, `void`), and its note.
     pub correction: Option<String>,
     pub correction_note: Option<String>,
+    /// The PAM service it was entered by; `None` for konekte's own screen.
+    pub service: Option<String>,
 }
 
 /// A line of the monitor's "All users" pane.

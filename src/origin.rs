@@ -53,6 +53,27 @@ fn booted_at() -> Option<Millis> {
 }
 
 impl Origin {
+    /// The origin of a login of the system that PAM tells this process of
+    /// (`console pam`): held by the process that called pam_exec, this one's parent,
+    /// at `PAM_TTY` from `PAM_RHOST` (kept only if it is an address).
+    pub fn of_a_system_login(tty: Option<String>, rhost: Option<String>) -> Origin {
+        const LONGEST: usize = 64;
+        let pid = std::os::unix::process::parent_id();
+        Origin {
+            host: hostname(),
+            tty: tty.filter(|tty| !tty.is_empty() && tty.len() <= LONGEST),
+            remote_ip: rhost
+                .and_then(|host| host.parse::<IpAddr>().ok())
+                .map(|ip| ip.to_string()),
+            terminal: None,
+            pid,
+            pid_start: proc_stat(Path::new("/proc"), pid).map(|stat| stat.started),
+            boot_id: boot_id(),
+            machine_id: machine_id(),
+            pid_ns: pid_namespace(),
+        }
+    }
+
     /// The origin of a login made by this process.
     pub fn of_this_process() -> Origin {
         Origin {

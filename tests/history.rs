@@ -45,9 +45,11 @@ fn who_is_the_json_of_the_contract() {
             "role",
             "terminal",
             "tty",
-            "username"
+            "username",
+            "via"
         ]
     );
+    assert_eq!(session["via"], "console");
     assert_eq!(session["id"], 5);
     assert_eq!(session["username"], "dee");
     assert_eq!(session["login_time"], "2026-11-22T09:00:00Z");
@@ -178,11 +180,11 @@ fn last_of_one_user_in_csv() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "id,username,role,login_time,last_seen,host,tty,remote_ip,terminal,logout_time,duration_seconds,end_reason,ended_by,end_note,correction,correction_note"
+        "id,username,role,login_time,last_seen,host,tty,remote_ip,terminal,logout_time,duration_seconds,end_reason,ended_by,end_note,correction,correction_note,via"
     );
     assert_eq!(lines.len(), 3);
     assert!(lines[1].starts_with("2,ann,secretaire,2026-11-20T22:00:00Z,"));
-    assert!(lines[1].ends_with(",2026-11-21T02:00:00Z,14400,idle,,,,"));
+    assert!(lines[1].ends_with(",2026-11-21T02:00:00Z,14400,idle,,,,,console"));
 }
 
 #[test]

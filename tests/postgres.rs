@@ -400,7 +400,7 @@ fn an_office_moves_from_its_sqlite_file_to_a_server_with_every_id() {
     let server_db = Db::open(&target).unwrap();
     assert_eq!(
         server_db.session(session.id).unwrap().unwrap().user_id,
-        clerk
+        Some(clerk)
     );
     let csv = |args: &[&str]| String::from_utf8(on_file(args).output().unwrap().stdout).unwrap();
     let mut server_listing = assert_cmd::Command::cargo_bin("console").unwrap();

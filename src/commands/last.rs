@@ -10,7 +10,8 @@ use crate::cli::{Format, LastArgs, TimeFormat};
 use crate::clock;
 use crate::db::{Db, Range, Target};
 use crate::i18n::Texts;
-use crate::model::{EndReason, Millis, Role, SessionLine};
+use crate::model::{EndReason, Millis, Role, SessionLine, way_in};
+use crate::tui::role_name;
 
 pub fn run(args: &LastArgs, target: &Target, out: &mut dyn Write) -> Result<()> {
     let (db, now) = open_swept(target)?;
@@ -19,6 +20,7 @@ pub fn run(args: &LastArgs, target: &Target, out: &mut dyn Write) -> Result<()> 
     let mut range = Range {
         since,
         until,
+        unknown_names: true,
         ..Range::default()
     };
     if let Some(at) = present {
@@ -179,6 +181,7 @@ const LAST_COLUMNS: Columns = Columns {
             (t.col_id, 0),
             (t.col_username, 0),
             (t.col_role, 2),
+            (t.col_via, 2),
             (t.col_host, 1),
             (t.col_tty, 3),
             (t.col_ip, 3),
@@ -207,6 +210,7 @@ const LAST_COLUMNS: Columns = Columns {
         "end_note",
         "correction",
         "correction_note",
+        "via",
     ],
 };
 
@@ -216,7 +220,8 @@ const LAST_COLUMNS: Columns = Columns {
 struct HistorySession {
     id: i64,
     username: String,
-    role: Role,
+    /// `null` for a name the system logged in that konekte has no account of.
+    role: Option<Role>,
     #[serde(serialize_with = "clock::serialize_time")]
     login_time: Millis,
     #[serde(serialize_with = "clock::serialize_time")]
@@ -237,6 +242,9 @@ struct HistorySession {
     /// reports); and its note.
     correction: Option<String>,
     correction_note: Option<String>,
+    /// How it was entered: `console` (konekte's screen), `ssh`, `desktop`, `tty`, or
+    /// the PAM service as named.
+    via: String,
 }
 
 impl HistorySession {
@@ -272,6 +280,7 @@ impl HistorySession {
             end_note: s.end_note.clone(),
             correction: s.correction.clone(),
             correction_note: s.correction_note.clone(),
+            via: way_in(s.service.as_deref()).into(),
         }
     }
 
@@ -280,7 +289,8 @@ impl HistorySession {
         vec![
             self.id.to_string(),
             self.username.clone(),
-            self.role.to_string(),
+            role_name(self.role),
+            self.via.clone(),
             self.host.clone(),
             short_tty(self.tty.as_deref()),
             self.remote_ip.clone().unwrap_or_default(),

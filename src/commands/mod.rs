@@ -1,6 +1,7 @@
 //! One file per subcommand, each a `run`; what they share about output lives here.
 
 pub mod add_users;
+mod agent;
 mod audit;
 mod backup;
 mod checkpoint;
@@ -16,6 +17,7 @@ pub mod last;
 mod leave;
 pub mod login;
 pub mod monitor;
+mod pam;
 pub mod prune;
 pub mod report;
 mod roles;
@@ -64,14 +66,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     if let Some(Command::Demo(args)) = &cli.command {
         return demo::run(args, given.map(Target::parse).transpose()?.as_ref());
     }
-    let from_env = std::env::var_os("CONSOLE_DB")
-        .filter(|text| !text.is_empty())
-        .map(std::path::PathBuf::from);
-    let db_text = match cli.db.or(from_env) {
-        Some(text) => text,
-        None => db::default_path()?,
-    };
-    let target = &Target::parse(&db_text)?;
+    if let Some(Command::Pam) = &cli.command {
+        // An OS login is never failed: whatever goes wrong is logged, and is no error.
+        pam::run(cli.db.clone());
+        return Ok(());
+    }
+    let target = &target_of(cli.db)?;
     match cli.command {
         Some(Command::AddUsers(args)) => add_users::run(&args, target, out),
         Some(Command::Copy { to }) => copy::run(target, &Target::parse(&to)?),
@@ -79,7 +79,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Users(command)) => users::run(command, target, out),
         Some(Command::Login(args)) => login::run(&args, target),
         Some(Command::Monitor(args)) => monitor::run(&args, target),
-        Some(Command::Demo(_)) => unreachable!("handled above"),
+        Some(Command::Demo(_) | Command::Pam) => unreachable!("handled above"),
+        Some(Command::Agent { heartbeat }) => agent::run(heartbeat, target),
         Some(Command::Who { format }) => who::run(format, target, out),
         Some(Command::Last(args)) => last::run(&args, target, out),
         Some(Command::Report(args)) => report::run(&args, target, out),
@@ -109,6 +110,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         None => login::run(&cli.login, target),
     }
+}
+
+/// The database of --db, else of CONSOLE_DB, else the default.
+fn target_of(given: Option<std::path::PathBuf>) -> Result<Target> {
+    let from_env = std::env::var_os("CONSOLE_DB")
+        .filter(|text| !text.is_empty())
+        .map(std::path::PathBuf::from);
+    let db_text = match given.or(from_env) {
+        Some(text) => text,
+        None => db::default_path()?,
+    };
+    Target::parse(&db_text)
 }
 
 /// Opens the database for a command that reads sessions, and sweeps it first, so that

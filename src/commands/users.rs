@@ -9,14 +9,24 @@ use super::{Columns, write_rows};
 use crate::auth;
 use crate::cli::UsersCommand;
 use crate::clock;
-use crate::db::{Db, Target};
+use crate::db::{Db, Target, UnknownName};
 use crate::error::Error;
 use crate::model::{Millis, Role, UserRecord, UserState};
 use crate::tr;
 use zeroize::Zeroizing;
 
 pub fn run(command: UsersCommand, target: &Target, out: &mut dyn Write) -> Result<()> {
-    if let UsersCommand::List { role, format } = command {
+    if let UsersCommand::List {
+        unknown: true,
+        format,
+        ..
+    } = command
+    {
+        let db = super::open_as_admin(target)?;
+        let rows = db.unknown_names()?;
+        return write_rows(out, format, &UNKNOWN_COLUMNS, &rows, unknown_cells);
+    }
+    if let UsersCommand::List { role, format, .. } = command {
         let (db, now) = super::open_swept(target)?;
         let rows: Vec<UserRow> = db
             .list_users(role, now)?
@@ -63,6 +73,27 @@ pub fn run(command: UsersCommand, target: &Target, out: &mut dyn Write) -> Resul
             done(&tr!(role_changed, name = user, role = role))
         }
     }
+}
+
+const UNKNOWN_COLUMNS: Columns = Columns {
+    table: |t| {
+        vec![
+            (t.col_username, 0),
+            (t.col_sessions, 0),
+            (t.col_first_login, 1),
+            (t.col_last_login, 0),
+        ]
+    },
+    fields: &["name", "sessions", "first_login", "last_login"],
+};
+
+fn unknown_cells(name: &UnknownName) -> Vec<String> {
+    vec![
+        name.name.clone(),
+        name.sessions.to_string(),
+        super::local_time(name.first_login),
+        super::local_time(name.last_login),
+    ]
 }
 
 const LIST_COLUMNS: Columns = Columns {

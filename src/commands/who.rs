@@ -11,7 +11,8 @@ use serde::Serialize;
 use super::{Columns, open_swept, write_rows};
 use crate::cli::Format;
 use crate::clock;
-use crate::model::{Millis, Role, SessionLine};
+use crate::model::{Millis, Role, SessionLine, folded, way_in};
+use crate::tui::role_name;
 
 pub fn run(format: Format, target: &Target, out: &mut dyn Write) -> Result<()> {
     let (db, now) = open_swept(target)?;
@@ -22,7 +23,8 @@ pub fn run(format: Format, target: &Target, out: &mut dyn Write) -> Result<()> {
     }
     let active_users = sessions
         .iter()
-        .map(|s| s.user_id)
+        // A name with no account is a person too, known by that name.
+        .map(|s| (s.user_id, s.user_id.is_none().then(|| folded(&s.username))))
         .collect::<HashSet<_>>()
         .len();
     let who = Who {
@@ -54,6 +56,7 @@ const WHO_COLUMNS: Columns = Columns {
             (t.col_id, 0),
             (t.col_username, 0),
             (t.col_role, 2),
+            (t.col_via, 2),
             (t.col_since, 0),
             (t.col_duration, 1),
             (t.col_idle, 1),
@@ -74,6 +77,7 @@ const WHO_COLUMNS: Columns = Columns {
         "remote_ip",
         "terminal",
         "idle_seconds",
+        "via",
     ],
 };
 
@@ -81,7 +85,8 @@ const WHO_COLUMNS: Columns = Columns {
 struct LiveSession {
     id: i64,
     username: String,
-    role: Role,
+    /// `null` for a name the system logged in that konekte has no account of.
+    role: Option<Role>,
     #[serde(serialize_with = "clock::serialize_time")]
     login_time: Millis,
     #[serde(serialize_with = "clock::serialize_time")]
@@ -92,6 +97,9 @@ struct LiveSession {
     terminal: Option<String>,
     /// Since the last key pressed, as `w` says it (null when the session never told).
     idle_seconds: Option<i64>,
+    /// How it was entered: `console` (konekte's screen), `ssh`, `desktop`, `tty`, or
+    /// the PAM service as named.
+    via: String,
 }
 
 impl LiveSession {
@@ -107,6 +115,7 @@ impl LiveSession {
             remote_ip: s.remote_ip.clone(),
             terminal: s.terminal.clone(),
             idle_seconds: s.last_key.map(|key| (now - key).max(0) / 1000),
+            via: way_in(s.service.as_deref()).into(),
         }
     }
 
@@ -115,7 +124,8 @@ impl LiveSession {
         vec![
             self.id.to_string(),
             self.username.clone(),
-            self.role.to_string(),
+            role_name(self.role),
+            self.via.clone(),
             super::local_time(self.login_time),
             t.lang.duration(now - self.login_time),
             self.idle_seconds

@@ -42,7 +42,7 @@ pub use tables::bulk::BulkLoader;
 pub use tables::leaves::OnLeave;
 pub use tables::schedules::{Scheduled, Whose};
 pub use tables::sessions::{
-    Beat, Closed, Correction, Here, LONG_SESSION_MS, MISSED_BEATS, Range, Span,
+    Beat, Closed, Correction, Here, LONG_SESSION_MS, MISSED_BEATS, Range, Span, UnknownName,
 };
 pub use tables::totals::PersonTotals;
 

@@ -78,7 +78,7 @@ pub fn event_of(entry: &Entry) -> Option<Event> {
     let session = entry.subject;
     let event = match fact {
         Fact::SessionOpened(opened) => Event {
-            user_id: Some(opened.user_id),
+            user_id: opened.user_id,
             session,
             detail: Some(opened.host),
             ..Event::of(entry, "login")

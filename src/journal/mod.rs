@@ -132,12 +132,18 @@ pub struct AccountChange {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Opened {
-    pub user_id: i64,
+    /// `None` for a name the system logged in that konekte has no account of.
+    pub user_id: Option<i64>,
     pub login_time: Millis,
     pub host: String,
     pub tty: Option<String>,
     pub remote_ip: Option<String>,
     pub terminal: Option<String>,
+    /// A login of the system (PAM): its service and the name the system gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -288,7 +294,7 @@ pub struct CarriedAccount {
 /// How a session was opened, as carried.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Opening {
-    pub user_id: i64,
+    pub user_id: Option<i64>,
     pub login_time: Millis,
     pub host: String,
 }
@@ -528,12 +534,14 @@ mod tests {
     #[test]
     fn a_body_is_canonical_json() {
         let fact = Fact::SessionOpened(Opened {
-            user_id: 7,
+            user_id: Some(7),
             login_time: 1_000,
             host: "accueil".into(),
             tty: Some("/dev/tty1".into()),
             remote_ip: None,
             terminal: Some("Écran \"1\"\n".into()),
+            service: None,
+            login_name: None,
         });
         assert_eq!(
             fact.body(),

@@ -30,7 +30,7 @@ pub struct AccountRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: Option<i64>,
     pub login_time: Millis,
     pub host: String,
     /// `None` while it is open.
@@ -154,7 +154,7 @@ pub enum Witnessed {
 /// and its end as last recorded (`Some(None)`: open).
 #[derive(Debug, Clone, Default)]
 struct SessionKnown {
-    opened: Option<(i64, Millis, String)>,
+    opened: Option<(Option<i64>, Millis, String)>,
     end: Option<Option<Ended>>,
     /// The end as an admin moved it, over whatever end was recorded.
     corrected_end: Option<Millis>,
@@ -479,7 +479,7 @@ impl Replay {
                 self.sessions.insert(
                     id,
                     SessionKnown {
-                        opened: Some((added.user_id, added.login_time, String::new())),
+                        opened: Some((Some(added.user_id), added.login_time, String::new())),
                         end: Some(Some(Ended {
                             logout_time: added.logout_time,
                             reason: "logout".into(),
@@ -595,7 +595,7 @@ impl Replay {
         };
         let mut differs = Differs::new("sessions", row.id);
         if let Some((user_id, login_time, host)) = known.opened {
-            differs.number("user_id", Some(user_id), Some(row.user_id));
+            differs.number("user_id", user_id, row.user_id);
             differs.time("login_time", Some(login_time), Some(row.login_time));
             differs.text("host", Some(host), &row.host);
         }

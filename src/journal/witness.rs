@@ -11,6 +11,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::model::Millis;
+use crate::system_log::{self, SYSTEM_LOG};
 
 /// One checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,25 +78,17 @@ pub fn checkpoints_in(text: &str) -> Vec<(usize, Checkpoint)> {
 
 /// Where the C library sends the system log (glibc's `_PATH_LOG`): journald's or
 /// syslog's socket.
-pub const SYSTEM_LOG: &str = "/dev/log";
 
 /// Sends the checkpoint's line to the system log (journald, or syslog), which the
 /// terminals' account can add to but not edit. A machine with no system log listening
 /// is refused (exit 1): `syslog(3)` would drop the line and say nothing.
 pub fn to_system_log(checkpoint: &Checkpoint) -> Result<()> {
-    if !std::path::Path::new(SYSTEM_LOG).exists() {
+    if !system_log::listening() {
         return Err(
             crate::error::Error::Refused(crate::said!(no_system_log, path = SYSTEM_LOG)).into(),
         );
     }
-    let line = std::ffi::CString::new(checkpoint.line())?;
-    // SAFETY: both strings are NUL-terminated and outlive the calls; "%s" takes one
-    // string argument, given.
-    unsafe {
-        libc::openlog(c"konekte".as_ptr(), libc::LOG_PID, libc::LOG_AUTH);
-        libc::syslog(libc::LOG_NOTICE, c"%s".as_ptr(), line.as_ptr());
-        libc::closelog();
-    }
+    system_log::send(libc::LOG_AUTH, libc::LOG_NOTICE, &checkpoint.line());
     Ok(())
 }
 

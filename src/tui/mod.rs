@@ -322,6 +322,11 @@ impl Theme {
         self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
     }
 
+    /// A role's style; no role (a name the system logged in with no account) is plain.
+    pub fn role_or_none(self, role: Option<Role>) -> Style {
+        role.map_or_else(Style::default, |role| self.role(role))
+    }
+
     pub fn role(self, role: Role) -> Style {
         let color = match role {
             Role::Admin => Color::Red,
@@ -582,4 +587,9 @@ mod tests {
         assert_eq!(plain.role(Role::Admin).fg, None);
         assert_eq!(Theme { color: true }.role(Role::Admin).fg, Some(Color::Red));
     }
+}
+
+/// A role as shown, or nothing for a name with no account.
+pub fn role_name(role: Option<Role>) -> String {
+    role.map(|role| role.to_string()).unwrap_or_default()
 }

@@ -11,7 +11,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
-use super::{Binding, Key, Theme, action_of, help_of, hints_of, key_hints, pad_to, shown};
+use super::{
+    Binding, Key, Theme, action_of, help_of, hints_of, key_hints, pad_to, role_name, shown,
+};
 use super::{render_too_small, session::idle_warning};
 use crate::clock::{Zone, format_in};
 use crate::db::{Correction, History, PaneSort, Query, Snapshot, UsersAnchor};
@@ -328,12 +330,12 @@ impl State {
                 .rows
                 .get(self.users_selected)
                 .map(|l| l.summary.user.id),
-            Pane::Online => self.selected_online().map(|s| s.user_id),
+            Pane::Online => self.selected_online().and_then(|s| s.user_id),
             Pane::Offline => self
                 .snapshot
                 .offline
                 .get(self.offline_selected)
-                .map(|s| s.user_id),
+                .and_then(|s| s.user_id),
         }
     }
 

@@ -38,7 +38,7 @@ const USER_TOTALS: &str = "last_login, last_logout, sessions_count, connected_ms
 const SESSIONS: &str = "id, user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id, \
                         login_time, last_seen, heartbeat_ms, logout_time, end_reason, \
                         ended_by, end_note, machine_id, last_key, pid_ns, ended_by_account, pid_start, \
-                        correction, correction_note";
+                        correction, correction_note, service, login_name";
 const ATTEMPTS: &str =
     "id, username_typed, user_id, at, host, tty, remote_ip, outcome, attempt_key, typed_key";
 const TABLES: [&str; 3] = ["users", "sessions", "login_attempts"];

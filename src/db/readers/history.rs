@@ -137,7 +137,7 @@ impl Db {
     pub fn open_sessions(&self) -> Result<Vec<SessionLine>> {
         let sql = format!(
             "SELECT {SESSION_LINE_COLUMNS}
-             FROM sessions s{open} JOIN users u ON u.id = s.user_id
+             FROM sessions s{open} LEFT JOIN users u ON u.id = s.user_id
              WHERE s.logout_time IS NULL ORDER BY s.login_time, s.id",
             open = self.dialect().indexed_by("sessions_open")
         );

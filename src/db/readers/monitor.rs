@@ -355,7 +355,8 @@ impl Db {
                 "SELECT (SELECT users FROM tallies),
                         (SELECT count(DISTINCT user_id) FROM sessions{open}
                          WHERE logout_time IS NULL),
-                        (SELECT count(*) FROM sessions{open} WHERE logout_time IS NULL)"
+                        (SELECT count(*) FROM sessions{open}
+                         WHERE logout_time IS NULL AND user_id IS NOT NULL)"
             ),
             params![],
         )?;

@@ -9,7 +9,7 @@ use anyhow::Result;
 use crate::db::Db;
 use crate::db::query::filter_needle;
 use crate::db::tables::sessions::Range;
-use crate::model::{Bar, Millis, Person, SessionLine, Timeline};
+use crate::model::{Bar, Millis, Person, Role, SessionLine, Timeline};
 
 impl Db {
     /// The people connected between `day_start` and `now` who match `filter` (name, role
@@ -31,15 +31,19 @@ impl Db {
         let needle = filter_needle(filter);
         let mut people: BTreeMap<(String, i64), (Person, bool)> = BTreeMap::new();
         self.visit_sessions(&range, |session| {
-            let key = (session.username.to_lowercase(), session.user_id);
+            // The day's people are the accounts: a name with no account is not one.
+            let (Some(user_id), Some(role)) = (session.user_id, session.role) else {
+                return;
+            };
+            let key = (session.username.to_lowercase(), user_id);
             let matched = needle
                 .as_deref()
                 .is_none_or(|needle| matches(&session, needle));
             let (person, any_matched) = people.entry(key).or_insert_with(|| {
                 let person = Person {
-                    user_id: session.user_id,
+                    user_id,
                     username: session.username.clone(),
-                    role: session.role,
+                    role,
                     bars: Vec::new(),
                 };
                 (person, false)
@@ -80,7 +84,7 @@ impl Db {
 fn matches(session: &SessionLine, needle: &str) -> bool {
     [
         session.username.as_str(),
-        session.role.as_str(),
+        session.role.map_or("", Role::as_str),
         session.host.as_str(),
     ]
     .iter()

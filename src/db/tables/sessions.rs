@@ -10,7 +10,9 @@ use crate::db::backend::{Dialect, Exec};
 use crate::db::query::Sql;
 use crate::exceptions::Worked;
 use crate::journal::{Ended, Fact, Opened};
-use crate::model::{EndReason, Millis, Origin, PreviousLogin, Role, Session, SessionLine};
+use crate::model::{
+    EndReason, Millis, Origin, PreviousLogin, Role, Session, SessionLine, SystemLogin,
+};
 
 /// Three missed heartbeats and a session is taken for lost.
 pub const MISSED_BEATS: i64 = 3;
@@ -47,12 +49,14 @@ pub struct Here<'a> {
 /// A session silent for three heartbeats (`?2`) by `?3`, counted from its last one or
 /// from when the database became writable again after being held elsewhere, whichever
 /// is later: a heartbeat that could not be written is no sign of death.
-const SILENT: &str = "(last_seen + ?2 * heartbeat_ms < ?3
+/// A session nobody beats for (`heartbeat_ms` 0: a PAM session with no agent on its
+/// machine) is never silent.
+const SILENT: &str = "(heartbeat_ms > 0 AND last_seen + ?2 * heartbeat_ms < ?3
                        AND (SELECT ended_at FROM write_stalls) + ?2 * heartbeat_ms < ?3)";
 
 const SESSION_COLUMNS: &str = "id, user_id, login_time, last_seen, logout_time, end_reason, \
                                host, tty, remote_ip, terminal, pid, boot_id, machine_id, \
-                               pid_ns, pid_start";
+                               pid_ns, pid_start, service, login_name";
 
 impl Db {
     /// Opens a session for `user_id` at `now`, with a fresh random key: if the commit's
@@ -66,12 +70,13 @@ impl Db {
     ) -> Result<Session> {
         let mut session = Session {
             id: 0,
-            user_id,
+            user_id: Some(user_id),
             login_time: now,
             last_seen: now,
             logout_time: None,
             end_reason: None,
             origin: origin.clone(),
+            system: None,
         };
         let key = session_key();
         session.id = self.write(|tx| insert_session(tx, &session, heartbeat_ms, &key, now))?;
@@ -436,6 +441,8 @@ pub(in crate::db) fn insert_session(
         heartbeat_ms,
         origin.pid_ns,
         origin.pid_start,
+        session.system.as_ref().map(|s| s.service.as_str()),
+        session.system.as_ref().map(|s| s.name.as_str()),
     ];
     if conn.dialect() == Dialect::Postgres && session.logout_time.is_none() {
         let mut call = opening.to_vec();
@@ -443,7 +450,7 @@ pub(in crate::db) fn insert_session(
         return conn
             .query_row(
                 "SELECT konekte_open_session(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-                                             ?13, ?14, ?15)",
+                                             ?13, ?16, ?17, ?14, ?15)",
                 &call,
             )?
             .get(0);
@@ -457,8 +464,9 @@ pub(in crate::db) fn insert_session(
     let inserted = conn.query_opt(
         "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id,
                                machine_id, login_time, last_seen, heartbeat_ms, logout_time,
-                               end_reason, last_key, pid_ns, pid_start)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?14, ?11, ?15, ?16, ?10, ?12, ?13)
+                               end_reason, last_key, pid_ns, pid_start, service, login_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?16, ?11, ?17, ?18, ?10, ?12, ?13,
+                 ?14, ?15)
          ON CONFLICT (session_key) DO NOTHING
          RETURNING id",
         &row,
@@ -503,6 +511,8 @@ fn opened_fact(session: &Session) -> Fact {
         tty: origin.tty.clone(),
         remote_ip: origin.remote_ip.clone(),
         terminal: origin.terminal.clone(),
+        service: session.system.as_ref().map(|s| s.service.clone()),
+        login_name: session.system.as_ref().map(|s| s.name.clone()),
     })
 }
 
@@ -535,6 +545,10 @@ fn session_from_row(row: &Row) -> Result<Session> {
             pid_ns: row.get(13)?,
             pid_start: row.get(14)?,
         },
+        system: match (row.get(15)?, row.get(16)?) {
+            (Some(service), Some(name)) => Some(SystemLogin { service, name }),
+            _ => None,
+        },
     })
 }
 
@@ -550,21 +564,23 @@ pub(in crate::db) const SESSION_FILTER: &str = "(u.username_key LIKE ? ESCAPE '\
      OR u.role LIKE ? ESCAPE '\\' OR lower(s.host) LIKE ? ESCAPE '\\')";
 
 /// How many columns `SESSION_LINE_COLUMNS` are.
-pub(in crate::db) const SESSION_LINE_WIDTH: usize = 17;
+pub(in crate::db) const SESSION_LINE_WIDTH: usize = 18;
 
-pub(in crate::db) const SESSION_LINE_COLUMNS: &str = "s.id, s.user_id, u.username, u.role, s.login_time, s.last_seen, s.logout_time, \
+/// A session's line; a name with no account is the one the system gave (`s.login_name`),
+/// with no role: a query that should show them joins `users` with LEFT JOIN.
+pub(in crate::db) const SESSION_LINE_COLUMNS: &str = "s.id, s.user_id, coalesce(u.username, s.login_name), u.role, s.login_time, s.last_seen, s.logout_time, \
      s.end_reason, s.host, s.tty, s.remote_ip, s.terminal, \
      coalesce((SELECT a.username FROM users a WHERE a.id = s.ended_by), s.ended_by_account), \
-     s.end_note, s.last_key, s.correction, s.correction_note";
+     s.end_note, s.last_key, s.correction, s.correction_note, s.service";
 
 pub(in crate::db) fn session_line_from_row(row: &Row) -> Result<SessionLine> {
-    let role: String = row.get(3)?;
+    let role: Option<String> = row.get(3)?;
     let reason: Option<String> = row.get(7)?;
     Ok(SessionLine {
         id: row.get(0)?,
         user_id: row.get(1)?,
         username: row.get(2)?,
-        role: role.parse()?,
+        role: role.map(|role| role.parse()).transpose()?,
         login_time: row.get(4)?,
         last_seen: row.get(5)?,
         logout_time: row.get(6)?,
@@ -578,6 +594,7 @@ pub(in crate::db) fn session_line_from_row(row: &Row) -> Result<SessionLine> {
         last_key: row.get(14)?,
         correction: row.get(15)?,
         correction_note: row.get(16)?,
+        service: row.get(17)?,
     })
 }
 
@@ -597,6 +614,9 @@ pub struct Range {
     pub until: Option<Millis>,
     /// Only the sessions that count in a tally: the voided ones left out.
     pub counted_only: bool,
+    /// Also the sessions of names the system logged in that konekte has no account of
+    /// (`last`); they count in no tally, and are left out unless asked for.
+    pub unknown_names: bool,
 }
 
 /// A session's who and when, without the rest.
@@ -646,6 +666,9 @@ const LONG_SESSION: &str = "s.logout_time - s.login_time > 86400000";
 /// Who and where: the conditions of `range` that are not times.
 fn whose(range: &Range) -> Sql {
     let mut conditions = Sql::conditions();
+    if !range.unknown_names {
+        conditions.push(" AND s.user_id IS NOT NULL", []);
+    }
     if range.counted_only {
         conditions.push(" AND coalesce(s.correction, '') != 'void'", []);
     }
@@ -673,10 +696,10 @@ fn whose(range: &Range) -> Sql {
 /// and the open ones (`sessions_open`). Without: every session begun before `until`.
 pub(in crate::db) fn range_select(range: &Range, columns: &str, dialect: Dialect) -> Sql {
     // The users' table only for the columns that come from it.
-    let join = if columns.contains("u.") {
-        " JOIN users u ON u.id = s.user_id"
-    } else {
-        ""
+    let join = match (columns.contains("u."), range.unknown_names) {
+        (false, _) => "",
+        (true, false) => " JOIN users u ON u.id = s.user_id",
+        (true, true) => " LEFT JOIN users u ON u.id = s.user_id",
     };
     let select = |conditions: &Sql, index: &str| {
         let mut sql = Sql::new(format!(
@@ -713,8 +736,10 @@ pub(in crate::db) fn range_select(range: &Range, columns: &str, dialect: Dialect
 }
 
 mod corrections;
+mod system;
 
 pub use corrections::Correction;
+pub use system::UnknownName;
 
 #[cfg(test)]
 mod tests;

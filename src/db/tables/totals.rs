@@ -85,7 +85,8 @@ pub(in crate::db) fn rebuild(tx: &Tx) -> Result<()> {
                       max(logout_time) OVER (PARTITION BY user_id ORDER BY login_time, logout_time
                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS pm
                FROM sessions
-               WHERE logout_time > login_time AND coalesce(correction, '') <> 'void') AS s
+               WHERE logout_time > login_time AND coalesce(correction, '') <> 'void'
+                 AND user_id IS NOT NULL) AS s
          GROUP BY user_id",
         params![],
     )?;

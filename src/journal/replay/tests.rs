@@ -26,12 +26,14 @@ fn chain(facts: Vec<(Option<i64>, Fact)>) -> Vec<Entry> {
 
 fn opened(user_id: i64, login_time: Millis) -> Fact {
     Fact::SessionOpened(Opened {
-        user_id,
+        user_id: Some(user_id),
         login_time,
         host: "accueil".into(),
         tty: None,
         remote_ip: None,
         terminal: None,
+        service: None,
+        login_name: None,
     })
 }
 
@@ -95,7 +97,7 @@ fn session_rows() -> Vec<SessionRow> {
     vec![
         SessionRow {
             id: 1,
-            user_id: 1,
+            user_id: Some(1),
             login_time: 8_000,
             host: "accueil".into(),
             end: Some(ended(16_000, "logout")),
@@ -103,7 +105,7 @@ fn session_rows() -> Vec<SessionRow> {
         },
         SessionRow {
             id: 2,
-            user_id: 1,
+            user_id: Some(1),
             login_time: 17_000,
             host: "accueil".into(),
             end: None,
@@ -177,7 +179,7 @@ fn an_end_reason_changed_a_session_deleted_and_one_forged_are_found() {
     sessions.remove(1);
     sessions.push(SessionRow {
         id: 3,
-        user_id: 1,
+        user_id: Some(1),
         login_time: 20_000,
         host: "accueil".into(),
         end: None,
@@ -306,7 +308,7 @@ fn rows_from_before_the_journal_are_counted_not_proved_and_pruned_ones_are_not_m
     ]);
     let old = SessionRow {
         id: 1,
-        user_id: 1,
+        user_id: Some(1),
         login_time: 1_000,
         host: "old".into(),
         end: None,

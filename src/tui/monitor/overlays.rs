@@ -98,7 +98,7 @@ impl State {
             Line::from(vec![
                 Span::styled(s.username.clone(), self.theme.strong()),
                 Span::raw(" "),
-                Span::styled(s.role.to_string(), self.theme.role(s.role)),
+                Span::styled(role_name(s.role), self.theme.role_or_none(s.role)),
             ]),
             Line::from(place.join(" · ")),
             Line::from(since),

@@ -4,6 +4,7 @@
 use super::keys::KEYS;
 use super::update::visible_offset;
 use super::*;
+use crate::model::way_in;
 
 impl Widget for &State {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -411,7 +412,9 @@ impl State {
             self.texts.col_role,
             Constraint::Length(10),
             Shown::From100,
-            |s: &SessionLine| Cell::from(Span::styled(s.role.to_string(), self.theme.role(s.role))),
+            |s: &SessionLine| {
+                Cell::from(Span::styled(role_name(s.role), self.theme.role_or_none(s.role)))
+            },
         )
     }
 
@@ -436,7 +439,7 @@ impl State {
                 t.col_host,
                 Constraint::Fill(1),
                 Shown::Always,
-                |s: &SessionLine| Cell::from(shown(&s.host)),
+                |s: &SessionLine| Cell::from(host_and_way_in(s)),
             ),
             column(
                 t.col_tty,
@@ -594,5 +597,14 @@ fn pane_table<T>(
             .map(|item| Row::new(shown.iter().map(|c| (c.cell)(item)).collect::<Vec<_>>()))
             .collect(),
         selected,
+    }
+}
+
+/// A session's host, and how it was entered when not on konekte's own screen: a login
+/// of the PC itself ("accueil (ssh)", "accueil (desktop)").
+fn host_and_way_in(s: &SessionLine) -> String {
+    match s.service.as_deref() {
+        None => shown(&s.host),
+        service => format!("{} ({})", shown(&s.host), shown(way_in(service))),
     }
 }

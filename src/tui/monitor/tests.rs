@@ -44,9 +44,9 @@ fn session(
 ) -> SessionLine {
     SessionLine {
         id,
-        user_id,
+        user_id: Some(user_id),
         username: username.into(),
-        role,
+        role: Some(role),
         login_time: NOW - minutes_ago * MINUTE,
         last_seen: NOW - 3_000,
         logout_time: ended.map(|(ago, _)| NOW - ago * MINUTE),
@@ -64,6 +64,7 @@ fn session(
         last_key: Some(NOW - 3_000),
         correction: None,
         correction_note: None,
+        service: None,
     }
 }
 

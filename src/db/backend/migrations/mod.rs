@@ -61,7 +61,15 @@ const UPGRADES: &[Upgrade] = &[
         sqlite: include_str!("v10.sql"),
         postgres: Some(include_str!("v10.postgres.sql")),
     },
+    Upgrade {
+        sqlite: include_str!("v11.sql"),
+        postgres: Some(include_str!("v11.postgres.sql")),
+    },
 ];
+
+/// The version whose step lets a session have no account (a name the system logged in
+/// that konekte does not know), which SQLite's schema text gets from konekte after it.
+const SESSIONS_WITHOUT_USER: i64 = 11;
 
 /// The version whose step adds the folded names, which PostgreSQL's rows get from
 /// konekte after it (SQLite's from `konekte_fold` within the step).
@@ -94,9 +102,31 @@ pub fn migrate_sqlite(conn: &Connection) -> rusqlite::Result<()> {
         for step in steps_from(current) {
             tx.execute_batch(step.sqlite)?;
         }
+        if current < SESSIONS_WITHOUT_USER {
+            allow_sessions_without_user(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", LATEST_VERSION)?;
     tx.commit()
+}
+
+/// Drops the NOT NULL of `sessions.user_id`. SQLite has no ALTER COLUMN; a constraint
+/// taken away changes nothing stored, so its documented way is to edit the table's text
+/// in the schema and tell every connection the schema changed
+/// (<https://sqlite.org/lang_altertable.html>, "making other kinds of table schema
+/// changes"), rather than copy every session into a new table.
+fn allow_sessions_without_user(tx: &Connection) -> rusqlite::Result<()> {
+    let version: i64 = tx.pragma_query_value(None, "schema_version", |row| row.get(0))?;
+    tx.pragma_update(None, "writable_schema", true)?;
+    tx.execute(
+        "UPDATE sqlite_schema
+         SET sql = replace(sql, 'user_id      INTEGER NOT NULL REFERENCES users (id)',
+                                'user_id      INTEGER REFERENCES users (id)')
+         WHERE type = 'table' AND name = 'sessions'",
+        [],
+    )?;
+    tx.pragma_update(None, "schema_version", version + 1)?;
+    tx.pragma_update(None, "writable_schema", false)
 }
 
 pub fn sqlite_version(conn: &Connection) -> rusqlite::Result<i64> {

@@ -355,12 +355,13 @@ fn an_open_written_twice_under_one_key_is_one_session() {
     let (db, user) = db_with_user();
     let session = Session {
         id: 0,
-        user_id: user,
+        user_id: Some(user),
         login_time: 1_000,
         last_seen: 1_000,
         logout_time: None,
         end_reason: None,
         origin: origin("desk", 1, "b"),
+        system: None,
     };
     let first = db
         .write(|tx| insert_session(tx, &session, BEAT, "same-key", 0))
@@ -382,12 +383,13 @@ fn an_ended_session_written_twice_under_one_key_counts_once() {
     let (db, user) = db_with_user();
     let session = Session {
         id: 0,
-        user_id: user,
+        user_id: Some(user),
         login_time: 1_000,
         last_seen: 4_000,
         logout_time: Some(4_000),
         end_reason: Some(EndReason::Logout),
         origin: origin("desk", 1, "b"),
+        system: None,
     };
     for _ in 0..2 {
         db.write(|tx| insert_session(tx, &session, BEAT, "same-key", 0))
