@@ -61,7 +61,7 @@ fn who_is_the_json_of_the_contract() {
         .stdout(predicate::str::contains("dee").and(predicate::str::contains("direction")));
     let csv = stdout_of(office.console(&["who", "--format", "csv"]));
     assert!(csv.starts_with(
-        "id,username,role,login_time,last_seen,host,tty,remote_ip,terminal,idle_seconds\n5,dee,admin,"
+        "id,username,role,login_time,last_seen,host,tty,remote_ip,terminal,idle_seconds,via\n5,dee,admin,"
     ));
 }
 

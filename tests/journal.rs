@@ -369,6 +369,9 @@ fn a_database_from_before_the_journal_says_what_it_cannot_prove() {
          DROP TABLE schedules; DROP TABLE holidays; DROP TABLE leaves; DROP TABLE closed_months;
          ALTER TABLE sessions DROP COLUMN correction;
          ALTER TABLE sessions DROP COLUMN correction_note;
+         DROP INDEX sessions_unknown;
+         ALTER TABLE sessions DROP COLUMN service;
+         ALTER TABLE sessions DROP COLUMN login_name;
          INSERT INTO sessions (id, user_id, session_key, host, login_time, last_seen)
          VALUES (1, 1, 'old', 'accueil', 1000, 1000);
          {version}"
@@ -652,7 +655,7 @@ fn corrections_are_marked_counted_and_journaled_and_verify_stays_clean() {
         csv.lines()
             .next()
             .unwrap()
-            .ends_with(",correction,correction_note")
+            .ends_with(",correction,correction_note,via")
     );
     assert!(csv.contains(",idle,,,end,left at 16:00"), "{csv}");
     assert!(csv.contains(",added,paper"), "{csv}");

@@ -131,7 +131,7 @@ fn an_admin_ends_the_session_and_the_terminal_says_so() {
     assert!(
         last.lines()
             .nth(1)
-            .is_some_and(|l| l.ends_with(",forced,marie,closing time,,")),
+            .is_some_and(|l| l.ends_with(",forced,marie,closing time,,,console")),
         "who ran the command, as sudo tells: {last}"
     );
     // Ended once: a second end is refused and changes nothing.
