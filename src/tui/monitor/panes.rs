@@ -439,7 +439,13 @@ impl State {
                 t.col_host,
                 Constraint::Fill(1),
                 Shown::Always,
-                |s: &SessionLine| Cell::from(host_and_way_in(s)),
+                |s: &SessionLine| Cell::from(shown(&s.host)),
+            ),
+            column(
+                t.col_via,
+                Constraint::Length(7),
+                Shown::From100,
+                |s: &SessionLine| Cell::from(shown(way_in(s.service.as_deref()))),
             ),
             column(
                 t.col_tty,
@@ -600,11 +606,3 @@ fn pane_table<T>(
     }
 }
 
-/// A session's host, and how it was entered when not on konekte's own screen: a login
-/// of the PC itself ("accueil (ssh)", "accueil (desktop)").
-fn host_and_way_in(s: &SessionLine) -> String {
-    match s.service.as_deref() {
-        None => shown(&s.host),
-        service => format!("{} ({})", shown(&s.host), shown(way_in(service))),
-    }
-}

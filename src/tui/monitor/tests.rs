@@ -1033,3 +1033,24 @@ fn snapshot_correct_form_80x24() {
     type_text(&mut s, "left early, said so");
     insta::assert_snapshot!(render(&s));
 }
+
+#[test]
+fn a_login_of_the_pc_itself_is_marked_with_its_way_in() {
+    let mut snapshot = snapshot();
+    snapshot.online[1].service = Some("sshd".into());
+    snapshot.online[2].service = Some("gdm-password".into());
+    let mut s = state(120, 40);
+    let _ = update(&mut s, Msg::Loaded(snapshot));
+    let screen = render(&s);
+    // The online pane's line of each: the one with its tty.
+    let line_of = |tty: &str| {
+        screen
+            .lines()
+            .find(|line| line.contains(tty))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line_of("/dev/pts/42").contains(" ssh "), "{screen}");
+    assert!(line_of("/dev/pts/43").contains(" desktop "), "{screen}");
+    assert!(line_of("/dev/pts/41").contains(" console "), "{screen}");
+}
