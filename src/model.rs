@@ -334,7 +334,8 @@ pub struct SystemLogin {
 pub fn way_in(service: Option<&str>) -> &str {
     match service {
         None => "console",
-        Some("sshd") => "ssh",
+        // A second sshd of its own name (`sshd-office`, `test-sshd`) is SSH too.
+        Some(s) if s.starts_with("sshd") || s.ends_with("-sshd") => "ssh",
         Some("login") => "tty",
         Some(s) if DESKTOPS.iter().any(|d| s.starts_with(d)) => "desktop",
         Some(other) => other,

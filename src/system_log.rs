@@ -6,6 +6,8 @@ pub fn listening() -> bool {
     std::path::Path::new(SYSTEM_LOG).exists()
 }
 
+/// Where the C library sends the system log (glibc's `_PATH_LOG`): journald's or
+/// syslog's socket.
 pub const SYSTEM_LOG: &str = "/dev/log";
 
 /// Sends `line` to the system log as konekte's, with this `facility` and `priority`

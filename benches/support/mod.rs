@@ -91,7 +91,7 @@ pub fn generate(path: &Path, users: usize, sessions: usize, seed: u64) {
             let host = HOSTS[rng.random_range(0..HOSTS.len())];
             let session = Session {
                 id: 0,
-                user_id: ids[rng.random_range(0..ids.len())],
+                user_id: Some(ids[rng.random_range(0..ids.len())]),
                 login_time: login,
                 last_seen: if open {
                     now
@@ -113,6 +113,7 @@ pub fn generate(path: &Path, users: usize, sessions: usize, seed: u64) {
                     machine_id: None,
                     pid_ns: None,
                 },
+                system: None,
             };
             // The open ones have no terminal behind them: a day-long heartbeat keeps the
             // sweep from closing them while the benchmarks run.

@@ -25,7 +25,10 @@ pub fn run(heartbeat: Millis, target: &Target) -> Result<()> {
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
-    eprintln!("console agent: beating every {heartbeat} ms for {}", host.host);
+    eprintln!(
+        "console agent: beating every {heartbeat} ms for {}",
+        host.host
+    );
     while !stop.load(Ordering::Relaxed) {
         beat_and_sweep(&db, &host, (&machine, &boot), heartbeat);
         sleep_unless_stopped(&stop, heartbeat);

@@ -76,9 +76,6 @@ pub fn checkpoints_in(text: &str) -> Vec<(usize, Checkpoint)> {
         .collect()
 }
 
-/// Where the C library sends the system log (glibc's `_PATH_LOG`): journald's or
-/// syslog's socket.
-
 /// Sends the checkpoint's line to the system log (journald, or syslog), which the
 /// terminals' account can add to but not edit. A machine with no system log listening
 /// is refused (exit 1): `syslog(3)` would drop the line and say nothing.

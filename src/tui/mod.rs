@@ -498,6 +498,11 @@ pub(crate) fn render_to_text(widget: impl Widget, width: u16, height: u16) -> St
     terminal.backend().to_string()
 }
 
+/// A role as shown, or nothing for a name with no account.
+pub fn role_name(role: Option<Role>) -> String {
+    role.map(|role| role.to_string()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -587,9 +592,4 @@ mod tests {
         assert_eq!(plain.role(Role::Admin).fg, None);
         assert_eq!(Theme { color: true }.role(Role::Admin).fg, Some(Color::Red));
     }
-}
-
-/// A role as shown, or nothing for a name with no account.
-pub fn role_name(role: Option<Role>) -> String {
-    role.map(|role| role.to_string()).unwrap_or_default()
 }

@@ -72,7 +72,7 @@ pub enum View {
 pub enum Overlay {
     None,
     Help,
-    Confirm(ToEnd),
+    Confirm(Box<ToEnd>),
     /// Leaving the demo removes its database: asked first.
     ConfirmQuit,
     History(History),

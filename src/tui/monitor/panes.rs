@@ -413,7 +413,10 @@ impl State {
             Constraint::Length(10),
             Shown::From100,
             |s: &SessionLine| {
-                Cell::from(Span::styled(role_name(s.role), self.theme.role_or_none(s.role)))
+                Cell::from(Span::styled(
+                    role_name(s.role),
+                    self.theme.role_or_none(s.role),
+                ))
             },
         )
     }
@@ -605,4 +608,3 @@ fn pane_table<T>(
         selected,
     }
 }
-

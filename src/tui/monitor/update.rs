@@ -151,11 +151,11 @@ fn on_key(state: &mut State, key: KeyEvent) -> Option<Effect> {
         Action::EndSession => {
             let session = state.selected_online()?.clone();
             let own = state.own_session == Some(session.id);
-            state.overlay = Overlay::Confirm(ToEnd {
+            state.overlay = Overlay::Confirm(Box::new(ToEnd {
                 session,
                 own,
                 asked_again: false,
-            });
+            }));
             None
         }
         Action::Yes => answer_yes(state),

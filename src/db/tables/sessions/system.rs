@@ -110,7 +110,7 @@ impl Db {
                    AND machine_id = ?1 AND boot_id = ?2",
                 params![machine_id, boot_id, now, heartbeat_ms],
             )?;
-            Ok(beaten as u64)
+            Ok(beaten)
         })
     }
 
