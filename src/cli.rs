@@ -238,6 +238,15 @@ pub struct LoginArgs {
     /// Exit after the first session ends (for an SSH ForceCommand or a login shell).
     #[arg(long)]
     pub once: bool,
+    /// After a login, run CMD (with `sh -c`) as the session, in a pseudo-terminal of its
+    /// own, with KONEKTE_USER, KONEKTE_ROLE and KONEKTE_SESSION set: when it exits the
+    /// session ends as a logout. Keys keep the session alive, the program's output does
+    /// not; at the idle timeout, an admin's end or a hangup it gets SIGHUP, then SIGKILL.
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+    /// The program of one role, over --exec (repeatable): `--exec-role archives=scan`.
+    #[arg(long, value_name = "ROLE=CMD", value_parser = parse_role_program)]
+    pub exec_role: Vec<(Role, String)>,
     #[command(flatten)]
     pub terminal: TerminalArgs,
 }
@@ -401,6 +410,17 @@ pub struct TerminalArgs {
     /// the terminal to whatever started console.
     #[arg(long)]
     pub no_quit: bool,
+}
+
+fn parse_role_program(text: &str) -> Result<(Role, String), String> {
+    let (role, command) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text}: expected ROLE=CMD"))?;
+    let role = role.trim().parse::<Role>().map_err(|err| err.to_string())?;
+    if command.trim().is_empty() {
+        return Err(format!("{text}: no command after ="));
+    }
+    Ok((role, command.to_string()))
 }
 
 /// A duration, or none (`off`).

@@ -10,6 +10,7 @@
 //! database without a terminal.
 
 mod process;
+mod program;
 mod worker;
 
 use std::io::Stdout;
@@ -30,7 +31,7 @@ use crate::clock::{Zone, start_of_day};
 use crate::db::{Beat, Closed, Db, Target};
 use crate::error::said_in;
 use crate::i18n::{Texts, fill};
-use crate::model::{EndReason, Millis, Origin, User};
+use crate::model::{EndReason, Millis, Origin, Role, User};
 use crate::origin::ThisHost;
 use crate::tui::login::Said;
 use crate::tui::{self, DbLink, DbStatus, Input, Theme, Unusable, login, monitor, session};
@@ -39,6 +40,7 @@ pub use process::{run, spawn_watcher};
 pub use worker::{Job, LoggedIn, Opened, Reply};
 
 use process::Signals;
+use program::Program;
 
 /// How often the loop wakes without an event: the clocks tick.
 const TICK: Duration = Duration::from_millis(100);
@@ -64,8 +66,9 @@ pub use crate::db::Clock;
 
 /// What a station is for.
 pub enum Mode {
-    /// A shared terminal: login, session, logout, the next person (or exit with `once`).
-    Terminal { once: bool },
+    /// A shared terminal: login, session, logout, the next person (or exit with `once`);
+    /// the session is the office's program, where one is given.
+    Terminal { once: bool, programs: Programs },
     /// The admin's monitor: an admin logs in, the monitor opens; leaving it logs out.
     Monitor {
         /// Shown above the panes (the demo says what it is).
@@ -78,6 +81,24 @@ pub enum Mode {
         /// CHECKPOINT_EVERY while it is open, and when it closes.
         witness: Option<PathBuf>,
     },
+}
+
+/// The office's program that runs as a session (`--exec`, `--exec-role`): a role's own,
+/// else everyone's, else none (the session screen).
+#[derive(Debug, Clone, Default)]
+pub struct Programs {
+    pub everyone: Option<String>,
+    pub by_role: Vec<(Role, String)>,
+}
+
+impl Programs {
+    fn for_role(&self, role: Role) -> Option<&str> {
+        self.by_role
+            .iter()
+            .find(|(of, _)| *of == role)
+            .map(|(_, command)| command.as_str())
+            .or(self.everyone.as_deref())
+    }
 }
 
 /// How often an open monitor writes a checkpoint to its witness.
@@ -118,6 +139,8 @@ pub enum Event {
     /// The database can take no more logins: its file was removed or replaced, or it
     /// is damaged.
     Unusable(Unusable),
+    /// The program run as a session (`--exec`) has exited.
+    ProgramEnded,
 }
 
 /// Where the station runs and how it speaks.
@@ -170,6 +193,12 @@ pub struct Station {
     db_unusable: Option<Unusable>,
     /// Whether the worker's connection reached the database at its last try.
     reachable: Arc<std::sync::atomic::AtomicBool>,
+    /// The program that is the session (`--exec`), from its start until it has exited.
+    program: Option<Program>,
+    /// Where the program tells that it has exited.
+    events: Sender<Event>,
+    /// The screen was the program's: drawn again whole.
+    repaint: bool,
     finished: bool,
 }
 
@@ -183,6 +212,7 @@ impl Station {
         events: Sender<Event>,
     ) -> Station {
         let reachable = db.reachable();
+        let program_events = events.clone();
         let jobs = worker::spawn(
             db,
             worker::Context {
@@ -215,6 +245,9 @@ impl Station {
             reload_wanted: false,
             db_unusable: None,
             reachable,
+            program: None,
+            events: program_events,
+            repaint: false,
             finished: false,
         }
     }
@@ -283,10 +316,16 @@ impl Station {
             if let Ok(size) = terminal.size() {
                 self.resized(size.width, size.height);
             }
+            if std::mem::take(&mut self.repaint) {
+                repaint_whole(terminal);
+            }
             // A closed terminal shows up as a signal, as a terminal that cannot be drawn
             // on, or as input that cannot be read: each is a hangup. So is a panic in
-            // any thread: the terminal is restored already, nothing is drawn again.
-            let drawn = tui::frame(|| terminal.draw(|frame| self.draw(frame)).is_ok());
+            // any thread: the terminal is restored already, nothing is drawn again. The
+            // program that is the session draws itself.
+            let drawn = tui::frame(|| {
+                self.program_on_screen() || terminal.draw(|frame| self.draw(frame)).is_ok()
+            });
             match drawn {
                 None => return self.hang_up_after_panic(inbox),
                 Some(false) => return self.hang_up(inbox),
@@ -321,6 +360,9 @@ impl Station {
             return;
         }
         self.size = (width, height);
+        if let Some(program) = &self.program {
+            program.resize(self.size);
+        }
         if let Screen::Monitor(_, state) = &mut self.screen {
             let effect = monitor::update(state, monitor::Msg::Resize(width, height));
             self.on_monitor_effect(effect);
@@ -342,10 +384,50 @@ impl Station {
                 self.db_unusable = Some(unusable);
                 self.tick();
             }
+            Event::ProgramEnded => self.program_ended(),
+        }
+    }
+
+    /// Whether the program that is the session has the screen.
+    fn program_on_screen(&self) -> bool {
+        self.program.is_some()
+            && self.pending_end.is_none()
+            && matches!(self.screen, Screen::Session(_))
+    }
+
+    /// The office's program exited: if its session was still on, that is the logout.
+    fn program_ended(&mut self) {
+        if self.program_on_screen()
+            && let Some(state) = self.session()
+        {
+            let effect = session::Effect::End {
+                reason: EndReason::Logout,
+                at: state.now.max(self.now()),
+            };
+            self.on_session_effect(Some(effect));
+        }
+        self.program = None;
+        self.repaint = true;
+    }
+
+    /// The session ends (or has): its program is told, and gives the screen back.
+    fn stop_program(&mut self) {
+        let now = self.now();
+        if let Some(program) = &mut self.program {
+            program.hang_up(now);
+            self.repaint = true;
         }
     }
 
     fn on_key(&mut self, key: KeyEvent) {
+        if self.program_on_screen() {
+            // The person's keys, not the program's output, keep the session alive.
+            if let (Screen::Session(state), Some(program)) = (&mut self.screen, &mut self.program) {
+                state.last_activity = state.now;
+                program.key(key);
+            }
+            return;
+        }
         match &mut self.screen {
             Screen::Login(state) => {
                 let effect = login::update(state, login::Msg::Key(key));
@@ -397,6 +479,9 @@ impl Station {
             && now >= end.retry_at
         {
             self.send_end(end);
+        }
+        if let Some(program) = &mut self.program {
+            program.tick(now);
         }
         if now >= self.next_beat {
             self.next_beat = now + self.settings.heartbeat;
@@ -550,6 +635,11 @@ impl Station {
     }
 
     fn start_session(&mut self, opened: Opened) {
+        let program = match &self.mode {
+            Mode::Terminal { programs, .. } => programs.for_role(opened.user.role),
+            Mode::Monitor { .. } => None,
+        }
+        .map(str::to_owned);
         let now = self.now();
         self.next_beat = opened.session.login_time + self.settings.heartbeat;
         let state = session::State {
@@ -577,6 +667,30 @@ impl Station {
         self.screen = Screen::Session(state);
         if self.for_monitor() {
             self.open_monitor();
+        }
+        if let Some(command) = program {
+            self.start_program(&command);
+        }
+    }
+
+    /// Runs the office's program as the session just opened; one that cannot be started
+    /// ends it at once, as a logout.
+    fn start_program(&mut self, command: &str) {
+        let Some(state) = self.session() else { return };
+        let person = program::For {
+            user: &state.user,
+            session_id: state.session_id,
+            size: self.size,
+        };
+        match Program::start(command, &person, self.events.clone()) {
+            Ok(program) => self.program = Some(program),
+            Err(_) => {
+                let at = state.now;
+                self.on_session_effect(Some(session::Effect::End {
+                    reason: EndReason::Logout,
+                    at,
+                }));
+            }
         }
     }
 
@@ -748,6 +862,7 @@ impl Station {
             None => {}
             Some(session::Effect::OpenMonitor) => self.open_monitor(),
             Some(session::Effect::End { reason, at }) => {
+                self.stop_program();
                 if let Some(state) = self.session() {
                     let end = PendingEnd {
                         session_id: state.session_id,
@@ -822,9 +937,10 @@ impl Station {
     /// Back to the login screen for the next person, saying how the session ended; or
     /// the end of the program (--once, the monitor, a hangup).
     fn session_ended(&mut self, reason: EndReason, at: Millis) {
+        self.stop_program();
         let Some(state) = self.session() else { return };
         let once = match self.mode {
-            Mode::Terminal { once } => once,
+            Mode::Terminal { once, .. } => once,
             Mode::Monitor { .. } => reason == EndReason::Logout,
         };
         if once || reason == EndReason::Hangup {
@@ -863,6 +979,7 @@ impl Station {
     }
 
     fn hang_up_within(&mut self, inbox: &Receiver<Event>, patience: Duration) {
+        self.stop_program();
         match (self.pending_end, self.session()) {
             (None, Some(state)) => {
                 let end = PendingEnd {
@@ -888,6 +1005,15 @@ impl Station {
         }
         self.finished = true;
     }
+}
+
+/// The screen was the program's: cleared, and drawn blank so that the next frame is
+/// drawn whole. (`Terminal::clear` asks the terminal where its cursor is first, an
+/// answer the input thread reads instead.)
+fn repaint_whole(terminal: &mut Terminal<CrosstermBackend<Stdout>>) {
+    use ratatui::backend::Backend;
+    let _ = terminal.backend_mut().clear();
+    let _ = terminal.draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()));
 }
 
 /// An empty login screen for the next person, in the terminal's language.

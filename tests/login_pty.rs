@@ -381,3 +381,137 @@ fn a_terminal_killed_and_not_yet_reaped_is_lost_at_the_next_sweep() {
         terminal.wait_exit();
     }
 }
+
+/// Username, Tab, password, Enter, on a terminal whose session is a program.
+fn log_in_to_program(terminal: &mut Terminal, username: &str, password: &str) {
+    terminal.wait_for("Username");
+    terminal.type_keys(&format!("{username}\t{password}\r"));
+}
+
+/// A file of the test's office the program writes to, and what it holds.
+fn told(office: &Office, name: &str) -> String {
+    std::fs::read_to_string(office.dir.path().join(name)).unwrap_or_default()
+}
+
+#[test]
+fn the_offices_program_runs_as_the_session_and_its_exit_is_the_logout() {
+    let office = Office::with_sample_users();
+    let program = "echo \"hello $KONEKTE_USER $KONEKTE_ROLE session $KONEKTE_SESSION\"; \
+                   printf 'name? '; read line; echo \"bye $line\"";
+    let mut terminal = Terminal::open(&office, &["login", "--exec", program]);
+    log_in_to_program(&mut terminal, "Hantz123", "Hantz123-2026");
+    terminal.wait_for("hello Hantz123 secretaire session ");
+    let open = office.latest_session().expect("a session");
+    terminal.wait_for(&format!("hello Hantz123 secretaire session {}", open.id));
+    terminal.wait_for("name? ");
+    assert_eq!(office.latest_session().unwrap().logout_time, None);
+    terminal.type_keys("Zoé\r");
+    terminal.wait_for("Logged out");
+    let closed = office.latest_session().unwrap();
+    assert_eq!(closed.end_reason.as_deref(), Some("logout"));
+    // The next person gets the login screen, drawn whole over the program's lines.
+    let screen = terminal.wait_for("Username");
+    assert!(!screen.contains("hello"), "{screen}");
+}
+
+#[test]
+fn a_roles_program_is_run_over_everyones() {
+    let office = Office::with_sample_users();
+    let mut terminal = Terminal::open(
+        &office,
+        &[
+            "login",
+            "--exec",
+            "echo everyone; read line",
+            "--exec-role",
+            "secretaire=echo the secretaries; read line",
+        ],
+    );
+    log_in_to_program(&mut terminal, "Hantz123", "Hantz123-2026");
+    let screen = terminal.wait_for("the secretaries");
+    assert!(!screen.contains("everyone"), "{screen}");
+    terminal.type_keys("\r");
+    terminal.wait_for("Logged out");
+}
+
+#[test]
+fn idle_is_the_persons_keys_not_the_programs_output() {
+    let office = Office::with_sample_users();
+    let pid_file = office.dir.path().join("pid");
+    let program = format!(
+        "echo $$ > {}; trap '' HUP; while :; do echo tick; sleep 0.1; done",
+        pid_file.display()
+    );
+    let mut terminal = Terminal::open(
+        &office,
+        &[
+            "login",
+            "--idle-timeout",
+            "3s",
+            "--heartbeat",
+            "200ms",
+            "--exec",
+            &program,
+        ],
+    );
+    log_in_to_program(&mut terminal, "Hantz123", "Hantz123-2026");
+    terminal.wait_for("tick");
+    let login = office.latest_session().unwrap().login_time;
+    // A key of the person's is activity, and the heartbeat says so.
+    terminal.type_keys("x");
+    let last_key = || office.sql_count("SELECT last_key FROM sessions ORDER BY id DESC LIMIT 1");
+    wait_until("the key told by a heartbeat", || last_key() > login);
+    let key = last_key();
+    // The program writes all the while; the session still ends, 3 s after the key.
+    terminal.wait_for("Logged out after inactivity");
+    let ended = office.latest_session().unwrap();
+    assert_eq!(ended.end_reason.as_deref(), Some("idle"));
+    assert!(ended.logout_time.unwrap() >= key + 3_000, "{ended:?}");
+    // Deaf to SIGHUP, it is killed after the grace.
+    let pid = told(&office, "pid").trim().to_string();
+    wait_until("the program killed", || {
+        !std::process::Command::new("kill")
+            .args(["-0", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    });
+}
+
+#[test]
+fn an_admins_end_and_a_closed_terminal_reach_the_program_as_a_hangup() {
+    let office = Office::with_sample_users();
+    let hup = office.dir.path().join("hup");
+    let program = format!(
+        "trap 'echo $KONEKTE_USER >> {}; exit 0' HUP; echo ready; while :; do sleep 0.1; done",
+        hup.display()
+    );
+    let mut terminal = Terminal::open(
+        &office,
+        &["login", "--heartbeat", "200ms", "--exec", &program],
+    );
+    log_in_to_program(&mut terminal, "Hantz123", "Hantz123-2026");
+    terminal.wait_for("ready");
+    let id = office.latest_session().unwrap().id.to_string();
+    office.console(&["end-session", &id]).assert().success();
+    terminal.wait_for("ended by an administrator");
+    wait_until("the program's hangup", || {
+        told(&office, "hup") == "Hantz123\n"
+    });
+    assert_eq!(
+        office.latest_session().unwrap().end_reason.as_deref(),
+        Some("forced")
+    );
+    // The next person's program, and the terminal closed under it.
+    log_in_to_program(&mut terminal, "Fedanoir", "Fedanoir-2026");
+    terminal.wait_for("ready");
+    terminal.close();
+    terminal.wait_exit();
+    wait_until("the second program's hangup", || {
+        told(&office, "hup") == "Hantz123\nFedanoir\n"
+    });
+    assert_eq!(
+        office.latest_session().unwrap().end_reason.as_deref(),
+        Some("hangup")
+    );
+}

@@ -39,7 +39,10 @@ fn settings() -> Settings {
 }
 
 fn terminal() -> Mode {
-    Mode::Terminal { once: false }
+    Mode::Terminal {
+        once: false,
+        programs: Default::default(),
+    }
 }
 
 fn monitor() -> Mode {
