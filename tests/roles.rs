@@ -7,7 +7,7 @@ use assert_cmd::Command;
 use konekte::auth::{self, LockPolicy, LoginRequest, Refusal};
 use konekte::db::testing::{PgDatabase, elsewhere, person, postgres_server};
 use konekte::db::{Beat, Closed, Db, Environment, PgTarget, Target};
-use konekte::model::{EndReason, Origin, Role};
+use konekte::model::{EndReason, Origin, Role, SystemLogin};
 
 /// Two roles of this test's own, with passwords (whatever the server's rules for
 /// connections), dropped when the guard is: after the database that holds their grants.
@@ -266,6 +266,35 @@ fn a_whole_office_day_works_through_the_functions() {
         admin.session(lost.id).unwrap().unwrap().end_reason,
         Some(EndReason::Lost)
     );
+    // The PC's own logins, as `console pam` and `console agent` write them: an
+    // account's (in another case) and a name with none, opened, beaten for, ended.
+    let pc = Origin {
+        machine_id: Some("this-pc".into()),
+        boot_id: Some("this-boot".into()),
+        pid: 4242,
+        ..Origin::default()
+    };
+    for (user, name) in [(Some(ann.id), "ANN"), (None, "visitor")] {
+        let login = SystemLogin {
+            service: "sshd".into(),
+            name: name.into(),
+        };
+        terminal
+            .open_system_session(user, &login, &pc, terminal.now())
+            .unwrap();
+        assert_eq!(
+            terminal
+                .beat_host("this-pc", "this-boot", terminal.now(), 5_000)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            terminal
+                .end_system_session(&login, &pc, terminal.now())
+                .unwrap(),
+            Some(Closed::Now)
+        );
+    }
     // A temporary password, replaced by its owner at the terminal.
     let temporary = auth::hash_password("temporary-one").unwrap();
     admin.set_password("ann", &temporary, true).unwrap();
@@ -284,7 +313,12 @@ fn a_whole_office_day_works_through_the_functions() {
         .iter()
         .map(|row| row.get(0))
         .collect();
-    assert_eq!(reasons, ["logout", "idle", "hangup", "forced", "lost"]);
+    assert_eq!(
+        reasons,
+        [
+            "logout", "idle", "hangup", "forced", "lost", "logout", "logout"
+        ]
+    );
     console(
         &format!(
             "postgres://{}@{}",

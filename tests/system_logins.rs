@@ -117,6 +117,8 @@ fn a_login_of_the_pc_is_opened_and_ended_by_the_process_that_holds_it() {
     assert_eq!(session["via"], "ssh");
     assert_eq!(session["tty"], "/dev/pts/9");
     assert_eq!(session["remote_ip"], "192.0.2.7");
+    // Its keys are the system's business: no idle time is claimed.
+    assert!(session["idle_seconds"].is_null());
     assert_eq!(holder.session(&office, "heartbeat_ms"), 0, "nobody beats");
     holder.log_out(&office);
     let last = json(&office, &["last", "--format", "json"]);

@@ -18,6 +18,7 @@ const TERMINAL_FUNCTIONS: &[&str] = &[
     "konekte_record_attempt",
     "konekte_open_session",
     "konekte_beat",
+    "konekte_beat_host",
     "konekte_end_own",
     "konekte_lock_session",
     "konekte_close_lost",

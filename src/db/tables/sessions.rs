@@ -465,7 +465,8 @@ pub(in crate::db) fn insert_session(
         "INSERT INTO sessions (user_id, session_key, host, tty, remote_ip, terminal, pid, boot_id,
                                machine_id, login_time, last_seen, heartbeat_ms, logout_time,
                                end_reason, last_key, pid_ns, pid_start, service, login_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?16, ?11, ?17, ?18, ?10, ?12, ?13,
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?16, ?11, ?17, ?18,
+                 CASE WHEN CAST(?14 AS TEXT) IS NULL THEN CAST(?10 AS BIGINT) END, ?12, ?13,
                  ?14, ?15)
          ON CONFLICT (session_key) DO NOTHING
          RETURNING id",

@@ -23,7 +23,9 @@ BEGIN
                           machine_id, login_time, last_seen, heartbeat_ms, last_key, pid_ns,
                           pid_start, service, login_name)
     VALUES (p_user, p_key, p_host, p_tty, p_remote_ip, p_terminal, p_pid, p_boot_id,
-            p_machine_id, p_login_time, p_login_time, p_heartbeat_ms, p_login_time, p_pid_ns,
+            p_machine_id, p_login_time, p_login_time, p_heartbeat_ms,
+            -- No key of a system login is seen: its idle time is the system's business.
+            CASE WHEN p_service IS NULL THEN p_login_time END, p_pid_ns,
             p_pid_start, p_service, p_login_name)
     ON CONFLICT (session_key) DO NOTHING
     RETURNING id INTO session;
