@@ -7,7 +7,7 @@ mod common;
 
 use common::Office;
 use konekte::db::{Correction, Db, Whose};
-use konekte::model::{EndReason, FailureState, NewUser, Origin, Outcome, Role};
+use konekte::model::{EndReason, FailureState, NewUser, Origin, Outcome, Role, SystemLogin};
 use predicates::prelude::*;
 
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA";
@@ -128,6 +128,24 @@ fn office_of_every_fact() -> Office {
     let void = Correction::Void { session: shell.id };
     db.correct(void, "a test login").unwrap();
     db.open_session(id("ann"), &desk(), 5_000, now).unwrap();
+    // The PC's own logins: an account's over SSH, and a name with no account.
+    let pc = Origin {
+        host: "accueil".into(),
+        machine_id: Some("pc-1".into()),
+        boot_id: Some("boot-1".into()),
+        pid: 77,
+        ..Origin::default()
+    };
+    for (user_id, service, name) in [(Some(id("ann")), "sshd", "ANN"), (None, "login", "visitor")] {
+        let login = SystemLogin {
+            service: service.into(),
+            name: name.into(),
+        };
+        db.open_system_session(user_id, &login, &pc, now - 40 * 60_000)
+            .unwrap();
+        db.end_system_session(&login, &pc, now - 10 * 60_000)
+            .unwrap();
+    }
     assert!(
         db.session(disabled.id)
             .unwrap()
@@ -275,6 +293,23 @@ fn a_forged_session_is_found() {
                                logout_time, end_reason)
          VALUES (900, 2, 'forged', 'accueil', 1000, 1000, 2000, 'logout')",
         "session 900: not in the journal",
+    );
+}
+
+#[test]
+fn a_way_in_changed_is_found() {
+    tampered_is_found(
+        "UPDATE sessions SET service = 'gdm-password' WHERE service = 'sshd'",
+        "service differs from the journal",
+    );
+}
+
+#[test]
+fn a_login_of_no_account_given_to_one_is_found() {
+    tampered_is_found(
+        "UPDATE sessions SET user_id = (SELECT id FROM users WHERE username = 'bob')
+         WHERE login_name = 'visitor'",
+        "user_id differs from the journal",
     );
 }
 

@@ -297,6 +297,11 @@ pub struct Opening {
     pub user_id: Option<i64>,
     pub login_time: Millis,
     pub host: String,
+    /// A login of the system (PAM): its service and the name the system gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_name: Option<String>,
 }
 
 /// A session as the removed entries left it.

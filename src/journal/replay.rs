@@ -33,6 +33,9 @@ pub struct SessionRow {
     pub user_id: Option<i64>,
     pub login_time: Millis,
     pub host: String,
+    /// A login of the system (PAM): its service and the name the system gave.
+    pub service: Option<String>,
+    pub login_name: Option<String>,
     /// `None` while it is open.
     pub end: Option<Ended>,
     /// `end`, `added` or `void`, with the admin's note: a corrected session.
@@ -154,7 +157,7 @@ pub enum Witnessed {
 /// and its end as last recorded (`Some(None)`: open).
 #[derive(Debug, Clone, Default)]
 struct SessionKnown {
-    opened: Option<(Option<i64>, Millis, String)>,
+    opened: Option<Opening>,
     end: Option<Option<Ended>>,
     /// The end as an admin moved it, over whatever end was recorded.
     corrected_end: Option<Millis>,
@@ -279,14 +282,7 @@ impl Replay {
         }
         for (id, known) in self.sessions.iter().filter(|(id, _)| keep_session(**id)) {
             let carried = CarriedSession {
-                opened: known
-                    .opened
-                    .clone()
-                    .map(|(user_id, login_time, host)| Opening {
-                        user_id,
-                        login_time,
-                        host,
-                    }),
+                opened: known.opened.clone(),
                 end_known: known.end.is_some(),
                 end: known.end.clone().flatten(),
                 corrected_end: known.corrected_end,
@@ -452,7 +448,13 @@ impl Replay {
             }
             Fact::SessionOpened(opened) => {
                 let known = self.sessions.entry(id).or_default();
-                known.opened = Some((opened.user_id, opened.login_time, opened.host));
+                known.opened = Some(Opening {
+                    user_id: opened.user_id,
+                    login_time: opened.login_time,
+                    host: opened.host,
+                    service: opened.service,
+                    login_name: opened.login_name,
+                });
                 known.end = Some(None);
             }
             Fact::SessionEnded(ended) => {
@@ -479,7 +481,13 @@ impl Replay {
                 self.sessions.insert(
                     id,
                     SessionKnown {
-                        opened: Some((Some(added.user_id), added.login_time, String::new())),
+                        opened: Some(Opening {
+                            user_id: Some(added.user_id),
+                            login_time: added.login_time,
+                            host: String::new(),
+                            service: None,
+                            login_name: None,
+                        }),
                         end: Some(Some(Ended {
                             logout_time: added.logout_time,
                             reason: "logout".into(),
@@ -505,8 +513,7 @@ impl Replay {
             }
             Fact::SessionCarried(carried) => {
                 let known = self.sessions.entry(id).or_default();
-                let opened = carried.opened.map(|o| (o.user_id, o.login_time, o.host));
-                known.opened = known.opened.take().or(opened);
+                known.opened = known.opened.take().or(carried.opened);
                 if known.end.is_none() {
                     known.end = carried.end_known.then_some(carried.end);
                     known.corrected_end = known.corrected_end.or(carried.corrected_end);
@@ -594,10 +601,13 @@ impl Replay {
             return self.unknown("sessions", row.id, |g| g.last_session);
         };
         let mut differs = Differs::new("sessions", row.id);
-        if let Some((user_id, login_time, host)) = known.opened {
-            differs.number("user_id", user_id, row.user_id);
-            differs.time("login_time", Some(login_time), Some(row.login_time));
-            differs.text("host", Some(host), &row.host);
+        if let Some(opened) = known.opened {
+            differs.number("user_id", opened.user_id, row.user_id);
+            differs.time("login_time", Some(opened.login_time), Some(row.login_time));
+            differs.text("host", Some(opened.host), &row.host);
+            differs.optional_text("service", opened.service.as_deref(), row.service.as_deref());
+            let name = opened.login_name.as_deref();
+            differs.optional_text("login_name", name, row.login_name.as_deref());
         }
         match (known.end, known.corrected_end) {
             (Some(end), corrected) => {

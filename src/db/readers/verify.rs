@@ -170,7 +170,7 @@ impl Db {
         let mut sessions = Chunks::new(out, Batch::Sessions);
         self.each(
             "SELECT id, user_id, login_time, host, logout_time, end_reason, ended_by,
-                    ended_by_account, end_note, correction, correction_note
+                    ended_by_account, end_note, correction, correction_note, service, login_name
              FROM sessions ORDER BY id",
             params![],
             &mut |row| {
@@ -272,6 +272,8 @@ fn session_row(row: &Row) -> Result<SessionRow> {
         user_id: row.get(1)?,
         login_time: row.get(2)?,
         host: row.get(3)?,
+        service: row.get(11)?,
+        login_name: row.get(12)?,
         end,
         correction,
     })
