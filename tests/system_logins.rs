@@ -143,6 +143,11 @@ fn a_name_with_no_account_is_kept_and_counted_in_no_attendance() {
     assert!(lines[1].starts_with("visitor,1,"), "{unknown}");
     assert_eq!(lines.len(), 2);
     assert!(stdout_of(office.console(&["last"])).contains("visitor"));
+    // Its own history, by the name the system gave.
+    let own = json(&office, &["last", "visitor", "--format", "json"]);
+    assert_eq!(own.as_array().map(Vec::len), Some(1));
+    assert_eq!(own[0]["username"], "visitor");
+    office.console(&["last", "nobody"]).assert().code(65);
     for report in [
         vec!["report", "--format", "csv"],
         vec!["report", "--since", "1970-01-01", "--format", "csv"],

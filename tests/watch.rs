@@ -249,3 +249,35 @@ fn exceptions_are_told_as_they_become_true_and_resumed_exactly() {
         .code(2)
         .stderr(predicates::str::contains("yesterday"));
 }
+
+#[test]
+fn a_login_of_the_pc_itself_is_told_with_its_way_in_and_the_name_the_system_gave() {
+    let office = Office::new();
+    let db = Db::open(&office.target).unwrap();
+    db.create_users(&[person("ann", Role::Secretaire)], false, 0)
+        .unwrap();
+    let watcher = Watcher::start(&office, &["--format", "json"]);
+    // As pam_exec runs it: open, then close, from the process that holds the login.
+    let pam = Command::new("sh")
+        .args([
+            "-c",
+            "\"$KONEKTE\" pam && PAM_TYPE=close_session \"$KONEKTE\" pam; exit 0",
+        ])
+        .env("KONEKTE", assert_cmd::cargo::cargo_bin("console"))
+        .env("CONSOLE_DB", &office.console_db)
+        .env("PAM_TYPE", "open_session")
+        .env("PAM_USER", "visitor")
+        .env("PAM_SERVICE", "sshd")
+        .status()
+        .expect("sh");
+    assert!(pam.success());
+    let login = watcher.next();
+    assert_eq!(login["event"], "login");
+    assert_eq!(login["user"], "visitor");
+    assert_eq!(login["what"], "ssh");
+    let logout = watcher.next();
+    assert_eq!(logout["event"], "logout");
+    assert_eq!(logout["user"], "visitor");
+    assert_eq!(logout["what"], "logout");
+    watcher.stop();
+}

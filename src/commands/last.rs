@@ -28,7 +28,14 @@ pub fn run(args: &LastArgs, target: &Target, out: &mut dyn Write) -> Result<()> 
         (range.since, range.until) = (Some(at), Some(at + 1));
     }
     if let Some(user) = &args.user {
-        range.user_id = Some(user_id_of(&db, user)?);
+        // A name the PC logged in that has no account has a history too.
+        match user_id_of(&db, user) {
+            Ok(id) => range.user_id = Some(id),
+            Err(_) if db.unknown_names()?.iter().any(|seen| seen.name == *user) => {
+                range.unknown_name = Some(user.clone());
+            }
+            Err(err) => return Err(err),
+        }
     }
     (range.host, range.tty) = (args.host.clone(), args.tty.clone());
     if args.corrections {

@@ -10,7 +10,7 @@ use super::Actor;
 use super::audit::{Subject, action_of};
 use super::{Entry, Fact};
 use crate::exceptions::Kind;
-use crate::model::Millis;
+use crate::model::{Millis, way_in};
 
 /// One event, as the JSON of `watch` and of `--exec`'s stdin carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,7 +79,13 @@ pub fn event_of(entry: &Entry) -> Option<Event> {
     let event = match fact {
         Fact::SessionOpened(opened) => Event {
             user_id: opened.user_id,
+            // A name with no account is known by the name the system gave.
+            user: opened.login_name,
             session,
+            // A login of the PC itself says its way in (ssh, desktop…).
+            what: opened
+                .service
+                .map(|service| way_in(Some(&service)).to_string()),
             detail: Some(opened.host),
             ..Event::of(entry, "login")
         },

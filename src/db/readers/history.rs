@@ -97,7 +97,8 @@ impl Db {
     pub fn owners_of(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
         let mut owners = HashMap::with_capacity(ids.len());
         self.each_of_ids(
-            "SELECT s.id, u.username FROM sessions s JOIN users u ON u.id = s.user_id
+            "SELECT s.id, coalesce(u.username, s.login_name)
+             FROM sessions s LEFT JOIN users u ON u.id = s.user_id
              WHERE s.id IN",
             ids,
             |row| {

@@ -618,6 +618,8 @@ pub struct Range {
     /// Also the sessions of names the system logged in that konekte has no account of
     /// (`last`); they count in no tally, and are left out unless asked for.
     pub unknown_names: bool,
+    /// Only the sessions of this name with no account (`last NAME`).
+    pub unknown_name: Option<String>,
 }
 
 /// A session's who and when, without the rest.
@@ -678,6 +680,10 @@ fn whose(range: &Range) -> Sql {
         .and_some(
             "s.user_id IN (SELECT id FROM users WHERE role = ?)",
             range.role.map(Role::as_str),
+        )
+        .and_some(
+            "s.user_id IS NULL AND s.login_name = ?",
+            range.unknown_name.as_deref(),
         )
         .and_some("lower(s.host) = lower(?)", range.host.as_deref())
         .and_some(
