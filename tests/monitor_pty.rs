@@ -2,9 +2,8 @@
 
 mod common;
 
-use std::io::Write;
-
 use common::Office;
+use common::pam::Holder;
 use common::pty::{Terminal, wait_until};
 
 /// The line of the "Online now" pane, or of "Recently offline", that names `user`.
@@ -184,28 +183,14 @@ fn a_login_of_the_pc_itself_shows_online_with_its_way_in() {
     let mut monitor = Terminal::open_sized(&office, &["monitor"], 120, 40);
     monitor.log_in_to_monitor("Fedanoir", "Fedanoir-2026");
     // As pam_exec runs it from sshd's process for one connection, which then waits.
-    let mut sshd = std::process::Command::new("sh")
-        .args([
-            "-c",
-            "\"$KONEKTE\" pam; read line; PAM_TYPE=close_session \"$KONEKTE\" pam; exit 0",
-        ])
-        .env("KONEKTE", env!("CARGO_BIN_EXE_console"))
-        .env("CONSOLE_DB", &office.console_db)
-        .env("PAM_TYPE", "open_session")
-        .env("PAM_USER", "hantz123")
-        .env("PAM_SERVICE", "sshd")
-        .env("PAM_RHOST", "192.0.2.7")
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .expect("sh");
+    let sshd = Holder::open(&office, "hantz123", "sshd");
     wait_until("the SSH login under Online now, marked ssh", || {
         let screen = monitor.contents();
         pane_lines(&screen, "Online now", Some("Recently offline"))
             .iter()
             .any(|l| l.contains("Hantz123") && l.contains(" ssh ") && l.contains("192.0.2.7"))
     });
-    writeln!(sshd.stdin.take().expect("stdin")).expect("a line");
-    assert!(sshd.wait().expect("sh").success());
+    sshd.log_out(&office);
     wait_until("the SSH login under Recently offline", || {
         in_pane(&monitor, "Recently offline", None, "Hantz123")
     });

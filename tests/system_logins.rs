@@ -8,101 +8,15 @@ mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::pam::{Holder, PATIENCE, console_bin, wait_until};
 use common::{Office, path_str, stdout_of, tool};
 use konekte::db::testing::hold_write_lock;
 use serde_json::Value;
 
-fn console_bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("console")
-}
-
-/// Waits for `condition`, checked every 50 ms, at most `limit`.
-fn wait_until(what: &str, limit: Duration, mut condition: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !condition() {
-        assert!(start.elapsed() < limit, "waited {limit:?} for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-const PATIENCE: Duration = Duration::from_secs(30);
-
 fn json(office: &Office, args: &[&str]) -> Value {
     serde_json::from_str(&stdout_of(office.console(args))).expect("JSON")
-}
-
-/// A process that opened a login of the system and holds it, as sshd's process for one
-/// connection does: `console pam` at open (its parent is this process), then a line on
-/// its stdin, then `console pam` at close.
-struct Holder {
-    child: Child,
-}
-
-impl Holder {
-    fn open(office: &Office, name: &str, service: &str) -> Holder {
-        let child = Command::new("sh")
-            .args([
-                "-c",
-                "PAM_TYPE=open_session \"$KONEKTE\" pam; read line; \
-                 PAM_TYPE=close_session \"$KONEKTE\" pam; exit 0",
-            ])
-            .env("KONEKTE", console_bin())
-            .env("CONSOLE_DB", &office.console_db)
-            .env("PAM_USER", name)
-            .env("PAM_SERVICE", service)
-            .env("PAM_TTY", "/dev/pts/9")
-            .env("PAM_RHOST", "192.0.2.7")
-            .stdin(Stdio::piped())
-            .spawn()
-            .expect("sh");
-        let holder = Holder { child };
-        let pid = holder.child.id();
-        wait_until("the login's session", PATIENCE, || {
-            office.sql_count(&format!(
-                "SELECT count(*) FROM sessions WHERE pid = {pid} AND logout_time IS NULL"
-            )) == 1
-        });
-        holder
-    }
-
-    fn session(&self, office: &Office, column: &str) -> i64 {
-        office.sql_count(&format!(
-            "SELECT {column} FROM sessions WHERE pid = {} ORDER BY id DESC LIMIT 1",
-            self.child.id()
-        ))
-    }
-
-    fn ended(&self, office: &Office) -> bool {
-        office.sql_count(&format!(
-            "SELECT count(*) FROM sessions WHERE pid = {} AND logout_time IS NOT NULL",
-            self.child.id()
-        )) == 1
-    }
-
-    /// The login ends: its process closes the PAM session, then exits.
-    fn log_out(mut self, office: &Office) {
-        let mut stdin = self.child.stdin.take().expect("stdin");
-        writeln!(stdin).expect("a line");
-        drop(stdin);
-        assert!(self.child.wait().expect("sh").success());
-        assert!(self.ended(office));
-    }
-
-    /// Its process killed outright (SIGKILL): nothing closes the session.
-    fn kill(mut self) {
-        self.child.kill().expect("kill");
-        self.child.wait().expect("reaped");
-    }
-}
-
-/// A test that failed leaves no process behind.
-impl Drop for Holder {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[test]
@@ -442,6 +356,8 @@ fn an_ssh_login_is_recorded_with_its_address_and_ends_as_its_connection_does() {
             ])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
+            // "Could not chdir to home directory": the throw-away user has none.
+            .stderr(Stdio::null())
             .spawn()
             .expect("ssh");
         made.processes.push(client);

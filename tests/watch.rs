@@ -11,6 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::Office;
+use common::pam::Holder;
 use konekte::db::Db;
 use konekte::db::testing::person;
 use konekte::model::{EndReason, FailureState, Origin, Outcome, Role};
@@ -258,19 +259,7 @@ fn a_login_of_the_pc_itself_is_told_with_its_way_in_and_the_name_the_system_gave
         .unwrap();
     let watcher = Watcher::start(&office, &["--format", "json"]);
     // As pam_exec runs it: open, then close, from the process that holds the login.
-    let pam = Command::new("sh")
-        .args([
-            "-c",
-            "\"$KONEKTE\" pam && PAM_TYPE=close_session \"$KONEKTE\" pam; exit 0",
-        ])
-        .env("KONEKTE", assert_cmd::cargo::cargo_bin("console"))
-        .env("CONSOLE_DB", &office.console_db)
-        .env("PAM_TYPE", "open_session")
-        .env("PAM_USER", "visitor")
-        .env("PAM_SERVICE", "sshd")
-        .status()
-        .expect("sh");
-    assert!(pam.success());
+    Holder::open(&office, "visitor", "sshd").log_out(&office);
     let login = watcher.next();
     assert_eq!(login["event"], "login");
     assert_eq!(login["user"], "visitor");

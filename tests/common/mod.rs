@@ -1,6 +1,7 @@
 //! Helpers shared by the tests of the real binary.
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod pam;
 pub mod pg_server;
 pub mod pty;
 
