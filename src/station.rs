@@ -11,6 +11,7 @@
 
 mod process;
 mod program;
+mod watching;
 mod worker;
 
 use std::io::Stdout;
@@ -27,11 +28,11 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::auth::LockPolicy;
 use crate::cli::TerminalArgs;
-use crate::clock::{Zone, start_of_day};
+use crate::clock::Zone;
 use crate::db::{Beat, Closed, Db, Target};
 use crate::error::said_in;
 use crate::i18n::{Texts, fill};
-use crate::model::{EndReason, Millis, Origin, Role, User};
+use crate::model::{EndReason, Millis, Origin, Role};
 use crate::origin::ThisHost;
 use crate::tui::login::Said;
 use crate::tui::{self, DbLink, DbStatus, Input, Theme, Unusable, login, monitor, session};
@@ -40,7 +41,7 @@ pub use process::{run, spawn_watcher};
 pub use worker::{Job, LoggedIn, Opened, Reply};
 
 use process::Signals;
-use program::Program;
+use program::{Program, repaint_whole};
 
 /// How often the loop wakes without an event: the clocks tick.
 const TICK: Duration = Duration::from_millis(100);
@@ -388,37 +389,6 @@ impl Station {
         }
     }
 
-    /// Whether the program that is the session has the screen.
-    fn program_on_screen(&self) -> bool {
-        self.program.is_some()
-            && self.pending_end.is_none()
-            && matches!(self.screen, Screen::Session(_))
-    }
-
-    /// The office's program exited: if its session was still on, that is the logout.
-    fn program_ended(&mut self) {
-        if self.program_on_screen()
-            && let Some(state) = self.session()
-        {
-            let effect = session::Effect::End {
-                reason: EndReason::Logout,
-                at: state.now.max(self.now()),
-            };
-            self.on_session_effect(Some(effect));
-        }
-        self.program = None;
-        self.repaint = true;
-    }
-
-    /// The session ends (or has): its program is told, and gives the screen back.
-    fn stop_program(&mut self) {
-        let now = self.now();
-        if let Some(program) = &mut self.program {
-            program.hang_up(now);
-            self.repaint = true;
-        }
-    }
-
     fn on_key(&mut self, key: KeyEvent) {
         if self.program_on_screen() {
             // The person's keys, not the program's output, keep the session alive.
@@ -673,184 +643,6 @@ impl Station {
         }
     }
 
-    /// Runs the office's program as the session just opened; one that cannot be started
-    /// ends it at once, as a logout.
-    fn start_program(&mut self, command: &str) {
-        let Some(state) = self.session() else { return };
-        let person = program::For {
-            user: &state.user,
-            session_id: state.session_id,
-            size: self.size,
-        };
-        match Program::start(command, &person, self.events.clone()) {
-            Ok(program) => self.program = Some(program),
-            Err(_) => {
-                let at = state.now;
-                self.on_session_effect(Some(session::Effect::End {
-                    reason: EndReason::Logout,
-                    at,
-                }));
-            }
-        }
-    }
-
-    fn open_monitor(&mut self) {
-        let session = match self.take_screen() {
-            Screen::Session(session) => session,
-            other => return self.screen = other,
-        };
-        let (banner, confirm_quit) = match &self.mode {
-            Mode::Monitor {
-                banner,
-                confirm_quit,
-                ..
-            } => (banner.clone(), *confirm_quit),
-            _ => (None, None),
-        };
-        let mut state = monitor::State::new(
-            session.user.username.clone(),
-            self.place.origin.host.clone(),
-            self.now(),
-            self.place.tz,
-            self.place.theme,
-            session.texts,
-        )
-        .opened(session.session_id, banner, confirm_quit);
-        let (width, height) = self.size;
-        // The load that follows asks for the new size.
-        let _ = monitor::update(&mut state, monitor::Msg::Resize(width, height));
-        let _ = monitor::update(&mut state, monitor::Msg::IdleLeft(session.idle_countdown()));
-        let query = state.query();
-        self.screen = Screen::Monitor(session, Box::new(state));
-        self.request_load(query);
-    }
-
-    /// Loads the monitor, or, while a load is under way, loads again once it is done:
-    /// bursts of changes cost one load each way, not one per change.
-    fn request_load(&mut self, query: crate::db::Query) {
-        if self.load_in_flight {
-            self.reload_wanted = true;
-            return;
-        }
-        self.load_in_flight = true;
-        let now = self.now();
-        self.send(Job::LoadMonitor {
-            query,
-            at: now,
-            day_start: start_of_day(now, self.place.tz),
-        });
-    }
-
-    fn loaded(&mut self, result: Result<crate::db::Snapshot>) {
-        self.load_in_flight = false;
-        let Screen::Monitor(_, state) = &mut self.screen else {
-            return;
-        };
-        let effect = match result {
-            Ok(snapshot) => monitor::update(state, monitor::Msg::Loaded(snapshot)),
-            Err(err) => monitor::update(state, monitor::Msg::Said(trouble(state.texts, &err))),
-        };
-        if std::mem::take(&mut self.reload_wanted) {
-            let query = state.query();
-            self.request_load(query);
-        } else {
-            self.on_monitor_effect(effect);
-        }
-    }
-
-    /// The admin whose monitor this is, while it is open.
-    fn monitor_admin(&self) -> Option<User> {
-        match &self.screen {
-            Screen::Monitor(session, _) => Some(session.user.clone()),
-            _ => None,
-        }
-    }
-
-    fn load_history(&mut self, user_id: i64, offset: usize, rows: usize) {
-        let at = self.now();
-        self.send(Job::LoadHistory {
-            user_id,
-            offset,
-            rows,
-            at,
-        });
-    }
-
-    fn on_monitor_effect(&mut self, effect: Option<monitor::Effect>) {
-        let Some(effect) = effect else { return };
-        match effect {
-            monitor::Effect::Load(query) => self.request_load(query),
-            monitor::Effect::EndSession { session_id } => {
-                let Some(admin) = self.monitor_admin() else {
-                    return;
-                };
-                let at = self.now();
-                self.send(Job::EndOther {
-                    session_id,
-                    admin,
-                    at,
-                });
-            }
-            monitor::Effect::OpenHistory {
-                user_id,
-                offset,
-                rows,
-            } => self.load_history(user_id, offset, rows),
-            monitor::Effect::Correct {
-                correction,
-                note,
-                user_id,
-                offset,
-                rows,
-            } => {
-                let Some(admin) = self.monitor_admin() else {
-                    return;
-                };
-                self.send(Job::Correct {
-                    correction,
-                    note,
-                    admin,
-                });
-                // The history again, with the correction (the worker does jobs in order).
-                self.load_history(user_id, offset, rows);
-            }
-            monitor::Effect::Quit => self.leave_monitor(),
-        }
-    }
-
-    /// What an admin's end of another session came to, told on the monitor.
-    fn ended_other(&mut self, session_id: i64, result: Result<Closed>) {
-        let Screen::Monitor(_, state) = &mut self.screen else {
-            return;
-        };
-        let texts = state.texts;
-        let said = match result {
-            Ok(Closed::Now) => fill(texts.ended_session, &[("id", &session_id)]),
-            Ok(Closed::Already(reason)) => format!(
-                "{session_id}{}{}",
-                texts.lang.colon(),
-                texts.end_reason(reason)
-            ),
-            Err(err) => trouble(texts, &err),
-        };
-        let _ = monitor::update(state, monitor::Msg::Said(said));
-    }
-
-    /// Back to the session screen; for `console monitor`, leaving is logging out.
-    fn leave_monitor(&mut self) {
-        if self.for_monitor() {
-            let effect = self.session().map(|s| session::Effect::End {
-                reason: EndReason::Logout,
-                at: s.now,
-            });
-            return self.on_session_effect(effect);
-        }
-        self.screen = match self.take_screen() {
-            Screen::Monitor(session, _) => Screen::Session(session),
-            other => other,
-        };
-    }
-
     /// The screen, to be moved into another (an empty login screen stands in meanwhile).
     fn take_screen(&mut self) -> Screen {
         let stand_in = Screen::Login(self.login_screen(None));
@@ -1005,15 +797,6 @@ impl Station {
         }
         self.finished = true;
     }
-}
-
-/// The screen was the program's: cleared, and drawn blank so that the next frame is
-/// drawn whole. (`Terminal::clear` asks the terminal where its cursor is first, an
-/// answer the input thread reads instead.)
-fn repaint_whole(terminal: &mut Terminal<CrosstermBackend<Stdout>>) {
-    use ratatui::backend::Backend;
-    let _ = terminal.backend_mut().clear();
-    let _ = terminal.draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()));
 }
 
 /// An empty login screen for the next person, in the terminal's language.

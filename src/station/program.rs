@@ -5,17 +5,20 @@
 //! goes to the screen, and when the session must end (idle, an admin, a hangup) it is
 //! told with SIGHUP, then SIGKILL after a grace.
 
-use std::io::{Read, Write};
+use std::io::{Read, Stdout, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 
 use anyhow::{Context, Result};
 use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::Event;
-use crate::model::{Millis, User};
+use super::{Event, Screen, Station};
+use crate::model::{EndReason, Millis, User};
+use crate::tui::session;
 
 /// How long a program told to stop (SIGHUP) has before it is killed.
 pub const GRACE: Millis = 3_000;
@@ -209,6 +212,70 @@ fn function_key(n: u8) -> Vec<u8> {
         _ => "",
     };
     text.as_bytes().to_vec()
+}
+
+/// The station's side: a program started with the session, its keys, its end.
+impl Station {
+    /// Whether the program that is the session has the screen.
+    pub(super) fn program_on_screen(&self) -> bool {
+        self.program.is_some()
+            && self.pending_end.is_none()
+            && matches!(self.screen, Screen::Session(_))
+    }
+
+    /// The office's program exited: if its session was still on, that is the logout.
+    pub(super) fn program_ended(&mut self) {
+        if self.program_on_screen()
+            && let Some(state) = self.session()
+        {
+            let effect = session::Effect::End {
+                reason: EndReason::Logout,
+                at: state.now.max(self.now()),
+            };
+            self.on_session_effect(Some(effect));
+        }
+        self.program = None;
+        self.repaint = true;
+    }
+
+    /// The session ends (or has): its program is told, and gives the screen back.
+    pub(super) fn stop_program(&mut self) {
+        let now = self.now();
+        if let Some(program) = &mut self.program {
+            program.hang_up(now);
+            self.repaint = true;
+        }
+    }
+
+    /// Runs the office's program as the session just opened; one that cannot be started
+    /// ends it at once, as a logout.
+    pub(super) fn start_program(&mut self, command: &str) {
+        let Some(state) = self.session() else { return };
+        let person = For {
+            user: &state.user,
+            session_id: state.session_id,
+            size: self.size,
+        };
+        match Program::start(command, &person, self.events.clone()) {
+            Ok(program) => self.program = Some(program),
+            Err(_) => {
+                let at = state.now;
+                self.on_session_effect(Some(session::Effect::End {
+                    reason: EndReason::Logout,
+                    at,
+                }));
+            }
+        }
+    }
+}
+
+/// The screen was the program's: cleared, and drawn blank so that the next frame is
+/// drawn whole. (`Terminal::clear` asks the terminal where its cursor is first, an
+/// answer the input thread reads instead.)
+pub(super) fn repaint_whole(terminal: &mut Terminal<CrosstermBackend<Stdout>>) {
+    use ratatui::backend::Backend;
+    let _ = terminal.backend_mut().clear();
+    let _ = terminal.draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()));
 }
 
 #[cfg(test)]
