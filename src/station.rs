@@ -140,8 +140,8 @@ pub enum Event {
     /// The database can take no more logins: its file was removed or replaced, or it
     /// is damaged.
     Unusable(Unusable),
-    /// The program run as a session (`--exec`) has exited.
-    ProgramEnded,
+    /// The program run as a session (`--exec`), by its number, has exited.
+    ProgramEnded(u64),
 }
 
 /// Where the station runs and how it speaks.
@@ -385,7 +385,7 @@ impl Station {
                 self.db_unusable = Some(unusable);
                 self.tick();
             }
-            Event::ProgramEnded => self.program_ended(),
+            Event::ProgramEnded(id) => self.program_ended(id),
         }
     }
 

@@ -25,6 +25,8 @@ pub const GRACE: Millis = 3_000;
 
 /// A program running as a session.
 pub struct Program {
+    /// Which program of this station's it is: an earlier one's exit ends no later session.
+    id: u64,
     master: Box<dyn MasterPty + Send>,
     input: Box<dyn Write + Send>,
     /// Its process group (the program leads its own session in the pseudo-terminal).
@@ -42,9 +44,13 @@ pub struct For<'a> {
     pub size: (u16, u16),
 }
 
+/// Each program started gets its own number (`Event::ProgramEnded` tells it).
+static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 impl Program {
     /// Starts `command` for `person`; `events` hears `Event::ProgramEnded` when it exits.
     pub fn start(command: &str, person: &For, events: Sender<Event>) -> Result<Program> {
+        let id = STARTED.fetch_add(1, Ordering::Relaxed);
         let (cols, rows) = person.size;
         // A clean screen with a cursor: the program draws as it would on a terminal.
         let _ = terminal_out().write_all(b"\x1b[2J\x1b[H\x1b[?25h");
@@ -74,9 +80,10 @@ impl Program {
         show_on_screen(pty.master.try_clone_reader()?, Arc::clone(&muted));
         std::thread::spawn(move || {
             let _ = child.wait();
-            let _ = events.send(Event::ProgramEnded);
+            let _ = events.send(Event::ProgramEnded(id));
         });
         Ok(Program {
+            id,
             input: pty.master.take_writer()?,
             master: pty.master,
             pid,
@@ -123,10 +130,15 @@ impl Program {
 }
 
 impl Drop for Program {
-    /// Whatever becomes of the station, its program does not outlive it.
+    /// Whatever becomes of the station, its program does not outlive it: told, or
+    /// killed if it was told already (the next person's program takes its place).
     fn drop(&mut self) {
         self.muted.store(true, Ordering::Relaxed);
-        signal(self.pid, libc::SIGHUP);
+        let how = match self.hung_up_at {
+            Some(_) => libc::SIGKILL,
+            None => libc::SIGHUP,
+        };
+        signal(self.pid, how);
     }
 }
 
@@ -223,8 +235,12 @@ impl Station {
             && matches!(self.screen, Screen::Session(_))
     }
 
-    /// The office's program exited: if its session was still on, that is the logout.
-    pub(super) fn program_ended(&mut self) {
+    /// The office's program `id` exited: if its session was still on, that is the
+    /// logout. An earlier program's exit (killed after its grace) changes nothing.
+    pub(super) fn program_ended(&mut self, id: u64) {
+        if self.program.as_ref().is_none_or(|program| program.id != id) {
+            return;
+        }
         if self.program_on_screen()
             && let Some(state) = self.session()
         {
