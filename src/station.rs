@@ -751,8 +751,9 @@ impl Station {
 
     /// The terminal closed or the process was asked to stop: the open session (or the
     /// end already pending, with its own reason and time) is written before the process
-    /// exits. Waits for the worker, which retries with back-off, at most
-    /// HANGUP_PATIENCE; past that the sweep finds the session lost at its last heartbeat.
+    /// exits, and its program (`--exec`) told. Waits for the worker, which retries with
+    /// back-off, and for the program, at most HANGUP_PATIENCE; past that the sweep finds
+    /// the session lost at its last heartbeat, and the program is killed.
     pub fn hang_up(&mut self, inbox: &Receiver<Event>) {
         self.hang_up_within(inbox, HANGUP_PATIENCE);
     }
@@ -786,11 +787,14 @@ impl Station {
             (Some(end), _) if !end.in_flight => self.send_end(end),
             _ => {}
         }
+        // The program told to stop (`--exec`) has the same time to do so; past it, it is
+        // killed as the station lets go of it.
         let give_up = std::time::Instant::now() + patience;
-        while self.pending_end.is_some_and(|end| end.in_flight) {
+        while self.pending_end.is_some_and(|end| end.in_flight) || self.program.is_some() {
             let left = give_up.saturating_duration_since(std::time::Instant::now());
             match inbox.recv_timeout(left) {
                 Ok(Event::Reply(reply)) => self.on_reply(*reply),
+                Ok(Event::ProgramEnded(id)) => self.program_ended(id),
                 Ok(_) => {}
                 Err(_) => break,
             }

@@ -122,6 +122,11 @@ impl Program {
         }
     }
 
+    /// Told to stop: it no longer has the screen, and its exit ends nothing.
+    pub fn told_to_stop(&self) -> bool {
+        self.hung_up_at.is_some()
+    }
+
     pub fn tick(&mut self, now: Millis) {
         if self.hung_up_at.is_some_and(|at| now >= at + GRACE) {
             signal(self.pid, libc::SIGKILL);
@@ -230,7 +235,9 @@ fn function_key(n: u8) -> Vec<u8> {
 impl Station {
     /// Whether the program that is the session has the screen.
     pub(super) fn program_on_screen(&self) -> bool {
-        self.program.is_some()
+        self.program
+            .as_ref()
+            .is_some_and(|program| !program.told_to_stop())
             && self.pending_end.is_none()
             && matches!(self.screen, Screen::Session(_))
     }
