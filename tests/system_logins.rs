@@ -272,17 +272,50 @@ impl Drop for Made {
 }
 
 /// A PAM service of the test's own whose session stack runs `console pam` on the
-/// office's database (pam_exec gives the program PAM's environment only: the database is
-/// on the line), after `before`.
+/// office's database, after `before`. pam_exec gives the program PAM's environment
+/// only: the database is on the line, and on PostgreSQL its password file is named by
+/// pam_env, as the README says to.
 fn pam_service(made: &mut Made, office: &Office, name: &str, before: &str) {
     let path = PathBuf::from("/etc/pam.d").join(name);
     let line = format!(
-        "{before}session optional pam_exec.so {} --db {} pam\n",
+        "{before}{}session optional pam_exec.so {} --db {} pam\n",
+        postgres_environment(office),
         path_str(&console_bin()),
         office.console_db
     );
     std::fs::write(&path, line).expect("the PAM service");
     made.files.push(path);
+}
+
+/// On PostgreSQL, the pam_env line that gives `console pam` this test's server settings
+/// (PG*): the password in a pgpass file of the test's own, never in the environment of
+/// the session (pam_env's variables reach the user's shell).
+fn postgres_environment(office: &Office) -> String {
+    if !office.is_postgres() {
+        return String::new();
+    }
+    let dir = office.dir.path();
+    let mut environment = String::new();
+    let password = std::env::var("PGPASSWORD").ok();
+    for (name, value) in std::env::vars() {
+        let ours = name == "PGPASSFILE" && password.is_some();
+        if name.starts_with("PG") && name != "PGPASSWORD" && !ours {
+            environment.push_str(&format!("{name}={value}\n"));
+        }
+    }
+    if let Some(password) = password {
+        let pgpass = dir.join("pgpass");
+        let escaped = password.replace('\\', "\\\\").replace(':', "\\:");
+        std::fs::write(&pgpass, format!("*:*:*:*:{escaped}\n")).expect("the pgpass file");
+        let private = std::os::unix::fs::PermissionsExt::from_mode(0o600);
+        std::fs::set_permissions(&pgpass, private).expect("pgpass 0600");
+        environment.push_str(&format!("PGPASSFILE={}\n", path_str(&pgpass)));
+    }
+    let file = office.file("pam.env", environment.as_bytes());
+    format!(
+        "session required pam_env.so conffile=/dev/null envfile={} readenv=1 user_readenv=0\n",
+        path_str(&file)
+    )
 }
 
 #[test]
