@@ -42,18 +42,17 @@ pub fn run(db: Option<PathBuf>) {
         name,
     };
     let origin = Origin::of_a_system_login(var("PAM_TTY"), var("PAM_RHOST"));
+    // Said in the system log if it fails: "login of hantz123: …".
+    let subject = format!("{} of {}", what(stage), login.name);
     let (done, outcome) = mpsc::channel();
-    let told = (login.clone(), stage);
     std::thread::spawn(move || {
         let _ = done.send(record(db, stage, &login, &origin));
     });
     match outcome.recv_timeout(AT_MOST) {
         Ok(Ok(())) => {}
-        Ok(Err(err)) => complain(&format!("{} of {}: {err:#}", what(told.1), told.0.name)),
+        Ok(Err(err)) => complain(&format!("{subject}: {err:#}")),
         Err(_) => complain(&format!(
-            "{} of {}: the database did not answer within 2 s",
-            what(told.1),
-            told.0.name
+            "{subject}: the database did not answer within 2 s"
         )),
     }
 }
