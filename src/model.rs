@@ -345,6 +345,27 @@ pub fn way_in(service: Option<&str>) -> &str {
 /// The PAM services of graphical logins (gdm-password, lightdm-greeter…).
 const DESKTOPS: &[&str] = &["gdm", "lightdm", "sddm", "xdm", "kdm", "lxdm", "slim"];
 
+impl Session {
+    /// A session opened at `now` and not yet written (its id 0 until it is).
+    pub fn opening(
+        user_id: Option<i64>,
+        origin: &Origin,
+        system: Option<SystemLogin>,
+        now: Millis,
+    ) -> Session {
+        Session {
+            id: 0,
+            user_id,
+            login_time: now,
+            last_seen: now,
+            logout_time: None,
+            end_reason: None,
+            origin: origin.clone(),
+            system,
+        }
+    }
+}
+
 /// The login before this one, as `lastlog` shows it, and the failures since.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreviousLogin {

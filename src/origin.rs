@@ -67,7 +67,7 @@ impl Origin {
                 .map(|ip| ip.to_string()),
             terminal: None,
             pid,
-            pid_start: proc_stat(Path::new("/proc"), pid).map(|stat| stat.started),
+            pid_start: start_of(pid),
             boot_id: boot_id(),
             machine_id: machine_id(),
             pid_ns: pid_namespace(),
@@ -165,7 +165,12 @@ pub fn pid_alive(pid: u32, started: Option<i64>) -> bool {
 /// When this process started, in clock ticks after boot: with its pid, it names this
 /// process and no later one.
 pub fn process_start() -> Option<i64> {
-    proc_stat(Path::new("/proc"), std::process::id()).map(|stat| stat.started)
+    start_of(std::process::id())
+}
+
+/// When process `pid` started (clock ticks after boot), if it runs.
+fn start_of(pid: u32) -> Option<i64> {
+    proc_stat(Path::new("/proc"), pid).map(|stat| stat.started)
 }
 
 fn process_alive(proc_root: &Path, pid: u32, started: Option<i64>) -> bool {

@@ -68,16 +68,7 @@ impl Db {
         heartbeat_ms: Millis,
         now: Millis,
     ) -> Result<Session> {
-        let mut session = Session {
-            id: 0,
-            user_id: Some(user_id),
-            login_time: now,
-            last_seen: now,
-            logout_time: None,
-            end_reason: None,
-            origin: origin.clone(),
-            system: None,
-        };
+        let mut session = Session::opening(Some(user_id), origin, None, now);
         let key = session_key();
         session.id = self.write(|tx| insert_session(tx, &session, heartbeat_ms, &key, now))?;
         self.keep_key(session.id, key);

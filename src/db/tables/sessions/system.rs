@@ -34,16 +34,7 @@ impl Db {
         origin: &Origin,
         now: Millis,
     ) -> Result<i64> {
-        let session = Session {
-            id: 0,
-            user_id,
-            login_time: now,
-            last_seen: now,
-            logout_time: None,
-            end_reason: None,
-            origin: origin.clone(),
-            system: Some(login.clone()),
-        };
+        let session = Session::opening(user_id, origin, Some(login.clone()), now);
         let key = system_key(login, origin);
         // No heartbeat: silence says nothing of a session nobody beats for.
         self.write(|tx| insert_session(tx, &session, 0, &key, now))
