@@ -135,6 +135,49 @@ fn pam_never_fails_a_login() {
 }
 
 /// `console agent` on this office, beating every 300 ms; killed if the test fails.
+#[test]
+fn an_agent_installed_before_the_offices_database_waits_for_it() {
+    let office = Office::new();
+    let mut child = Command::new(console_bin())
+        .args(["agent", "--heartbeat", "200ms"])
+        .env("CONSOLE_DB", &office.console_db)
+        .env("CONSOLE_CONFIG_SYSTEM", "")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the agent");
+    let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let stderr = child.stderr.take().expect("its stderr");
+    let heard = std::sync::Arc::clone(&said);
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            heard.lock().unwrap().push_str(&(line + "\n"));
+        }
+    });
+    let agent = Agent(child);
+    let has_said = |what: &str| said.lock().unwrap().contains(what);
+    wait_until("the agent to wait", PATIENCE, || {
+        has_said("waiting for the database")
+    });
+    office
+        .console(&["add-users", "--file", common::SAMPLE_CSV])
+        .assert()
+        .success();
+    wait_until("the agent to beat", PATIENCE, || {
+        has_said("beating every 200 ms")
+    });
+    let told = said.lock().unwrap().clone();
+    assert_eq!(
+        told.matches("waiting for the database").count(),
+        1,
+        "said once: {told}"
+    );
+    agent.stop();
+}
+
 struct Agent(Child);
 
 impl Agent {

@@ -16,7 +16,6 @@ use crate::model::Millis;
 use crate::origin::ThisHost;
 
 pub fn run(heartbeat: Millis, target: &Target) -> Result<()> {
-    let db = super::open_as_admin(target)?;
     let host = ThisHost::detect();
     let (Some(machine), Some(boot)) = (host.machine_id.clone(), host.boot_id.clone()) else {
         return Err(crate::error::Error::Refused(crate::said!(agent_no_machine_id)).into());
@@ -25,6 +24,9 @@ pub fn run(heartbeat: Millis, target: &Target) -> Result<()> {
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
+    let Some(db) = open_when_there(target, &stop, heartbeat) else {
+        return Ok(());
+    };
     eprintln!(
         "console agent: beating every {heartbeat} ms for {}",
         host.host
@@ -36,6 +38,27 @@ pub fn run(heartbeat: Millis, target: &Target) -> Result<()> {
     // Nobody beats for them now: silence no longer means death.
     db.beat_host(&machine, &boot, db.now(), 0)?;
     Ok(())
+}
+
+/// The database, once it can be opened: a package installs the agent before the
+/// office's first `add-users` makes its database, and a server may be down at boot.
+/// Each new reason it cannot is said once; `None` if stopped meanwhile.
+fn open_when_there(target: &Target, stop: &AtomicBool, heartbeat: Millis) -> Option<Db> {
+    let mut said = String::new();
+    while !stop.load(Ordering::Relaxed) {
+        match super::open_as_admin(target) {
+            Ok(db) => return Some(db),
+            Err(err) => {
+                let why = format!("{err:#}");
+                if why != said {
+                    eprintln!("console agent: waiting for the database: {why}");
+                    said = why;
+                }
+            }
+        }
+        sleep_unless_stopped(stop, heartbeat);
+    }
+    None
 }
 
 /// One beat. A database out of reach is said and tried again at the next beat: the

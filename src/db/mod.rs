@@ -42,7 +42,8 @@ pub use tables::bulk::BulkLoader;
 pub use tables::leaves::OnLeave;
 pub use tables::schedules::{Scheduled, Whose};
 pub use tables::sessions::{
-    Beat, Closed, Correction, Here, LONG_SESSION_MS, MISSED_BEATS, Range, Span, UnknownName,
+    Beat, Closed, Correction, Here, ImportCount, LONG_SESSION_MS, MISSED_BEATS, NO_PASSWORD, Range,
+    Span, UnknownName,
 };
 pub use tables::totals::PersonTotals;
 
@@ -535,9 +536,21 @@ impl Watch {
     }
 }
 
-/// The default database path: `$XDG_DATA_HOME/konekte/konekte.db`
-/// (`~/.local/share/konekte/konekte.db` on Linux).
+/// Where a system install keeps the PC's database: the package makes this folder, owned
+/// by its `konekte` account.
+pub const SYSTEM_DIR: &str = "/var/lib/konekte";
+
+/// The default database path: `/var/lib/konekte/konekte.db` on a system install (that
+/// folder exists), so that the kiosk, the agent, PAM and root share one record; else
+/// `$XDG_DATA_HOME/konekte/konekte.db` (`~/.local/share/konekte/konekte.db` on Linux).
 pub fn default_path() -> Result<PathBuf> {
+    default_path_in(Path::new(SYSTEM_DIR))
+}
+
+fn default_path_in(system_dir: &Path) -> Result<PathBuf> {
+    if system_dir.is_dir() {
+        return Ok(system_dir.join("konekte.db"));
+    }
     let dirs = directories::ProjectDirs::from("", "", "konekte")
         .context("no home folder to keep the database in; give --db PATH or CONSOLE_DB")?;
     Ok(dirs.data_dir().join("konekte.db"))
@@ -546,6 +559,28 @@ pub fn default_path() -> Result<PathBuf> {
 /// Up to half of `base`, so that terminals that collided do not collide again in step.
 fn jitter(base: Duration) -> Duration {
     base.mul_f64(rand::random::<f64>() / 2.0)
+}
+
+#[cfg(test)]
+mod default_path_tests {
+    use super::*;
+
+    #[test]
+    fn a_system_install_keeps_the_database_in_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            default_path_in(dir.path()).unwrap(),
+            dir.path().join("konekte.db")
+        );
+        let missing = dir.path().join("not-installed");
+        let personal = default_path_in(&missing).unwrap();
+        assert!(
+            personal.ends_with("konekte/konekte.db"),
+            "{}",
+            personal.display()
+        );
+        assert!(!personal.starts_with(&missing));
+    }
 }
 
 #[cfg(test)]

@@ -128,6 +128,24 @@ fn keep_from_other_users(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A database that root makes in a folder of another account (the package's
+/// /var/lib/konekte, owned by `konekte`) is that account's, as the folder is: the kiosk
+/// and the agent, which run as it, can then open it. SQLite gives its journal files the
+/// database's owner when root opens it.
+fn give_to_folders_owner(path: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let (made, owner) = (std::fs::metadata(path)?, std::fs::metadata(folder)?);
+    // Made by root (the file is its creator's) in a folder that is not root's.
+    if made.uid() == 0 && owner.uid() != 0 {
+        std::os::unix::fs::chown(path, Some(owner.uid()), Some(owner.gid()))?;
+    }
+    Ok(())
+}
+
 fn suffixed(path: &Path, suffix: &str) -> std::path::PathBuf {
     let mut name = path.as_os_str().to_os_string();
     name.push(suffix);
@@ -156,7 +174,7 @@ pub fn create_private_file(path: &Path) -> Result<()> {
         .mode(0o600)
         .open(path)
     {
-        Ok(_) => Ok(()),
+        Ok(_) => give_to_folders_owner(path),
         // Another terminal created it in the meantime: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(Error::Database(crate::said!(
@@ -370,6 +388,30 @@ mod tests {
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
+
+    #[test]
+    fn a_database_root_makes_in_another_accounts_folder_is_that_accounts() {
+        use std::os::unix::fs::{MetadataExt, chown};
+        let dir = tempfile::tempdir().unwrap();
+        if std::fs::metadata(dir.path()).unwrap().uid() != 0 {
+            eprintln!("skipped: not root");
+            return;
+        }
+        let folder = dir.path().join("konekte");
+        std::fs::create_dir(&folder).unwrap();
+        chown(&folder, Some(65534), Some(65534)).unwrap();
+        let path = folder.join("konekte.db");
+        create_private_file(&path).unwrap();
+        open(&path).unwrap();
+        let made = std::fs::metadata(&path).unwrap();
+        assert_eq!(
+            (made.uid(), made.gid(), made.mode() & 0o777),
+            (65534, 65534, 0o600)
+        );
+        let mine = dir.path().join("mine.db");
+        create_private_file(&mine).unwrap();
+        assert_eq!(std::fs::metadata(&mine).unwrap().uid(), 0);
     }
 
     #[test]
