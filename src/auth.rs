@@ -68,13 +68,22 @@ pub fn hash_password(password: &str) -> Result<String> {
 }
 
 /// Whether `password` matches the PHC string `stored`, with the cost written in it.
-/// A stored value that is not a valid PHC string matches nothing.
+/// A stored value that is not a valid PHC string (an account imported without a
+/// password) matches nothing, after the time a real check takes: such an account cannot
+/// be told apart by how long its refusal takes.
 pub fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|hash| {
+    let check = |hash: &PasswordHash| {
         Argon2::default()
-            .verify_password(password.as_bytes(), &hash)
+            .verify_password(password.as_bytes(), hash)
             .is_ok()
-    })
+    };
+    match PasswordHash::new(stored) {
+        Ok(hash) => check(&hash),
+        Err(_) => {
+            let _ = PasswordHash::new(dummy_hash()).map(|hash| check(&hash));
+            false
+        }
+    }
 }
 
 /// A new random password from the operating system's CSPRNG via `rand`'s thread RNG

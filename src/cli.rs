@@ -16,7 +16,8 @@ use crate::model::{Millis, Role};
 #[derive(Debug, Parser)]
 #[command(name = "console", version, propagate_version = true)]
 pub struct Cli {
-    /// The database: a SQLite file [default: CONSOLE_DB, else
+    /// The database: a SQLite file [default: CONSOLE_DB, else `db` of the configuration
+    /// files, else /var/lib/konekte/konekte.db on a system install, else
     /// ~/.local/share/konekte/konekte.db], created with its folder by add-users (readable
     /// by its owner only), or a PostgreSQL server,
     /// postgres://USER@HOST[:PORT]/DATABASE[?sslmode=…] (the password from ~/.pgpass or
@@ -25,8 +26,9 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
 
-    /// The language of what people read [default: CONSOLE_LANG, else LC_ALL, LC_MESSAGES
-    /// or LANG (fr_* French, ht_* Haitian Creole), else English]. CSV, JSON and exit codes
+    /// The language of what people read [default: CONSOLE_LANG, else `lang` of the
+    /// configuration files, else LC_ALL, LC_MESSAGES or LANG (fr_* French, ht_* Haitian
+    /// Creole), else English]. CSV, JSON and exit codes
     /// do not change with it.
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<Lang>,
@@ -166,7 +168,7 @@ pub enum Command {
     Agent {
         /// How often to beat. A system session silent for three beats is taken for
         /// lost, judged from any terminal.
-        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::clock::parse_duration)]
+        #[arg(long, env = "CONSOLE_HEARTBEAT", value_name = "DURATION", default_value = "5s", value_parser = crate::clock::parse_duration)]
         heartbeat: Millis,
     },
     /// Expected hours, for a role or a person (whose schedule overrides the role's), in
@@ -231,6 +233,64 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Each setting in effect and where it came from (as git config --show-origin).
+    ///
+    /// A flag, the environment, the user's file ($XDG_CONFIG_HOME/konekte/konekte.toml),
+    /// the PC's (/etc/konekte/konekte.toml), or the default: the first that says wins.
+    /// A file holds the settings by their flag's name (`idle-timeout = "10m"`,
+    /// `lock-after = 3`, `[exec-role]` then `archives = "scan"`); CONSOLE_CONFIG_SYSTEM
+    /// and CONSOLE_CONFIG_USER name other files (empty: none). A key konekte does not
+    /// know, or a value its flag would refuse, stops every command (exit 78).
+    Config {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The completions of the command line for SHELL (bash, zsh, fish…), to install
+    /// where the package does not: `console completions bash > FILE`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The manual page of console, or of one command (`console man login | man -l -`).
+    Man {
+        /// The command whose page to print.
+        #[arg(value_name = "COMMAND", conflicts_with = "dir")]
+        command: Option<String>,
+        /// Write every page (console.1, console-login.1…) into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Bring in the history the office already has (a wtmp file, the Django system's).
+    ///
+    /// The PC's own logins from a wtmp file, or the sessions and users of the earlier
+    /// Django system. Importing the same file again adds nothing. Every fact is journaled, with one
+    /// entry for the import; a bad record is one line with its position, and nothing is
+    /// written if there is one (unless --skip-bad).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["wtmp", "django"])))]
+pub struct ImportArgs {
+    /// A Linux wtmp file (/var/log/wtmp, as `last -f FILE` reads it): each login with
+    /// its logout; one cut short by a reboot as lost at the reboot. Names are matched
+    /// to accounts in any case; the others are kept under the name, as PAM's logins are.
+    #[arg(long, value_name = "FILE")]
+    pub wtmp: Option<PathBuf>,
+    /// A `manage.py dumpdata` JSON of the Django system's users and UserSession rows:
+    /// the users (without passwords: give each one with `users passwd`) and their
+    /// sessions.
+    #[arg(long, value_name = "FILE")]
+    pub django: Option<PathBuf>,
+    /// The PC the wtmp file was written on [default: this one].
+    #[arg(long, value_name = "NAME", requires = "wtmp")]
+    pub host: Option<String>,
+    /// Take the good records and leave the bad ones out (each still said on stderr).
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Say what would be added and skipped, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -242,7 +302,7 @@ pub struct LoginArgs {
     /// own, with KONEKTE_USER, KONEKTE_ROLE and KONEKTE_SESSION set: when it exits the
     /// session ends as a logout. Keys keep the session alive, the program's output does
     /// not; at the idle timeout, an admin's end or a hangup it gets SIGHUP, then SIGKILL.
-    #[arg(long, value_name = "CMD")]
+    #[arg(long, env = "CONSOLE_EXEC", value_name = "CMD")]
     pub exec: Option<String>,
     /// The program of one role, over --exec (repeatable): `--exec-role archives=scan`.
     #[arg(long, value_name = "ROLE=CMD", value_parser = parse_role_program)]
@@ -390,21 +450,21 @@ pub struct TerminalArgs {
     /// Log out after this long without a key press (90s, 15m, 1h); a countdown shows in
     /// the last minute. `off` (the monitor only, for a wall screen) never logs out: whoever
     /// passes by the screen then has the admin's monitor.
-    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_idle_timeout)]
+    #[arg(long, env = "CONSOLE_IDLE_TIMEOUT", value_name = "DURATION", default_value = "15m", value_parser = parse_idle_timeout)]
     pub idle_timeout: IdleTimeout,
     /// How often the terminal tells the database it is alive. A session silent for three
     /// beats is taken for lost.
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = crate::clock::parse_duration)]
+    #[arg(long, env = "CONSOLE_HEARTBEAT", value_name = "DURATION", default_value = "5s", value_parser = crate::clock::parse_duration)]
     pub heartbeat: Millis,
     /// Lock an account after this many failed logins within --lock-minutes.
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "CONSOLE_LOCK_AFTER", value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub lock_after: u32,
     /// How long failures are counted, and how long a lock lasts, in minutes.
-    #[arg(long, value_name = "MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "CONSOLE_LOCK_MINUTES", value_name = "MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..))]
     pub lock_minutes: u32,
     /// What the failures lock: the account tried, the terminal or address they came
     /// from (for every name: a passer-by cannot lock the admins out), or both.
-    #[arg(long, value_enum, default_value_t = LockBy::Account)]
+    #[arg(long, env = "CONSOLE_LOCK_BY", value_enum, default_value_t = LockBy::Account)]
     pub lock_by: LockBy,
     /// Ctrl-C on the login screen does nothing: for a kiosk, where leaving would hand
     /// the terminal to whatever started console.

@@ -19,6 +19,8 @@ pub enum Exit {
     NoInput = 66,
     /// The database unreadable, corrupt, or of a newer schema.
     IoErr = 74,
+    /// A bad configuration file (EX_CONFIG).
+    Config = 78,
 }
 
 impl From<Exit> for ExitCode {
@@ -42,6 +44,9 @@ pub enum Error {
     /// The command was called in a way that cannot work (e.g. prompts without a terminal).
     #[error("{0}")]
     Usage(Words),
+    /// A configuration file that cannot be used: its file, line and key named.
+    #[error("{0}")]
+    Config(Words),
 }
 
 impl Error {
@@ -56,6 +61,7 @@ impl Error {
             Error::Database(_) => Exit::IoErr,
             Error::Refused(_) => Exit::Failure,
             Error::Usage(_) => Exit::Usage,
+            Error::Config(_) => Exit::Config,
         }
     }
 }
@@ -68,7 +74,8 @@ impl Error {
             Error::NoInput(words)
             | Error::Database(words)
             | Error::Refused(words)
-            | Error::Usage(words) => words.in_lang(texts),
+            | Error::Usage(words)
+            | Error::Config(words) => words.in_lang(texts),
         }
     }
 }

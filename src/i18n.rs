@@ -24,20 +24,41 @@ pub enum Lang {
 impl Lang {
     pub const ALL: [Lang; 3] = [Lang::En, Lang::Fr, Lang::Ht];
 
-    /// `CONSOLE_LANG`, else the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set
-    /// (`fr_FR.UTF-8` is French, `ht_HT` Haitian Creole); English otherwise.
+    /// `CONSOLE_LANG`, else the locale's (`Lang::from_locale`), else English: the
+    /// language before any configuration file is read.
     pub fn from_env() -> Lang {
-        Lang::from_vars(|name| std::env::var(name).ok())
+        Lang::from_vars(&|name| std::env::var(name).ok())
     }
 
-    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Lang {
-        let wanted = ["CONSOLE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]
+    fn from_vars(var: &dyn Fn(&str) -> Option<String>) -> Lang {
+        match var("CONSOLE_LANG").filter(|tag| !tag.is_empty()) {
+            Some(tag) => Lang::from_tag(&tag),
+            None => Lang::locale_of(var).map_or(Lang::En, |(lang, _)| lang),
+        }
+    }
+
+    /// The language of the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set
+    /// (`fr_FR.UTF-8` is French, `ht_HT` Haitian Creole, anything else English), and
+    /// which variable said it.
+    pub fn from_locale() -> Option<(Lang, &'static str)> {
+        Lang::locale_of(&|name| std::env::var(name).ok())
+    }
+
+    fn locale_of(var: &dyn Fn(&str) -> Option<String>) -> Option<(Lang, &'static str)> {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
             .into_iter()
-            .find_map(|name| var(name).filter(|value| !value.is_empty()));
-        let value = wanted.unwrap_or_default().to_lowercase();
-        if value.starts_with("fr") {
+            .find_map(|name| {
+                let value = var(name).filter(|value| !value.is_empty())?;
+                Some((Lang::from_tag(&value), name))
+            })
+    }
+
+    /// `fr`, `fr_HT.UTF-8`: French; `ht…`: Creole; anything else English.
+    pub fn from_tag(tag: &str) -> Lang {
+        let tag = tag.to_lowercase();
+        if tag.starts_with("fr") {
             Lang::Fr
-        } else if value.starts_with("ht") {
+        } else if tag.starts_with("ht") {
             Lang::Ht
         } else {
             Lang::En
@@ -635,6 +656,9 @@ catalog! {
     col_summed: ["Sessions' sum", "Somme des sessions", "Total sesyon yo"],
     col_people: ["People", "Personnes", "Moun"],
     col_first_login: ["First login", "Première connexion", "Premye koneksyon"],
+    col_setting: ["Setting", "Réglage", "Paramèt"],
+    col_value: ["Value", "Valeur", "Valè"],
+    col_origin: ["From", "Origine", "Sous"],
     col_day: ["Day", "Jour", "Jou"],
     col_time: ["Time", "Heure", "Lè"],
     col_name_typed: ["Name typed", "Nom saisi", "Non ki tape"],
@@ -1230,6 +1254,146 @@ catalog! {
         "sslmode verify-ca et verify-full demandent le certificat racine du serveur : donnez sslrootcert=FICHIER (ou PGSSLROOTCERT, ou ~/.postgresql/root.crt)",
         "sslmode verify-ca ak verify-full bezwen sètifika rasin sèvè a: bay sslrootcert=FICHYE (oswa PGSSLROOTCERT, oswa ~/.postgresql/root.crt)",
     ],
+    no_such_command: [
+        "{name}: console has no such command (console --help lists them)",
+        "{name} : console n'a pas cette commande (console --help les liste)",
+        "{name}: console pa gen kòmand sa a (console --help bay lis yo)",
+    ],
+    wtmp_position: [
+        "record {record} (byte {byte})",
+        "enregistrement {record} (octet {byte})",
+        "anrejistreman {record} (okte {byte})",
+    ],
+    wtmp_bad_type: [
+        "type {kind} is not a utmp record's: not a wtmp file, or a damaged one",
+        "le type {kind} n'est pas celui d'un enregistrement utmp : pas un fichier wtmp, ou abîmé",
+        "tip {kind} se pa tip yon anrejistreman utmp: se pa yon fichye wtmp, oswa li domaje",
+    ],
+    wtmp_no_user: [
+        "a login without a name",
+        "une connexion sans nom",
+        "yon koneksyon san non",
+    ],
+    wtmp_cut: [
+        "the file ends inside a record ({bytes} bytes of {size})",
+        "le fichier s'arrête au milieu d'un enregistrement ({bytes} octets sur {size})",
+        "fichye a fini nan mitan yon anrejistreman ({bytes} okte sou {size})",
+    ],
+    django_not_a_dump: [
+        "not a dumpdata JSON list (line {line}): {error}",
+        "ce n'est pas une liste JSON de dumpdata (ligne {line}) : {error}",
+        "se pa yon lis JSON dumpdata (liy {line}): {error}",
+    ],
+    django_position: [
+        "entry {entry} ({model} {pk})",
+        "entrée {entry} ({model} {pk})",
+        "antre {entry} ({model} {pk})",
+    ],
+    django_no_role: [
+        "{name} has no role konekte knows (a role field, a group admin, directeur, secretaire or archives, or superuser)",
+        "{name} n'a aucun rôle que konekte connaît (un champ role, un groupe admin, directeur, secretaire ou archives, ou superuser)",
+        "{name} pa gen okenn wòl konekte konnen (yon chan role, yon gwoup admin, directeur, secretaire oswa archives, oswa superuser)",
+    ],
+    django_no_such_user: [
+        "user {user} is not among the dump's users",
+        "l'utilisateur {user} n'est pas parmi ceux du fichier",
+        "itilizatè {user} pa nan itilizatè fichye a",
+    ],
+    django_bad_time: [
+        "{field}: {text} is not a time",
+        "{field} : {text} n'est pas une heure",
+        "{field}: {text} se pa yon lè",
+    ],
+    django_no_login_time: [
+        "no login_time",
+        "pas de login_time",
+        "pa gen login_time",
+    ],
+    django_logout_before_login: [
+        "logout_time before login_time",
+        "logout_time avant login_time",
+        "logout_time anvan login_time",
+    ],
+    import_problem: [
+        "{file}: {position}: {why}",
+        "{file} : {position} : {why}",
+        "{file}: {position}: {why}",
+    ],
+    import_nothing_written: [
+        "{count|bad record|bad records}: nothing imported (--skip-bad takes the rest)",
+        "{count/enregistrement invalide/enregistrements invalides} : rien n'a été importé (--skip-bad prend le reste)",
+        "{count} anrejistreman ki pa bon: anyen pa enpòte (--skip-bad pran rès la)",
+    ],
+    import_done: [
+        "{file}: {sessions|session|sessions} and {accounts|account|accounts} added; {known} already there, {still_open} still going (for a later import), {bad} bad",
+        "{file} : {sessions/session ajoutée/sessions ajoutées} et {accounts/compte ajouté/comptes ajoutés} ; {known} déjà là, {still_open} encore en cours (pour un import ultérieur), {bad} invalides",
+        "{file}: {sessions} sesyon ak {accounts} kont ajoute; {known} te la deja, {still_open} ap kontinye toujou (pou yon lòt enpòtasyon), {bad} pa bon",
+    ],
+    import_dry_run: [
+        "nothing written (--dry-run)",
+        "rien n'a été écrit (--dry-run)",
+        "anyen pa ekri (--dry-run)",
+    ],
+    import_passwords: [
+        "the accounts added have no password: give each one with `console users passwd NAME`",
+        "les comptes ajoutés n'ont pas de mot de passe : donnez-en un à chacun avec `console users passwd NOM`",
+        "kont ki ajoute yo pa gen modpas: bay chak youn yon modpas ak `console users passwd NON`",
+    ],
+    month_closed_import: [
+        "{month} is closed: reopen it to bring its sessions in",
+        "{month} est clos : rouvrez-le pour y importer des sessions",
+        "{month} fèmen: relouvri l pou enpòte sesyon li yo",
+    ],
+    config_unreadable: [
+        "{file}: cannot be read: {error}",
+        "{file} : illisible : {error}",
+        "{file}: pa ka li l: {error}",
+    ],
+    config_syntax: [
+        "{file}:{line}: not TOML: {error}",
+        "{file}:{line} : ce n'est pas du TOML : {error}",
+        "{file}:{line}: se pa TOML: {error}",
+    ],
+    config_unknown_key: [
+        "{file}:{line}: {key}: konekte has no such setting (it knows {known})",
+        "{file}:{line} : {key} : konekte ne connaît pas ce réglage (il connaît {known})",
+        "{file}:{line}: {key}: konekte pa konnen paramèt sa a (li konnen {known})",
+    ],
+    config_bad: [
+        "{file}:{line}: {key}: {problem}",
+        "{file}:{line} : {key} : {problem}",
+        "{file}:{line}: {key}: {problem}",
+    ],
+    config_expected_text: [
+        "expected a text in quotes or a number",
+        "un texte entre guillemets ou un nombre est attendu",
+        "nou tann yon tèks ant gimè oswa yon nimewo",
+    ],
+    config_expected_table: [
+        "expected a table of a command by role: [exec-role] then archives = \"scan\"",
+        "une table d'une commande par rôle est attendue : [exec-role] puis archives = \"scan\"",
+        "nou tann yon tab yon kòmand pa wòl: [exec-role] epi archives = \"scan\"",
+    ],
+    config_password_in_url: [
+        "a password in the URL is refused: put it in ~/.pgpass or PGPASSWORD",
+        "un mot de passe dans l'URL est refusé : mettez-le dans ~/.pgpass ou PGPASSWORD",
+        "yon modpas nan URL la refize: mete l nan ~/.pgpass oswa PGPASSWORD",
+    ],
+    config_relative_db: [
+        "give a whole path (from /) or a postgres:// URL",
+        "donnez un chemin complet (depuis /) ou une URL postgres://",
+        "bay yon chemen konplè (depi /) oswa yon URL postgres://",
+    ],
+    config_one_of: [
+        "{value}: expected one of {valid}",
+        "{value} : l'un de {valid} est attendu",
+        "{value}: nou tann youn nan {valid}",
+    ],
+    config_not_taken: [
+        "{value} is not a value it takes",
+        "{value} n'est pas une valeur acceptée",
+        "{value} se pa yon valè li pran",
+    ],
     pg_password_in_url: [
         "--db: a password in the URL would be seen by every user of this machine (ps); put it in ~/.pgpass, PGPASSWORD or CONSOLE_DB",
         "--db : un mot de passe dans l'URL serait vu par tous les utilisateurs de cette machine (ps) ; mettez-le dans ~/.pgpass, PGPASSWORD ou CONSOLE_DB",
@@ -1412,22 +1576,22 @@ mod tests {
                     .map(|(_, v)| v.to_string())
             }
         };
-        assert_eq!(Lang::from_vars(env(&[("LANG", "fr_FR.UTF-8")])), Lang::Fr);
-        assert_eq!(Lang::from_vars(env(&[("LANG", "ht_HT.UTF-8")])), Lang::Ht);
+        assert_eq!(Lang::from_vars(&env(&[("LANG", "fr_FR.UTF-8")])), Lang::Fr);
+        assert_eq!(Lang::from_vars(&env(&[("LANG", "ht_HT.UTF-8")])), Lang::Ht);
         assert_eq!(
-            Lang::from_vars(env(&[("LANG", "fr_FR.UTF-8"), ("CONSOLE_LANG", "en")])),
+            Lang::from_vars(&env(&[("LANG", "fr_FR.UTF-8"), ("CONSOLE_LANG", "en")])),
             Lang::En
         );
         assert_eq!(
-            Lang::from_vars(env(&[("LC_ALL", "ht_HT"), ("LANG", "en_US")])),
+            Lang::from_vars(&env(&[("LC_ALL", "ht_HT"), ("LANG", "en_US")])),
             Lang::Ht
         );
         assert_eq!(
-            Lang::from_vars(env(&[("LC_MESSAGES", "fr_CA"), ("LANG", "en_US")])),
+            Lang::from_vars(&env(&[("LC_MESSAGES", "fr_CA"), ("LANG", "en_US")])),
             Lang::Fr
         );
-        assert_eq!(Lang::from_vars(env(&[])), Lang::En);
-        assert_eq!(Lang::from_vars(env(&[("LANG", "C.UTF-8")])), Lang::En);
+        assert_eq!(Lang::from_vars(&env(&[])), Lang::En);
+        assert_eq!(Lang::from_vars(&env(&[("LANG", "C.UTF-8")])), Lang::En);
     }
 
     #[test]

@@ -6,22 +6,32 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 use konekte::cli::Cli;
+use konekte::config::Config;
 use konekte::error::{Exit, exit_code_of};
 use konekte::i18n::{self, Lang};
 
 fn main() -> ExitCode {
-    let parsed = Cli::command()
+    // The files first: what they set is the default the command line overrides.
+    let config = Config::load();
+    let command = match &config {
+        Ok(config) => config.command(),
+        Err(_) => Cli::command(),
+    };
+    let parsed = command
         .try_get_matches()
         .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
     let (cli, _) = match parsed {
         Ok(parsed) => parsed,
         Err(err) => return usage_error(&err),
     };
-    i18n::set(cli.lang.unwrap_or_else(Lang::from_env));
+    i18n::set(match &config {
+        Ok(config) => config.lang(cli.lang).0,
+        Err(_) => cli.lang.unwrap_or_else(Lang::from_env),
+    });
     // One buffer for everything a command prints: a large listing goes out in a few
     // writes instead of one per kilobyte (stdout's own buffer flushes that often).
     let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    let result = konekte::commands::run(cli, &mut out)
+    let result = konekte::commands::run(cli, config, &mut out)
         .and_then(|()| out.flush().map_err(anyhow::Error::from));
     match result {
         Ok(()) => Exit::Ok.into(),

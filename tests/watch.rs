@@ -272,3 +272,38 @@ fn a_login_of_the_pc_itself_is_told_with_its_way_in_and_the_name_the_system_gave
     assert_eq!(logout["what"], "logout");
     watcher.stop();
 }
+
+#[test]
+fn an_import_is_one_event_not_each_old_login() {
+    let office = Office::with_sample_users();
+    let db = Db::open(&office.target).unwrap();
+    let head = db.journal_head().unwrap().0.to_string();
+    let watcher = Watcher::start(&office, &["--format", "json", "--after", &head]);
+    let dump = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/django-dumpdata.json"
+    );
+    office
+        .console(&["import", "--django", dump])
+        .assert()
+        .success();
+    // Then a login of today, which must be the next event after the import's.
+    let ann = db.user("Hantz123").unwrap().unwrap().id;
+    db.open_session(ann, &Origin::default(), 5_000, db.now())
+        .unwrap();
+    let import = watcher.next();
+    assert_eq!(
+        (&import["event"], &import["what"]),
+        (&"admin".into(), &"import".into())
+    );
+    assert!(
+        import["detail"].as_str().unwrap().contains("sessions=6"),
+        "{import}"
+    );
+    let login = watcher.next();
+    assert_eq!(
+        (&login["event"], &login["user"]),
+        (&"login".into(), &"Hantz123".into())
+    );
+    watcher.stop();
+}

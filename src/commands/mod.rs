@@ -6,6 +6,7 @@ mod audit;
 mod backup;
 mod checkpoint;
 mod close_month;
+mod config;
 mod copy;
 mod correct;
 pub mod demo;
@@ -13,9 +14,11 @@ pub mod end_session;
 mod exceptions;
 pub mod failures;
 mod holiday;
+mod import;
 pub mod last;
 mod leave;
 pub mod login;
+mod manual;
 pub mod monitor;
 mod pam;
 pub mod prune;
@@ -39,7 +42,8 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::cli::{Cli, Command, Format};
-use crate::db::{self, Db, PgTarget, Target};
+use crate::config::Config;
+use crate::db::{Db, PgTarget, Target};
 use crate::error::Error;
 use crate::i18n::{self, Texts};
 use crate::model::Millis;
@@ -47,8 +51,9 @@ use crate::origin::ThisHost;
 use crate::printable;
 
 /// Runs the command line given, writing its results to `out`: on the database of --db,
-/// else of CONSOLE_DB (but for the demo), else the default.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+/// else of CONSOLE_DB, else of the configuration files (but for the demo), else the
+/// default. A configuration file that cannot be used stops every command but `pam`.
+pub fn run(cli: Cli, config: Result<Config, Error>, out: &mut dyn Write) -> Result<()> {
     let given = cli.db.as_deref();
     let copy_to = match &cli.command {
         Some(Command::Copy { to }) => Some(to.as_path()),
@@ -68,10 +73,22 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     }
     if let Some(Command::Pam) = &cli.command {
         // An OS login is never failed: whatever goes wrong is logged, and is no error.
-        pam::run(cli.db.clone());
+        let config = config.map_err(anyhow::Error::from);
+        pam::run(config.and_then(|config| target_of(cli.db.as_deref(), &config)));
         return Ok(());
     }
-    let target = &target_of(cli.db)?;
+    let config = config?;
+    match &cli.command {
+        Some(Command::Config { format }) => {
+            return config::run(&config, cli.db.as_deref(), cli.lang, *format, out);
+        }
+        Some(Command::Completions { shell }) => return manual::completions(*shell, out),
+        Some(Command::Man { command, dir }) => {
+            return manual::man(command.as_deref(), dir.as_deref(), out);
+        }
+        _ => {}
+    }
+    let target = &target_of(cli.db.as_deref(), &config)?;
     match cli.command {
         Some(Command::AddUsers(args)) => add_users::run(&args, target, out),
         Some(Command::Copy { to }) => copy::run(target, &Target::parse(&to)?),
@@ -79,7 +96,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Users(command)) => users::run(command, target, out),
         Some(Command::Login(args)) => login::run(&args, target),
         Some(Command::Monitor(args)) => monitor::run(&args, target),
-        Some(Command::Demo(_) | Command::Pam) => unreachable!("handled above"),
+        Some(
+            Command::Demo(_)
+            | Command::Pam
+            | Command::Config { .. }
+            | Command::Completions { .. }
+            | Command::Man { .. },
+        ) => unreachable!("handled above"),
+        Some(Command::Import(args)) => import::run(&args, target, out),
         Some(Command::Agent { heartbeat }) => agent::run(heartbeat, target),
         Some(Command::Who { format }) => who::run(format, target, out),
         Some(Command::Last(args)) => last::run(&args, target, out),
@@ -112,16 +136,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     }
 }
 
-/// The database of --db, else of CONSOLE_DB, else the default.
-fn target_of(given: Option<std::path::PathBuf>) -> Result<Target> {
-    let from_env = std::env::var_os("CONSOLE_DB")
-        .filter(|text| !text.is_empty())
-        .map(std::path::PathBuf::from);
-    let db_text = match given.or(from_env) {
-        Some(text) => text,
-        None => db::default_path()?,
-    };
-    Target::parse(&db_text)
+/// The database of --db, else of CONSOLE_DB, else of the files, else the default.
+fn target_of(given: Option<&Path>, config: &Config) -> Result<Target> {
+    Target::parse(&config.db(given)?.0)
 }
 
 /// Opens the database for a command that reads sessions, and sweeps it first, so that

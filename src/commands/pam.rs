@@ -7,13 +7,12 @@
 //! An OS login never waits for konekte nor fails because of it: the work has 2 s, and
 //! whatever goes wrong goes to the system log; the command always exits 0.
 
-use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::db::Db;
+use crate::db::{Db, Target};
 use crate::model::{Origin, SystemLogin};
 
 /// How long an OS login may wait for konekte.
@@ -26,7 +25,9 @@ enum Stage {
     Close,
 }
 
-pub fn run(db: Option<PathBuf>) {
+/// Records PAM's stage on `target`, the database of --db, CONSOLE_DB or the files (or
+/// why there is none, said in the system log).
+pub fn run(target: Result<Target>) {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let stage = match var("PAM_TYPE").as_deref() {
         Some("open_session") => Stage::Open,
@@ -46,7 +47,7 @@ pub fn run(db: Option<PathBuf>) {
     let subject = format!("{} of {}", what(stage), login.name);
     let (done, outcome) = mpsc::channel();
     std::thread::spawn(move || {
-        let _ = done.send(record(db, stage, &login, &origin));
+        let _ = done.send(target.and_then(|target| record(&target, stage, &login, &origin)));
     });
     match outcome.recv_timeout(AT_MOST) {
         Ok(Ok(())) => {}
@@ -64,8 +65,8 @@ fn what(stage: Stage) -> &'static str {
     }
 }
 
-fn record(db: Option<PathBuf>, stage: Stage, login: &SystemLogin, origin: &Origin) -> Result<()> {
-    let db = Db::open_existing(&super::target_of(db)?)?;
+fn record(target: &Target, stage: Stage, login: &SystemLogin, origin: &Origin) -> Result<()> {
+    let db = Db::open_existing(target)?;
     let now = db.now();
     match stage {
         Stage::Open => {

@@ -118,6 +118,21 @@ pub fn action_of(entry: &Entry) -> Option<Action> {
             ),
             None,
         ),
+        Fact::Imported(imported) => (
+            imported.by?,
+            "import",
+            Subject::History,
+            format!(
+                "{}={} sessions={} accounts={} known={} bad={}",
+                imported.source,
+                imported.file,
+                imported.sessions,
+                imported.accounts,
+                imported.known,
+                imported.bad
+            ),
+            None,
+        ),
         Fact::ScheduleSet(set) => (
             set.by?,
             "schedule-set",

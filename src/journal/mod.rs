@@ -58,6 +58,11 @@ pub enum Fact {
     /// The whole record copied here from another database (`console copy`), its chain
     /// with it: this entry follows the copied head.
     Copied(Copied),
+    /// The history of an earlier system brought in (`console import`): its sessions and
+    /// accounts are journaled each as they were written, this entry after them.
+    Imported(Imported),
+    /// A session of the earlier history, brought in whole by an import.
+    SessionImported(ImportedSession),
     /// A role's or a person's week of expected hours, as it stands after a change.
     ScheduleSet(ScheduleSet),
     ScheduleCleared(Removed),
@@ -256,6 +261,38 @@ pub struct Copied {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Imported {
+    /// wtmp or django.
+    pub source: String,
+    /// The file, as it was named.
+    pub file: String,
+    pub sessions: i64,
+    pub accounts: i64,
+    /// Records there already (imported before, or recorded by `console pam`).
+    pub known: i64,
+    /// Records left out as bad (--skip-bad).
+    pub bad: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+}
+
+/// A session of an earlier system as it was recorded there, ended. Its `service` is the
+/// import's source (wtmp, django), `login_name` the name it was recorded under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedSession {
+    pub user_id: Option<i64>,
+    pub login_time: Millis,
+    pub logout_time: Millis,
+    pub reason: String,
+    pub host: String,
+    pub tty: Option<String>,
+    pub remote_ip: Option<String>,
+    pub terminal: Option<String>,
+    pub service: String,
+    pub login_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Corrected {
     pub logout_time: Millis,
     pub note: String,
@@ -347,6 +384,8 @@ pub mod kind {
     pub const ANCHOR: &str = "anchor";
     pub const ROLES_GRANTED: &str = "roles.granted";
     pub const COPIED: &str = "copied";
+    pub const IMPORTED: &str = "imported";
+    pub const SESSION_IMPORTED: &str = "session.imported";
     pub const SCHEDULE_SET: &str = "schedule.set";
     pub const SCHEDULE_CLEARED: &str = "schedule.cleared";
     pub const HOLIDAY_ADDED: &str = "holiday.added";
@@ -376,6 +415,8 @@ impl Fact {
             Fact::Anchor(_) => kind::ANCHOR,
             Fact::RolesGranted(_) => kind::ROLES_GRANTED,
             Fact::Copied(_) => kind::COPIED,
+            Fact::Imported(_) => kind::IMPORTED,
+            Fact::SessionImported(_) => kind::SESSION_IMPORTED,
             Fact::ScheduleSet(_) => kind::SCHEDULE_SET,
             Fact::ScheduleCleared(_) => kind::SCHEDULE_CLEARED,
             Fact::HolidayAdded(_) => kind::HOLIDAY_ADDED,
@@ -406,6 +447,8 @@ impl Fact {
             Fact::Anchor(body) => serde_json::to_value(body),
             Fact::RolesGranted(body) => serde_json::to_value(body),
             Fact::Copied(body) => serde_json::to_value(body),
+            Fact::Imported(body) => serde_json::to_value(body),
+            Fact::SessionImported(body) => serde_json::to_value(body),
             Fact::ScheduleSet(body) => serde_json::to_value(body),
             Fact::HolidayAdded(body) => serde_json::to_value(body),
             Fact::LeaveAdded(body) => serde_json::to_value(body),
@@ -439,6 +482,8 @@ impl Fact {
             kind::ANCHOR => Fact::Anchor(serde_json::from_str(body)?),
             kind::ROLES_GRANTED => Fact::RolesGranted(serde_json::from_str(body)?),
             kind::COPIED => Fact::Copied(serde_json::from_str(body)?),
+            kind::IMPORTED => Fact::Imported(serde_json::from_str(body)?),
+            kind::SESSION_IMPORTED => Fact::SessionImported(serde_json::from_str(body)?),
             kind::SCHEDULE_SET => Fact::ScheduleSet(serde_json::from_str(body)?),
             kind::SCHEDULE_CLEARED => Fact::ScheduleCleared(serde_json::from_str(body)?),
             kind::HOLIDAY_ADDED => Fact::HolidayAdded(serde_json::from_str(body)?),

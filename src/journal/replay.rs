@@ -501,6 +501,30 @@ impl Replay {
                     },
                 );
             }
+            Fact::SessionImported(imported) => {
+                self.sessions.insert(
+                    id,
+                    SessionKnown {
+                        opened: Some(Opening {
+                            user_id: imported.user_id,
+                            login_time: imported.login_time,
+                            host: imported.host,
+                            service: Some(imported.service),
+                            login_name: Some(imported.login_name),
+                        }),
+                        end: Some(Some(Ended {
+                            logout_time: imported.logout_time,
+                            reason: imported.reason,
+                            ended_by: None,
+                            ended_by_account: None,
+                            note: None,
+                            by: None,
+                        })),
+                        corrected_end: None,
+                        correction: None,
+                    },
+                );
+            }
             // What a prune carried is older than every kept entry, though written
             // after them: it fills in what the kept entries did not say.
             Fact::AccountCarried(carried) => {
@@ -567,7 +591,8 @@ impl Replay {
             // Grants live in the server's catalogue, not in konekte's tables.
             Fact::RolesGranted(_) => {}
             // The rows it copied were journaled by the entries before it.
-            Fact::Copied(_) => {}
+            // The rows an import wrote were journaled each as written.
+            Fact::Copied(_) | Fact::Imported(_) => {}
         }
     }
 

@@ -77,6 +77,9 @@ impl Office {
         let mut cmd = Command::cargo_bin("console").expect("the console binary");
         cmd.args(args)
             .env("CONSOLE_DB", &self.console_db)
+            // This machine's configuration files are not the test's.
+            .env("CONSOLE_CONFIG_SYSTEM", "")
+            .env("CONSOLE_CONFIG_USER", "")
             .env("NO_COLOR", "1")
             .env("TZ", "UTC")
             .env_remove("CONSOLE_LANG")

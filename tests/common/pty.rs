@@ -51,6 +51,8 @@ impl Terminal {
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_console"));
         command.args(args);
         command.env("CONSOLE_DB", &office.console_db);
+        command.env("CONSOLE_CONFIG_SYSTEM", "");
+        command.env("CONSOLE_CONFIG_USER", "");
         command.env("TERM", "xterm-256color");
         for name in ["CONSOLE_LANG", "LANG", "LC_ALL", "LC_MESSAGES", "NO_COLOR"] {
             command.env_remove(name);

@@ -194,9 +194,9 @@ impl Db {
             "SELECT id, at, kind, subject, body, prev_hash, hash FROM journal
              WHERE kind IN ('account.created', 'account.changed', 'session.ended', 'pruned',
                             'session.corrected', 'session.added', 'session.voided',
-                            'roles.granted', 'copied', 'schedule.set', 'schedule.cleared',
-                            'holiday.added', 'holiday.removed', 'leave.added', 'leave.removed',
-                            'month.closed', 'month.reopened')
+                            'roles.granted', 'copied', 'imported', 'schedule.set',
+                            'schedule.cleared', 'holiday.added', 'holiday.removed',
+                            'leave.added', 'leave.removed', 'month.closed', 'month.reopened')
                AND body LIKE '%\"by\":%'",
         );
         sql.and_some("at >= ?", since)

@@ -734,7 +734,10 @@ pub(in crate::db) fn range_select(range: &Range, columns: &str, dialect: Dialect
 }
 
 mod corrections;
+mod imported;
 mod system;
+
+pub use imported::{ImportCount, NO_PASSWORD};
 
 pub use corrections::Correction;
 pub use system::UnknownName;

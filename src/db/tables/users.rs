@@ -442,7 +442,13 @@ pub(in crate::db) fn insert_user(
 impl Db {
     /// The journal's entry for what changed of account `id`, by this connection's
     /// actor.
-    fn changed(&self, tx: &impl Exec, at: Millis, id: i64, change: AccountChange) -> Result<()> {
+    pub(in crate::db) fn changed(
+        &self,
+        tx: &impl Exec,
+        at: Millis,
+        id: i64,
+        change: AccountChange,
+    ) -> Result<()> {
         let change = AccountChange {
             by: self.actor(),
             ..change
