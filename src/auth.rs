@@ -68,21 +68,24 @@ pub fn hash_password(password: &str) -> Result<String> {
 }
 
 /// Whether `password` matches the PHC string `stored`, with the cost written in it.
-/// A stored value that is not a valid PHC string (an account imported without a
-/// password) matches nothing, after the time a real check takes: such an account cannot
-/// be told apart by how long its refusal takes.
 pub fn verify_password(password: &str, stored: &str) -> bool {
-    let check = |hash: &PasswordHash| {
+    let (hash, real) = checked_against(stored);
+    let matches = hash.is_some_and(|hash| {
         Argon2::default()
-            .verify_password(password.as_bytes(), hash)
+            .verify_password(password.as_bytes(), &hash)
             .is_ok()
-    };
+    });
+    matches && real
+}
+
+/// The hash a password is checked against, and whether it is the account's: a stored
+/// value that is not a PHC string (an account imported without a password) matches
+/// nothing, after the work of the dummy hash, so that such an account cannot be told
+/// apart by how long its refusal takes.
+fn checked_against(stored: &str) -> (Option<PasswordHash>, bool) {
     match PasswordHash::new(stored) {
-        Ok(hash) => check(&hash),
-        Err(_) => {
-            let _ = PasswordHash::new(dummy_hash()).map(|hash| check(&hash));
-            false
-        }
+        Ok(hash) => (Some(hash), true),
+        Err(_) => (PasswordHash::new(dummy_hash()).ok(), false),
     }
 }
 
@@ -376,6 +379,19 @@ mod tests {
             PasswordHash::new(dummy_hash()).is_ok(),
             "a hash that fails to parse would be checked in no time"
         );
+    }
+
+    #[test]
+    fn an_account_without_a_password_costs_the_work_of_one_that_has_one() {
+        prepare_for_logins();
+        let (hash, real) = checked_against(crate::db::NO_PASSWORD);
+        assert!(!real);
+        let hash = hash.expect("the dummy hash").to_string();
+        assert_eq!(
+            cost_of(&hash),
+            cost_of(&hash_password("x-password-1").unwrap())
+        );
+        assert!(!verify_password("", crate::db::NO_PASSWORD));
     }
 
     #[test]
