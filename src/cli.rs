@@ -275,8 +275,10 @@ pub struct ImportArgs {
     /// A Linux wtmp file (/var/log/wtmp, as `last -f FILE` reads it): each login with
     /// its logout; one cut short by a reboot as lost at the reboot. Names are matched
     /// to accounts in any case; the others are kept under the name, as PAM's logins are.
-    #[arg(long, value_name = "FILE")]
-    pub wtmp: Option<PathBuf>,
+    /// Several, oldest first (`--wtmp /var/log/wtmp.1 /var/log/wtmp`): a login of one
+    /// that ends in the next is one session.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub wtmp: Vec<PathBuf>,
     /// A `manage.py dumpdata` JSON of the Django system's users and UserSession rows:
     /// the users (without passwords: give each one with `users passwd`) and their
     /// sessions.

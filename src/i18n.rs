@@ -1260,9 +1260,9 @@ catalog! {
         "{name}: console pa gen kòmand sa a (console --help bay lis yo)",
     ],
     wtmp_position: [
-        "record {record} (byte {byte})",
-        "enregistrement {record} (octet {byte})",
-        "anrejistreman {record} (okte {byte})",
+        "{file}: record {record} (byte {byte})",
+        "{file} : enregistrement {record} (octet {byte})",
+        "{file}: anrejistreman {record} (okte {byte})",
     ],
     wtmp_bad_type: [
         "type {kind} is not a utmp record's: not a wtmp file, or a damaged one",
@@ -1280,14 +1280,14 @@ catalog! {
         "fichye a fini nan mitan yon anrejistreman ({bytes} okte sou {size})",
     ],
     django_not_a_dump: [
-        "not a dumpdata JSON list (line {line}): {error}",
-        "ce n'est pas une liste JSON de dumpdata (ligne {line}) : {error}",
-        "se pa yon lis JSON dumpdata (liy {line}): {error}",
+        "{file}:{line}: not a dumpdata JSON list: {error}",
+        "{file}:{line} : ce n'est pas une liste JSON de dumpdata : {error}",
+        "{file}:{line}: se pa yon lis JSON dumpdata: {error}",
     ],
     django_position: [
-        "entry {entry} ({model} {pk})",
-        "entrée {entry} ({model} {pk})",
-        "antre {entry} ({model} {pk})",
+        "{file}: entry {entry} ({model} {pk})",
+        "{file} : entrée {entry} ({model} {pk})",
+        "{file}: antre {entry} ({model} {pk})",
     ],
     django_no_role: [
         "{name} has no role konekte knows (a role field, a group admin, directeur, secretaire or archives, or superuser)",
@@ -1315,9 +1315,9 @@ catalog! {
         "logout_time anvan login_time",
     ],
     import_problem: [
-        "{file}: {position}: {why}",
-        "{file} : {position} : {why}",
-        "{file}: {position}: {why}",
+        "{position}: {why}",
+        "{position} : {why}",
+        "{position}: {why}",
     ],
     import_nothing_written: [
         "{count|bad record|bad records}: nothing imported (--skip-bad takes the rest)",

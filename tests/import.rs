@@ -211,6 +211,32 @@ fn a_wtmp_file_brings_the_sessions_last_reads_in_it_once() {
 }
 
 #[test]
+fn a_rotated_wtmp_and_the_current_one_are_one_history() {
+    let office = Office::new();
+    let day = a_pcs_wtmp();
+    let whole = office.file("whole", &day);
+    // Rotated after bob's login, before his logout (records 4 and 5).
+    let (older, newer) = day.split_at(4 * 384);
+    let older = office.file("wtmp.1", older);
+    let newer = office.file("wtmp", newer);
+    office
+        .console(&["import", "--wtmp", path_str(&older), path_str(&newer)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("wtmp.1, "))
+        .stdout(predicate::str::contains("5 sessions and 0 accounts added"));
+    assert_eq!(told_by_konekte(&office), told_by_last(path_str(&whole)));
+    // The current file alone later (after a logrotate): nothing twice.
+    office
+        .console(&["import", "--wtmp", path_str(&newer)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "0 sessions and 0 accounts added; 3 already there",
+        ));
+}
+
+#[test]
 fn a_bad_record_imports_nothing_unless_told_to_skip_it() {
     let office = Office::with_sample_users();
     let mut bytes = a_pcs_wtmp();
@@ -359,5 +385,7 @@ fn a_dump_with_a_bad_entry_names_it_and_writes_nothing() {
         .console(&["import", "--django", path_str(&broken)])
         .assert()
         .code(65)
-        .stderr(predicate::str::contains("line 2"));
+        .stderr(predicate::str::contains(
+            "broken.json:2: not a dumpdata JSON list",
+        ));
 }

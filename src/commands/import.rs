@@ -14,14 +14,25 @@ use crate::earlier::{Earlier, Problem, Source, django, wtmp};
 use crate::error::Error;
 
 pub fn run(args: &ImportArgs, target: &Target, out: &mut dyn Write) -> Result<()> {
-    let (source, path) = match (&args.wtmp, &args.django) {
-        (Some(path), _) => (Source::Wtmp, path),
-        (None, Some(path)) => (Source::Django, path),
-        // clap requires one of them.
-        (None, None) => return Ok(()),
+    let (source, paths) = match &args.django {
+        Some(path) => (Source::Django, std::slice::from_ref(path)),
+        None => (Source::Wtmp, args.wtmp.as_slice()),
     };
-    // The file is read before the database is opened: a missing one creates nothing.
-    let mut earlier = read(source, path, args.host.as_deref())?;
+    // The files are read before the database is opened: a missing one creates nothing.
+    let files = paths
+        .iter()
+        .map(|path| read_file(path))
+        .collect::<Result<Vec<_>>>()?;
+    let mut earlier = match source {
+        Source::Wtmp => {
+            let host = args.host.clone().unwrap_or_else(crate::origin::hostname);
+            wtmp::read(&files, &host)
+        }
+        Source::Django => {
+            let (name, bytes) = &files[0];
+            django::read(name, &String::from_utf8_lossy(bytes)).map_err(Error::bad_input)?
+        }
+    };
     let db = if args.dry_run {
         Db::open_read_only(target)?
     } else {
@@ -32,22 +43,20 @@ pub fn run(args: &ImportArgs, target: &Target, out: &mut dyn Write) -> Result<()
     if let Some(db) = &db {
         refuse_closed_months(db, &mut earlier)?;
     }
-    let file = path.display().to_string();
     for problem in &earlier.problems {
-        eprintln!(
-            "console: {}",
-            crate::tr!(
-                import_problem,
-                file = file,
-                position = problem.position,
-                why = problem.why
-            )
+        let why = crate::tr!(
+            import_problem,
+            position = problem.position,
+            why = problem.why
         );
+        eprintln!("console: {why}");
     }
     let bad = earlier.problems.len();
     if bad > 0 && !args.skip_bad {
         return Err(Error::bad_input(crate::tr!(import_nothing_written, count = bad)).into());
     }
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    let file = names.join(", ");
     let count = match &db {
         Some(db) => db.import_earlier(source, &file, &earlier, bad, args.dry_run)?,
         // A dry run on a database not made yet: everything would be new.
@@ -62,20 +71,30 @@ pub fn run(args: &ImportArgs, target: &Target, out: &mut dyn Write) -> Result<()
                 .collect(),
         },
     };
-    writeln!(
-        out,
-        "{}",
-        crate::tr!(
-            import_done,
-            file = file,
-            sessions = count.sessions,
-            accounts = count.accounts,
-            known = count.known,
-            still_open = earlier.still_open,
-            bad = bad
-        )
-    )?;
-    if args.dry_run {
+    say(out, &file, &count, &earlier, bad, args.dry_run)
+}
+
+/// What was added, found there already, still going and bad; the accounts that need a
+/// password.
+fn say(
+    out: &mut dyn Write,
+    file: &str,
+    count: &ImportCount,
+    earlier: &Earlier,
+    bad: usize,
+    dry_run: bool,
+) -> Result<()> {
+    let done = crate::tr!(
+        import_done,
+        file = file,
+        sessions = count.sessions,
+        accounts = count.accounts,
+        known = count.known,
+        still_open = earlier.still_open,
+        bad = bad
+    );
+    writeln!(out, "{done}")?;
+    if dry_run {
         writeln!(out, "{}", crate::tr!(import_dry_run))?;
     } else if !count.new_accounts.is_empty() {
         writeln!(out, "{}", crate::tr!(import_passwords))?;
@@ -86,7 +105,8 @@ pub fn run(args: &ImportArgs, target: &Target, out: &mut dyn Write) -> Result<()
     Ok(())
 }
 
-fn read(source: Source, path: &Path, host: Option<&str>) -> Result<Earlier> {
+/// A file's name as messages give it, and its bytes.
+fn read_file(path: &Path) -> Result<(String, Vec<u8>)> {
     let bytes = std::fs::read(path).map_err(|error| {
         Error::NoInput(crate::said!(
             cannot_read_file,
@@ -94,17 +114,7 @@ fn read(source: Source, path: &Path, host: Option<&str>) -> Result<Earlier> {
             error = error
         ))
     })?;
-    match source {
-        Source::Wtmp => {
-            let host = host.map_or_else(crate::origin::hostname, str::to_string);
-            Ok(wtmp::read(&bytes, &host))
-        }
-        Source::Django => {
-            let text = String::from_utf8_lossy(&bytes);
-            django::read(&text)
-                .map_err(|why| Error::bad_input(format!("{}: {why}", path.display())).into())
-        }
-    }
+    Ok((path.display().to_string(), bytes))
 }
 
 /// A session in a closed month would change what was signed: it is a bad record.

@@ -15,10 +15,16 @@ use super::{Earlier, EarlierAccount, EarlierSession, Problem};
 use crate::clock::Zone;
 use crate::model::{EndReason, Millis, Role};
 
-/// The records of `text`, a dumpdata JSON list.
-pub fn read(text: &str) -> Result<Earlier, String> {
-    let records: Vec<Value> = serde_json::from_str(text)
-        .map_err(|err| crate::tr!(django_not_a_dump, line = err.line(), error = err))?;
+/// The records of `text`, a dumpdata JSON list, the file `file` (for the messages).
+pub fn read(file: &str, text: &str) -> Result<Earlier, String> {
+    let records: Vec<Value> = serde_json::from_str(text).map_err(|err| {
+        crate::tr!(
+            django_not_a_dump,
+            file = file,
+            line = err.line(),
+            error = err
+        )
+    })?;
     let groups: HashMap<i64, String> = records
         .iter()
         .filter(|record| model_of(record) == "auth.group")
@@ -32,9 +38,10 @@ pub fn read(text: &str) -> Result<Earlier, String> {
     let mut earlier = Earlier::default();
     // The users' names by their primary key, which the sessions point at.
     let mut names: HashMap<i64, String> = HashMap::new();
+    let place = |index: usize, record: &Value| position(file, index, record);
     for (index, record) in records.iter().enumerate() {
         if is_user(record) {
-            match account(index, record, &groups) {
+            match account(place(index, record), record, &groups) {
                 Ok(account) => {
                     if let Some(pk) = record["pk"].as_i64() {
                         names.insert(pk, account.username.clone());
@@ -43,17 +50,17 @@ pub fn read(text: &str) -> Result<Earlier, String> {
                 }
                 Err(why) => earlier
                     .problems
-                    .push(Problem::at(position(index, record), why)),
+                    .push(Problem::at(place(index, record), why)),
             }
         }
     }
     for (index, record) in records.iter().enumerate() {
         if model_of(record).ends_with("usersession") {
-            match session(index, record, &names) {
+            match session(place(index, record), record, &names) {
                 Ok(session) => earlier.sessions.push(session),
                 Err(why) => earlier
                     .problems
-                    .push(Problem::at(position(index, record), why)),
+                    .push(Problem::at(place(index, record), why)),
             }
         }
     }
@@ -71,10 +78,12 @@ fn is_user(record: &Value) -> bool {
     !model.ends_with("usersession") && record["fields"]["username"].is_string()
 }
 
-/// `entry 12 (auth.user 3)`: a record's place in the list, counted from 1, and its key.
-fn position(index: usize, record: &Value) -> String {
+/// `dump.json: entry 12 (auth.user 3)`: a record's place in the list, counted from 1,
+/// and its key.
+fn position(file: &str, index: usize, record: &Value) -> String {
     crate::tr!(
         django_position,
+        file = file,
         entry = index + 1,
         model = model_of(record),
         pk = record["pk"]
@@ -82,7 +91,7 @@ fn position(index: usize, record: &Value) -> String {
 }
 
 fn account(
-    index: usize,
+    place: String,
     record: &Value,
     groups: &HashMap<i64, String>,
 ) -> Result<EarlierAccount, String> {
@@ -98,7 +107,7 @@ fn account(
         .collect::<Vec<_>>()
         .join(" ");
     Ok(EarlierAccount {
-        position: position(index, record),
+        position: place,
         role: role_of(fields, groups).ok_or_else(|| crate::tr!(django_no_role, name = username))?,
         username,
         full_name,
@@ -133,7 +142,7 @@ fn role_of(fields: &Value, groups: &HashMap<i64, String>) -> Option<Role> {
 }
 
 fn session(
-    index: usize,
+    place: String,
     record: &Value,
     names: &HashMap<i64, String>,
 ) -> Result<EarlierSession, String> {
@@ -174,7 +183,7 @@ fn session(
             .map(str::to_string)
     };
     Ok(EarlierSession {
-        position: position(index, record),
+        position: place,
         key: format!("django:{}:{}", model_of(record), record["pk"]),
         name,
         login_time,
@@ -222,7 +231,7 @@ mod tests {
 
     #[test]
     fn users_come_with_their_roles_and_sessions_with_their_ends() {
-        let earlier = read(DUMP).unwrap();
+        let earlier = read("dump.json", DUMP).unwrap();
         let accounts: Vec<_> = earlier
             .accounts
             .iter()
@@ -269,16 +278,16 @@ mod tests {
         assert_eq!(
             problems,
             [
-                "entry 4 (auth.user 6)",
-                "entry 7 (utilisateurs.usersession 12)",
-                "entry 8 (utilisateurs.usersession 13)"
+                "dump.json: entry 4 (auth.user 6)",
+                "dump.json: entry 7 (utilisateurs.usersession 12)",
+                "dump.json: entry 8 (utilisateurs.usersession 13)"
             ]
         );
     }
 
     #[test]
     fn a_file_that_is_not_a_dump_says_where() {
-        let said = read("[{\"model\": 1,\n").unwrap_err();
-        assert!(said.contains("line 2"), "{said}");
+        let said = read("dump.json", "[{\"model\": 1,\n").unwrap_err();
+        assert!(said.starts_with("dump.json:2: not a dumpdata"), "{said}");
     }
 }

@@ -113,68 +113,97 @@ impl Record {
     }
 }
 
-/// The sessions of a wtmp file's `bytes`, written on the PC `host`.
-pub fn read(bytes: &[u8], host: &str) -> Earlier {
-    let mut earlier = Earlier::default();
-    let mut open: HashMap<String, (usize, Record)> = HashMap::new();
-    let whole = bytes.len() - bytes.len() % RECORD;
-    for (index, chunk) in bytes[..whole].chunks_exact(RECORD).enumerate() {
-        let record = match Record::parse(chunk) {
-            Ok(record) => record,
-            Err(why) => {
-                earlier.problems.push(Problem::at(position(index), why));
-                continue;
+/// The sessions of wtmp files, each `(name, bytes)`, oldest first (`wtmp.1` then
+/// `wtmp`: a login of one that ends in the next is one session), written on `host`.
+pub fn read(files: &[(String, Vec<u8>)], host: &str) -> Earlier {
+    let mut pairing = Pairing {
+        host,
+        earlier: Earlier::default(),
+        open: HashMap::new(),
+    };
+    for (name, bytes) in files {
+        pairing.file(name, bytes);
+    }
+    pairing.finish()
+}
+
+/// The logins not ended yet, by line, as the records go by.
+struct Pairing<'a> {
+    host: &'a str,
+    earlier: Earlier,
+    /// Each open line's login, with its record's place.
+    open: HashMap<String, (String, Record)>,
+}
+
+impl Pairing<'_> {
+    fn file(&mut self, name: &str, bytes: &[u8]) {
+        let whole = bytes.len() - bytes.len() % RECORD;
+        for (index, chunk) in bytes[..whole].chunks_exact(RECORD).enumerate() {
+            match Record::parse(chunk) {
+                Ok(record) => self.record(record, position(name, index)),
+                Err(why) => self.problem(position(name, index), why),
             }
-        };
+        }
+        if whole != bytes.len() {
+            let why = crate::tr!(wtmp_cut, bytes = bytes.len() - whole, size = RECORD);
+            self.problem(position(name, whole / RECORD), why);
+        }
+    }
+
+    fn record(&mut self, record: Record, place: String) {
         if record.ends_everything() {
-            for (_, (at, login)) in open.drain() {
-                earlier
-                    .sessions
-                    .push(session(host, at, &login, record.at, EndReason::Lost));
+            let open: Vec<_> = self.open.drain().map(|(_, login)| login).collect();
+            for (at, login) in open {
+                self.ended(at, &login, record.at, EndReason::Lost);
             }
-            continue;
+            return;
         }
         if !matches!(record.kind, USER_PROCESS | DEAD_PROCESS) || record.line.is_empty() {
-            continue;
+            return;
         }
-        if let Some((at, login)) = open.remove(&record.line) {
-            earlier
-                .sessions
-                .push(session(host, at, &login, record.at, EndReason::Logout));
+        if let Some((at, login)) = self.open.remove(&record.line) {
+            self.ended(at, &login, record.at, EndReason::Logout);
         }
         if record.kind == USER_PROCESS {
             if record.user.is_empty() {
-                earlier
-                    .problems
-                    .push(Problem::at(position(index), crate::tr!(wtmp_no_user)));
-                continue;
+                return self.problem(place, crate::tr!(wtmp_no_user));
             }
-            open.insert(record.line.clone(), (index, record));
+            self.open.insert(record.line.clone(), (place, record));
         }
     }
-    if whole != bytes.len() {
-        let index = whole / RECORD;
-        earlier.problems.push(Problem::at(
-            position(index),
-            crate::tr!(wtmp_cut, bytes = bytes.len() - whole, size = RECORD),
-        ));
+
+    fn ended(&mut self, place: String, login: &Record, end: Millis, reason: EndReason) {
+        let session = session(self.host, place, login, end, reason);
+        self.earlier.sessions.push(session);
     }
-    earlier.still_open = open.len();
-    // As they began, whatever order their ends came in.
-    earlier
-        .sessions
-        .sort_by_key(|session| (session.login_time, session.position.clone()));
-    earlier
+
+    fn problem(&mut self, place: String, why: String) {
+        self.earlier.problems.push(Problem::at(place, why));
+    }
+
+    fn finish(mut self) -> Earlier {
+        self.earlier.still_open = self.open.len();
+        // As they began, whatever order their ends came in.
+        self.earlier
+            .sessions
+            .sort_by_key(|session| session.login_time);
+        self.earlier
+    }
 }
 
-/// `record 12 (byte 4224)`: a record's place, counted from 1.
-fn position(index: usize) -> String {
-    crate::tr!(wtmp_position, record = index + 1, byte = index * RECORD)
+/// `wtmp: record 12 (byte 4224)`: a record's place in its file, counted from 1.
+fn position(file: &str, index: usize) -> String {
+    crate::tr!(
+        wtmp_position,
+        file = file,
+        record = index + 1,
+        byte = index * RECORD
+    )
 }
 
 fn session(
     host: &str,
-    index: usize,
+    place: String,
     login: &Record,
     end: Millis,
     reason: EndReason,
@@ -192,7 +221,7 @@ fn session(
         digest.update([0]);
     }
     EarlierSession {
-        position: position(index),
+        position: place,
         key: format!("wtmp:{}", &hex::encode(digest.finalize())[..32]),
         name: login.user.clone(),
         login_time: login.at,
@@ -247,7 +276,7 @@ mod tests {
             record(BOOT_TIME, "~", "reboot", 2000),
             record(USER_PROCESS, "pts/1", "dina", 2100),
         ]);
-        let earlier = read(&bytes, "pc1");
+        let earlier = read(&[("wtmp".into(), bytes.clone())], "pc1");
         let seen: Vec<_> = earlier
             .sessions
             .iter()
@@ -270,8 +299,23 @@ mod tests {
         );
         assert_eq!(earlier.still_open, 1);
         assert!(earlier.problems.is_empty());
-        assert_eq!(read(&bytes, "pc1").sessions[1].key, earlier.sessions[1].key);
-        assert_ne!(read(&bytes, "pc2").sessions[1].key, earlier.sessions[1].key);
+        let again = |host: &str| read(&[("wtmp.1".into(), bytes.clone())], host);
+        assert_eq!(again("pc1").sessions[1].key, earlier.sessions[1].key);
+        assert_ne!(again("pc2").sessions[1].key, earlier.sessions[1].key);
+    }
+
+    #[test]
+    fn a_login_in_one_file_ended_in_the_next_is_one_session() {
+        let older = file(&[record(USER_PROCESS, "pts/0", "bob", 1200)]);
+        let newer = file(&[record(DEAD_PROCESS, "pts/0", "", 1300)]);
+        let earlier = read(&[("wtmp.1".into(), older), ("wtmp".into(), newer)], "pc1");
+        let bob = &earlier.sessions[0];
+        assert_eq!(
+            (bob.logout_time, bob.reason),
+            (1_300_000, EndReason::Logout)
+        );
+        assert_eq!(bob.position, "wtmp.1: record 1 (byte 0)");
+        assert_eq!((earlier.sessions.len(), earlier.still_open), (1, 0));
     }
 
     #[test]
@@ -282,13 +326,16 @@ mod tests {
             record(DEAD_PROCESS, "tty1", "", 1200),
         ]);
         bytes.extend_from_slice(&[1, 2, 3]);
-        let earlier = read(&bytes, "pc1");
+        let earlier = read(&[("wtmp".into(), bytes.clone())], "pc1");
         assert_eq!(earlier.sessions.len(), 1);
         let places: Vec<&str> = earlier
             .problems
             .iter()
             .map(|p| p.position.as_str())
             .collect();
-        assert_eq!(places, ["record 2 (byte 384)", "record 4 (byte 1152)"]);
+        assert_eq!(
+            places,
+            ["wtmp: record 2 (byte 384)", "wtmp: record 4 (byte 1152)"]
+        );
     }
 }
