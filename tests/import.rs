@@ -237,6 +237,56 @@ fn a_rotated_wtmp_and_the_current_one_are_one_history() {
 }
 
 #[test]
+fn a_login_console_pam_recorded_is_not_brought_in_twice() {
+    let office = Office::with_sample_users();
+    let holder = common::pam::Holder::open(&office, "hantz123", "sshd");
+    holder.log_out(&office);
+    let at = office.sql_count("SELECT login_time FROM sessions");
+    // sshd wrote the same login to wtmp a moment later; then one PAM never saw.
+    let line = |kind: i16, user: &str, at: i64| Record {
+        kind,
+        pid: 4242,
+        line: "pts/9".into(),
+        user: user.into(),
+        host: "192.0.2.7".into(),
+        at,
+        address: [0; 16],
+    };
+    let wtmp: Vec<u8> = [
+        line(USER_PROCESS, "hantz123", at + 400),
+        line(DEAD_PROCESS, "", at + 60_000),
+        line(USER_PROCESS, "hantz123", at - 3_600_000),
+        line(DEAD_PROCESS, "", at - 3_000_000),
+    ]
+    .iter()
+    .flat_map(Record::to_bytes)
+    .collect();
+    let wtmp = office.file("wtmp", &wtmp);
+    office
+        .console(&["import", "--wtmp", path_str(&wtmp)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "1 session and 0 accounts added; 1 already there",
+        ));
+    // From another PC, the same moment is another login.
+    office
+        .console(&[
+            "import",
+            "--wtmp",
+            path_str(&wtmp),
+            "--host",
+            "pc2",
+            "--dry-run",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "2 sessions and 0 accounts added; 0 already there",
+        ));
+}
+
+#[test]
 fn a_bad_record_imports_nothing_unless_told_to_skip_it() {
     let office = Office::with_sample_users();
     let mut bytes = a_pcs_wtmp();

@@ -40,6 +40,7 @@ impl Holder {
             ])
             .env("KONEKTE", console_bin())
             .env("CONSOLE_DB", &office.console_db)
+            .env("CONSOLE_CONFIG_SYSTEM", "")
             .env("PAM_USER", name)
             .env("PAM_SERVICE", service)
             .env("PAM_TTY", "/dev/pts/9")

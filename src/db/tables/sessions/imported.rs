@@ -4,7 +4,7 @@
 //! the import's own entry last. What is written was checked whole before: a bad record
 //! never leaves half an import.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 
@@ -90,10 +90,10 @@ impl Db {
         }
         let ids = self.account_ids(&earlier.sessions)?;
         let mut new = Vec::new();
-        let mut keys = std::collections::HashSet::new();
+        let mut here = self.here_already(source, &earlier.sessions)?;
         for session in &earlier.sessions {
             // A record the file holds twice is one session.
-            if !keys.insert(session.key.as_str()) || self.known(source, session)? {
+            if here.knows(session) || !here.keys.insert(session.key.clone()) {
                 count.known += 1;
             } else {
                 new.push(session);
@@ -138,34 +138,77 @@ impl Db {
         Ok(ids)
     }
 
-    /// Whether `session` is here already: imported before, or (wtmp) recorded live by
-    /// `console pam` on the same line within a moment of it.
-    fn known(&self, source: Source, session: &EarlierSession) -> Result<bool> {
-        if self
-            .query_opt(
-                "SELECT 1 FROM sessions WHERE session_key = ?1",
-                params![session.key],
-            )?
-            .is_some()
-        {
-            return Ok(true);
+    /// What of `sessions` the database holds already, read in two statements (an
+    /// import of a year's wtmp would otherwise ask once per record): the keys of the
+    /// sessions of earlier imports of `source`, and (wtmp) the logins `console pam`
+    /// recorded live over the same span.
+    fn here_already(&self, source: Source, sessions: &[EarlierSession]) -> Result<HereAlready> {
+        let mut here = HereAlready::default();
+        for row in self.query(
+            "SELECT session_key FROM sessions WHERE service = ?1",
+            params![source.as_str()],
+        )? {
+            here.keys.insert(row.get(0)?);
         }
+        let logins = sessions.iter().map(|session| session.login_time);
+        let (Some(first), Some(last)) = (logins.clone().min(), logins.max()) else {
+            return Ok(here);
+        };
         if source != Source::Wtmp {
-            return Ok(false);
+            return Ok(here);
         }
-        let live = self.query_opt(
-            "SELECT 1 FROM sessions
-             WHERE login_time BETWEEN ?1 AND ?2 AND login_name = ?3 AND tty = ?4
-               AND service IS NOT NULL AND service NOT IN ('wtmp', 'django')",
-            params![
-                session.login_time - SAME_LOGIN_MS,
-                session.login_time + SAME_LOGIN_MS,
-                session.name,
-                session.tty
-            ],
-        )?;
-        Ok(live.is_some())
+        for row in self.query(
+            "SELECT login_name, host, tty, login_time FROM sessions
+             WHERE login_time BETWEEN ?1 AND ?2 AND service IS NOT NULL
+               AND service NOT IN ('wtmp', 'django') AND login_name IS NOT NULL",
+            params![first - SAME_LOGIN_MS, last + SAME_LOGIN_MS],
+        )? {
+            let (name, host, tty, at): (String, String, Option<String>, Millis) =
+                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+            here.live.entry((name, host)).or_default().push((tty, at));
+        }
+        Ok(here)
     }
+}
+
+/// A login `console pam` recorded: its PAM_TTY, and when.
+type LiveLogin = (Option<String>, Millis);
+
+/// The sessions a database holds already, as an import asks.
+#[derive(Default)]
+struct HereAlready {
+    /// The keys of the sessions imported before (and of this import so far).
+    keys: HashSet<String>,
+    /// The logins `console pam` recorded, by name and host.
+    live: HashMap<(String, String), Vec<LiveLogin>>,
+}
+
+impl HereAlready {
+    /// Imported before, or recorded live by `console pam` on the same PC within a
+    /// moment of it, on its line (sshd tells PAM `ssh`, no line: the name and the moment
+    /// say it then).
+    fn knows(&self, session: &EarlierSession) -> bool {
+        if self.keys.contains(&session.key) {
+            return true;
+        }
+        let line = session.tty.as_deref().map(without_dev);
+        let same_line = |tty: &Option<String>| match tty.as_deref().map(without_dev) {
+            Some(tty) if tty.starts_with("tty") || tty.starts_with("pts/") => Some(tty) == line,
+            _ => true,
+        };
+        self.live
+            .get(&(session.name.clone(), session.host.clone()))
+            .is_some_and(|logins| {
+                logins.iter().any(|(tty, at)| {
+                    (at - session.login_time).abs() <= SAME_LOGIN_MS && same_line(tty)
+                })
+            })
+    }
+}
+
+/// `/dev/pts/3` as wtmp writes it: `pts/3`.
+fn without_dev(tty: &str) -> &str {
+    tty.strip_prefix("/dev/").unwrap_or(tty)
 }
 
 fn insert_imported(
