@@ -409,6 +409,11 @@ fn a_dump_with_a_bad_entry_names_it_and_writes_nothing() {
         serde_json::json!({"model": "utilisateurs.usersession", "pk": 99,
         "fields": {"user": 404, "login_time": "2025-11-12T09:00:00Z"}}),
     );
+    // What the file says is shown, never obeyed by the terminal.
+    dump.push(
+        serde_json::json!({"model": "app\u{1b}[2J.usersession", "pk": 100,
+        "fields": {"user": 1, "login_time": "yesterday"}}),
+    );
     let file = office.file(
         "dump.json",
         serde_json::to_string(&dump).unwrap().as_bytes(),
@@ -420,7 +425,9 @@ fn a_dump_with_a_bad_entry_names_it_and_writes_nothing() {
         .code(65)
         .stderr(predicate::str::contains(
             "entry 27 (utilisateurs.usersession 99): user 404 is not among the dump's users",
-        ));
+        ))
+        .stderr(predicate::str::contains("(app\\u{1b}[2j.usersession 100)"))
+        .stderr(predicate::str::contains("\u{1b}").not());
     assert_eq!(office.snapshot(), before);
     // The sample's accounts are the dump's: they are matched, not made twice.
     office

@@ -49,7 +49,8 @@ pub fn run(args: &ImportArgs, target: &Target, out: &mut dyn Write) -> Result<()
             position = problem.position,
             why = problem.why
         );
-        eprintln!("console: {why}");
+        // A name or a model out of the file: shown, never obeyed by the terminal.
+        eprintln!("console: {}", crate::printable::escaped(&why));
     }
     let bad = earlier.problems.len();
     if bad > 0 && !args.skip_bad {
@@ -93,7 +94,7 @@ fn say(
         still_open = earlier.still_open,
         bad = bad
     );
-    writeln!(out, "{done}")?;
+    writeln!(out, "{}", crate::printable::escaped(&done))?;
     if dry_run {
         writeln!(out, "{}", crate::tr!(import_dry_run))?;
     } else if !count.new_accounts.is_empty() {
