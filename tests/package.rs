@@ -129,6 +129,13 @@ fn check_installed() {
     );
     assert!(!config.contains(",file,,/"), "{config}");
 
+    // The agent's unit as systemd reads it (its user, its paths, its binary).
+    if has("systemd-analyze") {
+        let unit = "/usr/lib/systemd/system/konekte-agent.service";
+        run("systemd-analyze", &["verify", "--man=no", unit]);
+        let enabled = "/etc/systemd/system/multi-user.target.wants/konekte-agent.service";
+        assert!(Path::new(enabled).exists(), "the agent is enabled");
+    }
     let owner = run("stat", &["-c", "%U %a", "/var/lib/konekte"]);
     assert_eq!(owner.trim(), "konekte 700");
     // A database root makes there is the kiosk's and the agent's account's.
