@@ -287,6 +287,37 @@ fn a_login_console_pam_recorded_is_not_brought_in_twice() {
 }
 
 #[test]
+fn a_session_across_a_closed_month_is_refused_with_its_month() {
+    let office = Office::with_sample_users();
+    office
+        .console(&["close-month", "2025-11"])
+        .assert()
+        .success();
+    // Logged in on 31 October, cut short by the boot of 1 December: November is in it.
+    let day = 86_400;
+    let (october_31, december_1) = (1_761_868_800, 1_764_547_200);
+    let login = Record {
+        at: october_31 * 1000 + 3_600_000,
+        ..record(USER_PROCESS, 100, "tty1", "ana", "", 0)
+    };
+    let boot = Record {
+        at: december_1 * 1000 + day,
+        ..record(BOOT_TIME, 0, "~", "reboot", "6.1.0", 0)
+    };
+    let wtmp: Vec<u8> = [login, boot].iter().flat_map(Record::to_bytes).collect();
+    let wtmp = office.file("wtmp", &wtmp);
+    let before = office.snapshot();
+    office
+        .console(&["import", "--wtmp", path_str(&wtmp)])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains(
+            "record 1 (byte 0): 2025-11 is closed",
+        ));
+    assert_eq!(office.snapshot(), before);
+}
+
+#[test]
 fn a_bad_record_imports_nothing_unless_told_to_skip_it() {
     let office = Office::with_sample_users();
     let mut bytes = a_pcs_wtmp();

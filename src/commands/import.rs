@@ -129,9 +129,11 @@ fn refuse_closed_months(db: &Db, earlier: &mut Earlier) -> Result<()> {
         return Ok(());
     }
     earlier.sessions.retain(|session| {
-        let months =
+        // Every month the session touches, as `refuse_if_closed` judges a correction:
+        // one across a whole closed month changes it too.
+        let [first, last] =
             [session.login_time, session.logout_time].map(|at| format_in(at, Zone::Local, "%Y-%m"));
-        let Some(month) = months.iter().find(|month| closed.contains(month)) else {
+        let Some(month) = closed.iter().find(|month| (&first..=&last).contains(month)) else {
             return true;
         };
         earlier.problems.push(Problem::at(
